@@ -1,0 +1,1 @@
+"""Pulumi ComponentResources, one module per tool per cloud."""

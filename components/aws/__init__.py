@@ -1,0 +1,1 @@
+"""AWS components. Each module holds one ComponentResource and its Args dataclass."""

@@ -1,0 +1,78 @@
+"""IAM policy documents as plain data, so tests can read what a role is allowed to do.
+
+Statements are dicts in the IAM JSON shape; `document()` turns them into the JSON string an
+IAM resource takes, resolving any Outputs inside. No statement here ever pairs `*` actions with
+`*` resources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+
+Statement = dict[str, Any]
+
+
+def document(*statements: Statement) -> pulumi.Output[str]:
+    return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def allow(actions: Sequence[str], resources: Sequence[pulumi.Input[str]], **extra: Any) -> Statement:
+    return {"Effect": "Allow", "Action": list(actions), "Resource": list(resources), **extra}
+
+
+def assume_role(service: str) -> pulumi.Output[str]:
+    """Trust policy letting one AWS service assume a role."""
+    return document(
+        {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+    )
+
+
+def objects_of(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:
+    return pulumi.Output.concat(bucket_arn, "/*")
+
+
+def read_buckets(bucket_arns: Sequence[pulumi.Input[str]]) -> Statement:
+    return allow(
+        ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:GetBucketLocation"],
+        [*bucket_arns, *(objects_of(arn) for arn in bucket_arns)],
+    )
+
+
+def write_buckets(bucket_arns: Sequence[pulumi.Input[str]]) -> Statement:
+    return allow(
+        ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket", "s3:GetBucketLocation",
+         "s3:AbortMultipartUpload"],
+        [*bucket_arns, *(objects_of(arn) for arn in bucket_arns)],
+    )  # fmt: skip
+
+
+def use_key(key_arn: pulumi.Input[str]) -> Statement:
+    return allow(
+        ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
+         "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:DescribeKey", "kms:CreateGrant"],
+        [key_arn],
+    )  # fmt: skip
+
+
+def write_logs(region: str, account_id: pulumi.Input[str], partition: str = "aws") -> Statement:
+    """CloudWatch Logs for the SageMaker and CodeBuild log groups of this account and region."""
+    return allow(
+        ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        [pulumi.Output.concat(f"arn:{partition}:logs:{region}:", account_id,
+                              ":log-group:/aws/", "*")],
+    )  # fmt: skip
+
+
+def tls_only(bucket_arn: pulumi.Input[str]) -> Statement:
+    """Deny any request to the bucket that does not use TLS."""
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [bucket_arn, objects_of(bucket_arn)],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }

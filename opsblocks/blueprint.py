@@ -1,0 +1,212 @@
+"""The blueprint: pydantic models built from the catalog, and the YAML loader.
+
+One model per cloud (a union discriminated on `cloud`); in each, one optional field per
+capability holding a union of that cloud's tools discriminated on `tool`, each with its own
+options model. So the schema is exact per cloud, and every error has a path back to a YAML line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union, get_args
+
+from pydantic import AfterValidator, BaseModel, Field, TypeAdapter, ValidationError, create_model
+
+from opsblocks import catalog, naming
+from opsblocks.errors import BlueprintError
+from opsblocks.model import REQUIRES, Capability, Cloud, Environment, Strict
+from opsblocks.tags import check_user_tags
+from opsblocks.yamlsource import Source, parse
+
+Tags = Annotated[dict[str, str], AfterValidator(check_user_tags)]
+
+
+class ToolSpec(Strict):
+    """`capabilities.<capability>`: the tool, and its options."""
+
+    tool: str
+    options: BaseModel
+
+
+class Blueprint(Strict):
+    """Fields every cloud shares; `capabilities` is typed per cloud by the subclasses."""
+
+    name: str = Field(description="Lowercase name, the prefix of every resource name.")
+    cloud: Cloud
+    region: str
+    environment: Environment = Field(
+        Environment.dev, description="dev | staging | prod: sizes, protection, retention."
+    )
+    tags: Tags = Field(default_factory=dict, description="Extra tags on every resource.")
+    capabilities: BaseModel
+
+    def tools(self) -> dict[Capability, ToolSpec]:
+        """The capabilities this blueprint uses, in build order."""
+        present = {
+            Capability(field): spec
+            for field, spec in self.capabilities
+            if spec is not None
+        }
+        return {cap: present[cap] for cap in Capability if cap in present}
+
+
+_NAME_CHECKS = {Cloud.aws: naming.check_aws_name}
+_REGION_CHECKS = {Cloud.aws: naming.check_aws_region}
+
+
+def _class_name(*parts: str) -> str:
+    return "".join(p.replace("-", " ").title().replace(" ", "") for p in parts)
+
+
+def _tool_spec_model(tool: catalog.Tool) -> type[ToolSpec]:
+    return create_model(
+        _class_name(tool.cloud, tool.name, "Spec"),
+        __base__=ToolSpec,
+        __doc__=tool.description,
+        tool=(Literal[tool.name], Field(description=tool.description)),  # type: ignore[valid-type]
+        options=(tool.options, Field(default_factory=tool.options)),
+    )
+
+
+def _capabilities_model(cloud: Cloud) -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    for capability in Capability:
+        specs = [_tool_spec_model(t) for t in catalog.tools(cloud, capability)]
+        if specs:
+            union = Annotated[Union[tuple(specs)], Field(discriminator="tool")]  # noqa: UP007
+            fields[capability.value] = (union | None, None)
+    return create_model(_class_name(cloud, "Capabilities"), __base__=Strict, **fields)
+
+
+def _cloud_model(cloud: Cloud) -> type[Blueprint]:
+    return create_model(
+        _class_name(cloud, "Blueprint"),
+        __base__=Blueprint,
+        name=(Annotated[str, AfterValidator(_NAME_CHECKS[cloud])], ...),
+        cloud=(Literal[cloud.value], ...),  # type: ignore[valid-type]
+        region=(Annotated[str, AfterValidator(_REGION_CHECKS[cloud])], ...),
+        capabilities=(_capabilities_model(cloud), ...),
+    )
+
+
+CLOUD_MODELS: dict[Cloud, type[Blueprint]] = {
+    cloud: _cloud_model(cloud) for cloud in Cloud if catalog.tools(cloud) and cloud in _NAME_CHECKS
+}
+_ADAPTER: TypeAdapter[Blueprint] = TypeAdapter(
+    Annotated[Union[tuple(CLOUD_MODELS.values())], Field(discriminator="cloud")]  # noqa: UP007
+)
+
+
+def load(path: Path | str) -> Blueprint:
+    """Read and validate a blueprint file; every problem is a BlueprintError with file:line."""
+    source = parse(Path(path))
+    return validate(source.data, source)
+
+
+def validate(data: Any, source: Source) -> Blueprint:
+    if not isinstance(data, Mapping):
+        raise BlueprintError(
+            "a blueprint is a mapping with name, cloud, region and capabilities",
+            location=source.location(()),
+        )
+    try:
+        blueprint = _ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        first = _describe(errors[0], data, source)
+        if len(errors) > 1:
+            first.args = (f"{first.args[0]} (+{len(errors) - 1} more)",)
+        raise first from None
+    _check_requirements(blueprint, source)
+    return blueprint
+
+
+def _check_requirements(blueprint: Blueprint, source: Source) -> None:
+    present = blueprint.tools()
+    for capability in present:
+        missing = [needed for needed in REQUIRES.get(capability, ()) if needed not in present]
+        if missing:
+            raise _error(
+                source,
+                ("capabilities", capability.value),
+                f"needs {' and '.join(m.value for m in missing)} in the blueprint too "
+                f"({capability.value} uses their outputs)",
+            )
+
+
+def _describe(error: Any, data: Mapping[str, Any], source: Source) -> BlueprintError:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    ctx = error.get("ctx", {})
+    # Discriminated unions put the tag in the path: ('aws', 'capabilities', 'training',
+    # 'sagemaker-pipelines', 'options', ...). Drop the tags to get the YAML path.
+    path = _yaml_path(loc)
+    if kind == "union_tag_invalid" and not path:
+        return _error(source, ("cloud",), f"'{ctx['tag']}' is not supported (choose: {_clouds()})")
+    if kind == "union_tag_not_found" and not path:
+        return _error(source, ("cloud",), f"required (choose: {_clouds()})")
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        cloud = Cloud(data["cloud"])
+        capability = Capability(path[-1])
+        choices = ", ".join(catalog.tool_names(cloud, capability))
+        if kind == "union_tag_not_found":
+            return _error(source, (*path, "tool"), f"required (choose: {choices})")
+        tag = ctx["tag"]
+        elsewhere = [t.cloud.value for t in catalog.tools(capability=capability) if t.name == tag]
+        hint = f"; it is a {' and '.join(elsewhere)} tool" if elsewhere else ""
+        return _error(
+            source,
+            (*path, "tool"),
+            f"'{tag}' is not available on {cloud} (choose: {choices}){hint}",
+        )
+    if kind == "extra_forbidden":
+        allowed = _allowed_fields(loc[:-1])
+        return _error(source, path, f"unknown field (allowed: {', '.join(allowed)})")
+    if kind == "missing":
+        return _error(source, path, "required field is missing")
+    message = error["msg"].removeprefix("Value error, ")
+    if kind != "value_error" and "input" in error and not isinstance(error["input"], Mapping):
+        message = f"{message} (got {error['input']!r})"
+    return _error(source, path, message)
+
+
+def _error(source: Source, path: tuple[str | int, ...], message: str) -> BlueprintError:
+    field = ".".join(str(p) for p in path)
+    return BlueprintError(message, field=field, location=source.location(path))
+
+
+def _yaml_path(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    path = list(loc[1:])  # loc[0] is the cloud tag
+    if len(path) > 2 and path[0] == "capabilities":
+        del path[2]  # the tool tag
+    return tuple(path)
+
+
+def _clouds() -> str:
+    return ", ".join(CLOUD_MODELS)
+
+
+def _allowed_fields(loc: tuple[str | int, ...]) -> list[str]:
+    """The fields of the model at `loc`, a pydantic path that includes the union tags."""
+    if not loc:
+        return list(Blueprint.model_fields)
+    models: list[type[BaseModel]] = [CLOUD_MODELS[Cloud(loc[0])]]
+    for part in loc[1:]:
+        if part not in models[0].model_fields:  # a discriminated union: `part` is the tag
+            models = [m for m in models if _tool_literal(m) == part]
+        else:
+            models = _models_in(models[0].model_fields[str(part)].annotation)
+    return list(models[0].model_fields)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in get_args(annotation) for model in _models_in(arg)]
+
+
+def _tool_literal(model: type[BaseModel]) -> str | None:
+    field = model.model_fields.get("tool")
+    args = get_args(field.annotation) if field else ()
+    return args[0] if len(args) == 1 and isinstance(args[0], str) else None

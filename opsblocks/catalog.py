@@ -1,0 +1,127 @@
+"""The capability matrix: (cloud, capability, tool) -> component class, loaded lazily.
+
+Only import paths live here, so listing or validating tools never imports a cloud SDK; a
+component module (and with it its SDK) is imported the first time a blueprint uses it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel
+
+from opsblocks.errors import OpsblocksError
+from opsblocks.model import Capability, Cloud
+from opsblocks.options import aws
+
+
+@dataclass(frozen=True)
+class Tool:
+    cloud: Cloud
+    capability: Capability
+    name: str
+    description: str
+    component: str
+    """Import path `module:Class`; the Args dataclass is `module:ClassArgs`."""
+    options: type[BaseModel]
+
+    def load(self) -> tuple[type[Any], type[Any]]:
+        """The component class and its Args dataclass."""
+        return load_component(self.component)
+
+
+@dataclass(frozen=True)
+class Foundation:
+    cloud: Cloud
+    component: str
+
+    def load(self) -> tuple[type[Any], type[Any]]:
+        return load_component(self.component)
+
+
+TOOLS: tuple[Tool, ...] = (
+    Tool(
+        Cloud.aws, Capability.data, "s3",
+        "S3 data lake (raw, curated) with KMS, versioning, lifecycle; Glue catalog and crawler",
+        "components.aws.s3_data:AwsS3Data", aws.S3DataOptions,
+    ),
+    Tool(
+        Cloud.aws, Capability.registry, "sagemaker-model-registry",
+        "SageMaker model package group, ECR repository (scan on push, immutable), artifact bucket",
+        "components.aws.sagemaker_registry:AwsSagemakerModelRegistry",
+        aws.SageMakerModelRegistryOptions,
+    ),
+    Tool(
+        Cloud.aws, Capability.training, "sagemaker-pipelines",
+        "SageMaker Pipeline (process, train, evaluate, gate, register) in private subnets",
+        "components.aws.sagemaker_pipelines:AwsSagemakerPipelinesTraining",
+        aws.SageMakerPipelinesOptions,
+    ),
+    Tool(
+        Cloud.aws, Capability.serving, "sagemaker-endpoint",
+        "SageMaker real-time endpoint with KMS, data capture and auto-scaling",
+        "components.aws.sagemaker_endpoint:AwsSagemakerEndpointServing",
+        aws.SageMakerEndpointOptions,
+    ),
+    Tool(
+        Cloud.aws, Capability.validation, "sagemaker-quality-gate",
+        "Metric threshold as the pipeline's condition step; approval; EventBridge -> SNS",
+        "components.aws.sagemaker_quality_gate:AwsSagemakerQualityGateValidation",
+        aws.SageMakerQualityGateOptions,
+    ),
+    Tool(
+        Cloud.aws, Capability.monitoring, "sagemaker-model-monitor",
+        "Model Monitor data-quality schedule, CloudWatch alarms and dashboard, SNS e-mail",
+        "components.aws.sagemaker_model_monitor:AwsSagemakerModelMonitorMonitoring",
+        aws.SageMakerModelMonitorOptions,
+    ),
+    Tool(
+        Cloud.aws, Capability.cicd, "codepipeline",
+        "CodePipeline V2 from GitHub/GitLab/Bitbucket: test, train, approve, deploy",
+        "components.aws.codepipeline:AwsCodepipelineCicd",
+        aws.CodePipelineOptions,
+    ),
+)  # fmt: skip
+
+FOUNDATIONS: dict[Cloud, Foundation] = {
+    Cloud.aws: Foundation(Cloud.aws, "components.aws.foundation:AwsFoundation"),
+}
+
+
+def tools(cloud: Cloud | None = None, capability: Capability | None = None) -> list[Tool]:
+    return [
+        t
+        for t in TOOLS
+        if (cloud is None or t.cloud == cloud) and (capability is None or t.capability == capability)
+    ]
+
+
+def tool_names(cloud: Cloud, capability: Capability) -> list[str]:
+    return [t.name for t in tools(cloud, capability)]
+
+
+def find(cloud: Cloud, capability: Capability, name: str) -> Tool:
+    for t in tools(cloud, capability):
+        if t.name == name:
+            return t
+    raise OpsblocksError(
+        f"'{name}' is not a {capability} tool on {cloud} "
+        f"(choose: {', '.join(tool_names(cloud, capability)) or 'none yet'})"
+    )
+
+
+def foundation(cloud: Cloud) -> Foundation:
+    try:
+        return FOUNDATIONS[cloud]
+    except KeyError:
+        raise OpsblocksError(f"{cloud} has no components yet") from None
+
+
+@cache
+def load_component(path: str) -> tuple[type[Any], type[Any]]:
+    module_name, class_name = path.split(":")
+    module = importlib.import_module(module_name)
+    return getattr(module, class_name), getattr(module, f"{class_name}Args")

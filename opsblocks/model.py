@@ -1,0 +1,47 @@
+"""Vocabulary shared by the blueprint, the catalog and the program."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Strict(BaseModel):
+    """Base of every blueprint model: a misspelt key is an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Cloud(StrEnum):
+    aws = "aws"
+    azure = "azure"
+    gcp = "gcp"
+
+
+class Environment(StrEnum):
+    dev = "dev"
+    staging = "staging"
+    prod = "prod"
+
+
+class Capability(StrEnum):
+    """The building blocks of a platform, in the order the program builds them."""
+
+    data = "data"
+    registry = "registry"
+    training = "training"
+    serving = "serving"
+    validation = "validation"
+    monitoring = "monitoring"
+    cicd = "cicd"
+
+
+REQUIRES: dict[Capability, tuple[Capability, ...]] = {
+    Capability.training: (Capability.data, Capability.registry),
+    Capability.serving: (Capability.registry,),
+    Capability.validation: (Capability.training,),
+    Capability.monitoring: (Capability.serving,),
+    Capability.cicd: (Capability.training,),
+}
+"""What each capability consumes from others; a blueprint must include those too."""

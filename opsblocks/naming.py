@@ -1,0 +1,78 @@
+"""Cloud naming rules checked at load time, so a bad name fails at `validate`, not at `pulumi up`.
+
+The blueprint name prefixes the physical names of resources. Pulumi auto-names resources as
+`<logical name>-<7 random characters>`, so every rule below accounts for that suffix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+BLUEPRINT_NAME = re.compile(r"^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$")
+AUTONAME_SUFFIX = 8  # "-" and 7 random characters
+
+
+@dataclass(frozen=True)
+class NameRule:
+    resource: str
+    max_length: int
+    longest_role: str
+    """The longest suffix opsblocks appends to the blueprint name for this resource."""
+    autonamed: bool = True
+    """Pulumi appends a random suffix; explicit names carry the environment instead."""
+
+    def length_for(self, name: str) -> int:
+        return len(name) + len(self.longest_role) + (AUTONAME_SUFFIX if self.autonamed else 0)
+
+
+AWS_RULES: tuple[NameRule, ...] = (
+    NameRule("CodeConnections connection", 32, "-staging", autonamed=False),
+    NameRule("S3 bucket", 63, "-registry-artifacts"),
+    NameRule("IAM role", 64, "-cicd-pipeline-role"),
+    NameRule("SageMaker endpoint", 63, "-staging", autonamed=False),
+    NameRule("SageMaker model package group", 63, "-staging-models", autonamed=False),
+)
+
+
+def check_blueprint_name(name: str) -> str:
+    if not BLUEPRINT_NAME.fullmatch(name):
+        raise ValueError(
+            f"'{name}' is not a valid name: use lowercase letters, digits and single hyphens, "
+            "starting with a letter and not ending with a hyphen"
+        )
+    return name
+
+
+def check_aws_name(name: str) -> str:
+    check_blueprint_name(name)
+    for rule in AWS_RULES:
+        if rule.length_for(name) > rule.max_length:
+            example = name + rule.longest_role + ("-xxxxxxx" if rule.autonamed else "")
+            raise ValueError(
+                f"'{name}' is too long for aws: {rule.resource} names allow {rule.max_length} "
+                f"characters and '{example}' would have {rule.length_for(name)} "
+                f"(use at most {max_name_length(AWS_RULES)} characters)"
+            )
+    return name
+
+
+def max_name_length(rules: tuple[NameRule, ...]) -> int:
+    return min(rule.max_length - rule.length_for("") for rule in rules)
+
+
+AWS_REGION = re.compile(r"^(?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov)?-[a-z]+-\d$")
+
+
+def check_aws_region(region: str) -> str:
+    if not AWS_REGION.fullmatch(region):
+        raise ValueError(f"'{region}' is not an AWS region (e.g. us-east-1, eu-west-1)")
+    return region
+
+
+def aws_partition(region: str) -> str:
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    if region.startswith("cn-"):
+        return "aws-cn"
+    return "aws"

@@ -1,0 +1,191 @@
+"""Offline preview: run the real program under a recording mock monitor.
+
+`pulumi up` and `opsblocks preview` run the same `program.build`; here Pulumi's mock monitor
+stands in for the engine, and every registration is recorded: type, name, parent, inputs,
+protect, retain_on_delete, dependencies. Values only the cloud knows stay unknown.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.output import Unknown
+from pulumi.runtime import mocks, rpc
+from pulumi.runtime.settings import SETTINGS
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+PROJECT = "opsblocks"
+
+# Invokes the program may make, answered with unknown values: offline nothing knows the
+# account id or the zone names. Anything else is a bug and fails loudly.
+OFFLINE_INVOKES: dict[str, dict[str, Any]] = {
+    "aws:index/getCallerIdentity:getCallerIdentity": {
+        "accountId": None, "arn": None, "id": None, "userId": None},
+    "aws:index/getAvailabilityZones:getAvailabilityZones": {
+        "names": None, "zoneIds": None, "id": None, "groupNames": None},
+    "aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage": {
+        "registryPath": None, "registryId": None, "id": None},
+}  # fmt: skip
+
+
+class UnexpectedInvoke(Exception):
+    """The program called a provider function the recorder does not know: add it above."""
+
+
+@dataclass
+class Resource:
+    urn: str
+    type: str
+    name: str
+    parent: str | None
+    custom: bool
+    inputs: dict[str, Any]
+    protect: bool
+    retain_on_delete: bool
+    dependencies: list[str]
+    provider: str | None
+
+    @property
+    def is_component(self) -> bool:
+        return not self.custom and not self.type.startswith("pulumi:providers:")
+
+
+@dataclass
+class Graph:
+    resources: list[Resource] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def by_urn(self) -> dict[str, Resource]:
+        return {r.urn: r for r in self.resources}
+
+    def children(self, urn: str | None) -> list[Resource]:
+        return [r for r in self.resources if r.parent == urn]
+
+    def of_type(self, type_: str) -> list[Resource]:
+        return [r for r in self.resources if r.type == type_]
+
+    def named(self, name: str) -> Resource:
+        matches = [r for r in self.resources if r.name == name and r.custom]
+        if len(matches) != 1:
+            raise KeyError(f"{len(matches)} custom resources are named {name!r}")
+        return matches[0]
+
+
+class _AnswerInvokes(mocks.Mocks):
+    def __init__(self, invokes: Mapping[str, dict[str, Any]]):
+        self.invokes = invokes
+
+    def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        # No id and no outputs beyond the inputs: the rest is known only after `pulumi up`.
+        return "", args.inputs
+
+    def call(self, args: mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        if args.token not in self.invokes:
+            raise UnexpectedInvoke(f"unexpected invoke {args.token}({args.args})")
+        return dict(self.invokes[args.token]), []
+
+
+class RecordingMonitor(mocks.MockMonitor):
+    def __init__(self, invokes: Mapping[str, dict[str, Any]] | None = None):
+        super().__init__(_AnswerInvokes(OFFLINE_INVOKES if invokes is None else invokes))
+        self.graph = Graph()
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        if request.type != ROOT_TYPE:
+            inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
+            parent = _engine_urn(request.parent)
+            self.graph.resources.append(
+                Resource(
+                    urn=_engine_urn(response.urn),
+                    type=request.type,
+                    name=request.name,
+                    parent=None if parent.endswith(f"::{ROOT_TYPE}::{_stack_name()}") else parent,
+                    custom=request.custom,
+                    inputs=_plain(inputs),
+                    protect=request.protect if request.HasField("protect") else False,
+                    retain_on_delete=(
+                        request.retainOnDelete if request.HasField("retainOnDelete") else False
+                    ),
+                    dependencies=sorted({_engine_urn(d) for d in request.dependencies}),
+                    provider=request.provider or None,
+                )
+            )
+        return response
+
+
+ROOT_TYPE = "pulumi:pulumi:Stack"
+
+
+def _stack_name() -> str:
+    return f"{pulumi.get_project()}-{pulumi.get_stack()}"
+
+
+def _engine_urn(urn: str) -> str:
+    """The URN as the Pulumi engine writes it: the mock puts the root stack type in the chain."""
+    return urn.replace(f"::{ROOT_TYPE}$", "::")
+
+
+class _WarningLog(logging.Handler):
+    def __init__(self, sink: list[str]):
+        super().__init__(logging.WARNING)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sink.append(record.getMessage())
+
+
+def record(
+    build: Callable[[], Mapping[str, Any]],
+    *,
+    stack: str = "preview",
+    invokes: Mapping[str, dict[str, Any]] | None = None,
+    config: Mapping[str, str] | None = None,
+) -> Graph:
+    """Run `build` (which registers resources and returns stack outputs) and record it."""
+    monitor = RecordingMonitor(invokes)
+    logger = logging.getLogger(f"opsblocks.preview.{id(monitor)}")
+    logger.propagate = False
+    logger.addHandler(_WarningLog(monitor.graph.warnings))
+    pulumi.runtime.set_mocks(
+        monitor.mocks, project=PROJECT, stack=stack, preview=True, logger=logger, monitor=monitor
+    )
+    pulumi.runtime.set_all_config({**(config or {})})
+    SETTINGS.rpc_manager.clear()
+    SETTINGS.outputs.clear()
+
+    async def program() -> None:
+        outputs = build()
+        for key, value in outputs.items():
+            monitor.graph.outputs[key] = _plain(
+                await pulumi.Output.from_input(value).future(with_unknowns=True)
+            )
+
+    _sync_await(run_pulumi_func(lambda: _sync_await(program())))
+    return monitor.graph
+
+
+def _plain(value: Any) -> Any:
+    """Recorded values as JSON-ready data; unknowns become UNKNOWN."""
+    if isinstance(value, Unknown):
+        return UNKNOWN
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+class _Unknown(str):
+    """Marks a value known only after `pulumi up`; serialises as a readable string."""
+
+    __slots__ = ()
+
+
+UNKNOWN = _Unknown("(known after up)")

@@ -1,0 +1,76 @@
+"""The recording-mocks helper every Pulumi test uses.
+
+`run()` sets a fresh RecordingMonitor (no state leaks between tests), runs the code that
+registers resources and, like `@pulumi.runtime.test`, waits until every registration has
+finished before it returns the graph. Assertions then run in the test body on what was
+*sent*, so a test cannot pass without checking anything.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable, Iterator
+from functools import cache
+from inspect import signature
+from typing import Any
+
+from opsblocks.preview import Graph, Resource, record
+
+ACCOUNT_ID = "123456789012"
+TEST_INVOKES: dict[str, dict[str, Any]] = {
+    "aws:index/getCallerIdentity:getCallerIdentity": {
+        "accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/test",
+        "id": ACCOUNT_ID, "userId": "AIDTEST"},
+    "aws:index/getAvailabilityZones:getAvailabilityZones": {
+        "names": ["us-east-1a", "us-east-1b", "us-east-1c"],
+        "zoneIds": ["use1-az1", "use1-az2", "use1-az4"], "id": "us-east-1", "groupNames": []},
+    "aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage": {
+        "registryPath": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
+        "registryId": "683313688378", "id": "683313688378"},
+}  # fmt: skip
+
+
+def run(build: Callable[[], object], invokes: dict[str, dict[str, Any]] | None = None) -> Graph:
+    """Record everything `build` registers (its return value is ignored)."""
+
+    def program() -> dict[str, Any]:
+        build()
+        return {}
+
+    return record(program, stack="test", invokes=TEST_INVOKES if invokes is None else invokes)
+
+
+def custom(graph: Graph) -> list[Resource]:
+    return [r for r in graph.resources if r.custom]
+
+
+def policies(graph: Graph) -> Iterator[tuple[Resource, dict[str, Any]]]:
+    """Every IAM-shaped JSON document the graph sends, with its resource."""
+    for resource in custom(graph):
+        for key in ("policy", "assumeRolePolicy"):
+            value = resource.inputs.get(key)
+            if isinstance(value, str) and value.startswith("{"):
+                yield resource, json.loads(value)
+
+
+def statements(document: dict[str, Any]) -> list[dict[str, Any]]:
+    found = document["Statement"]
+    return found if isinstance(found, list) else [found]
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+@cache
+def is_taggable(type_token: str) -> bool:
+    """Whether the SDK class behind a type token takes `tags` (e.g. aws:s3/bucket:Bucket)."""
+    package, module_path, class_name = type_token.split(":")
+    module = module_path.split("/")[0]
+    sdk = {"aws": "pulumi_aws"}.get(package)
+    if sdk is None:
+        return False
+    owner = importlib.import_module(sdk if module == "index" else f"{sdk}.{module}")
+    cls = getattr(owner, class_name)
+    return "tags" in signature(cls._internal_init).parameters
