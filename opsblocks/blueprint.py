@@ -84,7 +84,7 @@ def _cloud_model(cloud: Cloud) -> type[Blueprint]:
         _class_name(cloud, "Blueprint"),
         __base__=Blueprint,
         name=(Annotated[str, AfterValidator(_NAME_CHECKS[cloud])], ...),
-        cloud=(Literal[cloud.value], ...),  # type: ignore[valid-type]
+        cloud=(Literal[cloud], ...),  # type: ignore[valid-type]
         region=(Annotated[str, AfterValidator(_REGION_CHECKS[cloud])], ...),
         capabilities=(_capabilities_model(cloud), ...),
     )

@@ -15,22 +15,21 @@ from typing import Any
 import pulumi
 from pulumi.output import Unknown
 from pulumi.runtime import mocks, rpc
+from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 PROJECT = "opsblocks"
 
-# Invokes the program may make, answered with unknown values: offline nothing knows the
-# account id or the zone names. Anything else is a bug and fails loudly.
-OFFLINE_INVOKES: dict[str, dict[str, Any]] = {
-    "aws:index/getCallerIdentity:getCallerIdentity": {
-        "accountId": None, "arn": None, "id": None, "userId": None},
-    "aws:index/getAvailabilityZones:getAvailabilityZones": {
-        "names": None, "zoneIds": None, "id": None, "groupNames": None},
-    "aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage": {
-        "registryPath": None, "registryId": None, "id": None},
-}  # fmt: skip
+# Provider functions the program may call. Offline nothing knows the account id, the zone
+# names or the registry of an AWS-managed image: their results stay wholly unknown (None), as
+# values known only after `pulumi up`. Any other invoke is a bug and fails loudly.
+OFFLINE_INVOKES: dict[str, dict[str, Any] | None] = {
+    "aws:index/getCallerIdentity:getCallerIdentity": None,
+    "aws:index/getAvailabilityZones:getAvailabilityZones": None,
+    "aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage": None,
+}
 
 
 class UnexpectedInvoke(Exception):
@@ -70,31 +69,53 @@ class Graph:
     def of_type(self, type_: str) -> list[Resource]:
         return [r for r in self.resources if r.type == type_]
 
-    def named(self, name: str) -> Resource:
-        matches = [r for r in self.resources if r.name == name and r.custom]
+    def named(self, name: str, kind: str = "") -> Resource:
+        """The one custom resource called `name`; `kind` (e.g. "RolePolicy") picks among namesakes."""
+        matches = [r for r in self.resources if r.name == name and r.custom
+                   and r.type.endswith(f":{kind}" if kind else "")]  # fmt: skip
         if len(matches) != 1:
-            raise KeyError(f"{len(matches)} custom resources are named {name!r}")
+            kinds = ", ".join(r.type for r in matches)
+            raise KeyError(f"{len(matches)} custom resources are named {name!r} ({kinds})")
         return matches[0]
 
 
+FakeOutputs = Callable[[str, str], dict[str, Any]]
+"""(type, name) -> outputs the cloud would return; tests use it to make ARNs readable."""
+
+
 class _AnswerInvokes(mocks.Mocks):
-    def __init__(self, invokes: Mapping[str, dict[str, Any]]):
+    def __init__(self, invokes: Mapping[str, dict[str, Any] | None], outputs: FakeOutputs | None):
         self.invokes = invokes
+        self.outputs = outputs
 
     def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        # No id and no outputs beyond the inputs: the rest is known only after `pulumi up`.
-        return "", args.inputs
+        if self.outputs is None:
+            # No id, no outputs beyond the inputs: the rest is known only after `pulumi up`.
+            return "", args.inputs
+        return f"{args.name}-id", {**self.outputs(args.typ, args.name), **args.inputs}
 
     def call(self, args: mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-        if args.token not in self.invokes:
+        answer = self.invokes.get(args.token)
+        if answer is None:
             raise UnexpectedInvoke(f"unexpected invoke {args.token}({args.args})")
-        return dict(self.invokes[args.token]), []
+        return dict(answer), []
 
 
 class RecordingMonitor(mocks.MockMonitor):
-    def __init__(self, invokes: Mapping[str, dict[str, Any]] | None = None):
-        super().__init__(_AnswerInvokes(OFFLINE_INVOKES if invokes is None else invokes))
+    def __init__(
+        self,
+        invokes: Mapping[str, dict[str, Any] | None] | None = None,
+        outputs: FakeOutputs | None = None,
+    ):
+        self.invokes = OFFLINE_INVOKES if invokes is None else invokes
+        super().__init__(_AnswerInvokes(self.invokes, outputs))
         self.graph = Graph()
+
+    def Invoke(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        if request.tok in self.invokes and self.invokes[request.tok] is None:
+            # What the engine answers while a result cannot be known yet.
+            return resource_pb2.ResourceInvokeResponse(unknown=True)
+        return super().Invoke(request)
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)
@@ -145,11 +166,12 @@ def record(
     build: Callable[[], Mapping[str, Any]],
     *,
     stack: str = "preview",
-    invokes: Mapping[str, dict[str, Any]] | None = None,
+    invokes: Mapping[str, dict[str, Any] | None] | None = None,
+    outputs: FakeOutputs | None = None,
     config: Mapping[str, str] | None = None,
 ) -> Graph:
     """Run `build` (which registers resources and returns stack outputs) and record it."""
-    monitor = RecordingMonitor(invokes)
+    monitor = RecordingMonitor(invokes, outputs)
     logger = logging.getLogger(f"opsblocks.preview.{id(monitor)}")
     logger.propagate = False
     logger.addHandler(_WarningLog(monitor.graph.warnings))

@@ -31,6 +31,13 @@ TEST_INVOKES: dict[str, dict[str, Any]] = {
 }  # fmt: skip
 
 
+def fake_outputs(type_token: str, name: str) -> dict[str, Any]:
+    """What the cloud would return, made up but readable, so policies that embed ARNs can be
+    inspected: `arn:aws:<service>:us-east-1:123456789012:<name>`."""
+    service = type_token.split(":")[1].split("/")[0]
+    return {"arn": f"arn:aws:{service}:us-east-1:{ACCOUNT_ID}:{name}"}
+
+
 def run(build: Callable[[], object], invokes: dict[str, dict[str, Any]] | None = None) -> Graph:
     """Record everything `build` registers (its return value is ignored)."""
 
@@ -38,7 +45,15 @@ def run(build: Callable[[], object], invokes: dict[str, dict[str, Any]] | None =
         build()
         return {}
 
-    return record(program, stack="test", invokes=TEST_INVOKES if invokes is None else invokes)
+    graph = record(
+        program,
+        stack="test",
+        invokes=TEST_INVOKES if invokes is None else invokes,
+        outputs=fake_outputs,
+    )
+    deprecated = [w for w in graph.warnings if "deprecated" in w]
+    assert not deprecated, f"deprecated resource or argument used: {deprecated}"
+    return graph
 
 
 def custom(graph: Graph) -> list[Resource]:

@@ -95,7 +95,7 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             model_package_group_name=registry.model_package_group_name,
             model_package_group_arn=registry.model_package_group_arn,
             repository_arn=registry.repository_arn,
-            quality_gate=gate.options.model_dump() if gate else None,
+            **_quality_gate(gate.options if gate else None),
         )
         outputs |= {"training_pipeline": training.pipeline_name,
                     "training_role_arn": training.role_arn}  # fmt: skip
@@ -157,3 +157,17 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
         outputs |= {"cicd_pipeline": cicd.pipeline_name,
                     "git_connection_arn": cicd.connection_arn}  # fmt: skip
     return outputs
+
+
+def _quality_gate(options: Any) -> dict[str, Any]:
+    """The validation tool's thresholds, compiled into the training pipeline's condition step."""
+    if options is None:
+        return {"quality_metric": None, "model_approval_status": "PendingManualApproval"}
+    return {
+        "quality_metric": options.metric,
+        "quality_threshold": options.threshold,
+        "quality_direction": options.direction,
+        "model_approval_status": (
+            "Approved" if options.approval == "automatic" else "PendingManualApproval"
+        ),
+    }

@@ -1,0 +1,45 @@
+"""Pulumi stack configs under `stacks/`: which blueprint each stack deploys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from opsblocks.errors import ConfigError, Location
+from opsblocks.program import CONFIG_KEY
+from opsblocks.yamlsource import parse
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The nearest folder holding Pulumi.yaml, from `start` (default: the working folder) up."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "Pulumi.yaml").is_file():
+            return folder
+    raise ConfigError(f"no Pulumi.yaml in {here} or above: run this inside the opsblocks project")
+
+
+def stack_file(root: Path, stack: str) -> Path:
+    return root / "stacks" / f"Pulumi.{stack}.yaml"
+
+
+def available(root: Path) -> list[str]:
+    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in (root / "stacks").glob("Pulumi.*.yaml"))
+
+
+def blueprint_of(root: Path, stack: str) -> Path:
+    """The blueprint file that `stacks/Pulumi.<stack>.yaml` names, as the Pulumi program reads it."""
+    path = stack_file(root, stack)
+    if not path.is_file():
+        names = ", ".join(available(root)) or "none"
+        raise ConfigError(f"no stack '{stack}': {path} does not exist (stacks: {names})")
+    source = parse(path)
+    config = source.data.get("config") if isinstance(source.data, dict) else None
+    value = config.get(CONFIG_KEY) if isinstance(config, dict) else None
+    if not isinstance(value, str) or not value:
+        where = source.location(("config",))
+        raise ConfigError(f"{where}: config.{CONFIG_KEY}: required (the blueprint file to deploy)")
+    blueprint = root / value
+    if not blueprint.is_file():
+        where: Location = source.location(("config", CONFIG_KEY))
+        raise ConfigError(f"{where}: config.{CONFIG_KEY}: {value} does not exist")
+    return blueprint

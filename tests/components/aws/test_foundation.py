@@ -1,0 +1,73 @@
+import json
+
+from components.aws.foundation import INTERFACE_ENDPOINTS, AwsFoundation, AwsFoundationArgs
+from opsblocks.preview import Graph
+from tests.recording import custom, is_taggable, run, statements
+
+TAGS = {"opsblocks:blueprint": "fraud", "team": "risk"}
+
+
+def foundation(**overrides: object) -> Graph:
+    args = {"tags": TAGS, "region": "us-east-1", **overrides}
+    return run(lambda: AwsFoundation("fraud", AwsFoundationArgs(**args)))  # type: ignore[arg-type]
+
+
+def test_key_rotates_and_is_protected_in_prod() -> None:
+    key = foundation(protect=True).named("fraud-key")
+    assert key.inputs["enableKeyRotation"] is True
+    assert key.protect and key.retain_on_delete
+
+
+def test_key_policy_lets_logs_use_the_key_only_for_this_account() -> None:
+    policy = json.loads(foundation().named("fraud-key").inputs["policy"])
+    logs = next(s for s in statements(policy) if s["Principal"].get("Service") == "logs.us-east-1.amazonaws.com")
+    condition = logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
+    assert condition == "arn:aws:logs:us-east-1:123456789012:*"
+
+
+def test_subnets_are_private_one_per_zone() -> None:
+    graph = foundation(availability_zones=3)
+    subnets = graph.of_type("aws:ec2/subnet:Subnet")
+    assert len(subnets) == 3
+    assert {s.inputs["availabilityZone"] for s in subnets} == {"us-east-1a", "us-east-1b", "us-east-1c"}
+    assert all(s.inputs["mapPublicIpOnLaunch"] is False for s in subnets)
+    assert not graph.of_type("aws:ec2/internetGateway:InternetGateway")
+    assert not graph.of_type("aws:ec2/natGateway:NatGateway")
+
+
+def test_subnet_ranges_do_not_overlap() -> None:
+    cidrs = [s.inputs["cidrBlock"] for s in foundation(availability_zones=3).of_type("aws:ec2/subnet:Subnet")]
+    assert sorted(cidrs) == ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"]
+
+
+def test_vpc_endpoints_reach_s3_and_every_sagemaker_dependency() -> None:
+    services = {e.inputs["serviceName"]: e.inputs for e in foundation().of_type("aws:ec2/vpcEndpoint:VpcEndpoint")}
+    assert services["com.amazonaws.us-east-1.s3"]["vpcEndpointType"] == "Gateway"
+    for service in INTERFACE_ENDPOINTS:
+        endpoint = services[f"com.amazonaws.us-east-1.{service}"]
+        assert endpoint["vpcEndpointType"] == "Interface"
+        assert endpoint["privateDnsEnabled"] is True
+
+
+def test_workload_group_sends_traffic_only_to_itself_and_s3() -> None:
+    graph = foundation()
+    egress = graph.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+    assert all("cidrIpv4" not in rule.inputs for rule in egress)
+    ingress = graph.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    assert all("cidrIpv4" not in rule.inputs for rule in ingress)
+    default_group = graph.named("fraud-default-sg").inputs
+    assert "ingress" not in default_group and "egress" not in default_group
+
+
+def test_flow_logs_and_log_group_are_retained_and_encrypted() -> None:
+    graph = foundation(log_retention_days=365)
+    logs = graph.named("fraud-logs", "LogGroup").inputs
+    assert logs["retentionInDays"] == 365
+    assert "kmsKeyId" in logs
+    assert graph.named("fraud-flow-logs").inputs["trafficType"] == "ALL"
+
+
+def test_every_taggable_resource_carries_the_tags() -> None:
+    for resource in custom(foundation()):
+        if is_taggable(resource.type):
+            assert resource.inputs.get("tags", {}).items() >= TAGS.items(), resource.name

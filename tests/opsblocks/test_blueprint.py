@@ -1,0 +1,78 @@
+from pathlib import Path
+
+import pytest
+
+from opsblocks import blueprint
+from opsblocks.errors import BlueprintError
+from opsblocks.model import Capability, Cloud, Environment
+from opsblocks.options.aws import SageMakerEndpointOptions
+
+ROOT = Path(__file__).parents[2]
+SHIPPED = sorted((ROOT / "blueprints").glob("*.yaml"))
+INVALID = sorted((ROOT / "tests" / "fixtures" / "invalid").glob("*.yaml"))
+
+
+def expectation(fixture: Path) -> str:
+    """Each invalid fixture states its error on its first line: `# expect: LINE: MESSAGE`."""
+    first = fixture.read_text().splitlines()[0]
+    assert first.startswith("# expect: "), f"{fixture.name} lacks its expectation line"
+    return f"{fixture}:{first.removeprefix('# expect: ')}"
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_shipped_blueprints_load(path: Path) -> None:
+    bp = blueprint.load(path)
+    assert bp.tools(), "a shipped blueprint uses at least one capability"
+
+
+@pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
+def test_invalid_blueprint_names_field_file_and_line(fixture: Path) -> None:
+    with pytest.raises(BlueprintError) as caught:
+        blueprint.load(fixture)
+    message = str(caught.value)
+    assert message.startswith(expectation(fixture))
+    assert "\n" not in message
+
+
+def test_defaults_fill_options_and_environment(tmp_path: Path) -> None:
+    path = tmp_path / "bp.yaml"
+    path.write_text(
+        "name: fraud\ncloud: aws\nregion: us-east-1\ncapabilities:\n"
+        "  data: {tool: s3}\n  registry: {tool: sagemaker-model-registry}\n"
+        "  serving: {tool: sagemaker-endpoint}\n"
+    )
+    bp = blueprint.load(path)
+    assert bp.cloud is Cloud.aws
+    assert bp.environment is Environment.dev
+    assert list(bp.tools()) == [Capability.data, Capability.registry, Capability.serving]
+    assert bp.tools()[Capability.serving].options == SageMakerEndpointOptions()
+
+
+def test_tools_come_in_build_order_whatever_the_file_order(tmp_path: Path) -> None:
+    path = tmp_path / "bp.yaml"
+    path.write_text(
+        "name: fraud\ncloud: aws\nregion: us-east-1\ncapabilities:\n"
+        "  training: {tool: sagemaker-pipelines}\n  registry: {tool: sagemaker-model-registry}\n"
+        "  data: {tool: s3}\n"
+    )
+    order = list(blueprint.load(path).tools())
+    assert order == [Capability.data, Capability.registry, Capability.training]
+
+
+def test_several_errors_report_the_first_and_count_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "bp.yaml"
+    path.write_text("name: Bad_Name\ncloud: aws\nregion: nowhere\ncapabilities: {}\n")
+    with pytest.raises(BlueprintError, match=r"bp.yaml:1: name: .* \(\+1 more\)$"):
+        blueprint.load(path)
+
+
+def test_missing_file_is_a_blueprint_error(tmp_path: Path) -> None:
+    with pytest.raises(BlueprintError, match="no such file"):
+        blueprint.load(tmp_path / "absent.yaml")
+
+
+def test_duplicate_keys_are_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "bp.yaml"
+    path.write_text("name: a-b\nname: c-d\ncloud: aws\nregion: us-east-1\ncapabilities: {}\n")
+    with pytest.raises(BlueprintError, match=r"bp.yaml:2: invalid YAML"):
+        blueprint.load(path)

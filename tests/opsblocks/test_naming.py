@@ -1,0 +1,53 @@
+import pytest
+
+from opsblocks import naming
+
+
+@pytest.mark.parametrize("name", ["fraud", "fraud-detection", "a1", "churn-v2-model"])
+def test_valid_blueprint_names_pass(name: str) -> None:
+    assert naming.check_blueprint_name(name) == name
+
+
+@pytest.mark.parametrize("name", ["Fraud", "fraud_x", "-fraud", "fraud-", "fr--aud", "1fraud", "f"])
+def test_invalid_blueprint_names_are_rejected(name: str) -> None:
+    with pytest.raises(ValueError, match="not a valid name"):
+        naming.check_blueprint_name(name)
+
+
+def test_longest_aws_name_fits_every_aws_rule() -> None:
+    longest = "a" * naming.max_name_length(naming.AWS_RULES)
+    assert naming.check_aws_name(longest) == longest
+    for rule in naming.AWS_RULES:
+        assert rule.length_for(longest) <= rule.max_length
+
+
+def test_one_character_more_breaks_the_tightest_aws_rule() -> None:
+    too_long = "a" * (naming.max_name_length(naming.AWS_RULES) + 1)
+    with pytest.raises(ValueError, match=r"too long for aws: .* \(use at most 24 characters\)"):
+        naming.check_aws_name(too_long)
+
+
+def test_autonamed_resources_count_the_random_suffix() -> None:
+    rule = naming.NameRule("S3 bucket", 63, "-raw")
+    assert rule.length_for("fraud") == len("fraud-raw-abcdefg")
+    explicit = naming.NameRule("endpoint", 63, "-prod", autonamed=False)
+    assert explicit.length_for("fraud") == len("fraud-prod")
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-1", "ap-southeast-2", "us-gov-west-1"])
+def test_aws_regions_pass(region: str) -> None:
+    assert naming.check_aws_region(region) == region
+
+
+@pytest.mark.parametrize("region", ["eastus", "us-east", "europe-west4", "US-EAST-1"])
+def test_non_aws_regions_are_rejected(region: str) -> None:
+    with pytest.raises(ValueError, match="not an AWS region"):
+        naming.check_aws_region(region)
+
+
+@pytest.mark.parametrize(
+    ("region", "partition"),
+    [("us-east-1", "aws"), ("us-gov-west-1", "aws-us-gov"), ("cn-north-1", "aws-cn")],
+)
+def test_partition_follows_the_region(region: str, partition: str) -> None:
+    assert naming.aws_partition(region) == partition
