@@ -1,0 +1,258 @@
+"""Serving capability on AWS: a SageMaker real-time endpoint with data capture and auto-scaling.
+
+With `model_data_url` the model, endpoint configuration, endpoint and auto-scaling are created
+now. Without it there is nothing to serve yet: the execution role, the data-capture bucket and
+the deploy settings (an SSM parameter) are ready, and the CI/CD deploy stage creates the
+endpoint from the latest approved model package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.aws import iam
+from components.aws.secure_bucket import AwsSecureBucket, AwsSecureBucketArgs
+from opsblocks.naming import aws_partition
+
+VARIANT = "AllTraffic"
+ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
+                    "ecr:GetDownloadUrlForLayer"]  # fmt: skip
+# SageMaker runs the model in the subnets through network interfaces it creates with the role.
+# The Describe calls support no resource-level permissions: AWS only accepts Resource "*".
+NETWORK_DESCRIBE_ACTIONS = ["ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
+                            "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets",
+                            "ec2:DescribeSecurityGroups"]  # fmt: skip
+NETWORK_INTERFACE_ACTIONS = ["ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface",
+                             "ec2:DeleteNetworkInterfacePermission"]  # fmt: skip
+
+
+@dataclass(frozen=True, kw_only=True)
+class AwsSagemakerEndpointServingArgs:
+    tags: Mapping[str, str]
+    kms_key_arn: pulumi.Input[str]
+    """Encrypts the instance volumes and the captured requests."""
+    access_log_bucket: pulumi.Input[str]
+    protect: bool = False
+    """Protect and retain the data-capture bucket (prod)."""
+    subnet_ids: pulumi.Input[Sequence[str]]
+    """Private subnets the model runs in."""
+    security_group_id: pulumi.Input[str]
+    region: str
+    endpoint_name: str
+    """Explicit name: monitoring and the deploy stage refer to the endpoint by it."""
+    artifact_bucket_arn: pulumi.Input[str]
+    """Registry bucket the model artifacts are read from."""
+    repository_arn: pulumi.Input[str]
+    """Registry repository the inference images are pulled from."""
+    instance_type: str = "ml.m5.large"
+    min_instances: int = 1
+    max_instances: int = 4
+    invocations_per_instance: int = 200
+    """Target invocations per instance per minute for auto-scaling."""
+    capture_percent: int = 100
+    model_data_url: str | None = None
+    """`model.tar.gz` to serve now; None leaves the endpoint to the CI/CD deploy stage."""
+    image_uri: str | None = None
+    """Inference image; None means the SageMaker XGBoost image of the region."""
+
+
+class AwsSagemakerEndpointServing(pulumi.ComponentResource):
+    endpoint_name: pulumi.Output[str]
+    """The endpoint's explicit name, whether it exists now or after the deploy stage."""
+    capture_uri: pulumi.Output[str]
+    """`s3://<capture bucket>/`: captured requests and responses, for monitoring."""
+    capture_bucket_arn: pulumi.Output[str]
+    role_arn: pulumi.Output[str]
+    """Execution role of the model: the deploy stage passes it to CreateModel."""
+    deployed: bool
+    """Whether the endpoint exists now (a model was given) rather than after the deploy stage."""
+    deploy_parameter_name: pulumi.Output[str]
+    """SSM parameter holding the deploy settings as JSON."""
+
+    def __init__(
+        self,
+        name: str,
+        args: AwsSagemakerEndpointServingArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("opsblocks:index:AwsSagemakerEndpointServing", name, {}, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        tags = dict(args.tags)
+
+        capture = AwsSecureBucket(
+            f"{name}-capture",
+            AwsSecureBucketArgs(tags=tags, kms_key_arn=args.kms_key_arn,
+                                access_log_bucket=args.access_log_bucket, protect=args.protect),
+            opts=child,
+        )  # fmt: skip
+        role = aws.iam.Role(
+            f"{name}-role",
+            assume_role_policy=iam.assume_role("sagemaker.amazonaws.com"),
+            tags=tags,
+            opts=child,
+        )
+        account_id = aws.get_caller_identity_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)
+        ).account_id
+        role_policy = aws.iam.RolePolicy(
+            f"{name}-role",
+            role=role.id,
+            policy=iam.document(*_execution_role_statements(args, account_id, capture.arn)),
+            opts=child,
+        )
+        # Everything the CI/CD deploy stage needs to create the endpoint from a model package.
+        deploy_settings = {
+            "endpoint_name": args.endpoint_name, "variant_name": VARIANT,
+            "instance_type": args.instance_type, "min_instances": args.min_instances,
+            "max_instances": args.max_instances,
+            "invocations_per_instance": args.invocations_per_instance,
+            "capture_percent": args.capture_percent, "capture_uri": capture.uri,
+            "kms_key_arn": args.kms_key_arn, "role_arn": role.arn,
+            "subnet_ids": args.subnet_ids, "security_group_id": args.security_group_id,
+        }  # fmt: skip
+        parameter = aws.ssm.Parameter(
+            f"{name}-deploy-settings",
+            name=f"/opsblocks/{args.endpoint_name}/serving",
+            type="String",
+            description=f"opsblocks {name}: how the CI/CD deploy stage creates the endpoint",
+            value=pulumi.Output.json_dumps(deploy_settings),
+            tags=tags,
+            opts=child,
+        )
+
+        # Decided on the plain blueprint value, so the set of resources is known before `up`.
+        self.deployed = args.model_data_url is not None
+        self.endpoint_name = pulumi.Output.from_input(args.endpoint_name)
+        if args.model_data_url is not None:
+            model = self._model(name, args, args.model_data_url, role.arn, role_policy)
+            self.endpoint_name = self._endpoint(name, args, model, capture.uri).name
+        self.capture_uri = capture.uri
+        self.capture_bucket_arn = capture.arn
+        self.role_arn = role.arn
+        self.deploy_parameter_name = parameter.name
+        self.register_outputs({"endpoint_name": self.endpoint_name, "capture_uri": self.capture_uri,
+                               "role_arn": self.role_arn, "deployed": self.deployed,
+                               "deploy_parameter_name": self.deploy_parameter_name})  # fmt: skip
+
+    def _model(
+        self, name: str, args: AwsSagemakerEndpointServingArgs, model_data_url: str,
+        role_arn: pulumi.Output[str], role_policy: aws.iam.RolePolicy,
+    ) -> aws.sagemaker.Model:  # fmt: skip
+        image = args.image_uri or aws.sagemaker.get_prebuilt_ecr_image_output(
+            repository_name="sagemaker-xgboost", image_tag="1.7-1",
+            opts=pulumi.InvokeOutputOptions(parent=self)).registry_path  # fmt: skip
+        return aws.sagemaker.Model(
+            f"{name}-model",
+            execution_role_arn=role_arn,
+            primary_container=aws.sagemaker.ModelPrimaryContainerArgs(
+                image=image, model_data_url=model_data_url
+            ),
+            vpc_config=aws.sagemaker.ModelVpcConfigArgs(
+                subnets=args.subnet_ids, security_group_ids=[args.security_group_id]
+            ),
+            # The container only answers requests: it makes no network calls of its own.
+            enable_network_isolation=True,
+            tags=dict(args.tags),
+            # CreateModel checks that the role can already read the artifact and the image.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy]),
+        )
+
+    def _endpoint(
+        self, name: str, args: AwsSagemakerEndpointServingArgs, model: aws.sagemaker.Model,
+        capture_uri: pulumi.Output[str],
+    ) -> aws.sagemaker.Endpoint:  # fmt: skip
+        """Endpoint configuration, endpoint and target-tracking auto-scaling of its variant."""
+        child = pulumi.ResourceOptions(parent=self)
+        sagemaker, scaling = aws.sagemaker, aws.appautoscaling
+        config = sagemaker.EndpointConfiguration(
+            f"{name}-config",
+            kms_key_arn=args.kms_key_arn,
+            production_variants=[sagemaker.EndpointConfigurationProductionVariantArgs(
+                variant_name=VARIANT, model_name=model.name, instance_type=args.instance_type,
+                initial_instance_count=args.min_instances, initial_variant_weight=1.0)],
+            data_capture_config=sagemaker.EndpointConfigurationDataCaptureConfigArgs(
+                enable_capture=args.capture_percent > 0,
+                initial_sampling_percentage=args.capture_percent,
+                destination_s3_uri=capture_uri,
+                kms_key_id=args.kms_key_arn,
+                capture_options=[
+                    sagemaker.EndpointConfigurationDataCaptureConfigCaptureOptionArgs(capture_mode=mode)
+                    for mode in ("Input", "Output")]),
+            tags=dict(args.tags),
+            opts=child,
+        )  # fmt: skip
+        endpoint = sagemaker.Endpoint(f"{name}-endpoint", name=args.endpoint_name,
+                                      endpoint_config_name=config.name, tags=dict(args.tags),
+                                      opts=child)  # fmt: skip
+        target = scaling.Target(
+            f"{name}-scaling-target",
+            service_namespace="sagemaker",
+            scalable_dimension="sagemaker:variant:DesiredInstanceCount",
+            resource_id=f"endpoint/{args.endpoint_name}/variant/{VARIANT}",
+            min_capacity=args.min_instances,
+            max_capacity=args.max_instances,
+            tags=dict(args.tags),
+            # The variant can only be registered once the endpoint exists.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[endpoint]),
+        )
+        metric = (
+            scaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs
+        )
+        tracking = scaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
+            target_value=float(args.invocations_per_instance),
+            predefined_metric_specification=metric(
+                predefined_metric_type="SageMakerVariantInvocationsPerInstance"
+            ),
+            # Add capacity quickly under load; remove it slowly so the count does not flap.
+            scale_out_cooldown=60,
+            scale_in_cooldown=300,
+        )
+        scaling.Policy(
+            f"{name}-scaling-policy",
+            policy_type="TargetTrackingScaling",
+            service_namespace=target.service_namespace,
+            scalable_dimension=target.scalable_dimension,
+            resource_id=target.resource_id,
+            target_tracking_scaling_policy_configuration=tracking,
+            opts=child,
+        )
+        return endpoint
+
+
+def _execution_role_statements(
+    args: AwsSagemakerEndpointServingArgs,
+    account_id: pulumi.Input[str],
+    capture_bucket_arn: pulumi.Input[str],
+) -> list[iam.Statement]:
+    """Read the model, write captures, pull images, log, and run in the VPC: nothing else."""
+    partition = aws_partition(args.region)
+    ec2_arn = pulumi.Output.concat(f"arn:{partition}:ec2:{args.region}:", account_id, ":")
+    network_interfaces = pulumi.Output.concat(ec2_arn, "network-interface/*")
+    placement = pulumi.Output.all(ec2_arn, args.security_group_id, args.subnet_ids).apply(
+        lambda found: _placement_arns(*found)
+    )
+    return [
+        iam.read_buckets([args.artifact_bucket_arn]),
+        iam.write_buckets([capture_bucket_arn]),
+        iam.use_key(args.kms_key_arn),
+        iam.allow(ECR_PULL_ACTIONS, [args.repository_arn]),
+        # GetAuthorizationToken is account-wide: AWS accepts no resource but "*".
+        iam.allow(["ecr:GetAuthorizationToken"], ["*"]),
+        iam.write_logs(args.region, account_id, partition),
+        iam.allow(NETWORK_DESCRIBE_ACTIONS, ["*"]),
+        {"Effect": "Allow", "Action": ["ec2:CreateNetworkInterface"], "Resource": placement},
+        iam.allow(NETWORK_INTERFACE_ACTIONS, [network_interfaces]),
+    ]
+
+
+def _placement_arns(ec2_arn: str, security_group_id: str, subnet_ids: Sequence[str]) -> list[str]:
+    """New interfaces may only be created in this blueprint's subnets and security group."""
+    return [
+        f"{ec2_arn}network-interface/*",
+        f"{ec2_arn}security-group/{security_group_id}",
+        *(f"{ec2_arn}subnet/{subnet_id}" for subnet_id in subnet_ids),
+    ]

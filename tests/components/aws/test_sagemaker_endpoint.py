@@ -1,0 +1,172 @@
+"""AwsSagemakerEndpointServing: the endpoint now with a model, its settings for CI/CD without."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from components.aws.sagemaker_endpoint import (
+    AwsSagemakerEndpointServing,
+    AwsSagemakerEndpointServingArgs,
+)
+from opsblocks.preview import Graph
+from tests.recording import ACCOUNT_ID, TEST_INVOKES, as_list, custom, is_taggable, run, statements
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/serving"
+TAGS = {"team": "risk", "opsblocks:capability": "serving"}
+MODEL = "s3://fraud-models/model.tar.gz"
+ARTIFACTS = "arn:aws:s3:::fraud-artifacts"
+REPOSITORY = "arn:aws:ecr:us-east-1:123456789012:repository/fraud"
+COMPONENT = "opsblocks:index:AwsSagemakerEndpointServing"
+DEPLOYED_TYPES = {
+    "aws:sagemaker/model:Model", "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+    "aws:sagemaker/endpoint:Endpoint", "aws:appautoscaling/target:Target",
+    "aws:appautoscaling/policy:Policy",
+}  # fmt: skip
+# Actions AWS authorizes only on Resource "*"; nothing else may be granted on "*".
+UNSCOPABLE = {
+    "ecr:GetAuthorizationToken", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
+    "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
+}  # fmt: skip
+
+
+def build(**overrides: Any) -> AwsSagemakerEndpointServing:
+    args: dict[str, Any] = {
+        "tags": TAGS, "kms_key_arn": KEY, "access_log_bucket": "access-logs",
+        "subnet_ids": ["subnet-a", "subnet-b"], "security_group_id": "sg-1",
+        "region": "us-east-1", "endpoint_name": "fraud-prod",
+        "artifact_bucket_arn": ARTIFACTS, "repository_arn": REPOSITORY,
+    }  # fmt: skip
+    return AwsSagemakerEndpointServing(
+        "serving", AwsSagemakerEndpointServingArgs(**args | overrides)
+    )
+
+
+def serving(**overrides: Any) -> Graph:
+    return run(lambda: build(**overrides))
+
+
+def role_statements(graph: Graph) -> list[dict[str, Any]]:
+    return statements(json.loads(graph.named("serving-role", "RolePolicy").inputs["policy"]))
+
+
+def test_without_a_model_no_endpoint_is_created_but_role_capture_bucket_and_settings_are() -> None:
+    graph = serving()
+
+    assert not {r.type for r in graph.resources} & DEPLOYED_TYPES
+    assert graph.named("serving-role", "Role")
+    assert graph.named("serving-capture", "Bucket")
+    settings = graph.named("serving-deploy-settings").inputs
+    assert (settings["name"], settings["type"]) == ("/opsblocks/fraud-prod/serving", "String")
+
+
+def test_deployed_says_whether_the_endpoint_exists_now() -> None:
+    components: list[AwsSagemakerEndpointServing] = []
+    run(lambda: components.extend([build(), build(model_data_url=MODEL)]))
+
+    assert [c.deployed for c in components] == [False, True]
+
+
+def test_with_a_model_the_endpoint_has_the_explicit_name() -> None:
+    graph = serving(model_data_url=MODEL)
+
+    assert {r.type for r in graph.resources} >= DEPLOYED_TYPES
+    assert graph.named("serving-endpoint").inputs["name"] == "fraud-prod"
+
+
+def test_model_is_network_isolated_in_the_private_subnets() -> None:
+    model = serving(model_data_url=MODEL).named("serving-model").inputs
+
+    assert model["enableNetworkIsolation"] is True
+    assert model["vpcConfig"] == {"subnets": ["subnet-a", "subnet-b"], "securityGroupIds": ["sg-1"]}
+    registry_path = TEST_INVOKES["aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage"]
+    assert model["primaryContainer"] == {"image": registry_path["registryPath"],
+                                         "modelDataUrl": MODEL}  # fmt: skip
+
+
+def test_model_serves_the_given_image() -> None:
+    image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/fraud:1.0"
+    model = serving(model_data_url=MODEL, image_uri=image).named("serving-model").inputs
+
+    assert model["primaryContainer"]["image"] == image
+
+
+def test_endpoint_config_uses_the_key_and_captures_to_the_capture_bucket() -> None:
+    graph = serving(model_data_url=MODEL, capture_percent=25, instance_type="ml.c5.xlarge")
+    config = graph.named("serving-config")
+
+    assert config.inputs["kmsKeyArn"] == KEY
+    capture = config.inputs["dataCaptureConfig"]
+    assert (capture["kmsKeyId"], capture["initialSamplingPercentage"]) == (KEY, 25)
+    assert [o["captureMode"] for o in capture["captureOptions"]] == ["Input", "Output"]
+    # The bucket name is known only after `up`: the URI must come from the capture bucket.
+    assert graph.named("serving-capture", "Bucket").urn in config.dependencies
+    [variant] = config.inputs["productionVariants"]
+    assert (variant["instanceType"], variant["initialInstanceCount"]) == ("ml.c5.xlarge", 1)
+
+
+def test_autoscaling_follows_the_options() -> None:
+    graph = serving(model_data_url=MODEL, min_instances=2, max_instances=6,
+                    invocations_per_instance=300)  # fmt: skip
+
+    target = graph.named("serving-scaling-target").inputs
+    assert (target["minCapacity"], target["maxCapacity"]) == (2, 6)
+    assert target["resourceId"] == "endpoint/fraud-prod/variant/AllTraffic"
+    tracking = graph.named("serving-scaling-policy").inputs[
+        "targetTrackingScalingPolicyConfiguration"
+    ]
+    assert tracking["targetValue"] == 300
+    assert tracking["predefinedMetricSpecification"] == {
+        "predefinedMetricType": "SageMakerVariantInvocationsPerInstance"
+    }
+
+
+def test_role_grants_nothing_on_every_resource_but_what_aws_cannot_scope() -> None:
+    for statement in role_statements(serving(model_data_url=MODEL)):
+        actions = as_list(statement["Action"])
+        assert not any("*" in action for action in actions), statement
+        if "*" in as_list(statement["Resource"]):
+            assert set(actions) <= UNSCOPABLE, statement
+
+
+def test_role_writes_only_captures_pulls_only_the_registry_and_stays_in_its_network() -> None:
+    granted = {
+        (a, r) for s in role_statements(serving()) for a in s["Action"] for r in s["Resource"]
+    }
+    ec2 = f"arn:aws:ec2:us-east-1:{ACCOUNT_ID}:"
+
+    assert {r for a, r in granted if a == "s3:PutObject"} == {
+        f"arn:aws:s3:us-east-1:{ACCOUNT_ID}:serving-capture",
+        f"arn:aws:s3:us-east-1:{ACCOUNT_ID}:serving-capture/*",
+    }
+    assert ("s3:GetObject", f"{ARTIFACTS}/*") in granted
+    assert {r for a, r in granted if a == "ecr:BatchGetImage"} == {REPOSITORY}
+    assert {r for a, r in granted if a == "ec2:CreateNetworkInterface"} == {
+        f"{ec2}network-interface/*", f"{ec2}security-group/sg-1",
+        f"{ec2}subnet/subnet-a", f"{ec2}subnet/subnet-b",
+    }  # fmt: skip
+
+
+def test_capture_bucket_is_protected_only_when_protect() -> None:
+    assert serving(protect=True).named("serving-capture", "Bucket").protect
+    assert not any(r.protect for r in serving(model_data_url=MODEL).resources)
+
+
+def test_every_taggable_resource_carries_the_given_tags() -> None:
+    taggable = [r for r in custom(serving(model_data_url=MODEL)) if is_taggable(r.type)]
+
+    assert {r.type for r in taggable} >= DEPLOYED_TYPES - {"aws:appautoscaling/policy:Policy"}
+    for resource in taggable:
+        assert resource.inputs.get("tags") == TAGS, resource.name
+
+
+def test_every_child_descends_from_the_component() -> None:
+    graph = serving(model_data_url=MODEL)
+    [component] = graph.of_type(COMPONENT)
+    by_urn = graph.by_urn()
+
+    for resource in graph.resources:
+        chain = resource.parent
+        while chain is not None and chain != component.urn:
+            chain = by_urn[chain].parent
+        assert resource is component or chain == component.urn, resource.name
