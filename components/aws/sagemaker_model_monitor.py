@@ -1,0 +1,251 @@
+"""Monitoring capability on AWS: Model Monitor data quality, CloudWatch alarms, dashboard, alerts.
+
+Alarms on errors, latency and drift notify an SNS topic encrypted with the platform key (and an
+e-mail address when the blueprint gives one); a dashboard shows the endpoint's traffic.
+
+The alarms and the dashboard always exist: they watch the endpoint by its name. When the serving
+capability has no model yet, the CI/CD deploy stage creates the endpoint later; until then the
+alarms have no data: they start INSUFFICIENT_DATA and, since an idle endpoint has neither errors
+nor slow answers, count missing data as not breaching instead of paging. The Model Monitor
+schedule, its job definition and its role need a running endpoint (SageMaker checks it when the
+schedule is created), so they exist only when the endpoint is deployed with the platform
+(`endpoint_deployed`); an endpoint created by the deploy stage is watched by the alarms only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pulumi
+import pulumi_aws as aws
+
+from components.aws import iam
+from components.aws.sagemaker_model_monitor_documents import (
+    DRIFT_METRIC,
+    DRIFT_NAMESPACE,
+    ENDPOINT_NAMESPACE,
+    VARIANT,
+    alert_topic_policy,
+    dashboard_body,
+    monitoring_role_policy,
+)
+from opsblocks.naming import aws_partition
+
+SCHEDULES = {"hourly": "cron(0 * ? * * *)", "daily": "cron(0 0 ? * * *)"}
+# Monitoring jobs may run at most an hour, whatever the schedule.
+MAX_RUNTIME_SECONDS = 3600
+
+
+@dataclass(frozen=True, kw_only=True)
+class AwsSagemakerModelMonitorMonitoringArgs:
+    tags: Mapping[str, str]
+    subnet_ids: pulumi.Input[Sequence[str]]
+    """Private subnets the monitoring jobs run in."""
+    security_group_id: pulumi.Input[str]
+    region: str
+    kms_key_arn: pulumi.Input[str]
+    """Encrypts the alert topic, the job volumes and the monitoring reports."""
+    endpoint_name: pulumi.Input[str]
+    endpoint_deployed: bool
+    """Whether the endpoint exists with the platform (else the CI/CD deploy stage creates it)."""
+    capture_uri: pulumi.Input[str]
+    """`s3://<capture bucket>/`: captured requests are read here, reports written under it."""
+    capture_bucket_arn: pulumi.Input[str]
+    schedule: Literal["hourly", "daily"] = "daily"
+    alert_email: str | None = None
+    latency_p99_ms: int = 1000
+    max_errors_per_5min: int = 5
+    instance_type: str = "ml.m5.large"
+    """Instance of the data-quality monitoring jobs."""
+
+
+class AwsSagemakerModelMonitorMonitoring(pulumi.ComponentResource):
+    topic_arn: pulumi.Output[str]
+    """SNS topic every alarm notifies (state changes to ALARM and back to OK)."""
+    dashboard_name: pulumi.Output[str]
+    dashboard_url: pulumi.Output[str]
+    """Console address of the endpoint dashboard."""
+
+    def __init__(
+        self,
+        name: str,
+        args: AwsSagemakerModelMonitorMonitoringArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("opsblocks:index:AwsSagemakerModelMonitorMonitoring", name, {}, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        tags = dict(args.tags)
+        partition = aws_partition(args.region)
+        account_id = aws.get_caller_identity_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)
+        ).account_id
+        # Explicit, so the drift alarm can name the schedule before the schedule exists.
+        schedule_name = pulumi.Output.concat(args.endpoint_name, "-data-quality")
+
+        topic = aws.sns.Topic(f"{name}-alerts", kms_master_key_id=args.kms_key_arn, tags=tags,
+                              opts=child)  # fmt: skip
+        aws.sns.TopicPolicy(
+            f"{name}-alerts",
+            arn=topic.arn,
+            policy=alert_topic_policy(topic.arn, args.region, partition, account_id),
+            opts=child,
+        )
+        if args.alert_email is not None:
+            aws.sns.TopicSubscription(f"{name}-alerts-email", topic=topic.arn, protocol="email",
+                                      endpoint=args.alert_email, opts=child)  # fmt: skip
+
+        endpoint = {"EndpointName": args.endpoint_name, "VariantName": VARIANT}
+        endpoint_alarms = [
+            self._alarm(
+                f"{name}-5xx-errors", topic, tags,
+                alarm_description="The endpoint answered with server errors (5xx).",
+                namespace=ENDPOINT_NAMESPACE, metric_name="Invocation5XXErrors",
+                dimensions=endpoint, statistic="Sum", period=300, evaluation_periods=1,
+                threshold=args.max_errors_per_5min,
+            ),
+            self._alarm(
+                f"{name}-latency-p99", topic, tags,
+                alarm_description=f"p99 model latency above {args.latency_p99_ms} ms.",
+                namespace=ENDPOINT_NAMESPACE, metric_name="ModelLatency", dimensions=endpoint,
+                # Three slow windows in a row: one slow burst (a cold start) does not page.
+                extended_statistic="p99", period=300, evaluation_periods=3,
+                # ModelLatency is reported in microseconds.
+                threshold=args.latency_p99_ms * 1000,
+            ),
+        ]  # fmt: skip
+        self._alarm(
+            f"{name}-drift", topic, tags,
+            alarm_description="Model Monitor found data drifting from the training baseline.",
+            namespace=DRIFT_NAMESPACE, metric_name=DRIFT_METRIC,
+            dimensions={"Endpoint": args.endpoint_name, "MonitoringSchedule": schedule_name},
+            # One evaluation per monitoring run.
+            statistic="Maximum", period=3600 if args.schedule == "hourly" else 86400,
+            evaluation_periods=1, threshold=0,
+        )  # fmt: skip
+        dashboard = aws.cloudwatch.Dashboard(
+            f"{name}-dashboard",
+            dashboard_name=pulumi.Output.concat(args.endpoint_name, "-monitoring"),
+            dashboard_body=dashboard_body(args.region, args.endpoint_name,
+                                          [alarm.arn for alarm in endpoint_alarms]),
+            opts=child,
+        )  # fmt: skip
+
+        if args.endpoint_deployed:
+            self._schedule(name, args, schedule_name, partition, account_id)
+
+        self.topic_arn = topic.arn
+        self.dashboard_name = dashboard.dashboard_name
+        self.dashboard_url = pulumi.Output.concat(
+            f"https://{args.region}.console.aws.amazon.com/cloudwatch/home?region={args.region}"
+            "#dashboards:name=",
+            dashboard.dashboard_name,
+        )
+        self.register_outputs({"topic_arn": self.topic_arn, "dashboard_name": self.dashboard_name,
+                               "dashboard_url": self.dashboard_url})  # fmt: skip
+
+    def _alarm(
+        self, name: str, topic: aws.sns.Topic, tags: dict[str, str], **metric: Any
+    ) -> aws.cloudwatch.MetricAlarm:
+        """An alarm that tells the topic when it fires and when it clears."""
+        return aws.cloudwatch.MetricAlarm(
+            name,
+            comparison_operator="GreaterThanThreshold",
+            # No traffic means no errors and no slow answers; no report between two monitoring
+            # runs means no drift: missing data never pages.
+            treat_missing_data="notBreaching",
+            alarm_actions=[topic.arn],
+            ok_actions=[topic.arn],
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self),
+            **metric,
+        )
+
+    def _schedule(
+        self,
+        name: str,
+        args: AwsSagemakerModelMonitorMonitoringArgs,
+        schedule_name: pulumi.Output[str],
+        partition: str,
+        account_id: pulumi.Output[str],
+    ) -> None:
+        """Role, data-quality job definition and schedule: only for an existing endpoint."""
+        child = pulumi.ResourceOptions(parent=self)
+        tags = dict(args.tags)
+        role = aws.iam.Role(f"{name}-role", assume_role_policy=iam.assume_role(
+            "sagemaker.amazonaws.com"), tags=tags, opts=child)  # fmt: skip
+        role_policy = aws.iam.RolePolicy(
+            f"{name}-role",
+            role=role.id,
+            policy=monitoring_role_policy(
+                region=args.region, partition=partition, account_id=account_id,
+                endpoint_name=args.endpoint_name, capture_bucket_arn=args.capture_bucket_arn,
+                kms_key_arn=args.kms_key_arn, subnet_ids=args.subnet_ids,
+                security_group_id=args.security_group_id,
+            ),
+            opts=child,
+        )  # fmt: skip
+        analyzer = aws.sagemaker.get_prebuilt_ecr_image_output(
+            repository_name="sagemaker-model-monitor-analyzer",
+            # AWS documents the analyzer image without a tag (that is, `latest`), not under
+            # the provider's default tag `1`.
+            image_tag="latest",
+            opts=pulumi.InvokeOutputOptions(parent=self),
+        ).registry_path
+        job = aws.sagemaker.DataQualityJobDefinition(
+            f"{name}-data-quality",
+            role_arn=role.arn,
+            data_quality_app_specification=aws.sagemaker.DataQualityJobDefinitionDataQualityAppSpecificationArgs(
+                image_uri=analyzer,
+                environment={"publish_cloudwatch_metrics": "Enabled"},
+            ),
+            data_quality_job_input=aws.sagemaker.DataQualityJobDefinitionDataQualityJobInputArgs(
+                endpoint_input=aws.sagemaker.DataQualityJobDefinitionDataQualityJobInputEndpointInputArgs(
+                    endpoint_name=args.endpoint_name
+                )
+            ),
+            data_quality_job_output_config=aws.sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigArgs(
+                kms_key_id=args.kms_key_arn,
+                monitoring_outputs=aws.sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigMonitoringOutputsArgs(
+                    s3_output=aws.sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigMonitoringOutputsS3OutputArgs(
+                        s3_uri=pulumi.Output.concat(args.capture_uri, "monitoring/"),
+                        s3_upload_mode="EndOfJob",
+                    )
+                ),
+            ),
+            job_resources=aws.sagemaker.DataQualityJobDefinitionJobResourcesArgs(
+                cluster_config=aws.sagemaker.DataQualityJobDefinitionJobResourcesClusterConfigArgs(
+                    instance_count=1,
+                    instance_type=args.instance_type,
+                    volume_size_in_gb=20,
+                    volume_kms_key_id=args.kms_key_arn,
+                )
+            ),
+            network_config=aws.sagemaker.DataQualityJobDefinitionNetworkConfigArgs(
+                enable_network_isolation=True,
+                enable_inter_container_traffic_encryption=True,
+                vpc_config=aws.sagemaker.DataQualityJobDefinitionNetworkConfigVpcConfigArgs(
+                    subnets=args.subnet_ids, security_group_ids=[args.security_group_id]
+                ),
+            ),
+            stopping_condition=aws.sagemaker.DataQualityJobDefinitionStoppingConditionArgs(
+                max_runtime_in_seconds=MAX_RUNTIME_SECONDS
+            ),
+            tags=tags,
+            # SageMaker checks the role's access when the definition is created.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy]),
+        )
+        aws.sagemaker.MonitoringSchedule(
+            f"{name}-schedule",
+            name=schedule_name,
+            monitoring_schedule_config=aws.sagemaker.MonitoringScheduleMonitoringScheduleConfigArgs(
+                monitoring_type="DataQuality",
+                monitoring_job_definition_name=job.name,
+                schedule_config=aws.sagemaker.MonitoringScheduleMonitoringScheduleConfigScheduleConfigArgs(
+                    schedule_expression=SCHEDULES[args.schedule]
+                ),
+            ),
+            tags=tags,
+            opts=child,
+        )

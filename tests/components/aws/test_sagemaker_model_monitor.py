@@ -1,0 +1,244 @@
+"""AwsSagemakerModelMonitorMonitoring: alarms and dashboard always, a schedule with an endpoint."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from components.aws.sagemaker_model_monitor import (
+    AwsSagemakerModelMonitorMonitoring,
+    AwsSagemakerModelMonitorMonitoringArgs,
+)
+from opsblocks.preview import Graph
+from tests.recording import (
+    ACCOUNT_ID,
+    TEST_INVOKES,
+    as_list,
+    custom,
+    fake_outputs,
+    is_taggable,
+    policies,
+    run,
+    statements,
+)
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/monitoring"
+CAPTURE = "arn:aws:s3:::fraud-capture"
+TAGS = {"team": "risk", "opsblocks:capability": "monitoring"}
+COMPONENT = "opsblocks:index:AwsSagemakerModelMonitorMonitoring"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+TOPIC_ARN = fake_outputs("aws:sns/topic:Topic", "monitoring-alerts")["arn"]
+SCHEDULE_TYPES = {
+    "aws:sagemaker/monitoringSchedule:MonitoringSchedule",
+    "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition",
+    "aws:iam/role:Role",
+}
+# Actions AWS authorizes only on Resource "*"; nothing else may be granted on "*".
+UNSCOPABLE = {
+    "cloudwatch:PutMetricData", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
+    "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
+}  # fmt: skip
+
+
+def monitoring(**overrides: Any) -> Graph:
+    args: dict[str, Any] = {
+        "tags": TAGS, "subnet_ids": ["subnet-a", "subnet-b"], "security_group_id": "sg-1",
+        "region": "us-east-1", "kms_key_arn": KEY, "endpoint_name": "fraud-prod",
+        "endpoint_deployed": True, "capture_uri": "s3://fraud-capture/",
+        "capture_bucket_arn": CAPTURE,
+    }  # fmt: skip
+    return run(
+        lambda: AwsSagemakerModelMonitorMonitoring(
+            "monitoring", AwsSagemakerModelMonitorMonitoringArgs(**args | overrides)
+        )
+    )
+
+
+def alarms(graph: Graph) -> dict[str, dict[str, Any]]:
+    return {r.name.removeprefix("monitoring-"): r.inputs for r in graph.of_type(ALARM)}
+
+
+def test_every_alarm_notifies_the_topic_when_it_fires_and_when_it_clears() -> None:
+    found = alarms(monitoring())
+
+    assert set(found) == {"5xx-errors", "latency-p99", "drift"}
+    for name, alarm in found.items():
+        assert alarm["alarmActions"] == [TOPIC_ARN], name
+        assert alarm["okActions"] == [TOPIC_ARN], name
+
+
+def test_topic_is_encrypted_with_the_platform_key() -> None:
+    assert monitoring().named("monitoring-alerts", "Topic").inputs["kmsMasterKeyId"] == KEY
+
+
+def test_only_this_accounts_cloudwatch_alarms_may_publish_to_the_topic() -> None:
+    policy = json.loads(monitoring().named("monitoring-alerts", "TopicPolicy").inputs["policy"])
+    [allow] = [s for s in statements(policy) if s["Effect"] == "Allow"]
+
+    assert allow["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert (allow["Action"], allow["Resource"]) == ("sns:Publish", TOPIC_ARN)
+    assert allow["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT_ID}
+
+
+def test_errors_alarm_fires_above_the_allowed_5xx_errors_per_5_minutes() -> None:
+    errors = alarms(monitoring(max_errors_per_5min=7))["5xx-errors"]
+
+    assert (errors["namespace"], errors["metricName"]) == ("AWS/SageMaker", "Invocation5XXErrors")
+    assert (errors["statistic"], errors["period"], errors["threshold"]) == ("Sum", 300, 7)
+    assert errors["comparisonOperator"] == "GreaterThanThreshold"
+    assert errors["dimensions"] == {"EndpointName": "fraud-prod", "VariantName": "AllTraffic"}
+
+
+def test_latency_alarm_watches_p99_in_microseconds() -> None:
+    latency = alarms(monitoring(latency_p99_ms=250))["latency-p99"]
+
+    assert (latency["metricName"], latency["extendedStatistic"]) == ("ModelLatency", "p99")
+    assert "statistic" not in latency
+    assert latency["threshold"] == 250_000
+    assert latency["dimensions"] == {"EndpointName": "fraud-prod", "VariantName": "AllTraffic"}
+
+
+def test_drift_alarm_watches_the_schedules_data_metrics_and_ignores_gaps_between_runs() -> None:
+    graph = monitoring(schedule="hourly")
+    drift = alarms(graph)["drift"]
+    schedule = graph.named("monitoring-schedule").inputs
+
+    assert drift["namespace"] == "aws/sagemaker/Endpoints/data-metrics"
+    assert drift["dimensions"] == {"Endpoint": "fraud-prod", "MonitoringSchedule": schedule["name"]}
+    assert drift["treatMissingData"] == "notBreaching"
+    assert drift["period"] == 3600
+
+
+def test_without_a_deployed_endpoint_alarms_and_dashboard_exist_but_no_schedule() -> None:
+    graph = monitoring(endpoint_deployed=False)
+
+    assert not {r.type for r in graph.resources} & SCHEDULE_TYPES
+    assert len(graph.of_type(ALARM)) == 3
+    assert graph.named("monitoring-dashboard")
+
+
+def test_schedule_runs_on_the_chosen_cron() -> None:
+    for schedule, cron in (("hourly", "cron(0 * ? * * *)"), ("daily", "cron(0 0 ? * * *)")):
+        config = (
+            monitoring(schedule=schedule)
+            .named("monitoring-schedule")
+            .inputs["monitoringScheduleConfig"]
+        )
+
+        assert config["monitoringType"] == "DataQuality"
+        assert config["scheduleConfig"] == {"scheduleExpression": cron}
+
+
+def test_data_quality_job_reads_the_endpoint_and_writes_encrypted_reports() -> None:
+    job = monitoring(instance_type="ml.c5.xlarge").named("monitoring-data-quality").inputs
+    image = TEST_INVOKES["aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage"]["registryPath"]
+
+    assert job["dataQualityAppSpecification"]["imageUri"] == image
+    assert job["dataQualityJobInput"] == {"endpointInput": {"endpointName": "fraud-prod"}}
+    output = job["dataQualityJobOutputConfig"]
+    assert output["kmsKeyId"] == KEY
+    assert output["monitoringOutputs"]["s3Output"]["s3Uri"] == "s3://fraud-capture/monitoring/"
+    cluster = job["jobResources"]["clusterConfig"]
+    assert (cluster["instanceType"], cluster["volumeKmsKeyId"]) == ("ml.c5.xlarge", KEY)
+
+
+def test_data_quality_job_is_isolated_in_the_private_subnets() -> None:
+    network = monitoring().named("monitoring-data-quality").inputs["networkConfig"]
+
+    assert network["enableNetworkIsolation"] is True
+    assert network["enableInterContainerTrafficEncryption"] is True
+    assert network["vpcConfig"] == {
+        "subnets": ["subnet-a", "subnet-b"],
+        "securityGroupIds": ["sg-1"],
+    }
+
+
+def test_no_email_subscription_without_an_alert_email() -> None:
+    assert not monitoring().of_type("aws:sns/topicSubscription:TopicSubscription")
+
+
+def test_alert_email_subscribes_to_the_topic() -> None:
+    [subscription] = monitoring(alert_email="ml@example.com").of_type(
+        "aws:sns/topicSubscription:TopicSubscription"
+    )
+
+    assert subscription.inputs == {
+        "topic": TOPIC_ARN, "protocol": "email", "endpoint": "ml@example.com"
+    }  # fmt: skip
+
+
+def test_dashboard_shows_invocations_errors_latency_and_cpu_of_the_endpoint() -> None:
+    graph = monitoring(region="eu-west-1")
+    dashboard = graph.named("monitoring-dashboard").inputs
+    body = json.loads(dashboard["dashboardBody"])
+    metrics = [m for w in body["widgets"] if w["type"] == "metric"
+               for m in w["properties"]["metrics"]]  # fmt: skip
+
+    assert {m[1] for m in metrics} >= {"Invocations", "Invocation5XXErrors", "ModelLatency",
+                                       "CPUUtilization"}  # fmt: skip
+    assert all(m[2:6] == ["EndpointName", "fraud-prod", "VariantName", "AllTraffic"]
+               for m in metrics)  # fmt: skip
+    assert all(w["properties"]["region"] == "eu-west-1" for w in body["widgets"]
+               if w["type"] == "metric")  # fmt: skip
+
+
+def test_dashboard_url_opens_the_dashboard_in_the_region() -> None:
+    urls: list[str] = []
+
+    def build() -> None:
+        component = AwsSagemakerModelMonitorMonitoring(
+            "monitoring",
+            AwsSagemakerModelMonitorMonitoringArgs(
+                tags=TAGS, subnet_ids=["subnet-a"], security_group_id="sg-1",
+                region="eu-west-1", kms_key_arn=KEY, endpoint_name="fraud-prod",
+                endpoint_deployed=False, capture_uri="s3://fraud-capture/",
+                capture_bucket_arn=CAPTURE,
+            ),
+        )  # fmt: skip
+        component.dashboard_url.apply(urls.append)
+
+    run(build)
+
+    assert urls == [
+        "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1"
+        "#dashboards:name=fraud-prod-monitoring"
+    ]
+
+
+def test_no_policy_allows_wildcard_actions_or_star_resources_aws_could_scope() -> None:
+    documents = list(policies(monitoring()))
+
+    assert {r.type for r, _ in documents} >= {"aws:iam/rolePolicy:RolePolicy"}
+    for resource, document in documents:
+        for statement in [s for s in statements(document) if s["Effect"] == "Allow"]:
+            actions = as_list(statement["Action"])
+            assert not any(action.endswith("*") for action in actions), resource.name
+            if "*" in as_list(statement.get("Resource")):
+                assert set(actions) <= UNSCOPABLE, statement
+
+
+def test_monitoring_role_reads_only_the_capture_bucket_and_describes_only_the_endpoint() -> None:
+    policy = json.loads(monitoring().named("monitoring-role", "RolePolicy").inputs["policy"])
+    granted = {(a, r) for s in statements(policy) for a in s["Action"] for r in s["Resource"]}
+
+    assert {r for a, r in granted if a == "s3:GetObject"} == {CAPTURE, f"{CAPTURE}/*"}
+    assert {r for a, r in granted if a == "sagemaker:DescribeEndpoint"} == {
+        f"arn:aws:sagemaker:us-east-1:{ACCOUNT_ID}:endpoint/fraud-prod"
+    }
+    assert {r for a, r in granted if a.startswith("kms:")} == {KEY}
+
+
+def test_every_taggable_resource_carries_the_given_tags() -> None:
+    taggable = [r for r in custom(monitoring()) if is_taggable(r.type)]
+
+    assert {r.type for r in taggable} >= SCHEDULE_TYPES | {ALARM, "aws:sns/topic:Topic"}
+    for resource in taggable:
+        assert resource.inputs.get("tags") == TAGS, resource.name
+
+
+def test_every_child_descends_from_the_component() -> None:
+    graph = monitoring(alert_email="ml@example.com")
+    [component] = graph.of_type(COMPONENT)
+
+    for resource in graph.resources:
+        assert resource is component or resource.parent == component.urn, resource.name
