@@ -7,7 +7,7 @@ options model. So the schema is exact per cloud, and every error has a path back
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args
 
@@ -43,11 +43,7 @@ class Blueprint(Strict):
 
     def tools(self) -> dict[Capability, ToolSpec]:
         """The capabilities this blueprint uses, in build order."""
-        present = {
-            Capability(field): spec
-            for field, spec in self.capabilities
-            if spec is not None
-        }
+        present = {Capability(field): spec for field, spec in self.capabilities if spec is not None}
         return {cap: present[cap] for cap in Capability if cap in present}
 
 
@@ -59,12 +55,22 @@ def _class_name(*parts: str) -> str:
     return "".join(p.replace("-", " ").title().replace(" ", "") for p in parts)
 
 
+# Models built from the catalog at import time: typing constructs made from runtime values,
+# which static checkers cannot follow, hence `Any`.
+def _literal(value: str) -> Any:
+    return Literal[value]
+
+
+def _tagged_union(models: Sequence[type[BaseModel]], tag: str) -> Any:
+    return Annotated[Union[tuple(models)], Field(discriminator=tag)]  # noqa: UP007
+
+
 def _tool_spec_model(tool: catalog.Tool) -> type[ToolSpec]:
     return create_model(
         _class_name(tool.cloud, tool.name, "Spec"),
         __base__=ToolSpec,
         __doc__=tool.description,
-        tool=(Literal[tool.name], Field(description=tool.description)),  # type: ignore[valid-type]
+        tool=(_literal(tool.name), Field(description=tool.description)),
         options=(tool.options, Field(default_factory=tool.options)),
     )
 
@@ -74,8 +80,7 @@ def _capabilities_model(cloud: Cloud) -> type[BaseModel]:
     for capability in Capability:
         specs = [_tool_spec_model(t) for t in catalog.tools(cloud, capability)]
         if specs:
-            union = Annotated[Union[tuple(specs)], Field(discriminator="tool")]  # noqa: UP007
-            fields[capability.value] = (union | None, None)
+            fields[capability.value] = (_tagged_union(specs, "tool") | None, None)
     return create_model(_class_name(cloud, "Capabilities"), __base__=Strict, **fields)
 
 
@@ -84,7 +89,7 @@ def _cloud_model(cloud: Cloud) -> type[Blueprint]:
         _class_name(cloud, "Blueprint"),
         __base__=Blueprint,
         name=(Annotated[str, AfterValidator(_NAME_CHECKS[cloud])], ...),
-        cloud=(Literal[cloud], ...),  # type: ignore[valid-type]
+        cloud=(_literal(cloud), ...),
         region=(Annotated[str, AfterValidator(_REGION_CHECKS[cloud])], ...),
         capabilities=(_capabilities_model(cloud), ...),
     )
@@ -93,9 +98,7 @@ def _cloud_model(cloud: Cloud) -> type[Blueprint]:
 CLOUD_MODELS: dict[Cloud, type[Blueprint]] = {
     cloud: _cloud_model(cloud) for cloud in Cloud if catalog.tools(cloud) and cloud in _NAME_CHECKS
 }
-_ADAPTER: TypeAdapter[Blueprint] = TypeAdapter(
-    Annotated[Union[tuple(CLOUD_MODELS.values())], Field(discriminator="cloud")]  # noqa: UP007
-)
+_ADAPTER: TypeAdapter[Blueprint] = TypeAdapter(_tagged_union(list(CLOUD_MODELS.values()), "cloud"))
 
 
 def load(path: Path | str) -> Blueprint:
@@ -148,7 +151,7 @@ def _describe(error: Any, data: Mapping[str, Any], source: Source) -> BlueprintE
         return _error(source, ("cloud",), f"required (choose: {_clouds()})")
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         cloud = Cloud(data["cloud"])
-        capability = Capability(path[-1])
+        capability = Capability(str(path[-1]))
         choices = ", ".join(catalog.tool_names(cloud, capability))
         if kind == "union_tag_not_found":
             return _error(source, (*path, "tool"), f"required (choose: {choices})")
@@ -191,7 +194,7 @@ def _allowed_fields(loc: tuple[str | int, ...]) -> list[str]:
     """The fields of the model at `loc`, a pydantic path that includes the union tags."""
     if not loc:
         return list(Blueprint.model_fields)
-    models: list[type[BaseModel]] = [CLOUD_MODELS[Cloud(loc[0])]]
+    models: list[type[BaseModel]] = [CLOUD_MODELS[Cloud(str(loc[0]))]]
     for part in loc[1:]:
         if part not in models[0].model_fields:  # a discriminated union: `part` is the tag
             models = [m for m in models if _tool_literal(m) == part]

@@ -95,7 +95,8 @@ def tools(cloud: Cloud | None = None, capability: Capability | None = None) -> l
     return [
         t
         for t in TOOLS
-        if (cloud is None or t.cloud == cloud) and (capability is None or t.capability == capability)
+        if (cloud is None or t.cloud == cloud)
+        and (capability is None or t.capability == capability)
     ]
 
 

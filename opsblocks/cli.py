@@ -31,9 +31,10 @@ class PreviewFormat(StrEnum):
     tree = "tree"
     json = "json"
 
+
 app = typer.Typer(
     name="opsblocks",
-    help="MLOps platforms on AWS, Azure and GCP from a short YAML blueprint, provisioned by Pulumi.",
+    help="MLOps platforms on AWS, Azure and GCP from a short YAML blueprint, via Pulumi.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -64,7 +65,9 @@ def _fail(exc: OpsblocksError) -> typer.Exit:
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Blueprint files to check.", show_default=False)],
+    files: Annotated[
+        list[Path], typer.Argument(help="Blueprint files to check.", show_default=False)
+    ],
 ) -> None:
     """Check blueprints: schema, tools of the cloud, options, cloud naming limits."""
     failed = False
@@ -86,7 +89,9 @@ def validate(
 def tools(
     cloud: Annotated[Cloud | None, typer.Option(help="Only this cloud.")] = None,
     capability: Annotated[Capability | None, typer.Option(help="Only this capability.")] = None,
-    format: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
+    format: Annotated[
+        TableFormat, typer.Option("--format", help="Output format.")
+    ] = TableFormat.table,
 ) -> None:
     """List the tools each cloud offers for each capability."""
     found = catalog.tools(cloud, capability)

@@ -70,7 +70,7 @@ class Graph:
         return [r for r in self.resources if r.type == type_]
 
     def named(self, name: str, kind: str = "") -> Resource:
-        """The one custom resource called `name`; `kind` (e.g. "RolePolicy") picks among namesakes."""
+        """The one custom resource called `name`; `kind` (e.g. "Role") tells namesakes apart."""
         matches = [r for r in self.resources if r.name == name and r.custom
                    and r.type.endswith(f":{kind}" if kind else "")]  # fmt: skip
         if len(matches) != 1:
@@ -111,23 +111,23 @@ class RecordingMonitor(mocks.MockMonitor):
         super().__init__(_AnswerInvokes(self.invokes, outputs))
         self.graph = Graph()
 
-    def Invoke(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+    def Invoke(self, request: Any) -> Any:
         if request.tok in self.invokes and self.invokes[request.tok] is None:
             # What the engine answers while a result cannot be known yet.
             return resource_pb2.ResourceInvokeResponse(unknown=True)
         return super().Invoke(request)
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+    def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)
         if request.type != ROOT_TYPE:
             inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
-            parent = _engine_urn(request.parent)
+            parent = _engine_urn(request.parent) if request.parent else ""
             self.graph.resources.append(
                 Resource(
                     urn=_engine_urn(response.urn),
                     type=request.type,
                     name=request.name,
-                    parent=None if parent.endswith(f"::{ROOT_TYPE}::{_stack_name()}") else parent,
+                    parent=parent if parent and _type_of(parent) != ROOT_TYPE else None,
                     custom=request.custom,
                     inputs=_plain(inputs),
                     protect=request.protect if request.HasField("protect") else False,
@@ -144,8 +144,9 @@ class RecordingMonitor(mocks.MockMonitor):
 ROOT_TYPE = "pulumi:pulumi:Stack"
 
 
-def _stack_name() -> str:
-    return f"{pulumi.get_project()}-{pulumi.get_stack()}"
+def _type_of(urn: str) -> str:
+    """urn:pulumi:<stack>::<project>::<parent types$>type::<name> -> type"""
+    return urn.split("::")[2].split("$")[-1]
 
 
 def _engine_urn(urn: str) -> str:
@@ -194,9 +195,11 @@ def record(
 
 
 def _plain(value: Any) -> Any:
-    """Recorded values as JSON-ready data; unknowns become UNKNOWN."""
+    """Recorded values as JSON-ready data; unknowns become UNKNOWN, secrets stay hidden."""
     if isinstance(value, Unknown):
         return UNKNOWN
+    if isinstance(value, Mapping) and value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+        return SECRET
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -211,3 +214,4 @@ class _Unknown(str):
 
 
 UNKNOWN = _Unknown("(known after up)")
+SECRET = "[secret]"

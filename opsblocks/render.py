@@ -27,7 +27,9 @@ def short_type(type_token: str) -> str:
 
 
 def _label(resource: Resource) -> str:
-    markers = [m for m, on in ((PROTECTED, resource.protect), (RETAINED, resource.retain_on_delete)) if on]
+    markers = [
+        m for m, on in ((PROTECTED, resource.protect), (RETAINED, resource.retain_on_delete)) if on
+    ]
     style = "bold" if resource.is_component else ""
     name = f"[{style}]{resource.name}[/]" if style else resource.name
     return " ".join([f"[cyan]{short_type(resource.type)}[/]", name, *markers])
@@ -72,7 +74,9 @@ def tree(bp: Blueprint, graph: Graph) -> Group:
     )
     summary = Table(title="Summary", title_justify="left", show_edge=False)
     for column in ("capability", "tool", "resources", "protected"):
-        summary.add_column(column, justify="right" if column in ("resources", "protected") else "left")
+        summary.add_column(
+            column, justify="right" if column in ("resources", "protected") else "left"
+        )
     for capability, tool, roots in _sections(bp, graph):
         branch = root.add(f"[bold magenta]{capability}[/]" + (f" · {tool}" if tool else ""))
         for resource in roots:

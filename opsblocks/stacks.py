@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from opsblocks.errors import ConfigError, Location
+from opsblocks.errors import ConfigError
 from opsblocks.program import CONFIG_KEY
 from opsblocks.yamlsource import parse
 
@@ -23,11 +23,12 @@ def stack_file(root: Path, stack: str) -> Path:
 
 
 def available(root: Path) -> list[str]:
-    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in (root / "stacks").glob("Pulumi.*.yaml"))
+    files = (root / "stacks").glob("Pulumi.*.yaml")
+    return sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in files)
 
 
 def blueprint_of(root: Path, stack: str) -> Path:
-    """The blueprint file that `stacks/Pulumi.<stack>.yaml` names, as the Pulumi program reads it."""
+    """The blueprint that `stacks/Pulumi.<stack>.yaml` names, as the Pulumi program reads it."""
     path = stack_file(root, stack)
     if not path.is_file():
         names = ", ".join(available(root)) or "none"
@@ -36,10 +37,10 @@ def blueprint_of(root: Path, stack: str) -> Path:
     config = source.data.get("config") if isinstance(source.data, dict) else None
     value = config.get(CONFIG_KEY) if isinstance(config, dict) else None
     if not isinstance(value, str) or not value:
-        where = source.location(("config",))
-        raise ConfigError(f"{where}: config.{CONFIG_KEY}: required (the blueprint file to deploy)")
+        config_line = source.location(("config",))
+        raise ConfigError(f"{config_line}: config.{CONFIG_KEY}: required (the blueprint to deploy)")
     blueprint = root / value
     if not blueprint.is_file():
-        where: Location = source.location(("config", CONFIG_KEY))
-        raise ConfigError(f"{where}: config.{CONFIG_KEY}: {value} does not exist")
+        value_line = source.location(("config", CONFIG_KEY))
+        raise ConfigError(f"{value_line}: config.{CONFIG_KEY}: {value} does not exist")
     return blueprint

@@ -23,7 +23,9 @@ def platform_tags(
 def check_user_tags(tags: Mapping[str, str]) -> Mapping[str, str]:
     for key, value in tags.items():
         if key.startswith(RESERVED_PREFIXES):
-            raise ValueError(f"tag key '{key}' uses a reserved prefix ({', '.join(RESERVED_PREFIXES)})")
+            raise ValueError(
+                f"tag key '{key}' uses a reserved prefix ({', '.join(RESERVED_PREFIXES)})"
+            )
         if not 1 <= len(key) <= 128:
             raise ValueError(f"tag key '{key}' must have 1 to 128 characters")
         if len(value) > 256:

@@ -66,7 +66,9 @@ def policies(graph: Graph) -> Iterator[tuple[Resource, dict[str, Any]]]:
         for key in ("policy", "assumeRolePolicy"):
             value = resource.inputs.get(key)
             if isinstance(value, str) and value.startswith("{"):
-                yield resource, json.loads(value)
+                document = json.loads(value)
+                if "Statement" in document:  # not e.g. an ECR lifecycle policy
+                    yield resource, document
 
 
 def statements(document: dict[str, Any]) -> list[dict[str, Any]]:

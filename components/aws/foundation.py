@@ -236,4 +236,3 @@ def _key_policy(region: str, partition: str, account_id: pulumi.Output[str]) -> 
             "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
         },
     )  # fmt: skip
-

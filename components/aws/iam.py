@@ -19,7 +19,9 @@ def document(*statements: Statement) -> pulumi.Output[str]:
     return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
-def allow(actions: Sequence[str], resources: Sequence[pulumi.Input[str]], **extra: Any) -> Statement:
+def allow(
+    actions: Sequence[str], resources: Sequence[pulumi.Input[str]], **extra: Any
+) -> Statement:
     return {"Effect": "Allow", "Action": list(actions), "Resource": list(resources), **extra}
 
 
@@ -57,12 +59,21 @@ def use_key(key_arn: pulumi.Input[str]) -> Statement:
     )  # fmt: skip
 
 
-def write_logs(region: str, account_id: pulumi.Input[str], partition: str = "aws") -> Statement:
-    """CloudWatch Logs for the SageMaker and CodeBuild log groups of this account and region."""
+def write_logs(
+    region: str,
+    account_id: pulumi.Input[str],
+    partition: str = "aws",
+    prefix: str = "/aws/sagemaker/",
+) -> Statement:
+    """Write to the log groups under `prefix` (SageMaker jobs and endpoints log to
+    /aws/sagemaker/...) of this account and region."""
+    log_groups = pulumi.Output.concat(
+        f"arn:{partition}:logs:{region}:", account_id, f":log-group:{prefix}*"
+    )
     return allow(
-        ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-        [pulumi.Output.concat(f"arn:{partition}:logs:{region}:", account_id,
-                              ":log-group:/aws/", "*")],
+        ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
+         "logs:DescribeLogStreams"],
+        [log_groups],
     )  # fmt: skip
 
 

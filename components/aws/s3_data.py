@@ -80,16 +80,28 @@ class AwsS3Data(pulumi.ComponentResource):
                 iam.read_buckets([b.arn for b in buckets.values()]),
                 iam.use_key(args.kms_key_arn),
                 iam.allow(
-                    ["glue:GetDatabase", "glue:GetTable", "glue:CreateTable", "glue:UpdateTable",
-                     "glue:GetPartition", "glue:GetPartitions", "glue:BatchCreatePartition",
-                     "glue:BatchGetPartition", "glue:UpdatePartition"],
-                    [database.arn,
-                     database.arn.apply(_catalog_arn),
-                     database.arn.apply(_tables_arn)],
+                    [
+                        "glue:GetDatabase",
+                        "glue:GetTable",
+                        "glue:CreateTable",
+                        "glue:UpdateTable",
+                        "glue:GetPartition",
+                        "glue:GetPartitions",
+                        "glue:BatchCreatePartition",
+                        "glue:BatchGetPartition",
+                        "glue:UpdatePartition",
+                    ],
+                    [
+                        database.arn,
+                        database.arn.apply(_catalog_arn),
+                        database.arn.apply(_tables_arn),
+                    ],
                 ),
-                iam.allow(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-                          [database.arn.apply(_crawler_logs_arn)]),
-            ),  # fmt: skip
+                iam.allow(
+                    ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                    [database.arn.apply(_crawler_logs_arn)],
+                ),
+            ),
             opts=child,
         )
         aws.glue.Crawler(

@@ -1,4 +1,4 @@
-"""AWS: foundation, then data -> registry -> training -> serving -> validation -> monitoring -> CI/CD.
+"""AWS: the foundation, then data, registry, training, serving, validation, monitoring, CI/CD.
 
 Each capability's component receives the outputs of the ones before it (never the component
 itself), so components stay independent and changing one capability's options never
@@ -72,9 +72,7 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
                     "data_uri": data.data_uri, "glue_database": data.glue_database}  # fmt: skip
 
     if Capability.registry in tools:
-        registry = make(
-            Capability.registry, **stores, model_package_group_name=physical("models")
-        )
+        registry = make(Capability.registry, **stores, model_package_group_name=physical("models"))
         outputs |= {"model_package_group": registry.model_package_group_name,
                     "image_repository_url": registry.repository_url,
                     "model_artifact_uri": registry.artifact_uri}  # fmt: skip

@@ -26,8 +26,11 @@ def test_component_args_accept_every_option_with_the_same_default(tool: catalog.
     fields = {f.name: f for f in dataclasses.fields(args)}
     for name, option in tool.options.model_fields.items():
         assert name in fields, f"{args.__name__} lacks option {name}"
-        default = option.get_default(call_default_factory=True)
         field = fields[name]
+        if option.is_required():
+            assert field.default is dataclasses.MISSING, f"{args.__name__}.{name} is required"
+            continue
+        default = option.get_default(call_default_factory=True)
         arg_default = (
             field.default_factory() if field.default_factory is not dataclasses.MISSING
             else field.default
@@ -53,5 +56,7 @@ def test_listing_tools_imports_no_cloud_sdk() -> None:
         "import sys; from opsblocks import catalog, blueprint; catalog.tools(); "
         "print(sorted(m for m in sys.modules if m.startswith('pulumi_')))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"

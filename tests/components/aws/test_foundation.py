@@ -20,7 +20,11 @@ def test_key_rotates_and_is_protected_in_prod() -> None:
 
 def test_key_policy_lets_logs_use_the_key_only_for_this_account() -> None:
     policy = json.loads(foundation().named("fraud-key").inputs["policy"])
-    logs = next(s for s in statements(policy) if s["Principal"].get("Service") == "logs.us-east-1.amazonaws.com")
+    logs = next(
+        s
+        for s in statements(policy)
+        if s["Principal"].get("Service") == "logs.us-east-1.amazonaws.com"
+    )
     condition = logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
     assert condition == "arn:aws:logs:us-east-1:123456789012:*"
 
@@ -29,19 +33,29 @@ def test_subnets_are_private_one_per_zone() -> None:
     graph = foundation(availability_zones=3)
     subnets = graph.of_type("aws:ec2/subnet:Subnet")
     assert len(subnets) == 3
-    assert {s.inputs["availabilityZone"] for s in subnets} == {"us-east-1a", "us-east-1b", "us-east-1c"}
+    assert {s.inputs["availabilityZone"] for s in subnets} == {
+        "us-east-1a",
+        "us-east-1b",
+        "us-east-1c",
+    }
     assert all(s.inputs["mapPublicIpOnLaunch"] is False for s in subnets)
     assert not graph.of_type("aws:ec2/internetGateway:InternetGateway")
     assert not graph.of_type("aws:ec2/natGateway:NatGateway")
 
 
 def test_subnet_ranges_do_not_overlap() -> None:
-    cidrs = [s.inputs["cidrBlock"] for s in foundation(availability_zones=3).of_type("aws:ec2/subnet:Subnet")]
+    cidrs = [
+        s.inputs["cidrBlock"]
+        for s in foundation(availability_zones=3).of_type("aws:ec2/subnet:Subnet")
+    ]
     assert sorted(cidrs) == ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"]
 
 
 def test_vpc_endpoints_reach_s3_and_every_sagemaker_dependency() -> None:
-    services = {e.inputs["serviceName"]: e.inputs for e in foundation().of_type("aws:ec2/vpcEndpoint:VpcEndpoint")}
+    services = {
+        e.inputs["serviceName"]: e.inputs
+        for e in foundation().of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    }
     assert services["com.amazonaws.us-east-1.s3"]["vpcEndpointType"] == "Gateway"
     for service in INTERFACE_ENDPOINTS:
         endpoint = services[f"com.amazonaws.us-east-1.{service}"]

@@ -15,7 +15,12 @@ def bucket(**overrides: object) -> Graph:
 
 def test_bucket_blocks_every_kind_of_public_access() -> None:
     block = bucket().named("fraud-raw-public-access").inputs
-    for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"):
+    for flag in (
+        "blockPublicAcls",
+        "blockPublicPolicy",
+        "ignorePublicAcls",
+        "restrictPublicBuckets",
+    ):
         assert block[flag] is True
 
 
@@ -33,7 +38,9 @@ def test_bucket_without_key_uses_s3_managed_encryption() -> None:
 
 def test_bucket_is_versioned_and_acls_are_disabled() -> None:
     graph = bucket()
-    assert graph.named("fraud-raw-versioning").inputs["versioningConfiguration"]["status"] == "Enabled"
+    assert (
+        graph.named("fraud-raw-versioning").inputs["versioningConfiguration"]["status"] == "Enabled"
+    )
     ownership = graph.named("fraud-raw-ownership").inputs["rule"]["objectOwnership"]
     assert ownership == "BucketOwnerEnforced"
 

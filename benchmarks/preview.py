@@ -1,0 +1,96 @@
+"""Benchmark: wall time and peak memory of `opsblocks preview` per shipped blueprint, and the
+ratio to the bare import time of the SDK modules that blueprint uses (target: <= 1.3).
+
+Each measurement is a fresh interpreter, so both sides pay the same start-up; the median of
+--runs runs is reported.  Usage: python benchmarks/preview.py [--runs N] [blueprint ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PREVIEW = """
+import json, resource, sys
+from opsblocks.cli import app
+try:
+    app(["preview", sys.argv[1], "--format", "json"], standalone_mode=False)
+finally:
+    sys.stdout.flush()
+modules = sorted(m for m in sys.modules if m.startswith("pulumi_"))
+print(json.dumps({"rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  "modules": modules}), file=sys.stderr)
+"""
+
+IMPORTS = """
+import importlib, json, resource, sys
+import pulumi
+for name in json.loads(sys.argv[1]):
+    importlib.import_module(name)
+print(json.dumps({"rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), file=sys.stderr)
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_mib: float
+    modules: list[str]
+
+
+def timed(code: str, argument: str) -> Run:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", code, argument],
+        cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    seconds = time.perf_counter() - start
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    return Run(seconds, report["rss_kb"] / 1024, report.get("modules", []))
+
+
+def measure(blueprint: Path, runs: int) -> dict[str, object]:
+    previews = [timed(PREVIEW, str(blueprint)) for _ in range(runs)]
+    modules = previews[0].modules
+    imports = [timed(IMPORTS, json.dumps(modules)) for _ in range(runs)]
+    preview_s = statistics.median(r.seconds for r in previews)
+    import_s = statistics.median(r.seconds for r in imports)
+    return {
+        "blueprint": blueprint.name,
+        "preview_s": round(preview_s, 3),
+        "preview_peak_mib": round(max(r.peak_mib for r in previews), 1),
+        "sdk_import_s": round(import_s, 3),
+        "sdk_import_peak_mib": round(max(r.peak_mib for r in imports), 1),
+        "ratio": round(preview_s / import_s, 2),
+        "sdk_modules": len(modules),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("blueprints", nargs="*", type=Path)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="print JSON rows")
+    args = parser.parse_args()
+    blueprints = args.blueprints or sorted((ROOT / "blueprints").glob("*.yaml"))
+    rows = [measure(path.resolve(), args.runs) for path in blueprints]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return
+    header = ("blueprint", "preview_s", "preview_peak_mib", "sdk_import_s",
+              "sdk_import_peak_mib", "ratio", "sdk_modules")  # fmt: skip
+    print("  ".join(f"{h:>19}" for h in header))
+    for row in rows:
+        print("  ".join(f"{row[h]!s:>19}" for h in header))
+
+
+if __name__ == "__main__":
+    main()

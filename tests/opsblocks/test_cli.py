@@ -1,0 +1,94 @@
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from opsblocks.cli import app
+
+ROOT = Path(__file__).parents[2]
+MINIMAL = str(ROOT / "blueprints" / "aws-minimal.yaml")
+INVALID = ROOT / "tests" / "fixtures" / "invalid"
+runner = CliRunner()
+
+
+def test_validate_accepts_the_shipped_blueprints() -> None:
+    files = [str(p) for p in sorted((ROOT / "blueprints").glob("*.yaml"))]
+    result = runner.invoke(app, ["validate", *files])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("✓") == len(files)
+
+
+@pytest.mark.parametrize("fixture", sorted(INVALID.glob("*.yaml")), ids=lambda p: p.stem)
+def test_bad_blueprint_is_one_line_on_stderr_and_exit_1(fixture: Path) -> None:
+    result = runner.invoke(app, ["validate", str(fixture)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"{fixture}:" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_tools_lists_every_aws_capability_as_json() -> None:
+    result = runner.invoke(app, ["tools", "--cloud", "aws", "--format", "json"])
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    capabilities = {row["capability"] for row in rows}
+    assert capabilities == {
+        "data",
+        "registry",
+        "training",
+        "serving",
+        "validation",
+        "monitoring",
+        "cicd",
+    }
+    assert all(row["cloud"] == "aws" and row["description"] for row in rows)
+
+
+def test_preview_prints_the_tree_and_the_summary() -> None:
+    result = runner.invoke(app, ["preview", MINIMAL])
+    assert result.exit_code == 0, result.output
+    for section in ("foundation", "data · s3", "registry · sagemaker-model-registry",
+                    "training · sagemaker-pipelines", "Summary", "total"):  # fmt: skip
+        assert section in result.stdout
+
+
+def test_preview_json_lists_every_resource_with_its_options() -> None:
+    result = runner.invoke(app, ["preview", MINIMAL, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["blueprint"]["name"] == "churn-sandbox"
+    resource = document["resources"][0]
+    assert {"urn", "type", "name", "parent", "inputs", "protect", "retain_on_delete",
+            "dependencies"} <= resource.keys()  # fmt: skip
+    assert document["summary"]["resources"] == sum(
+        r["kind"] == "resource" and not r["type"].startswith("pulumi:providers:")
+        for r in document["resources"]
+    )
+
+
+def test_preview_by_stack_reads_the_stack_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(app, ["preview", "--stack", "aws-dev", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["blueprint"]["name"] == "churn-sandbox"
+
+
+def test_unknown_stack_names_the_stacks_that_exist(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(app, ["preview", "--stack", "nope"])
+    assert result.exit_code == 1
+    assert "no stack 'nope'" in result.stderr and "aws-dev" in result.stderr
+
+
+def test_preview_wants_a_file_or_a_stack_not_both() -> None:
+    result = runner.invoke(app, ["preview", MINIMAL, "--stack", "aws-dev"])
+    assert result.exit_code == 1
+    assert "one of them" in result.stderr
+
+
+def test_preview_of_a_bad_blueprint_fails_without_traceback() -> None:
+    result = runner.invoke(app, ["preview", str(INVALID / "unknown-tool.yaml")])
+    assert result.exit_code == 1
+    assert "capabilities.data.tool" in result.stderr and "Traceback" not in result.stderr
