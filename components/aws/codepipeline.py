@@ -55,6 +55,9 @@ class AwsCodepipelineCicdArgs:
     repository_arn: pulumi.Input[str]
     model_package_group_name: pulumi.Input[str]
     model_package_group_arn: pulumi.Input[str]
+    model_artifact_uri: pulumi.Input[str]
+    """`s3://<registry artifact bucket>/`: the train stage uploads the pipeline code under code/."""
+    model_artifact_bucket_arn: pulumi.Input[str]
     endpoint_name: pulumi.Input[str] | None = None
     """Endpoint the deploy stage creates or updates; None: no approval and no deploy stage."""
     serving_role_arn: pulumi.Input[str] | None = None
@@ -121,7 +124,8 @@ class AwsCodepipelineCicd(pulumi.ComponentResource):
                 artifact_bucket_arn=artifacts.arn, kms_key_arn=args.kms_key_arn,
                 log_group_arn=logs.arn, repository_arn=args.repository_arn,
                 training_pipeline_arn=args.training_pipeline_arn,
-                model_package_group_arn=args.model_package_group_arn, deploy=deploy,
+                model_package_group_arn=args.model_package_group_arn,
+                model_artifact_bucket_arn=args.model_artifact_bucket_arn, deploy=deploy,
             ),
             opts=child,
         )  # fmt: skip
@@ -204,6 +208,7 @@ def _environment(
         buildspecs.IMAGE_REPOSITORY_URL: args.repository_url,
         buildspecs.TRAINING_PIPELINE_NAME: args.training_pipeline_name,
         buildspecs.MODEL_PACKAGE_GROUP: args.model_package_group_name,
+        buildspecs.MODEL_ARTIFACT_URI: args.model_artifact_uri,
         buildspecs.RESOURCE_TAGS: json.dumps(dict(args.tags), sort_keys=True),
     }
     if deploy is not None:

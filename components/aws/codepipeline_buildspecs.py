@@ -11,6 +11,7 @@ from __future__ import annotations
 IMAGE_REPOSITORY_URL = "IMAGE_REPOSITORY_URL"
 TRAINING_PIPELINE_NAME = "TRAINING_PIPELINE_NAME"
 MODEL_PACKAGE_GROUP = "MODEL_PACKAGE_GROUP"
+MODEL_ARTIFACT_URI = "MODEL_ARTIFACT_URI"
 ENDPOINT_NAME = "ENDPOINT_NAME"
 SERVING_PARAMETER_NAME = "SERVING_PARAMETER_NAME"
 RESOURCE_TAGS = "RESOURCE_TAGS"
@@ -30,8 +31,10 @@ phases:
       - python3 -m pytest
 """
 
-# The image is tagged with the commit; the repository's tags are immutable, so a commit that is
-# built again (a retried pipeline) reuses its image instead of failing on the push.
+# The repository holds the pipeline's scripts in pipeline/ (preprocess.py, evaluate.py) and,
+# optionally, a Dockerfile for the training image. Both are pinned to the commit: the scripts
+# go to <artifact uri>/code/<commit>/, the image is tagged with the commit. The image
+# repository's tags are immutable, so a commit built again (a retried pipeline) reuses its image.
 TRAIN = """\
 version: 0.2
 env:
@@ -41,17 +44,27 @@ phases:
     commands:
       - IMAGE_TAG="${CODEBUILD_RESOLVED_SOURCE_VERSION:0:12}"
       - IMAGE_URI="$IMAGE_REPOSITORY_URL:$IMAGE_TAG"
+      - CODE_URI="${MODEL_ARTIFACT_URI%/}/code/$IMAGE_TAG/"
       - aws ecr get-login-password | docker login --username AWS --password-stdin "${IMAGE_REPOSITORY_URL%%/*}"
   build:
     commands:
       - |
-        if aws ecr describe-images --repository-name "${IMAGE_REPOSITORY_URL#*/}" --image-ids imageTag="$IMAGE_TAG" > /dev/null 2>&1; then
-          echo "$IMAGE_URI exists: not rebuilt"
-        else
-          docker build --tag "$IMAGE_URI" . && docker push "$IMAGE_URI"
+        if [ ! -f pipeline/preprocess.py ] || [ ! -f pipeline/evaluate.py ]; then
+          echo "the repository needs pipeline/preprocess.py and pipeline/evaluate.py"; exit 1
+        fi
+        aws s3 sync pipeline/ "$CODE_URI"
+        PARAMETERS=("Name=CodeUri,Value=$CODE_URI")
+      - |
+        if [ -f Dockerfile ]; then
+          if aws ecr describe-images --repository-name "${IMAGE_REPOSITORY_URL#*/}" --image-ids imageTag="$IMAGE_TAG" > /dev/null 2>&1; then
+            echo "$IMAGE_URI exists: not rebuilt"
+          else
+            docker build --tag "$IMAGE_URI" . && docker push "$IMAGE_URI"
+          fi
+          PARAMETERS+=("Name=TrainingImage,Value=$IMAGE_URI")
         fi
       - |
-        EXECUTION_ARN=$(aws sagemaker start-pipeline-execution --pipeline-name "$TRAINING_PIPELINE_NAME" --pipeline-execution-display-name "commit-$IMAGE_TAG" --query PipelineExecutionArn --output text)
+        EXECUTION_ARN=$(aws sagemaker start-pipeline-execution --pipeline-name "$TRAINING_PIPELINE_NAME" --pipeline-execution-display-name "commit-$IMAGE_TAG" --pipeline-parameters "${PARAMETERS[@]}" --query PipelineExecutionArn --output text)
         echo "training pipeline execution: $EXECUTION_ARN"
         while true; do
           STATUS=$(aws sagemaker describe-pipeline-execution --pipeline-execution-arn "$EXECUTION_ARN" --query PipelineExecutionStatus --output text)

@@ -55,6 +55,7 @@ def build_role_policy(
     repository_arn: pulumi.Input[str],
     training_pipeline_arn: pulumi.Input[str],
     model_package_group_arn: pulumi.Input[str],
+    model_artifact_bucket_arn: pulumi.Input[str],
     deploy: DeployTarget | None,
 ) -> pulumi.Output[str]:
     """Test, build and push the image, run the training pipeline, and deploy when asked to."""
@@ -66,6 +67,11 @@ def build_role_policy(
         # GetAuthorizationToken is account-wide: AWS accepts no resource but "*".
         iam.allow(["ecr:GetAuthorizationToken"], ["*"]),
         iam.allow(ECR_PUSH_PULL_ACTIONS, [repository_arn]),
+        # The train stage uploads the pipeline's scripts, one folder per commit.
+        iam.allow(["s3:PutObject", "s3:GetObject"],
+                  [pulumi.Output.concat(model_artifact_bucket_arn, "/code/*")]),
+        iam.allow(["s3:ListBucket"], [model_artifact_bucket_arn],
+                  Condition={"StringLike": {"s3:prefix": ["code/*"]}}),
         iam.allow(["sagemaker:StartPipelineExecution", "sagemaker:DescribePipelineExecution"],
                   [training_pipeline_arn,
                    pulumi.Output.concat(training_pipeline_arn, "/execution/*")]),

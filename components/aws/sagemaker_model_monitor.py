@@ -1,7 +1,8 @@
 """Monitoring capability on AWS: Model Monitor data quality, CloudWatch alarms, dashboard, alerts.
 
-Alarms on errors, latency and drift notify an SNS topic encrypted with the platform key (and an
-e-mail address when the blueprint gives one); a dashboard shows the endpoint's traffic.
+Alarms on errors, latency and (per feature, against a baseline) drift notify an SNS topic
+encrypted with the platform key (and an e-mail address when the blueprint gives one); a
+dashboard shows the endpoint's traffic.
 
 The alarms and the dashboard always exist: they watch the endpoint by its name. When the serving
 capability has no model yet, the CI/CD deploy stage creates the endpoint later; until then the
@@ -15,7 +16,7 @@ schedule is created), so they exist only when the endpoint is deployed with the 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pulumi
@@ -23,12 +24,12 @@ import pulumi_aws as aws
 
 from components.aws import iam
 from components.aws.sagemaker_model_monitor_documents import (
-    DRIFT_METRIC,
     DRIFT_NAMESPACE,
     ENDPOINT_NAMESPACE,
     VARIANT,
     alert_topic_policy,
     dashboard_body,
+    drift_metric,
     monitoring_role_policy,
 )
 from opsblocks.naming import aws_partition
@@ -59,6 +60,11 @@ class AwsSagemakerModelMonitorMonitoringArgs:
     max_errors_per_5min: int = 5
     instance_type: str = "ml.m5.large"
     """Instance of the data-quality monitoring jobs."""
+    baseline_uri: str | None = None
+    """S3 folder with constraints.json and statistics.json; drift is measured against it."""
+    drift_features: Sequence[str] = field(default_factory=list)
+    """One drift alarm per feature named here."""
+    drift_threshold: float = 0.1
 
 
 class AwsSagemakerModelMonitorMonitoring(pulumi.ComponentResource):
@@ -115,15 +121,17 @@ class AwsSagemakerModelMonitorMonitoring(pulumi.ComponentResource):
                 threshold=args.latency_p99_ms * 1000,
             ),
         ]  # fmt: skip
-        self._alarm(
-            f"{name}-drift", topic, tags,
-            alarm_description="Model Monitor found data drifting from the training baseline.",
-            namespace=DRIFT_NAMESPACE, metric_name=DRIFT_METRIC,
-            dimensions={"Endpoint": args.endpoint_name, "MonitoringSchedule": schedule_name},
-            # One evaluation per monitoring run.
-            statistic="Maximum", period=3600 if args.schedule == "hourly" else 86400,
-            evaluation_periods=1, threshold=0,
-        )  # fmt: skip
+        # Model Monitor reports drift per feature, and only against a baseline.
+        for feature in args.drift_features:
+            self._alarm(
+                f"{name}-drift-{feature}", topic, tags,
+                alarm_description=f"Feature {feature} drifted from the training baseline.",
+                namespace=DRIFT_NAMESPACE, metric_name=drift_metric(feature),
+                dimensions={"EndpointName": args.endpoint_name, "ScheduleName": schedule_name},
+                # One evaluation per monitoring run.
+                statistic="Sum", period=3600 if args.schedule == "hourly" else 86400,
+                evaluation_periods=1, threshold=args.drift_threshold,
+            )  # fmt: skip
         dashboard = aws.cloudwatch.Dashboard(
             f"{name}-dashboard",
             dashboard_name=pulumi.Output.concat(args.endpoint_name, "-monitoring"),
@@ -182,7 +190,7 @@ class AwsSagemakerModelMonitorMonitoring(pulumi.ComponentResource):
                 region=args.region, partition=partition, account_id=account_id,
                 endpoint_name=args.endpoint_name, capture_bucket_arn=args.capture_bucket_arn,
                 kms_key_arn=args.kms_key_arn, subnet_ids=args.subnet_ids,
-                security_group_id=args.security_group_id,
+                security_group_id=args.security_group_id, baseline_uri=args.baseline_uri,
             ),
             opts=child,
         )  # fmt: skip
@@ -200,6 +208,7 @@ class AwsSagemakerModelMonitorMonitoring(pulumi.ComponentResource):
                 image_uri=analyzer,
                 environment={"publish_cloudwatch_metrics": "Enabled"},
             ),
+            data_quality_baseline_config=_baseline(args.baseline_uri),
             data_quality_job_input=aws.sagemaker.DataQualityJobDefinitionDataQualityJobInputArgs(
                 endpoint_input=aws.sagemaker.DataQualityJobDefinitionDataQualityJobInputEndpointInputArgs(
                     endpoint_name=args.endpoint_name
@@ -249,3 +258,20 @@ class AwsSagemakerModelMonitorMonitoring(pulumi.ComponentResource):
             tags=tags,
             opts=child,
         )
+
+
+def _baseline(
+    uri: str | None,
+) -> aws.sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigArgs | None:
+    if uri is None:
+        return None
+    folder = uri.rstrip("/")
+    sagemaker = aws.sagemaker
+    return sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigArgs(
+        constraints_resource=sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigConstraintsResourceArgs(
+            s3_uri=f"{folder}/constraints.json"
+        ),
+        statistics_resource=sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigStatisticsResourceArgs(
+            s3_uri=f"{folder}/statistics.json"
+        ),
+    )

@@ -15,11 +15,22 @@ from components.aws import iam
 VARIANT = "AllTraffic"
 ENDPOINT_NAMESPACE = "AWS/SageMaker"
 INSTANCE_NAMESPACE = "/aws/sagemaker/Endpoints"
-DRIFT_NAMESPACE = "aws/sagemaker/Endpoints/data-metrics"
-# AWS documents drift metrics per feature only (`feature_baseline_drift_<feature>`, statistic
-# Sum) and a blueprint does not know its model's features, so the alarm watches a per-schedule
-# aggregate name. No AWS page documents that name: until it is confirmed the alarm may stay silent.
-DRIFT_METRIC = "feature_baseline_drift_total"
+# Where Model Monitor publishes per-feature metrics of a real-time endpoint, with the
+# dimensions EndpointName and ScheduleName (AWS: "Model Monitor CloudWatch metrics").
+DRIFT_NAMESPACE = "/aws/sagemaker/Endpoints/data-metric"
+
+
+def drift_metric(feature: str) -> str:
+    """Distance of a feature from its baseline, reported per run (statistic Sum)."""
+    return f"feature_baseline_drift_{feature}"
+
+
+def s3_arn(uri: str, partition: str) -> str:
+    """`s3://bucket/prefix/` -> `arn:aws:s3:::bucket/prefix/*` (the objects under it)."""
+    bucket_and_prefix = uri.removeprefix("s3://").rstrip("/")
+    return f"arn:{partition}:s3:::{bucket_and_prefix}/*"
+
+
 # SageMaker creates network interfaces to run the job in the VPC; these Describe calls support
 # no resource-level permissions, so AWS only accepts Resource "*" for them.
 NETWORK_DESCRIBE_ACTIONS = ("ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
@@ -102,8 +113,13 @@ def monitoring_role_policy(
     kms_key_arn: pulumi.Input[str],
     subnet_ids: pulumi.Input[Sequence[str]],
     security_group_id: pulumi.Input[str],
+    baseline_uri: str | None = None,
 ) -> pulumi.Output[str]:
-    """Read captures and write reports, use the key, log, publish metrics, run in the VPC."""
+    """Read captures (and the baseline) and write reports, use the key, log, publish metrics,
+    run in the VPC."""
+    baseline = (
+        [iam.allow(["s3:GetObject"], [s3_arn(baseline_uri, partition)])] if baseline_uri else []
+    )
     ec2 = pulumi.Output.concat(f"arn:{partition}:ec2:{region}:", account_id, ":")
     subnets = pulumi.Output.all(ec2, subnet_ids).apply(
         lambda values: [f"{values[0]}subnet/{subnet}" for subnet in values[1]]
@@ -120,6 +136,7 @@ def monitoring_role_policy(
         iam.use_key(kms_key_arn),
         iam.write_logs(region, account_id, partition),
         iam.allow(["sagemaker:DescribeEndpoint"], [endpoint]),
+        *baseline,
         # PutMetricData has no resources; the namespace condition is the only scope AWS offers.
         iam.allow(["cloudwatch:PutMetricData"], ["*"],
                   Condition={"StringEquals": {"cloudwatch:namespace": DRIFT_NAMESPACE}}),

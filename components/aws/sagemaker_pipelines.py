@@ -52,8 +52,6 @@ class AwsSagemakerPipelinesTrainingArgs:
     region: str
     kms_key_arn: pulumi.Input[str]
     """Encrypts job volumes, outputs and model artifacts."""
-    log_group_name: pulumi.Input[str]
-    """The foundation's log group; SageMaker jobs log to their own /aws/sagemaker/* groups."""
     pipeline_name: str
     data_bucket_arns: Sequence[pulumi.Input[str]]
     """Buckets the jobs may read."""

@@ -123,6 +123,22 @@ class SageMakerModelMonitorOptions(Strict):
     latency_p99_ms: int = Field(1000, ge=1, description="Alarm when p99 model latency exceeds.")
     max_errors_per_5min: int = Field(5, ge=1, description="Alarm when 5xx errors exceed.")
     instance_type: SageMakerInstanceType = "ml.m5.large"
+    baseline_uri: S3Uri | None = Field(
+        None,
+        description="S3 folder holding constraints.json and statistics.json of the training "
+        "data (Model Monitor's suggested baseline); without it the job only profiles traffic.",
+    )
+    drift_features: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,200}$")]] = Field(
+        default_factory=list,
+        description="Features to alarm on when they drift from the baseline (needs baseline_uri).",
+    )
+    drift_threshold: float = Field(0.1, gt=0, description="Baseline drift distance that alarms.")
+
+    @model_validator(mode="after")
+    def _drift_needs_a_baseline(self) -> SageMakerModelMonitorOptions:
+        if self.drift_features and self.baseline_uri is None:
+            raise ValueError("drift_features need a baseline_uri to measure drift against")
+        return self
 
 
 class CodePipelineOptions(Strict):

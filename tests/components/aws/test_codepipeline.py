@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from typing import Any
 
@@ -23,6 +24,7 @@ from tests.recording import (
     statements,
 )
 
+MODELS = "arn:aws:s3:::fraud-models"
 KEY = "arn:aws:kms:us-east-1:123456789012:key/cicd"
 TAGS = {"team": "risk", "opsblocks:capability": "cicd"}
 SAGEMAKER = f"arn:aws:sagemaker:us-east-1:{ACCOUNT_ID}:"
@@ -47,6 +49,7 @@ def cicd(**overrides: Any) -> Graph:
         "repository_url": "123456789012.dkr.ecr.us-east-1.amazonaws.com/fraud",
         "repository_arn": REPOSITORY, "model_package_group_name": "fraud-prod-models",
         "model_package_group_arn": GROUP, "repository": "acme/fraud-model",
+        "model_artifact_uri": "s3://fraud-models/", "model_artifact_bucket_arn": MODELS,
     }  # fmt: skip
     return run(lambda: AwsCodepipelineCicd("cicd", AwsCodepipelineCicdArgs(**args | overrides)))
 
@@ -90,6 +93,7 @@ def test_an_endpoint_without_its_role_and_settings_is_refused() -> None:
             connection_name="fraud-prod", training_pipeline_name="t",
             training_pipeline_arn=TRAINING, repository_url="r", repository_arn=REPOSITORY,
             model_package_group_name="g", model_package_group_arn=GROUP,
+            model_artifact_uri="s3://fraud-models/", model_artifact_bucket_arn=MODELS,
             repository="acme/fraud-model", endpoint_name="fraud-prod",
         ))  # fmt: skip
 
@@ -222,6 +226,9 @@ def test_build_role_touches_only_this_blueprints_pipeline_image_models_and_endpo
         f"{SAGEMAKER}endpoint/fraud-prod", f"{SAGEMAKER}endpoint-config/fraud-prod-*",
         f"{SAGEMAKER}model/fraud-prod-*",
     }  # fmt: skip
+    assert {r for a, r in granted if a == "s3:PutObject" and "fraud-models" in r} == {
+        f"{MODELS}/code/*"
+    }
     assert {r for a, r in granted if a == "ssm:GetParameter"} == {
         f"arn:aws:ssm:us-east-1:{ACCOUNT_ID}:parameter/opsblocks/fraud-prod/serving"
     }
@@ -259,3 +266,20 @@ def test_every_child_descends_from_the_component() -> None:
         while chain is not None and chain != component.urn:
             chain = by_urn[chain].parent
         assert resource is component or chain == component.urn, resource.name
+
+
+def test_train_stage_pins_code_and_image_to_the_commit_through_declared_parameters() -> None:
+    from components.aws.pipeline_definition import build_definition
+
+    definition = build_definition(
+        role_arn="r", training_image_uri="i", processing_image_uri="i", instance_type="t",
+        instance_count=1, processing_instance_type="t", volume_size_gb=1, max_runtime_hours=1,
+        hyperparameters={}, data_uri="s3://d/", artifact_uri="s3://a/", kms_key_id="k",
+        subnet_ids=[], security_group_id="sg", model_package_group_name="g",
+    )  # fmt: skip
+    declared = {parameter["Name"] for parameter in definition["Parameters"]}
+    passed = set(re.findall(r'"Name=(\w+),Value=', BUILDSPECS["train"]))
+    assert passed == {"CodeUri", "TrainingImage"}
+    assert passed <= declared
+    assert '--pipeline-parameters "${PARAMETERS[@]}"' in BUILDSPECS["train"]
+    assert "/code/$IMAGE_TAG/" in BUILDSPECS["train"]

@@ -61,7 +61,7 @@ def alarms(graph: Graph) -> dict[str, dict[str, Any]]:
 def test_every_alarm_notifies_the_topic_when_it_fires_and_when_it_clears() -> None:
     found = alarms(monitoring())
 
-    assert set(found) == {"5xx-errors", "latency-p99", "drift"}
+    assert set(found) == {"5xx-errors", "latency-p99"}
     for name, alarm in found.items():
         assert alarm["alarmActions"] == [TOPIC_ARN], name
         assert alarm["okActions"] == [TOPIC_ARN], name
@@ -98,22 +98,45 @@ def test_latency_alarm_watches_p99_in_microseconds() -> None:
     assert latency["dimensions"] == {"EndpointName": "fraud-prod", "VariantName": "AllTraffic"}
 
 
-def test_drift_alarm_watches_the_schedules_data_metrics_and_ignores_gaps_between_runs() -> None:
-    graph = monitoring(schedule="hourly")
-    drift = alarms(graph)["drift"]
+BASELINE = "s3://fraud-baselines/v1/"
+
+
+def test_each_named_feature_gets_a_drift_alarm_on_the_schedules_data_metrics() -> None:
+    graph = monitoring(
+        schedule="hourly", baseline_uri=BASELINE, drift_features=["amount", "country"],
+        drift_threshold=0.3,
+    )  # fmt: skip
+    drift = alarms(graph)["drift-amount"]
     schedule = graph.named("monitoring-schedule").inputs
 
-    assert drift["namespace"] == "aws/sagemaker/Endpoints/data-metrics"
-    assert drift["dimensions"] == {"Endpoint": "fraud-prod", "MonitoringSchedule": schedule["name"]}
+    assert "drift-country" in alarms(graph)
+    assert drift["namespace"] == "/aws/sagemaker/Endpoints/data-metric"
+    assert drift["metricName"] == "feature_baseline_drift_amount"
+    assert drift["dimensions"] == {"EndpointName": "fraud-prod", "ScheduleName": schedule["name"]}
+    assert (drift["statistic"], drift["threshold"]) == ("Sum", 0.3)
     assert drift["treatMissingData"] == "notBreaching"
     assert drift["period"] == 3600
+
+
+def test_no_drift_alarm_without_named_features() -> None:
+    assert not [name for name in alarms(monitoring()) if name.startswith("drift")]
+
+
+def test_job_checks_traffic_against_the_baseline_it_may_read() -> None:
+    graph = monitoring(baseline_uri=BASELINE)
+    baseline = graph.named("monitoring-data-quality").inputs["dataQualityBaselineConfig"]
+    assert baseline["constraintsResource"] == {"s3Uri": "s3://fraud-baselines/v1/constraints.json"}
+    assert baseline["statisticsResource"] == {"s3Uri": "s3://fraud-baselines/v1/statistics.json"}
+    policy = json.loads(graph.named("monitoring-role", "RolePolicy").inputs["policy"])
+    reads = [s for s in statements(policy) if s["Action"] == ["s3:GetObject"]]
+    assert reads[0]["Resource"] == ["arn:aws:s3:::fraud-baselines/v1/*"]
 
 
 def test_without_a_deployed_endpoint_alarms_and_dashboard_exist_but_no_schedule() -> None:
     graph = monitoring(endpoint_deployed=False)
 
     assert not {r.type for r in graph.resources} & SCHEDULE_TYPES
-    assert len(graph.of_type(ALARM)) == 3
+    assert len(graph.of_type(ALARM)) == 2
     assert graph.named("monitoring-dashboard")
 
 

@@ -42,7 +42,7 @@ STAR_ONLY = {
 def training(invokes: dict[str, dict[str, Any]] | None = None, **overrides: Any) -> Graph:
     args: dict[str, Any] = {
         "tags": TAGS, "subnet_ids": SUBNETS, "security_group_id": GROUP, "region": "us-east-1",
-        "kms_key_arn": KEY, "log_group_name": "/opsblocks/fraud/",
+        "kms_key_arn": KEY,
         "pipeline_name": "fraud-prod-training",
         "data_bucket_arns": DATA_BUCKETS, "data_uri": "s3://fraud-curated/",
         "artifact_bucket_arn": ARTIFACTS, "artifact_uri": "s3://fraud-artifacts/",
