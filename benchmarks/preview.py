@@ -25,7 +25,9 @@ try:
     app(["preview", sys.argv[1], "--format", "json"], standalone_mode=False)
 finally:
     sys.stdout.flush()
-modules = sorted(m for m in sys.modules if m.startswith("pulumi_"))
+# pulumi_aws registers every submodule lazily: count only the ones actually loaded.
+modules = sorted(name for name, module in sys.modules.items()
+                 if name.startswith("pulumi_") and type(module).__name__ == "module")
 print(json.dumps({"rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "modules": modules}), file=sys.stderr)
 """
@@ -53,7 +55,10 @@ def timed(code: str, argument: str) -> Run:
         cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     seconds = time.perf_counter() - start
-    report = json.loads(done.stderr.strip().splitlines()[-1])
+    reports = [line for line in done.stderr.splitlines() if line.startswith('{"rss_kb"')]
+    if not reports:
+        raise RuntimeError(f"no measurement from the child process:\n{done.stderr[-2000:]}")
+    report = json.loads(reports[-1])
     return Run(seconds, report["rss_kb"] / 1024, report.get("modules", []))
 
 

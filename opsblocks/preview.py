@@ -18,7 +18,7 @@ from pulumi.runtime import mocks, rpc
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 PROJECT = "opsblocks"
 
@@ -118,27 +118,43 @@ class RecordingMonitor(mocks.MockMonitor):
         return super().Invoke(request)
 
     def RegisterResource(self, request: Any) -> Any:
-        response = super().RegisterResource(request)
-        if request.type != ROOT_TYPE:
-            inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
-            parent = _engine_urn(request.parent) if request.parent else ""
-            self.graph.resources.append(
-                Resource(
-                    urn=_engine_urn(response.urn),
-                    type=request.type,
-                    name=request.name,
-                    parent=parent if parent and _type_of(parent) != ROOT_TYPE else None,
-                    custom=request.custom,
-                    inputs=_plain(inputs),
-                    protect=request.protect if request.HasField("protect") else False,
-                    retain_on_delete=(
-                        request.retainOnDelete if request.HasField("retainOnDelete") else False
-                    ),
-                    dependencies=sorted({_engine_urn(d) for d in request.dependencies}),
-                    provider=request.provider or None,
-                )
+        # MockMonitor.RegisterResource, with the inputs deserialized once for both the mocks
+        # and the record.
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type == ROOT_TYPE:
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        _ensure_event_loop()
+        inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
+        resource_id, state = self.mocks.new_resource(
+            mocks.MockResourceArgs(
+                typ=request.type,
+                name=request.name,
+                inputs=inputs,
+                provider=request.provider,
+                resource_id=request.importId,
+                custom=request.custom or False,
             )
-        return response
+        )
+        self.resources[urn] = mocks.MockMonitor.ResourceRegistration(urn, resource_id, state)
+        self.graph.resources.append(_recorded(request, urn, inputs))
+        state_proto = _sync_await(rpc.serialize_properties(state, {}))
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=state_proto)
+
+
+def _recorded(request: Any, urn: str, inputs: dict[str, Any]) -> Resource:
+    parent = _engine_urn(request.parent) if request.parent else ""
+    return Resource(
+        urn=_engine_urn(urn),
+        type=request.type,
+        name=request.name,
+        parent=parent if parent and _type_of(parent) != ROOT_TYPE else None,
+        custom=request.custom,
+        inputs=_plain(inputs),
+        protect=request.protect if request.HasField("protect") else False,
+        retain_on_delete=request.retainOnDelete if request.HasField("retainOnDelete") else False,
+        dependencies=sorted({_engine_urn(d) for d in request.dependencies}),
+        provider=request.provider or None,
+    )
 
 
 ROOT_TYPE = "pulumi:pulumi:Stack"

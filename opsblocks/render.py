@@ -23,7 +23,9 @@ def short_type(type_token: str) -> str:
         return type_token.removeprefix("opsblocks:index:")
     package, module, name = type_token.split(":")
     module = module.split("/")[0]
-    return f"{package}.{name}" if module in ("index", "providers") else f"{package}.{module}.{name}"
+    if module == "providers":
+        return f"provider.{name}"
+    return f"{package}.{name}" if module == "index" else f"{package}.{module}.{name}"
 
 
 def _label(resource: Resource) -> str:
