@@ -125,7 +125,7 @@ class RecordingMonitor(mocks.MockMonitor):
             return resource_pb2.RegisterResourceResponse(urn=urn)
         _ensure_event_loop()
         inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
-        resource_id, state = self.mocks.new_resource(
+        answered_id, state = self.mocks.new_resource(
             mocks.MockResourceArgs(
                 typ=request.type,
                 name=request.name,
@@ -135,6 +135,7 @@ class RecordingMonitor(mocks.MockMonitor):
                 custom=request.custom or False,
             )
         )
+        resource_id = answered_id or ""  # empty: the id is known only after `pulumi up`
         self.resources[urn] = mocks.MockMonitor.ResourceRegistration(urn, resource_id, state)
         self.graph.resources.append(_recorded(request, urn, inputs))
         state_proto = _sync_await(rpc.serialize_properties(state, {}))
