@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from inspect import signature
 from typing import Any
@@ -91,3 +91,33 @@ def is_taggable(type_token: str) -> bool:
     owner = importlib.import_module(sdk if module == "index" else f"{sdk}.{module}")
     cls = getattr(owner, class_name)
     return "tags" in signature(cls._internal_init).parameters
+
+
+def taggable(graph: Graph) -> list[Resource]:
+    """The custom resources whose SDK class takes `tags`."""
+    return [r for r in custom(graph) if is_taggable(r.type)]
+
+
+def untagged(graph: Graph, tags: Mapping[str, str]) -> list[str]:
+    """Names of the taggable resources whose `tags` input lacks any of `tags` (key and value)."""
+    return [r.name for r in taggable(graph) if not r.inputs.get("tags", {}).items() >= tags.items()]
+
+
+def strays(graph: Graph, component_type: str) -> list[str]:
+    """Names of the resources that do not descend from the one component of `component_type`.
+
+    A resource descends only through components: one parented to a custom resource instead
+    of a component is a stray too.
+    """
+    [component] = graph.of_type(component_type)
+    by_urn = graph.by_urn()
+
+    def descends(resource: Resource) -> bool:
+        parent = resource.parent
+        while parent is not None and parent != component.urn:
+            if by_urn[parent].custom:
+                return False
+            parent = by_urn[parent].parent
+        return parent == component.urn
+
+    return [r.name for r in graph.resources if r is not component and not descends(r)]

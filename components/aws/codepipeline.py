@@ -114,12 +114,10 @@ class AwsCodepipelineCicd(pulumi.ComponentResource):
                                            parent=self, protect=args.protect,
                                            retain_on_delete=args.protect))  # fmt: skip
 
-        build_role = aws.iam.Role(f"{name}-build-role", assume_role_policy=iam.assume_role(
-            "codebuild.amazonaws.com"), tags=tags, opts=child)  # fmt: skip
-        build_policy = aws.iam.RolePolicy(
+        build_role, build_policy = iam.service_role(
             f"{name}-build-role",
-            role=build_role.id,
-            policy=build_role_policy(
+            "codebuild.amazonaws.com",
+            build_role_policy(
                 region=args.region, partition=partition, account_id=account_id,
                 artifact_bucket_arn=artifacts.arn, kms_key_arn=args.kms_key_arn,
                 log_group_arn=logs.arn, repository_arn=args.repository_arn,
@@ -127,7 +125,8 @@ class AwsCodepipelineCicd(pulumi.ComponentResource):
                 model_package_group_arn=args.model_package_group_arn,
                 model_artifact_bucket_arn=args.model_artifact_bucket_arn, deploy=deploy,
             ),
-            opts=child,
+            tags,
+            parent=self,
         )  # fmt: skip
         environment = _environment(args, deploy)
         projects = {
@@ -162,17 +161,16 @@ class AwsCodepipelineCicd(pulumi.ComponentResource):
             for stage in stages
         }
 
-        pipeline_role = aws.iam.Role(f"{name}-pipeline-role", assume_role_policy=iam.assume_role(
-            "codepipeline.amazonaws.com"), tags=tags, opts=child)  # fmt: skip
-        pipeline_policy = aws.iam.RolePolicy(
+        pipeline_role, pipeline_policy = iam.service_role(
             f"{name}-pipeline-role",
-            role=pipeline_role.id,
-            policy=pipeline_role_policy(
+            "codepipeline.amazonaws.com",
+            pipeline_role_policy(
                 artifact_bucket_arn=artifacts.arn, kms_key_arn=args.kms_key_arn,
                 connection_arn=connection.arn,
                 project_arns=[project.arn for project in projects.values()],
             ),
-            opts=child,
+            tags,
+            parent=self,
         )  # fmt: skip
         pipeline = aws.codepipeline.Pipeline(
             f"{name}-pipeline",

@@ -183,19 +183,17 @@ class AwsFoundation(pulumi.ComponentResource):
         self, name: str, vpc: aws.ec2.Vpc, log_group: aws.cloudwatch.LogGroup, tags: dict[str, str]
     ) -> None:
         child = pulumi.ResourceOptions(parent=self)
-        role = aws.iam.Role(f"{name}-flow-logs-role",
-                            assume_role_policy=iam.assume_role("vpc-flow-logs.amazonaws.com"),
-                            tags=tags, opts=child)  # fmt: skip
-        aws.iam.RolePolicy(
+        role, _ = iam.service_role(
             f"{name}-flow-logs-role",
-            role=role.id,
-            policy=iam.document(
+            "vpc-flow-logs.amazonaws.com",
+            iam.document(
                 iam.allow(
                     ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                     [pulumi.Output.concat(log_group.arn, ":*")],
                 )
             ),
-            opts=child,
+            tags,
+            parent=self,
         )
         aws.ec2.FlowLog(f"{name}-flow-logs", vpc_id=vpc.id, traffic_type="ALL",
                         log_destination_type="cloud-watch-logs", log_destination=log_group.arn,

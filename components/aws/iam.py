@@ -7,10 +7,11 @@ IAM resource takes, resolving any Outputs inside. No statement here ever pairs `
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
 
 Statement = dict[str, Any]
 
@@ -30,6 +31,29 @@ def assume_role(service: str) -> pulumi.Output[str]:
     return document(
         {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
     )
+
+
+def service_role(
+    name: str,
+    service: str,
+    policy: pulumi.Input[str] | Callable[[aws.iam.Role], pulumi.Input[str]],
+    tags: Mapping[str, str],
+    parent: pulumi.Resource,
+    description: str | None = None,
+) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
+    """A role `service` may assume, and its inline policy under the same name.
+
+    `policy` may be a function of the role, for a policy that names the role itself (e.g. a
+    PassRole on its own ARN). Resources that need the permissions in place depend on the
+    returned RolePolicy, not the Role.
+    """
+    child = pulumi.ResourceOptions(parent=parent)
+    role = aws.iam.Role(name, description=description, assume_role_policy=assume_role(service),
+                        tags=tags, opts=child)  # fmt: skip
+    role_policy = aws.iam.RolePolicy(
+        name, role=role.id, policy=policy(role) if callable(policy) else policy, opts=child
+    )
+    return role, role_policy
 
 
 def objects_of(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:

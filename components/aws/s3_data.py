@@ -67,16 +67,10 @@ class AwsS3Data(pulumi.ComponentResource):
                 parent=self, protect=args.protect, retain_on_delete=args.protect
             ),
         )
-        role = aws.iam.Role(
+        role, _ = iam.service_role(
             f"{name}-crawler-role",
-            assume_role_policy=iam.assume_role("glue.amazonaws.com"),
-            tags=tags,
-            opts=child,
-        )
-        aws.iam.RolePolicy(
-            f"{name}-crawler-role",
-            role=role.id,
-            policy=iam.document(
+            "glue.amazonaws.com",
+            iam.document(
                 iam.read_buckets([b.arn for b in buckets.values()]),
                 iam.use_key(args.kms_key_arn),
                 iam.allow(
@@ -102,7 +96,8 @@ class AwsS3Data(pulumi.ComponentResource):
                     [database.arn.apply(_crawler_logs_arn)],
                 ),
             ),
-            opts=child,
+            tags,
+            parent=self,
         )
         aws.glue.Crawler(
             f"{name}-crawler",

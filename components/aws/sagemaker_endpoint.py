@@ -89,20 +89,15 @@ class AwsSagemakerEndpointServing(pulumi.ComponentResource):
                                 access_log_bucket=args.access_log_bucket, protect=args.protect),
             opts=child,
         )  # fmt: skip
-        role = aws.iam.Role(
-            f"{name}-role",
-            assume_role_policy=iam.assume_role("sagemaker.amazonaws.com"),
-            tags=tags,
-            opts=child,
-        )
         account_id = aws.get_caller_identity_output(
             opts=pulumi.InvokeOutputOptions(parent=self)
         ).account_id
-        role_policy = aws.iam.RolePolicy(
+        role, role_policy = iam.service_role(
             f"{name}-role",
-            role=role.id,
-            policy=iam.document(*_execution_role_statements(args, account_id, capture.arn)),
-            opts=child,
+            "sagemaker.amazonaws.com",
+            iam.document(*_execution_role_statements(args, account_id, capture.arn)),
+            tags,
+            parent=self,
         )
         # Everything the CI/CD deploy stage needs to create the endpoint from a model package.
         deploy_settings = {

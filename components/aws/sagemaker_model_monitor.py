@@ -181,18 +181,17 @@ class AwsSagemakerModelMonitorMonitoring(pulumi.ComponentResource):
         """Role, data-quality job definition and schedule: only for an existing endpoint."""
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags)
-        role = aws.iam.Role(f"{name}-role", assume_role_policy=iam.assume_role(
-            "sagemaker.amazonaws.com"), tags=tags, opts=child)  # fmt: skip
-        role_policy = aws.iam.RolePolicy(
+        role, role_policy = iam.service_role(
             f"{name}-role",
-            role=role.id,
-            policy=monitoring_role_policy(
+            "sagemaker.amazonaws.com",
+            monitoring_role_policy(
                 region=args.region, partition=partition, account_id=account_id,
                 endpoint_name=args.endpoint_name, capture_bucket_arn=args.capture_bucket_arn,
                 kms_key_arn=args.kms_key_arn, subnet_ids=args.subnet_ids,
                 security_group_id=args.security_group_id, baseline_uri=args.baseline_uri,
             ),
-            opts=child,
+            tags,
+            parent=self,
         )  # fmt: skip
         analyzer = aws.sagemaker.get_prebuilt_ecr_image_output(
             repository_name="sagemaker-model-monitor-analyzer",

@@ -94,7 +94,6 @@ class AwsSagemakerPipelinesTraining(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("opsblocks:index:AwsSagemakerPipelinesTraining", name, {}, opts)
-        child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags)
         account_id = aws.get_caller_identity_output(
             opts=pulumi.InvokeOutputOptions(parent=self)
@@ -109,18 +108,14 @@ class AwsSagemakerPipelinesTraining(pulumi.ComponentResource):
             ).registry_path
         )
 
-        role = aws.iam.Role(
+        role, policy = iam.service_role(
             f"{name}-role",
+            "sagemaker.amazonaws.com",
+            # The policy lets the pipeline pass this very role to its jobs.
+            lambda role: _execution_policy(args, account_id, role.arn, image),
+            tags,
+            parent=self,
             description=f"opsblocks {name}: SageMaker Pipeline {args.pipeline_name} and its jobs",
-            assume_role_policy=iam.assume_role("sagemaker.amazonaws.com"),
-            tags=tags,
-            opts=child,
-        )
-        policy = aws.iam.RolePolicy(
-            f"{name}-role",
-            role=role.id,
-            policy=_execution_policy(args, account_id, role.arn, image),
-            opts=child,
         )
         pipeline = aws.sagemaker.Pipeline(
             f"{name}-pipeline",

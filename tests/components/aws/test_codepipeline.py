@@ -16,12 +16,13 @@ from opsblocks.preview import Graph
 from tests.recording import (
     ACCOUNT_ID,
     as_list,
-    custom,
     fake_outputs,
-    is_taggable,
     policies,
     run,
     statements,
+    strays,
+    taggable,
+    untagged,
 )
 
 MODELS = "arn:aws:s3:::fraud-models"
@@ -246,26 +247,17 @@ def test_pipeline_role_uses_the_connection_and_starts_only_its_projects() -> Non
 
 
 def test_every_taggable_resource_carries_the_given_tags() -> None:
-    taggable = [r for r in custom(cicd(**DEPLOY)) if is_taggable(r.type)]
+    graph = cicd(**DEPLOY)
 
-    assert {r.type for r in taggable} >= {
+    assert {r.type for r in taggable(graph)} >= {
         PROJECT, "aws:codepipeline/pipeline:Pipeline", "aws:iam/role:Role",
         "aws:codeconnections/connection:Connection", "aws:cloudwatch/logGroup:LogGroup",
     }  # fmt: skip
-    for resource in taggable:
-        assert resource.inputs.get("tags") == TAGS, resource.name
+    assert not untagged(graph, TAGS)
 
 
 def test_every_child_descends_from_the_component() -> None:
-    graph = cicd(**DEPLOY)
-    [component] = graph.of_type(COMPONENT)
-    by_urn = graph.by_urn()
-
-    for resource in graph.resources:
-        chain = resource.parent
-        while chain is not None and chain != component.urn:
-            chain = by_urn[chain].parent
-        assert resource is component or chain == component.urn, resource.name
+    assert not strays(cicd(**DEPLOY), COMPONENT)
 
 
 def test_train_stage_pins_code_and_image_to_the_commit_through_declared_parameters() -> None:

@@ -2,7 +2,7 @@ import json
 
 from components.aws.foundation import INTERFACE_ENDPOINTS, AwsFoundation, AwsFoundationArgs
 from opsblocks.preview import Graph
-from tests.recording import custom, is_taggable, run, statements
+from tests.recording import run, statements, untagged
 
 TAGS = {"opsblocks:blueprint": "fraud", "team": "risk"}
 
@@ -82,6 +82,4 @@ def test_flow_logs_and_log_group_are_retained_and_encrypted() -> None:
 
 
 def test_every_taggable_resource_carries_the_tags() -> None:
-    for resource in custom(foundation()):
-        if is_taggable(resource.type):
-            assert resource.inputs.get("tags", {}).items() >= TAGS.items(), resource.name
+    assert not untagged(foundation(), TAGS)

@@ -2,7 +2,7 @@ import json
 
 from components.aws.s3_data import AwsS3Data, AwsS3DataArgs
 from opsblocks.preview import Graph
-from tests.recording import custom, is_taggable, run, statements
+from tests.recording import run, statements, untagged
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/test"
 TAGS = {"opsblocks:capability": "data"}
@@ -43,6 +43,4 @@ def test_glue_database_name_is_valid_for_glue() -> None:
 
 
 def test_every_taggable_resource_carries_the_tags() -> None:
-    for resource in custom(data()):
-        if is_taggable(resource.type):
-            assert resource.inputs.get("tags") == TAGS, resource.name
+    assert not untagged(data(), TAGS)

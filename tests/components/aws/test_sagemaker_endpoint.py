@@ -10,7 +10,16 @@ from components.aws.sagemaker_endpoint import (
     AwsSagemakerEndpointServingArgs,
 )
 from opsblocks.preview import Graph
-from tests.recording import ACCOUNT_ID, TEST_INVOKES, as_list, custom, is_taggable, run, statements
+from tests.recording import (
+    ACCOUNT_ID,
+    TEST_INVOKES,
+    as_list,
+    run,
+    statements,
+    strays,
+    taggable,
+    untagged,
+)
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/serving"
 TAGS = {"team": "risk", "opsblocks:capability": "serving"}
@@ -153,20 +162,12 @@ def test_capture_bucket_is_protected_only_when_protect() -> None:
 
 
 def test_every_taggable_resource_carries_the_given_tags() -> None:
-    taggable = [r for r in custom(serving(model_data_url=MODEL)) if is_taggable(r.type)]
+    graph = serving(model_data_url=MODEL)
 
-    assert {r.type for r in taggable} >= DEPLOYED_TYPES - {"aws:appautoscaling/policy:Policy"}
-    for resource in taggable:
-        assert resource.inputs.get("tags") == TAGS, resource.name
+    untaggable = {"aws:appautoscaling/policy:Policy"}
+    assert {r.type for r in taggable(graph)} >= DEPLOYED_TYPES - untaggable
+    assert not untagged(graph, TAGS)
 
 
 def test_every_child_descends_from_the_component() -> None:
-    graph = serving(model_data_url=MODEL)
-    [component] = graph.of_type(COMPONENT)
-    by_urn = graph.by_urn()
-
-    for resource in graph.resources:
-        chain = resource.parent
-        while chain is not None and chain != component.urn:
-            chain = by_urn[chain].parent
-        assert resource is component or chain == component.urn, resource.name
+    assert not strays(serving(model_data_url=MODEL), COMPONENT)

@@ -14,12 +14,13 @@ from tests.recording import (
     ACCOUNT_ID,
     TEST_INVOKES,
     as_list,
-    custom,
     fake_outputs,
-    is_taggable,
     policies,
     run,
     statements,
+    strays,
+    taggable,
+    untagged,
 )
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/monitoring"
@@ -252,16 +253,11 @@ def test_monitoring_role_reads_only_the_capture_bucket_and_describes_only_the_en
 
 
 def test_every_taggable_resource_carries_the_given_tags() -> None:
-    taggable = [r for r in custom(monitoring()) if is_taggable(r.type)]
+    graph = monitoring()
 
-    assert {r.type for r in taggable} >= SCHEDULE_TYPES | {ALARM, "aws:sns/topic:Topic"}
-    for resource in taggable:
-        assert resource.inputs.get("tags") == TAGS, resource.name
+    assert {r.type for r in taggable(graph)} >= SCHEDULE_TYPES | {ALARM, "aws:sns/topic:Topic"}
+    assert not untagged(graph, TAGS)
 
 
 def test_every_child_descends_from_the_component() -> None:
-    graph = monitoring(alert_email="ml@example.com")
-    [component] = graph.of_type(COMPONENT)
-
-    for resource in graph.resources:
-        assert resource is component or resource.parent == component.urn, resource.name
+    assert not strays(monitoring(alert_email="ml@example.com"), COMPONENT)

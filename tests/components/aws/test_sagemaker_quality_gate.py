@@ -10,7 +10,7 @@ from components.aws.sagemaker_quality_gate import (
     AwsSagemakerQualityGateValidationArgs,
 )
 from opsblocks.preview import Graph, Resource
-from tests.recording import custom, fake_outputs, is_taggable, run, statements
+from tests.recording import fake_outputs, run, statements, strays, taggable, untagged
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/platform"
 TAGS = {"team": "risk", "opsblocks:capability": "validation"}
@@ -116,16 +116,12 @@ def test_alert_email_subscribes_to_the_topic() -> None:
 
 
 def test_every_taggable_resource_carries_the_given_tags() -> None:
-    taggable = [r for r in custom(gate(alert_email="ml@example.com")) if is_taggable(r.type)]
+    graph = gate(alert_email="ml@example.com")
 
-    assert {r.type.split(":")[-1] for r in taggable} == {"Topic", "EventRule"}
-    assert len(taggable) == 3
-    for resource in taggable:
-        assert resource.inputs.get("tags") == TAGS, resource.name
+    assert {r.type.split(":")[-1] for r in taggable(graph)} == {"Topic", "EventRule"}
+    assert len(taggable(graph)) == 3
+    assert not untagged(graph, TAGS)
 
 
 def test_every_child_descends_from_the_component() -> None:
-    graph = gate(alert_email="ml@example.com")
-    [component] = graph.of_type(COMPONENT)
-
-    assert all(r.parent == component.urn for r in custom(graph))
+    assert not strays(gate(alert_email="ml@example.com"), COMPONENT)

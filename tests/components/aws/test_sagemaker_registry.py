@@ -10,7 +10,7 @@ from components.aws.sagemaker_registry import (
     AwsSagemakerModelRegistryArgs,
 )
 from opsblocks.preview import Graph
-from tests.recording import as_list, custom, is_taggable, policies, run, statements
+from tests.recording import as_list, policies, run, statements, strays, taggable, untagged
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/registry"
 TAGS = {"team": "risk", "opsblocks:capability": "registry"}
@@ -69,23 +69,14 @@ def test_nothing_is_protected_when_not_protect() -> None:
 
 
 def test_every_taggable_resource_carries_the_given_tags() -> None:
-    taggable = [r for r in custom(registry()) if is_taggable(r.type)]
+    graph = registry()
 
-    assert {r.name for r in taggable} >= {"registry-model-group", "registry-images"}
-    for resource in taggable:
-        assert resource.inputs.get("tags") == TAGS, resource.name
+    assert {r.name for r in taggable(graph)} >= {"registry-model-group", "registry-images"}
+    assert not untagged(graph, TAGS)
 
 
 def test_every_child_descends_from_the_component() -> None:
-    graph = registry()
-    [component] = graph.of_type(COMPONENT)
-    by_urn = graph.by_urn()
-
-    for resource in graph.resources:
-        chain = resource.parent
-        while chain is not None and chain != component.urn:
-            chain = by_urn[chain].parent
-        assert resource is component or chain == component.urn, resource.name
+    assert not strays(registry(), COMPONENT)
 
 
 def test_no_policy_allows_wildcard_actions_on_every_resource() -> None:
