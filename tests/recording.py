@@ -35,7 +35,10 @@ def fake_outputs(type_token: str, name: str) -> dict[str, Any]:
     """What the cloud would return, made up but readable, so policies that embed ARNs can be
     inspected: `arn:aws:<service>:us-east-1:123456789012:<name>`."""
     service = type_token.split(":")[1].split("/")[0]
-    return {"arn": f"arn:aws:{service}:us-east-1:{ACCOUNT_ID}:{name}"}
+    outputs = {"arn": f"arn:aws:{service}:us-east-1:{ACCOUNT_ID}:{name}"}
+    if type_token == "aws:s3/bucket:Bucket":
+        outputs["bucket"] = name  # the physical name, auto-named from the logical one
+    return outputs
 
 
 def run(build: Callable[[], object], invokes: dict[str, dict[str, Any]] | None = None) -> Graph:

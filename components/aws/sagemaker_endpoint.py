@@ -114,7 +114,8 @@ class AwsSagemakerEndpointServing(pulumi.ComponentResource):
             name=f"/opsblocks/{args.endpoint_name}/serving",
             type="String",
             description=f"opsblocks {name}: how the CI/CD deploy stage creates the endpoint",
-            value=pulumi.Output.json_dumps(deploy_settings),
+            # Names and sizes, nothing sensitive: kept readable in state and in the preview.
+            insecure_value=pulumi.Output.json_dumps(deploy_settings),
             tags=tags,
             opts=child,
         )

@@ -171,3 +171,13 @@ def test_every_taggable_resource_carries_the_given_tags() -> None:
 
 def test_every_child_descends_from_the_component() -> None:
     assert not strays(serving(model_data_url=MODEL), COMPONENT)
+
+
+def test_deploy_settings_tell_the_deploy_stage_how_to_size_the_endpoint() -> None:
+    settings = serving(instance_type="ml.c5.xlarge", min_instances=3, capture_percent=20).named(
+        "serving-deploy-settings"
+    )
+    value = json.loads(settings.inputs["insecureValue"])  # readable: not stored as a secret
+    assert (value["instance_type"], value["min_instances"]) == ("ml.c5.xlarge", 3)
+    assert value["capture_percent"] == 20
+    assert value["endpoint_name"] == settings.inputs["name"].split("/")[2]
