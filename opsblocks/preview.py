@@ -7,6 +7,7 @@ protect, retain_on_delete, dependencies. Values only the cloud knows stay unknow
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -207,7 +208,16 @@ def record(
                 await pulumi.Output.from_input(value).future(with_unknowns=True)
             )
 
-    _sync_await(run_pulumi_func(lambda: _sync_await(program())))
+    # A preview imports the SDK's resource modules and registers every resource: hundreds of
+    # thousands of long-lived objects that the cyclic collector would scan over and over while
+    # freeing almost nothing (a quarter of the preview's time, measured). Pause it meanwhile.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _sync_await(run_pulumi_func(lambda: _sync_await(program())))
+    finally:
+        if collecting:
+            gc.enable()
     return monitor.graph
 
 
