@@ -17,6 +17,8 @@ class AwsS3DataArgs:
     tags: Mapping[str, str]
     kms_key_arn: pulumi.Input[str]
     access_log_bucket: pulumi.Input[str]
+    database_name: str
+    """Glue catalog database; unique per account and region, so it names the environment."""
     protect: bool = False
     """Protect and retain the buckets and the catalog (prod)."""
     infrequent_access_after_days: int = 30
@@ -60,7 +62,7 @@ class AwsS3Data(pulumi.ComponentResource):
         database = aws.glue.CatalogDatabase(
             f"{name}-catalog",
             # Glue database names allow only lowercase letters, digits and underscores.
-            name=name.replace("-", "_"),
+            name=args.database_name.replace("-", "_"),
             description=f"opsblocks {name}: tables of the raw and curated zones",
             tags=tags,
             opts=pulumi.ResourceOptions(

@@ -67,7 +67,7 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
     )
 
     if Capability.data in tools:
-        data = make(Capability.data, **stores)
+        data = make(Capability.data, **stores, database_name=physical("data"))
         outputs |= {"raw_bucket": data.raw_bucket, "curated_bucket": data.curated_bucket,
                     "data_uri": data.data_uri, "glue_database": data.glue_database}  # fmt: skip
 

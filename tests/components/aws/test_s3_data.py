@@ -9,7 +9,8 @@ TAGS = {"opsblocks:capability": "data"}
 
 
 def data(**overrides: object) -> Graph:
-    args = {"tags": TAGS, "kms_key_arn": KEY, "access_log_bucket": "logs", **overrides}
+    args = {"tags": TAGS, "kms_key_arn": KEY, "access_log_bucket": "logs",
+            "database_name": "fraud-prod-data", **overrides}  # fmt: skip
     return run(lambda: AwsS3Data("fraud-data", AwsS3DataArgs(**args)))  # type: ignore[arg-type]
 
 
@@ -39,7 +40,7 @@ def test_crawler_role_reads_only_the_data_buckets() -> None:
 
 
 def test_glue_database_name_is_valid_for_glue() -> None:
-    assert data().named("fraud-data-catalog").inputs["name"] == "fraud_data"
+    assert data().named("fraud-data-catalog").inputs["name"] == "fraud_prod_data"
 
 
 def test_every_taggable_resource_carries_the_tags() -> None:
