@@ -29,6 +29,21 @@ class ToolSpec(Strict):
     options: BaseModel
 
 
+class Usage(Strict):
+    """Monthly usage assumptions for the cost preview; what is left out is shown as
+    "depends on usage" and not counted in the total."""
+
+    storage_gb: float | None = Field(None, ge=0, description="GB stored in the platform's buckets.")
+    training_hours: float | None = Field(
+        None, ge=0, description="Hours of training jobs per month (on the training instance type)."
+    )
+    build_minutes: float | None = Field(None, ge=0, description="CI/CD build minutes per month.")
+    log_gb: float | None = Field(None, ge=0, description="GB of logs ingested per month.")
+    monitoring_hours: float | None = Field(
+        None, ge=0, description="Hours of model-monitoring jobs per month."
+    )
+
+
 class Blueprint(Strict):
     """Fields every cloud shares; `capabilities` is typed per cloud by the subclasses."""
 
@@ -40,6 +55,7 @@ class Blueprint(Strict):
     )
     tags: Tags = Field(default_factory=dict, description="Extra tags on every resource.")
     capabilities: BaseModel
+    usage: Usage = Field(default_factory=Usage, description="Assumptions for the cost preview.")
 
     def tools(self) -> dict[Capability, ToolSpec]:
         """The capabilities this blueprint uses, in build order."""

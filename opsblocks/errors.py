@@ -35,3 +35,16 @@ class BlueprintError(OpsblocksError):
 
 class ConfigError(OpsblocksError):
     """A stack configuration that does not name a usable blueprint."""
+
+
+class CostError(OpsblocksError):
+    """A price book that cannot be used, or a blueprint it cannot price: names the field,
+    the file:line where there is one, and what would fix it."""
+
+    def __init__(self, message: str, *, field: str = "", location: Location | None = None):
+        self.message = message
+        self.field = field
+        self.location = location
+        where = f"{location}: " if location else ""
+        what = f"{field}: " if field else ""
+        super().__init__(f"{where}{what}{message}")

@@ -1,0 +1,148 @@
+"""The price book: the shipped one is complete and honest about its sources; a user's file is
+laid over it; any bad file is a one-line CostError naming the field and the file:line."""
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from opsblocks.cost.book import load_book
+from opsblocks.cost.model import Classification
+from opsblocks.errors import CostError
+
+ROOT = Path(__file__).parents[3]
+INVALID = sorted((ROOT / "tests" / "fixtures" / "prices").glob("*.yaml"))
+REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
+
+# The published list prices of ../shared/reference/list-prices.md that apply to AWS, by
+# (SKU, attribute, region): the only prices the book may ship without `estimate: true`.
+PUBLISHED = {
+    ("sagemaker-hosting", "ml.m5.large", "us-east-1"): Decimal("0.115"),  # 1
+    ("sagemaker-hosting", "ml.m5.xlarge", "us-east-1"): Decimal("0.23"),  # 2
+    ("sagemaker-training", "ml.m5.xlarge", "us-east-1"): Decimal("0.23"),  # 3
+    ("sagemaker-training", "ml.g5.xlarge", "us-east-1"): Decimal("1.408"),  # 4
+    ("s3-storage", "standard", "us-east-1"): Decimal("0.023"),  # 5
+    ("ecr-storage", "storage", "us-east-1"): Decimal("0.10"),  # 6
+    ("nat-gateway", "gateway", "us-east-1"): Decimal("0.045"),  # 8
+    ("cloudwatch-alarm", "standard", "us-east-1"): Decimal("0.10"),  # 9
+    ("cloudwatch-alarm", "high-resolution", "us-east-1"): Decimal("0.30"),  # 9
+    ("codebuild", "general1.small", "us-east-1"): Decimal("0.005"),  # 11
+    # 10: the CodePipeline page gives one price for every region.
+    **{("codepipeline-v2", "action-minutes", r): Decimal("0.002") for r in REGIONS},
+    **{("codepipeline-v1", "active-pipeline", r): Decimal("1.00") for r in REGIONS},
+}
+
+
+def expectation(fixture: Path) -> str:
+    """Each invalid fixture states its error on its first line: `# expect: LINE: MESSAGE`."""
+    first = fixture.read_text().splitlines()[0]
+    assert first.startswith("# expect: "), f"{fixture.name} lacks its expectation line"
+    return f"{fixture}:{first.removeprefix('# expect: ')}"
+
+
+def test_the_shipped_book_loads_with_its_three_regions() -> None:
+    book = load_book("aws")
+    assert book.regions == REGIONS
+    assert book.currency == "USD"
+    assert book.taken.isoformat() == "2026-11-27"
+
+
+def test_every_price_has_a_date_and_a_source_or_an_estimate_flag() -> None:
+    for key, price in load_book("aws").prices.items():
+        assert price.taken is not None, key
+        assert price.estimate or price.source, key
+
+
+def test_only_published_prices_ship_without_an_estimate_flag() -> None:
+    sourced = {key: p.usd for key, p in load_book("aws").prices.items() if not p.estimate}
+    assert sourced == PUBLISHED
+
+
+def test_every_region_has_a_price_for_every_sku() -> None:
+    book = load_book("aws")
+    for sku in book.units:
+        for attribute in book.attributes(sku):
+            for region in book.regions:
+                assert (sku, attribute, region) in book.prices
+
+
+def test_free_types_say_why() -> None:
+    for type_token, entry in load_book("aws").resources.items():
+        if entry.classification is Classification.free:
+            assert entry.why, type_token
+
+
+def test_prices_are_exact_decimals() -> None:
+    price = load_book("aws").price("sagemaker-hosting", "ml.m5.large", "us-east-1")
+    assert price.usd == Decimal("0.115")
+    assert price.usd * 730 * 2 == Decimal("167.900")
+
+
+def test_a_missing_price_names_what_is_priced_and_the_fix() -> None:
+    with pytest.raises(CostError, match=r"no sagemaker-hosting price for ml.p4d.24xlarge in "
+                                        r"us-east-1 \(priced: ml.m5.2xlarge, ml.m5.large, "
+                                        r"ml.m5.xlarge\): add it with --prices FILE"):  # fmt: skip
+        load_book("aws").price("sagemaker-hosting", "ml.p4d.24xlarge", "us-east-1")
+
+
+def test_a_users_file_needs_only_the_prices_it_changes(tmp_path: Path) -> None:
+    path = tmp_path / "negotiated.yaml"
+    path.write_text(
+        "cloud: aws\nskus:\n  kms-key:\n    unit: months\n    taken: 2026-12-01\n"
+        "    source: EDP 2026\n    prices:\n"
+        "      customer-managed: {us-east-1: 0.8, us-west-2: 0.8, eu-west-1: 0.9}\n"
+    )
+    book = load_book("aws", path)
+    key = book.price("kms-key", "customer-managed", "eu-west-1")
+    assert (key.usd, key.source, key.estimate) == (Decimal("0.9"), "EDP 2026", False)
+    assert key.taken.isoformat() == "2026-12-01"
+    assert book.price("s3-storage", "standard", "us-east-1").usd == Decimal("0.023")
+    assert book.files == (ROOT / "opsblocks" / "cost" / "aws.yaml", path)
+
+
+def test_a_users_file_may_add_a_region_with_every_price(tmp_path: Path) -> None:
+    shipped = (ROOT / "opsblocks" / "cost" / "aws.yaml").read_text()
+    path = tmp_path / "partial.yaml"
+    path.write_text("cloud: aws\nregions: [ap-south-1]\n")
+    with pytest.raises(CostError, match=r"no price for ap-south-1 \(every region needs one\)"):
+        load_book("aws", path)
+    # A copy of the whole book with the new region on every price loads.
+    path.write_text(shipped.replace("eu-west-1: {usd:", "ap-south-1: 1, eu-west-1: {usd:")
+                    .replace("regions: [us-east-1, us-west-2, eu-west-1]",
+                             "regions: [us-east-1, us-west-2, eu-west-1, ap-south-1]")
+                    .replace("eu-west-1: 0", "ap-south-1: 1, eu-west-1: 0")
+                    .replace("eu-west-1: 1", "ap-south-1: 1, eu-west-1: 1")
+                    .replace("eu-west-1: 3", "ap-south-1: 1, eu-west-1: 3"))  # fmt: skip
+    assert "ap-south-1" in load_book("aws", path).regions
+
+
+def test_books_are_parsed_once_and_again_when_the_file_changes(tmp_path: Path) -> None:
+    assert load_book("aws") is load_book("aws")
+    path = tmp_path / "rates.yaml"
+    path.write_text("cloud: aws\n")
+    first = load_book("aws", path)
+    assert load_book("aws", path) is first
+    path.write_text("cloud: aws\nregions: []\n")
+    os.utime(path, ns=(1, 1))
+    assert load_book("aws", path) is not first
+
+
+def test_a_cloud_without_a_book_is_a_cost_error() -> None:
+    with pytest.raises(CostError, match="no price book for azure yet"):
+        load_book("azure")
+
+
+def test_a_missing_file_is_a_cost_error(tmp_path: Path) -> None:
+    with pytest.raises(CostError, match=f"^{tmp_path / 'nope.yaml'}: no such file$"):
+        load_book("aws", tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
+def test_a_bad_price_file_names_field_file_and_line(fixture: Path) -> None:
+    with pytest.raises(CostError) as caught:
+        load_book("aws", fixture)
+    message = str(caught.value)
+    expected = expectation(fixture)
+    assert message == expected or message.startswith(f"{expected} (+"), message
+    assert "\n" not in message
