@@ -1,8 +1,12 @@
-"""Benchmark: wall time and peak memory of `opsblocks preview` per shipped blueprint, and the
-ratio to the bare import time of the SDK modules that blueprint uses (target: <= 1.3).
+"""Benchmark: wall time and peak memory of `opsblocks preview` per shipped blueprint, the
+ratio to the bare import time of the SDK modules that blueprint uses (target: <= 1.3), and the
+time the cost estimate adds to it (target: under 10% of the preview).
 
 Each measurement is a fresh interpreter, so both sides pay the same start-up; the median of
---runs runs is reported.  Usage: python benchmarks/preview.py [--runs N] [blueprint ...]
+--runs runs is reported. The preview pauses the garbage collector while it loads the SDK and
+records; `ratio_gc_paused` compares it with a bare import that does the same.
+
+Usage: python benchmarks/preview.py [--runs N] [--json] [blueprint ...]
 """
 
 from __future__ import annotations
@@ -33,11 +37,28 @@ print(json.dumps({"rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
 """
 
 IMPORTS = """
-import importlib, json, resource, sys
+import gc, importlib, json, resource, sys
+if sys.argv[2] == "gc-paused":  # as the preview imports them, inside the recording
+    gc.disable()
 import pulumi
 for name in json.loads(sys.argv[1]):
     importlib.import_module(name)
 print(json.dumps({"rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), file=sys.stderr)
+"""
+
+
+# The cost estimate on its own, right after recording, in the same process as a preview.
+PHASES = """
+import gc, json, resource, sys, time
+from opsblocks import blueprint, preview, program
+from opsblocks.cost.estimate import estimate
+bp = blueprint.load(sys.argv[1])
+graph = preview.record(lambda: program.build(bp))
+gc.freeze()  # as the CLI does after recording
+start = time.perf_counter()
+estimate(bp, graph)
+print(json.dumps({"rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  "estimate_s": time.perf_counter() - start}), file=sys.stderr)
 """
 
 
@@ -46,12 +67,13 @@ class Run:
     seconds: float
     peak_mib: float
     modules: list[str]
+    estimate_s: float
 
 
-def timed(code: str, argument: str) -> Run:
+def timed(code: str, *arguments: str) -> Run:
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", code, argument],
+        [sys.executable, "-c", code, *arguments],
         cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     seconds = time.perf_counter() - start
@@ -59,15 +81,21 @@ def timed(code: str, argument: str) -> Run:
     if not reports:
         raise RuntimeError(f"no measurement from the child process:\n{done.stderr[-2000:]}")
     report = json.loads(reports[-1])
-    return Run(seconds, report["rss_kb"] / 1024, report.get("modules", []))
+    return Run(
+        seconds, report["rss_kb"] / 1024, report.get("modules", []), report.get("estimate_s", 0.0)
+    )
 
 
 def measure(blueprint: Path, runs: int) -> dict[str, object]:
     previews = [timed(PREVIEW, str(blueprint)) for _ in range(runs)]
     modules = previews[0].modules
-    imports = [timed(IMPORTS, json.dumps(modules)) for _ in range(runs)]
+    imports = [timed(IMPORTS, json.dumps(modules), "gc-on") for _ in range(runs)]
+    imports_paused = [timed(IMPORTS, json.dumps(modules), "gc-paused") for _ in range(runs)]
+    phases = [timed(PHASES, str(blueprint)) for _ in range(runs)]
     preview_s = statistics.median(r.seconds for r in previews)
     import_s = statistics.median(r.seconds for r in imports)
+    import_paused_s = statistics.median(r.seconds for r in imports_paused)
+    estimate_s = statistics.median(r.estimate_s for r in phases)
     return {
         "blueprint": blueprint.name,
         "preview_s": round(preview_s, 3),
@@ -75,6 +103,9 @@ def measure(blueprint: Path, runs: int) -> dict[str, object]:
         "sdk_import_s": round(import_s, 3),
         "sdk_import_peak_mib": round(max(r.peak_mib for r in imports), 1),
         "ratio": round(preview_s / import_s, 2),
+        "ratio_gc_paused": round(preview_s / import_paused_s, 2),
+        "cost_s": round(estimate_s, 3),
+        "cost_share": f"{estimate_s / preview_s:.1%}",
         "sdk_modules": len(modules),
     }
 
@@ -91,10 +122,12 @@ def main() -> None:
         print(json.dumps(rows, indent=2))
         return
     header = ("blueprint", "preview_s", "preview_peak_mib", "sdk_import_s",
-              "sdk_import_peak_mib", "ratio", "sdk_modules")  # fmt: skip
-    print("  ".join(f"{h:>19}" for h in header))
+              "sdk_import_peak_mib", "ratio", "ratio_gc_paused", "cost_s", "cost_share",
+              "sdk_modules")  # fmt: skip
+    widths = [max(len(h), *(len(str(row[h])) for row in rows)) for h in header]
+    print("  ".join(f"{h:>{w}}" for h, w in zip(header, widths, strict=True)))
     for row in rows:
-        print("  ".join(f"{row[h]!s:>19}" for h in header))
+        print("  ".join(f"{row[h]!s:>{w}}" for h, w in zip(header, widths, strict=True)))
 
 
 if __name__ == "__main__":

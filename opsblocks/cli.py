@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import gc
 import json
+import os
+import sys
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -53,7 +55,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True)
+# Piped into a file or a CI log there is no terminal width: rich would crop the resource tree
+# at 80 columns, so use a wider page unless COLUMNS says otherwise.
+PIPED_WIDTH = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 120
+out = Console(soft_wrap=True, width=PIPED_WIDTH)
 err = Console(stderr=True, soft_wrap=True)
 
 

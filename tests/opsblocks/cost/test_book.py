@@ -15,20 +15,20 @@ ROOT = Path(__file__).parents[3]
 INVALID = sorted((ROOT / "tests" / "fixtures" / "prices").glob("*.yaml"))
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
 
-# The published list prices of ../shared/reference/list-prices.md that apply to AWS, by
-# (SKU, attribute, region): the only prices the book may ship without `estimate: true`.
+# The published list prices that apply to AWS, by (SKU, attribute, region): the only prices
+# the book may ship without `estimate: true`.
 PUBLISHED = {
-    ("sagemaker-hosting", "ml.m5.large", "us-east-1"): Decimal("0.115"),  # 1
-    ("sagemaker-hosting", "ml.m5.xlarge", "us-east-1"): Decimal("0.23"),  # 2
-    ("sagemaker-training", "ml.m5.xlarge", "us-east-1"): Decimal("0.23"),  # 3
-    ("sagemaker-training", "ml.g5.xlarge", "us-east-1"): Decimal("1.408"),  # 4
-    ("s3-storage", "standard", "us-east-1"): Decimal("0.023"),  # 5
-    ("ecr-storage", "storage", "us-east-1"): Decimal("0.10"),  # 6
-    ("nat-gateway", "gateway", "us-east-1"): Decimal("0.045"),  # 8
-    ("cloudwatch-alarm", "standard", "us-east-1"): Decimal("0.10"),  # 9
-    ("cloudwatch-alarm", "high-resolution", "us-east-1"): Decimal("0.30"),  # 9
-    ("codebuild", "general1.small", "us-east-1"): Decimal("0.005"),  # 11
-    # 10: the CodePipeline page gives one price for every region.
+    ("sagemaker-hosting", "ml.m5.large", "us-east-1"): Decimal("0.115"),
+    ("sagemaker-hosting", "ml.m5.xlarge", "us-east-1"): Decimal("0.23"),
+    ("sagemaker-training", "ml.m5.xlarge", "us-east-1"): Decimal("0.23"),
+    ("sagemaker-training", "ml.g5.xlarge", "us-east-1"): Decimal("1.408"),
+    ("s3-storage", "standard", "us-east-1"): Decimal("0.023"),
+    ("ecr-storage", "storage", "us-east-1"): Decimal("0.10"),
+    ("nat-gateway", "gateway", "us-east-1"): Decimal("0.045"),
+    ("cloudwatch-alarm", "standard", "us-east-1"): Decimal("0.10"),
+    ("cloudwatch-alarm", "high-resolution", "us-east-1"): Decimal("0.30"),
+    ("codebuild", "general1.small", "us-east-1"): Decimal("0.005"),
+    # The CodePipeline page gives one price for every region.
     **{("codepipeline-v2", "action-minutes", r): Decimal("0.002") for r in REGIONS},
     **{("codepipeline-v1", "active-pipeline", r): Decimal("1.00") for r in REGIONS},
 }
