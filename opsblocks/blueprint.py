@@ -114,7 +114,7 @@ def _cloud_model(cloud: Cloud) -> type[Blueprint]:
 CLOUD_MODELS: dict[Cloud, type[Blueprint]] = {
     cloud: _cloud_model(cloud) for cloud in Cloud if catalog.tools(cloud) and cloud in _NAME_CHECKS
 }
-_ADAPTER: TypeAdapter[Blueprint] = TypeAdapter(_tagged_union(list(CLOUD_MODELS.values()), "cloud"))
+ADAPTER: TypeAdapter[Blueprint] = TypeAdapter(_tagged_union(list(CLOUD_MODELS.values()), "cloud"))
 
 
 def load(path: Path | str) -> Blueprint:
@@ -130,7 +130,7 @@ def validate(data: Any, source: Source) -> Blueprint:
             location=source.location(()),
         )
     try:
-        blueprint = _ADAPTER.validate_python(data)
+        blueprint = ADAPTER.validate_python(data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         first = _describe(errors[0], data, source)

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import gc
 import json
-import os
-import sys
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from opsblocks import __version__, blueprint, catalog, render, stacks
 from opsblocks.blueprint import Blueprint
+from opsblocks.console import err, fail, out
 from opsblocks.cost import compare as cost_compare
 from opsblocks.cost import render as cost_render
 from opsblocks.cost import render_table as cost_table
@@ -30,6 +28,7 @@ from opsblocks.cost.model import Estimate
 from opsblocks.errors import OpsblocksError
 from opsblocks.model import Capability, Cloud
 from opsblocks.preview import Graph
+from opsblocks.schema import blueprint_schema_text
 
 
 class TableFormat(StrEnum):
@@ -55,11 +54,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-# Piped into a file or a CI log there is no terminal width: rich would crop the resource tree
-# at 80 columns, so use a wider page unless COLUMNS says otherwise.
-PIPED_WIDTH = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 120
-out = Console(soft_wrap=True, width=PIPED_WIDTH)
-err = Console(stderr=True, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -75,11 +69,6 @@ def _main(
     ] = False,
 ) -> None:
     """Generate, check, preview and deploy MLOps platform blueprints."""
-
-
-def _fail(exc: OpsblocksError) -> typer.Exit:
-    err.print(f"[red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
-    return typer.Exit(1)
 
 
 @app.command()
@@ -143,7 +132,7 @@ def preview(
         bp = _blueprint(file, stack)
         graph = _record(bp)
     except OpsblocksError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     for warning in graph.warnings:
         err.print(f"[yellow]warning:[/] {warning}", highlight=False)
     estimate = _preview_cost(bp, graph)
@@ -196,13 +185,19 @@ def cost(
         other = None if compare is None else _estimate(blueprint.load(compare), prices,
                                                        price_region)  # fmt: skip
     except OpsblocksError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     _show_cost(estimate, other, format)
     total = (other or estimate).monthly_cost
     if max_monthly_cost is not None and total > (budget := Decimal(str(max_monthly_cost))):
         err.print(f"monthly cost {cost_render.money(total)} exceeds the budget "
                   f"{cost_render.money(budget)}", highlight=False)  # fmt: skip
         raise typer.Exit(2)
+
+
+@app.command()
+def schema() -> None:
+    """Print the blueprint's JSON Schema, for editors (e.g. > blueprint.schema.json)."""
+    print(blueprint_schema_text(), end="")
 
 
 def _blueprint(file: Path | None, stack: str | None) -> Blueprint:
