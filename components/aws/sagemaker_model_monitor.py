@@ -29,6 +29,7 @@ from components.aws.sagemaker_model_monitor_documents import (
     VARIANT,
     alert_topic_policy,
     dashboard_body,
+    data_quality_baseline,
     drift_metric,
     monitoring_role_policy,
 )
@@ -207,7 +208,7 @@ class AwsSagemakerModelMonitorMonitoring(pulumi.ComponentResource):
                 image_uri=analyzer,
                 environment={"publish_cloudwatch_metrics": "Enabled"},
             ),
-            data_quality_baseline_config=_baseline(args.baseline_uri),
+            data_quality_baseline_config=data_quality_baseline(args.baseline_uri),
             data_quality_job_input=aws.sagemaker.DataQualityJobDefinitionDataQualityJobInputArgs(
                 endpoint_input=aws.sagemaker.DataQualityJobDefinitionDataQualityJobInputEndpointInputArgs(
                     endpoint_name=args.endpoint_name
@@ -257,20 +258,3 @@ class AwsSagemakerModelMonitorMonitoring(pulumi.ComponentResource):
             tags=tags,
             opts=child,
         )
-
-
-def _baseline(
-    uri: str | None,
-) -> aws.sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigArgs | None:
-    if uri is None:
-        return None
-    folder = uri.rstrip("/")
-    sagemaker = aws.sagemaker
-    return sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigArgs(
-        constraints_resource=sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigConstraintsResourceArgs(
-            s3_uri=f"{folder}/constraints.json"
-        ),
-        statistics_resource=sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigStatisticsResourceArgs(
-            s3_uri=f"{folder}/statistics.json"
-        ),
-    )

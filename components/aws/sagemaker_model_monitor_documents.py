@@ -1,4 +1,5 @@
-"""The JSON documents of the monitoring capability: dashboard body, topic and job role policies.
+"""The documents of the monitoring capability: dashboard body, topic and job role policies,
+and the data-quality baseline.
 
 Plain functions of their inputs (no resources), so the component stays short and the documents
 read as data.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pulumi
+import pulumi_aws as aws
 
 from components.aws import iam
 
@@ -157,3 +159,21 @@ def monitoring_role_policy(
             Condition={"ArnEquals": {"ec2:Subnet": subnets}},
         ),
     )  # fmt: skip
+
+
+def data_quality_baseline(
+    uri: str | None,
+) -> aws.sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigArgs | None:
+    """Where the job finds the constraints and statistics it checks traffic against."""
+    if uri is None:
+        return None
+    folder = uri.rstrip("/")
+    sagemaker = aws.sagemaker
+    return sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigArgs(
+        constraints_resource=sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigConstraintsResourceArgs(
+            s3_uri=f"{folder}/constraints.json"
+        ),
+        statistics_resource=sagemaker.DataQualityJobDefinitionDataQualityBaselineConfigStatisticsResourceArgs(
+            s3_uri=f"{folder}/statistics.json"
+        ),
+    )
