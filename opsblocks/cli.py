@@ -14,10 +14,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from opsblocks import __version__, blueprint, catalog, render, stacks
 from opsblocks.blueprint import Blueprint
+from opsblocks.commands.diagram import diagram_command
+from opsblocks.commands.new import new_command
 from opsblocks.console import err, fail, out
 from opsblocks.cost import compare as cost_compare
 from opsblocks.cost import render as cost_render
@@ -83,11 +86,11 @@ def validate(
         try:
             bp = blueprint.load(file)
         except OpsblocksError as exc:
-            err.print(f"[red]✗[/] {exc}", highlight=False, soft_wrap=True)
+            err.print(f"[red]✗[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             failed = True
             continue
         tools = ", ".join(f"{c.value}={s.tool}" for c, s in bp.tools().items())
-        out.print(f"[green]✓[/] {file}: {bp.name} on {bp.cloud.value} {bp.region} "
+        out.print(f"[green]✓[/] {escape(str(file))}: {bp.name} on {bp.cloud.value} {bp.region} "
                   f"({bp.environment.value}): {tools}", highlight=False)  # fmt: skip
     if failed:
         raise typer.Exit(1)
@@ -134,7 +137,7 @@ def preview(
     except OpsblocksError as exc:
         raise fail(exc) from None
     for warning in graph.warnings:
-        err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     estimate = _preview_cost(bp, graph)
     if format is PreviewFormat.json:
         document = json.loads(render.as_json(bp, graph))
@@ -200,6 +203,10 @@ def schema() -> None:
     print(blueprint_schema_text(), end="")
 
 
+app.command(name="diagram")(diagram_command)
+app.command(name="new")(new_command)
+
+
 def _blueprint(file: Path | None, stack: str | None) -> Blueprint:
     if (file is None) == (stack is None):
         raise OpsblocksError("give a blueprint file or --stack NAME (one of them)")
@@ -230,7 +237,7 @@ def _preview_cost(bp: Blueprint, graph: Graph) -> Estimate | None:
     try:
         return estimate_cost(bp, graph)
     except OpsblocksError as exc:
-        err.print(f"[yellow]warning:[/] no cost estimate: {exc}", highlight=False)
+        err.print(f"[yellow]warning:[/] no cost estimate: {escape(str(exc))}", highlight=False)
         return None
 
 

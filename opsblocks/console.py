@@ -7,6 +7,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from opsblocks.errors import OpsblocksError
 
@@ -18,6 +19,9 @@ err = Console(stderr=True, soft_wrap=True)
 
 
 def fail(exc: OpsblocksError) -> typer.Exit:
-    """Bad input: one line on stderr and exit code 1 (raise the returned Exit)."""
-    err.print(f"[red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+    """Bad input: one line on stderr and exit code 1 (raise the returned Exit).
+
+    The message is printed as it is: it quotes user values (`[a, b]`, a tool named
+    `[bold]x`) that rich would otherwise read as markup and drop."""
+    err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
     return typer.Exit(1)

@@ -1,1 +1,21 @@
 """Option models of every tool, one module per cloud. Pure pydantic: no cloud SDK here."""
+
+from __future__ import annotations
+
+from pydantic.fields import FieldInfo
+
+
+class Ask:
+    """Marks an option that `opsblocks new` asks about, besides the required ones:
+    `instance_type: Annotated[SageMakerInstanceType, ASK] = "ml.m5.xlarge"`.
+
+    Plain annotation metadata: pydantic keeps it on the field and leaves it out of the JSON
+    Schema, so editors never see it."""
+
+
+ASK = Ask()
+
+
+def asked(field: FieldInfo) -> bool:
+    """Whether the wizard asks for this option: it is required, or marked with ASK."""
+    return field.is_required() or any(isinstance(m, Ask) for m in field.metadata)

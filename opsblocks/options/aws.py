@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from opsblocks.model import Strict
+from opsblocks.options import ASK
 
 SageMakerInstanceType = Annotated[
     str,
@@ -62,7 +63,7 @@ class SageMakerModelRegistryOptions(Strict):
 class SageMakerPipelinesOptions(Strict):
     """SageMaker Pipeline: process -> train -> evaluate -> quality gate -> register."""
 
-    instance_type: SageMakerInstanceType = "ml.m5.xlarge"
+    instance_type: Annotated[SageMakerInstanceType, ASK] = "ml.m5.xlarge"
     instance_count: int = Field(1, ge=1, le=100, description="Training instances per job.")
     processing_instance_type: SageMakerInstanceType = "ml.m5.large"
     image_uri: ImageUri | None = Field(
@@ -76,9 +77,9 @@ class SageMakerPipelinesOptions(Strict):
 class SageMakerEndpointOptions(Strict):
     """Real-time endpoint with data capture and auto-scaling."""
 
-    instance_type: SageMakerInstanceType = "ml.m5.large"
-    min_instances: int = Field(1, ge=1, le=100)
-    max_instances: int = Field(4, ge=1, le=100)
+    instance_type: Annotated[SageMakerInstanceType, ASK] = "ml.m5.large"
+    min_instances: Annotated[int, ASK] = Field(1, ge=1, le=100)
+    max_instances: Annotated[int, ASK] = Field(4, ge=1, le=100)
     invocations_per_instance: int = Field(
         200, ge=1, description="Target invocations per instance per minute for auto-scaling."
     )
@@ -105,10 +106,12 @@ class SageMakerEndpointOptions(Strict):
 class SageMakerQualityGateOptions(Strict):
     """Metric threshold enforced by the training pipeline before a model is registered."""
 
-    metric: str = Field(
+    metric: Annotated[str, ASK] = Field(
         "auc", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$", description="Metric in evaluation.json."
     )
-    threshold: float = Field(0.8, description="Models below (or above, see direction) fail.")
+    threshold: Annotated[float, ASK] = Field(
+        0.8, description="Models below (or above, see direction) fail."
+    )
     direction: Literal["maximize", "minimize"] = "maximize"
     approval: Literal["manual", "automatic"] = Field(
         "manual", description="manual: new model packages wait for a person to approve them."
@@ -119,7 +122,9 @@ class SageMakerModelMonitorOptions(Strict):
     """Data-quality monitoring, alarms, alerts and a dashboard."""
 
     schedule: Literal["hourly", "daily"] = "daily"
-    alert_email: Email | None = Field(None, description="Where alarms and gate results go.")
+    alert_email: Annotated[Email | None, ASK] = Field(
+        None, description="Where alarms and gate results go."
+    )
     latency_p99_ms: int = Field(1000, ge=1, description="Alarm when p99 model latency exceeds.")
     max_errors_per_5min: int = Field(5, ge=1, description="Alarm when 5xx errors exceed.")
     instance_type: SageMakerInstanceType = "ml.m5.large"
@@ -149,8 +154,8 @@ class CodePipelineOptions(Strict):
         pattern=r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$",
         description="Repository as owner/name (GitLab groups: group/subgroup/name).",
     )
-    branch: str = Field("main", min_length=1, max_length=255)
-    provider: Literal["GitHub", "GitLab", "Bitbucket"] = "GitHub"
+    branch: Annotated[str, ASK] = Field("main", min_length=1, max_length=255)
+    provider: Annotated[Literal["GitHub", "GitLab", "Bitbucket"], ASK] = "GitHub"
     build_compute: Literal[
         "BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"
     ] = "BUILD_GENERAL1_SMALL"

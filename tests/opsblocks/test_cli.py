@@ -92,3 +92,15 @@ def test_preview_of_a_bad_blueprint_fails_without_traceback() -> None:
     result = runner.invoke(app, ["preview", str(INVALID / "unknown-tool.yaml")])
     assert result.exit_code == 1
     assert "capabilities.data.tool" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "preview"])
+def test_a_value_that_looks_like_markup_is_printed_verbatim(command: str, tmp_path: Path) -> None:
+    # rich would read `[bold]` as a style and drop it from the message.
+    file = tmp_path / "markup.yaml"
+    file.write_text(
+        "name: fraud\ncloud: aws\nregion: us-east-1\ncapabilities:\n  data:\n    tool: '[bold]x'\n"
+    )
+    result = runner.invoke(app, [command, str(file)])
+    assert result.exit_code == 1
+    assert "capabilities.data.tool: '[bold]x' is not available on aws" in result.stderr

@@ -1,0 +1,26 @@
+"""The clouds `opsblocks new` offers, and what it needs to know of each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from opsblocks import blueprint, catalog
+from opsblocks.model import Cloud
+
+
+@dataclass(frozen=True)
+class CloudSetup:
+    default_region: str
+    region_key: str
+    """The provider's region in a stack config (it must agree with the blueprint's region)."""
+
+
+CLOUD_SETUP: dict[Cloud, CloudSetup] = {
+    Cloud.aws: CloudSetup(default_region="us-east-1", region_key="aws:region"),
+}
+"""Clouds `opsblocks new` offers, first one the default: one line each, once they have tools."""
+
+
+def clouds() -> list[Cloud]:
+    """The clouds a blueprint can use today, the default first."""
+    return [c for c in CLOUD_SETUP if catalog.tools(c) and c in blueprint.CLOUD_MODELS]

@@ -1,0 +1,47 @@
+"""The files of `opsblocks new` on disk: each validated before anything is written."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from opsblocks import blueprint
+from opsblocks.errors import OpsblocksError
+from opsblocks.new.interview import Answers
+from opsblocks.new.render import render, schema_reference, stack_text
+from opsblocks.new.target import Target, display
+from opsblocks.yamlsource import parse_text
+
+
+def create(answers: Answers, where: Target) -> list[Path]:
+    """Write the blueprint (and the stack config), each validated before anything is written."""
+    path = where.blueprint_file(answers.name)
+    files = {path: blueprint_text(answers, path, where.root)}
+    stack_file = where.stack_file()
+    if stack_file is not None and where.root is not None and where.stack is not None:
+        files[stack_file] = stack_text(answers, path, where.root, where.stack)
+    for file in files:
+        where.check_free(file)
+    for file, text in files.items():
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise OpsblocksError(f"cannot write {display(file)}: {exc.strerror or exc}") from None
+    return list(files)
+
+
+def blueprint_text(answers: Answers, path: Path, root: Path | None) -> str:
+    """The blueprint as it will be written, loaded back and validated as `path`."""
+    text = render(answers, schema_reference(path.parent, root))
+    source = parse_text(text, path)
+    blueprint.validate(source.data, source)
+    return text
+
+
+def next_steps(path: Path, stack: str | None) -> list[str]:
+    shown = shlex.quote(display(path))
+    steps = [f"opsblocks preview {shown}", f"opsblocks cost {shown}"]
+    if stack is not None:
+        steps += [f"pulumi stack init {stack}", f"pulumi up -s {stack}"]
+    return steps
