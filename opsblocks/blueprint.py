@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, Union, get_args
 from pydantic import AfterValidator, BaseModel, Field, TypeAdapter, ValidationError, create_model
 
 from opsblocks import catalog, naming
-from opsblocks.errors import BlueprintError
+from opsblocks.errors import BlueprintError, value_message
 from opsblocks.model import REQUIRES, Capability, Cloud, Environment, Strict
 from opsblocks.tags import check_user_tags
 from opsblocks.yamlsource import Source, parse
@@ -133,10 +133,7 @@ def validate(data: Any, source: Source) -> Blueprint:
         blueprint = ADAPTER.validate_python(data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        first = _describe(errors[0], data, source)
-        if len(errors) > 1:
-            first.args = (f"{first.args[0]} (+{len(errors) - 1} more)",)
-        raise first from None
+        raise _describe(errors[0], data, source).counting(len(errors) - 1) from None
     _check_requirements(blueprint, source)
     return blueprint
 
@@ -184,10 +181,7 @@ def _describe(error: Any, data: Mapping[str, Any], source: Source) -> BlueprintE
         return _error(source, path, f"unknown field (allowed: {', '.join(allowed)})")
     if kind == "missing":
         return _error(source, path, "required field is missing")
-    message = error["msg"].removeprefix("Value error, ")
-    if kind != "value_error" and "input" in error and not isinstance(error["input"], Mapping):
-        message = f"{message} (got {error['input']!r})"
-    return _error(source, path, message)
+    return _error(source, path, value_message(error))
 
 
 def _error(source: Source, path: tuple[str | int, ...], message: str) -> BlueprintError:

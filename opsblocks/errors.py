@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 class OpsblocksError(Exception):
@@ -21,8 +23,8 @@ class Location:
         return f"{self.file}:{self.line}" if self.line else str(self.file)
 
 
-class BlueprintError(OpsblocksError):
-    """A blueprint that cannot be loaded: names the field, the file:line and what is allowed."""
+class FieldError(OpsblocksError):
+    """Bad input in a file: `file:line: field.path: what is wrong (what is allowed)`."""
 
     def __init__(self, message: str, *, field: str = "", location: Location | None = None):
         self.message = message
@@ -31,20 +33,35 @@ class BlueprintError(OpsblocksError):
         where = f"{location}: " if location else ""
         what = f"{field}: " if field else ""
         super().__init__(f"{where}{what}{message}")
+
+    def counting(self, others: int) -> FieldError:
+        """This error, saying how many more the file has (one line, the first error only)."""
+        if others:
+            self.args = (f"{self.args[0]} (+{others} more)",)
+        return self
+
+
+class BlueprintError(FieldError):
+    """A blueprint that cannot be loaded: names the field, the file:line and what is allowed."""
 
 
 class ConfigError(OpsblocksError):
     """A stack configuration that does not name a usable blueprint."""
 
 
-class CostError(OpsblocksError):
+class CostError(FieldError):
     """A price book that cannot be used, or a blueprint it cannot price: names the field,
     the file:line where there is one, and what would fix it."""
 
-    def __init__(self, message: str, *, field: str = "", location: Location | None = None):
-        self.message = message
-        self.field = field
-        self.location = location
-        where = f"{location}: " if location else ""
-        what = f"{field}: " if field else ""
-        super().__init__(f"{where}{what}{message}")
+
+def value_message(error: Mapping[str, Any]) -> str:
+    """A pydantic error's message without pydantic's prefix, naming the bad scalar value."""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    value = error.get("input")
+    if (
+        error["type"] != "value_error"
+        and "input" in error
+        and not isinstance(value, Mapping | list)
+    ):
+        message = f"{message} (got {value!r})"
+    return message

@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from opsblocks.cost.model import Classification
-from opsblocks.errors import BlueprintError, CostError
+from opsblocks.errors import BlueprintError, CostError, value_message
 from opsblocks.model import Cloud, Strict
 from opsblocks.yamlsource import Source, parse
 
@@ -26,12 +26,12 @@ from opsblocks.yamlsource import Source, parse
 def _money(value: Any) -> Any:
     """Numbers as exact decimals: 0.115 stays 0.115 (via its shortest repr, never binary)."""
     if isinstance(value, bool):
-        raise ValueError("a price is a number of USD")
+        raise ValueError(f"a price is a number of USD (got {value!r})")
     if isinstance(value, float | int | str):
         try:
             return Decimal(repr(value) if isinstance(value, float) else str(value))
         except InvalidOperation:
-            raise ValueError("a price is a number of USD") from None
+            raise ValueError(f"a price is a number of USD (got {value!r})") from None
     return value
 
 
@@ -101,10 +101,7 @@ def read(file: Path) -> BookFile:
         return BookFile.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        first = _describe(errors[0], file, data)
-        if len(errors) > 1:
-            first.args = (f"{first.args[0]} (+{len(errors) - 1} more)",)
-        raise first from None
+        raise _describe(errors[0], file, data).counting(len(errors) - 1) from None
 
 
 def _located(file: Path) -> Source:
@@ -125,10 +122,7 @@ def _describe(error: Any, file: Path, data: Any) -> CostError:
         return error_at(file, path, f"unknown field (allowed: {', '.join(_fields(loc[:-1]))})")
     if error["type"] == "missing":
         return error_at(file, path, "required field is missing")
-    message = error["msg"].removeprefix("Value error, ")
-    if "input" in error and not isinstance(error["input"], Mapping | list):
-        message = f"{message} (got {error['input']!r})"
-    return error_at(file, path, message)
+    return error_at(file, path, value_message(error))
 
 
 def _yaml_path(loc: tuple[str, ...], data: Any) -> tuple[str, ...]:

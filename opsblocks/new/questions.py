@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from opsblocks import blueprint, catalog
 from opsblocks.environment import PROFILES
-from opsblocks.errors import BlueprintError
+from opsblocks.errors import BlueprintError, value_message
 from opsblocks.model import REQUIRES, Capability, Cloud, Environment
 from opsblocks.new.asking import AnswerError, Question
 from opsblocks.new.clouds import CLOUD_SETUP, clouds
@@ -175,7 +175,7 @@ def check_option(tool: catalog.Tool, option: str, text: str) -> Any:
     except ValidationError as exc:
         mine = [e for e in exc.errors(include_url=False) if e["loc"][:1] == (option,)]
         if mine:
-            raise AnswerError(_pydantic_message(mine[0])) from None
+            raise AnswerError(value_message(mine[0])) from None
     return value
 
 
@@ -186,15 +186,8 @@ def check_options(tool: catalog.Tool, values: Mapping[str, Any]) -> dict[str, An
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
         where = ".".join(str(part) for part in error["loc"])
-        raise AnswerError(f"{where}: {_pydantic_message(error)}" if where
-                          else _pydantic_message(error)) from None  # fmt: skip
-
-
-def _pydantic_message(error: Any) -> str:
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if error["type"] != "value_error" and not isinstance(error.get("input"), Mapping):
-        message = f"{message} (got {error['input']!r})"
-    return message
+        message = value_message(error)
+        raise AnswerError(f"{where}: {message}" if where else message) from None
 
 
 def and_list(items: Sequence[str]) -> str:
