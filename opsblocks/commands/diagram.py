@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from opsblocks import d2, diagram, preview, program
+from opsblocks import d2, diagram
+from opsblocks.commands.inputs import blueprint_of, record
 from opsblocks.console import err, fail
 from opsblocks.errors import OpsblocksError
 
@@ -31,12 +32,10 @@ def diagram_command(
 ) -> None:  # fmt: skip
     """Draw the platform: each capability with its main resources, and the flow of data and
     models between them."""
-    from opsblocks.cli import _blueprint  # here: opsblocks.cli imports this module
-
     try:
         chosen = diagram.output_format(format, output)
-        bp = _blueprint(file, stack)
-        drawn = diagram.build(bp, preview.record(lambda: program.build(bp)))
+        bp = blueprint_of(file, stack)
+        drawn = diagram.build(bp, record(bp))
         if chosen is diagram.Format.svg:
             text = d2.render_svg(diagram.to_d2(drawn))
         else:
