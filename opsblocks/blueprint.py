@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, Field, TypeAdapter, ValidationEr
 from opsblocks import catalog, naming
 from opsblocks.errors import BlueprintError, value_message
 from opsblocks.model import REQUIRES, Capability, Cloud, Environment, Strict
-from opsblocks.tags import check_user_tags
+from opsblocks.tags import check_gcp_labels, check_user_tags
 from opsblocks.yamlsource import Source, parse
 
 Tags = Annotated[dict[str, str], AfterValidator(check_user_tags)]
@@ -63,8 +63,9 @@ class Blueprint(Strict):
         return {cap: present[cap] for cap in Capability if cap in present}
 
 
-_NAME_CHECKS = {Cloud.aws: naming.check_aws_name}
-_REGION_CHECKS = {Cloud.aws: naming.check_aws_region}
+_NAME_CHECKS = {Cloud.aws: naming.check_aws_name, Cloud.gcp: naming.check_gcp_name}
+_REGION_CHECKS = {Cloud.aws: naming.check_aws_region, Cloud.gcp: naming.check_gcp_region}
+_TAG_CHECKS = {Cloud.aws: check_user_tags, Cloud.gcp: check_gcp_labels}
 
 
 def _class_name(*parts: str) -> str:
@@ -107,6 +108,10 @@ def _cloud_model(cloud: Cloud) -> type[Blueprint]:
         name=(Annotated[str, AfterValidator(_NAME_CHECKS[cloud])], ...),
         cloud=(_literal(cloud), ...),
         region=(Annotated[str, AfterValidator(_REGION_CHECKS[cloud])], ...),
+        tags=(
+            Annotated[dict[str, str], AfterValidator(_TAG_CHECKS[cloud])],
+            Field(default_factory=dict, description="Extra tags (GCP: labels) on every resource."),
+        ),
         capabilities=(_capabilities_model(cloud), ...),
     )
 
@@ -170,7 +175,7 @@ def _describe(error: Any, data: Mapping[str, Any], source: Source) -> BlueprintE
             return _error(source, (*path, "tool"), f"required (choose: {choices})")
         tag = ctx["tag"]
         elsewhere = [t.cloud.value for t in catalog.tools(capability=capability) if t.name == tag]
-        hint = f"; it is a {' and '.join(elsewhere)} tool" if elsewhere else ""
+        hint = f"; it belongs to {' and '.join(elsewhere)}" if elsewhere else ""
         return _error(
             source,
             (*path, "tool"),

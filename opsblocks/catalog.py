@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from opsblocks.errors import OpsblocksError
 from opsblocks.model import Capability, Cloud
-from opsblocks.options import aws
+from opsblocks.options import aws, gcp
 
 
 @dataclass(frozen=True)
@@ -84,10 +84,53 @@ TOOLS: tuple[Tool, ...] = (
         "components.aws.codepipeline:AwsCodepipelineCicd",
         aws.CodePipelineOptions,
     ),
+    Tool(
+        Cloud.gcp, Capability.data, "gcs-bigquery",
+        "Cloud Storage data lake (raw, curated) with CMEK, versioning; BigQuery dataset",
+        "components.gcp.gcs_bigquery:GcpGcsBigqueryData", gcp.GcsBigQueryOptions,
+    ),
+    Tool(
+        Cloud.gcp, Capability.registry, "vertex-model-registry",
+        "Artifact Registry (CMEK, immutable tags, cleanup), Vertex ML Metadata, artifact bucket",
+        "components.gcp.vertex_registry:GcpVertexModelRegistry", gcp.VertexModelRegistryOptions,
+    ),
+    Tool(
+        Cloud.gcp, Capability.training, "vertex-pipelines",
+        "Vertex AI Pipelines on a schedule, dedicated service account, TensorBoard, Workbench",
+        "components.gcp.vertex_pipelines:GcpVertexPipelinesTraining", gcp.VertexPipelinesOptions,
+    ),
+    Tool(
+        Cloud.gcp, Capability.serving, "vertex-endpoint",
+        "Vertex AI endpoint (CMEK, private in prod) with request-response logging",
+        "components.gcp.vertex_endpoint:GcpVertexEndpointServing", gcp.VertexEndpointOptions,
+    ),
+    Tool(
+        Cloud.gcp, Capability.validation, "vertex-quality-gate",
+        "Metric threshold as the scheduled pipeline run's parameters; failed runs alert",
+        "components.gcp.vertex_quality_gate:GcpVertexQualityGateValidation",
+        gcp.VertexQualityGateOptions,
+    ),
+    Tool(
+        Cloud.gcp, Capability.monitoring, "vertex-model-monitoring",
+        "Alert policies on errors and latency, e-mail channel, dashboard, scheduled drift check",
+        "components.gcp.vertex_monitoring:GcpVertexModelMonitoringMonitoring",
+        gcp.VertexModelMonitoringOptions,
+    ),
+    Tool(
+        Cloud.gcp, Capability.cicd, "cloud-build",
+        "Cloud Build on a 2nd-gen GitHub connection: test, train, approved deploy",
+        "components.gcp.cloud_build:GcpCloudBuildCicd", gcp.CloudBuildOptions,
+    ),
+    Tool(
+        Cloud.gcp, Capability.cicd, "github-actions",
+        "Workload Identity Federation for GitHub Actions, bound to a deploy service account",
+        "components.gcp.github_actions:GcpGithubActionsCicd", gcp.GithubActionsOptions,
+    ),
 )  # fmt: skip
 
 FOUNDATIONS: dict[Cloud, Foundation] = {
     Cloud.aws: Foundation(Cloud.aws, "components.aws.foundation:AwsFoundation"),
+    Cloud.gcp: Foundation(Cloud.gcp, "components.gcp.foundation:GcpFoundation"),
 }
 
 

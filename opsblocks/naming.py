@@ -76,3 +76,33 @@ def aws_partition(region: str) -> str:
     if region.startswith("cn-"):
         return "aws-cn"
     return "aws"
+
+
+GCP_RULES: tuple[NameRule, ...] = (
+    NameRule("service account", 30, "-workbench", autonamed=False),
+    NameRule("workload identity pool", 32, "-staging-gh", autonamed=False),
+    NameRule("Cloud Storage bucket", 63, "-registry-artifacts"),
+    NameRule("Artifact Registry repository", 63, "-staging-images", autonamed=False),
+)
+
+
+def check_gcp_name(name: str) -> str:
+    check_blueprint_name(name)
+    for rule in GCP_RULES:
+        if rule.length_for(name) > rule.max_length:
+            example = name + rule.longest_role + ("-xxxxxxx" if rule.autonamed else "")
+            raise ValueError(
+                f"'{name}' is too long for gcp: {rule.resource} ids allow {rule.max_length} "
+                f"characters and '{example}' would have {rule.length_for(name)} "
+                f"(use at most {max_name_length(GCP_RULES)} characters)"
+            )
+    return name
+
+
+GCP_REGION = re.compile(r"^[a-z]+-[a-z]+[0-9]+$")
+
+
+def check_gcp_region(region: str) -> str:
+    if not GCP_REGION.fullmatch(region):
+        raise ValueError(f"'{region}' is not a GCP region (e.g. us-central1, europe-west4)")
+    return region

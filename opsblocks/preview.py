@@ -30,6 +30,9 @@ OFFLINE_INVOKES: dict[str, dict[str, Any] | None] = {
     "aws:index/getCallerIdentity:getCallerIdentity": None,
     "aws:index/getAvailabilityZones:getAvailabilityZones": None,
     "aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage": None,
+    "gcp:organizations/getProject:getProject": None,
+    "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": None,
+    "gcp:bigquery/getDefaultServiceAccount:getDefaultServiceAccount": None,
 }
 
 

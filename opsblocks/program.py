@@ -17,7 +17,7 @@ from opsblocks.blueprint import Blueprint
 from opsblocks.errors import ConfigError, OpsblocksError
 
 CONFIG_KEY = "opsblocks:blueprint"
-REGION_KEYS = {"aws": "aws:region"}
+REGION_KEYS = {"aws": "aws:region", "gcp": "gcp:region"}
 
 
 def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 RESERVED_PREFIXES = ("opsblocks:", "aws:")
@@ -31,3 +32,38 @@ def check_user_tags(tags: Mapping[str, str]) -> Mapping[str, str]:
         if len(value) > 256:
             raise ValueError(f"tag '{key}' has a value longer than 256 characters")
     return tags
+
+
+GCP_LABEL_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
+GCP_LABEL_VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
+
+
+def platform_labels(
+    *, blueprint: str, environment: str, capability: str, tool: str, extra: Mapping[str, str]
+) -> dict[str, str]:
+    """GCP labels allow no colon in keys: `opsblocks-…` keys, as ARCHITECTURE.md says."""
+    return {
+        key.replace("opsblocks:", "opsblocks-"): value
+        for key, value in platform_tags(
+            blueprint=blueprint, environment=environment, capability=capability, tool=tool,
+            extra=extra,
+        ).items()
+    }  # fmt: skip
+
+
+def check_gcp_labels(labels: Mapping[str, str]) -> Mapping[str, str]:
+    """Blueprint tags become GCP labels: lowercase keys and values, digits, `_` and `-`."""
+    for key, value in labels.items():
+        if key.startswith("opsblocks"):
+            raise ValueError(f"tag key '{key}' uses the reserved prefix opsblocks")
+        if not GCP_LABEL_KEY.fullmatch(key):
+            raise ValueError(
+                f"tag key '{key}' is not a GCP label key (lowercase letters, digits, _ and -, "
+                "starting with a letter, at most 63 characters)"
+            )
+        if not GCP_LABEL_VALUE.fullmatch(value):
+            raise ValueError(
+                f"tag '{key}' has a value that is not a GCP label value ('{value}': lowercase "
+                "letters, digits, _ and -, at most 63 characters)"
+            )
+    return labels

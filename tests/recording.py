@@ -18,6 +18,8 @@ from typing import Any
 from opsblocks.preview import Graph, Resource, record
 
 ACCOUNT_ID = "123456789012"
+PROJECT = "opsblocks-test"
+PROJECT_NUMBER = "424242424242"
 TEST_INVOKES: dict[str, dict[str, Any]] = {
     "aws:index/getCallerIdentity:getCallerIdentity": {
         "accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/test",
@@ -28,12 +30,30 @@ TEST_INVOKES: dict[str, dict[str, Any]] = {
     "aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage": {
         "registryPath": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
         "registryId": "683313688378", "id": "683313688378"},
+    "gcp:organizations/getProject:getProject": {
+        "projectId": PROJECT, "number": PROJECT_NUMBER, "name": PROJECT,
+        "id": f"projects/{PROJECT}",
+        "orgId": "", "folderId": "", "billingAccount": "", "labels": {}, "effectiveLabels": {},
+        "pulumiLabels": {}, "autoCreateNetwork": False, "deletionPolicy": "PREVENT",
+        "tags": {}},
+    "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": {
+        "emailAddress": f"service-{PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com",
+        "member": f"serviceAccount:service-{PROJECT_NUMBER}"
+                  "@gs-project-accounts.iam.gserviceaccount.com",
+        "id": PROJECT, "project": PROJECT},
+    "gcp:bigquery/getDefaultServiceAccount:getDefaultServiceAccount": {
+        "email": f"bq-{PROJECT_NUMBER}@bigquery-encryption.iam.gserviceaccount.com",
+        "member": f"serviceAccount:bq-{PROJECT_NUMBER}@bigquery-encryption.iam.gserviceaccount.com",
+        "id": PROJECT, "project": PROJECT},
 }  # fmt: skip
 
 
 def fake_outputs(type_token: str, name: str) -> dict[str, Any]:
     """What the cloud would return, made up but readable, so policies that embed ARNs can be
     inspected: `arn:aws:<service>:us-east-1:123456789012:<name>`."""
+    if type_token.startswith("gcp:"):
+        return {"id": f"projects/{PROJECT}/{name}", "name": name, "email":
+                f"{name}@{PROJECT}.iam.gserviceaccount.com", "etag": "etag"}  # fmt: skip
     service = type_token.split(":")[1].split("/")[0]
     outputs = {"arn": f"arn:aws:{service}:us-east-1:{ACCOUNT_ID}:{name}"}
     if type_token == "aws:s3/bucket:Bucket":
@@ -83,17 +103,32 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+# Where a resource keeps its tags, by SDK argument and recorded (camelCase) input, per cloud.
+# GCP's monitoring resources have `user_labels` (their `labels` are settings, such as a
+# channel's address); a GCP `tags` argument is something else (a list, or resource tags).
+TAG_FIELDS = {
+    "aws": {"tags": "tags"},
+    "gcp": {"user_labels": "userLabels", "labels": "labels"},
+}
+
+
 @cache
-def is_taggable(type_token: str) -> bool:
-    """Whether the SDK class behind a type token takes `tags` (e.g. aws:s3/bucket:Bucket)."""
+def tag_field(type_token: str) -> str | None:
+    """The recorded input that holds a resource's tags (AWS) or labels (GCP), if it has one."""
     package, module_path, class_name = type_token.split(":")
     module = module_path.split("/")[0]
-    sdk = {"aws": "pulumi_aws"}.get(package)
+    sdk = {"aws": "pulumi_aws", "gcp": "pulumi_gcp"}.get(package)
     if sdk is None:
-        return False
+        return None
     owner = importlib.import_module(sdk if module == "index" else f"{sdk}.{module}")
-    cls = getattr(owner, class_name)
-    return "tags" in signature(cls._internal_init).parameters
+    parameters = signature(getattr(owner, class_name)._internal_init).parameters
+    fields = TAG_FIELDS[package].items()
+    return next((recorded for arg, recorded in fields if arg in parameters), None)
+
+
+def is_taggable(type_token: str) -> bool:
+    """Whether the SDK class behind a type token takes tags (AWS) or labels (GCP)."""
+    return tag_field(type_token) is not None
 
 
 def taggable(graph: Graph) -> list[Resource]:
@@ -101,9 +136,16 @@ def taggable(graph: Graph) -> list[Resource]:
     return [r for r in custom(graph) if is_taggable(r.type)]
 
 
+def tags_of(resource: Resource) -> dict[str, str]:
+    """The resource's tags (AWS) or labels (GCP)."""
+    field = tag_field(resource.type)
+    found: dict[str, str] = resource.inputs.get(field, {}) if field else {}
+    return found
+
+
 def untagged(graph: Graph, tags: Mapping[str, str]) -> list[str]:
-    """Names of the taggable resources whose `tags` input lacks any of `tags` (key and value)."""
-    return [r.name for r in taggable(graph) if not r.inputs.get("tags", {}).items() >= tags.items()]
+    """Names of the taggable resources whose tags (GCP: labels) lack any of `tags`."""
+    return [r.name for r in taggable(graph) if not tags_of(r).items() >= tags.items()]
 
 
 def strays(graph: Graph, component_type: str) -> list[str]:

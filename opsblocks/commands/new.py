@@ -83,13 +83,14 @@ def new_command(
         flags = new.Flags.parse(name, cloud, region, environment, tool or (), set_ or ())
         where = new.target(output, stack, force)
         asker = Wizard() if name is None else new.Defaults(_note)
-        written = new.create(new.interview(flags, asker, where), where)
+        answers = new.interview(flags, asker, where)
+        written = new.create(answers, where)
     except OpsblocksError as exc:
         raise fail(exc) from None
     for path in written:
         print(new.display(path))
     err.print("next:", highlight=False)
-    for step in new.next_steps(written[0], stack):
+    for step in new.next_steps(written[0], stack, answers.cloud):
         err.print(f"  {escape(step)}", highlight=False)
 
 

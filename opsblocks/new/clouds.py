@@ -13,10 +13,17 @@ class CloudSetup:
     default_region: str
     region_key: str
     """The provider's region in a stack config (it must agree with the blueprint's region)."""
+    stack_setup: tuple[str, ...] = ()
+    """What a new stack needs before `pulumi up` that opsblocks cannot know ({stack})."""
 
 
 CLOUD_SETUP: dict[Cloud, CloudSetup] = {
     Cloud.aws: CloudSetup(default_region="us-east-1", region_key="aws:region"),
+    Cloud.gcp: CloudSetup(
+        default_region="us-central1",
+        region_key="gcp:region",
+        stack_setup=("pulumi config set gcp:project <your-project-id> -s {stack}",),
+    ),
 }
 """Clouds `opsblocks new` offers, first one the default: one line each, once they have tools."""
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from opsblocks import blueprint
 from opsblocks.errors import OpsblocksError
+from opsblocks.model import Cloud
+from opsblocks.new.clouds import CLOUD_SETUP
 from opsblocks.new.interview import Answers
 from opsblocks.new.render import render, schema_reference, stack_text
 from opsblocks.new.target import Target, display
@@ -39,9 +41,10 @@ def blueprint_text(answers: Answers, path: Path, root: Path | None) -> str:
     return text
 
 
-def next_steps(path: Path, stack: str | None) -> list[str]:
+def next_steps(path: Path, stack: str | None, cloud: Cloud) -> list[str]:
     shown = shlex.quote(display(path))
     steps = [f"opsblocks preview {shown}", f"opsblocks cost {shown}"]
     if stack is not None:
-        steps += [f"pulumi stack init {stack}", f"pulumi up -s {stack}"]
+        setup = [command.format(stack=stack) for command in CLOUD_SETUP[cloud].stack_setup]
+        steps += [f"pulumi stack init {stack}", *setup, f"pulumi up -s {stack}"]
     return steps

@@ -301,7 +301,7 @@ def test_a_blueprint_that_does_not_validate_is_not_written(
         (["--set", "training.hyperparameters=[x"], "--set training.hyperparameters=[x: invalid"),
         (["--tool", "serving=none", "--set", "serving.min_instances=2"],
          "--set serving.min_instances=2: serving is left out"),
-        (["--cloud", "gcp"], "--cloud gcp: no tools yet (choose: aws)"),
+        (["--cloud", "azure"], "--cloud azure: no tools yet (choose: aws, gcp)"),
         (["--region", "mars-1"], "--region: 'mars-1' is not an AWS region"),
         (["--environment", "production"], "--environment production: not an environment"),
         (["--stack", "my stack"], "--stack my stack: "),
@@ -339,7 +339,15 @@ def test_flags_mode_leaves_out_what_needs_a_capability_left_out(project: Path) -
 
 
 def test_every_cloud_offered_has_a_region_key_the_program_reads() -> None:
-    assert new.clouds() == [Cloud.aws]
+    assert new.clouds() == [Cloud.aws, Cloud.gcp]
     for cloud, setup in new.CLOUD_SETUP.items():
         assert program.REGION_KEYS[cloud.value] == setup.region_key
         new.check_region(cloud, "churn", setup.default_region)
+
+
+def test_a_gcp_stack_is_told_to_name_its_project_before_up() -> None:
+    steps = write.next_steps(Path("blueprints/forecast.yaml"), "gcp-dev", Cloud.gcp)
+    setup = "pulumi config set gcp:project <your-project-id> -s gcp-dev"
+    assert steps.index("pulumi stack init gcp-dev") < steps.index(setup)
+    assert steps.index(setup) < steps.index("pulumi up -s gcp-dev")
+    assert setup not in write.next_steps(Path("blueprints/x.yaml"), "aws-dev", Cloud.aws)

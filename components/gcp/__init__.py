@@ -1,0 +1,1 @@
+"""GCP components. Each module holds one ComponentResource and its Args dataclass."""

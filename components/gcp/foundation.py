@@ -1,0 +1,189 @@
+"""The GCP foundation every capability shares: APIs, customer-managed key, network.
+
+The first `pulumi up` of a CMEK platform on GCP fails when a resource asks for the key before
+the Google service agent that encrypts for it may use it, or before its API is enabled. So
+the foundation enables the APIs first, creates the service agents explicitly (service
+identities) and grants them the key; its `project` output resolves only after all of that,
+and every component sets `project=` from it, so each resource waits for its API and its key.
+
+The network has Private Services Access (a /16 range peered with Google's service producers):
+Vertex AI pipeline runs given the network run inside that peering. Its `network_id` output
+resolves only once the peering exists, so nothing starts a run on the network before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_gcp as gcp
+
+from components.gcp.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
+
+ENCRYPTER = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+# Service agents that encrypt with the platform key, created explicitly (service identities).
+AGENT_SERVICES = ("aiplatform.googleapis.com", "artifactregistry.googleapis.com")
+SERVICE_NETWORKING = "servicenetworking.googleapis.com"
+# Enabled whatever the tools: the key, the network and its Private Services Access need them.
+BASE_APIS = ("cloudkms.googleapis.com", "compute.googleapis.com", SERVICE_NETWORKING)
+KEY_ROTATION = "7776000s"  # 90 days
+
+
+@dataclass(frozen=True, kw_only=True)
+class GcpFoundationArgs:
+    labels: Mapping[str, str]
+    region: str
+    apis: Sequence[str]
+    """Services the blueprint's tools need, e.g. aiplatform.googleapis.com."""
+    protect: bool = False
+    """Protect the key ring and key (a KMS key cannot be recreated under the same name)."""
+    subnet_cidr: str = "10.10.0.0/20"
+
+
+class GcpFoundation(pulumi.ComponentResource):
+    project: pulumi.Output[str]
+    """The project id, once its APIs are enabled and its service agents may use the key."""
+    project_number: pulumi.Output[str]
+    kms_key_id: pulumi.Output[str]
+    """Customer-managed key (rotated every 90 days) for every store of the platform."""
+    network_id: pulumi.Output[str]
+    """The VPC, once Private Services Access is connected (Vertex AI runs may be peered to it)."""
+    subnet_id: pulumi.Output[str]
+    """Subnet with Private Google Access: workloads reach Google APIs without public IPs."""
+    access_log_bucket: pulumi.Output[str]
+    """Bucket receiving the usage logs of every other bucket."""
+
+    def __init__(
+        self, name: str, args: GcpFoundationArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("opsblocks:index:GcpFoundation", name, {}, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        stateful = pulumi.ResourceOptions(
+            parent=self, protect=args.protect, retain_on_delete=args.protect
+        )
+        labels = dict(args.labels)
+        project = gcp.organizations.get_project_output(opts=pulumi.InvokeOutputOptions(parent=self))
+
+        services = [
+            gcp.projects.Service(
+                f"{name}-api-{api.split('.')[0]}",
+                project=project.project_id,
+                service=api,
+                # Other workloads of the project may use the API too: never turn it off.
+                disable_on_destroy=False,
+                opts=child,
+            )
+            for api in sorted({*args.apis, *BASE_APIS})
+        ]
+        after_apis = pulumi.ResourceOptions(parent=self, depends_on=services)
+
+        key_ring = gcp.kms.KeyRing(
+            f"{name}-keys",
+            project=project.project_id,
+            location=args.region,
+            opts=pulumi.ResourceOptions.merge(stateful, after_apis),
+        )
+        key = gcp.kms.CryptoKey(
+            f"{name}-key",
+            key_ring=key_ring.id,
+            rotation_period=KEY_ROTATION,
+            purpose="ENCRYPT_DECRYPT",
+            labels=labels,
+            opts=stateful,
+        )
+        agents = self._service_agents(name, project.project_id, project.number, after_apis)
+        grants = [
+            gcp.kms.CryptoKeyIAMMember(
+                f"{name}-key-{agent}",
+                crypto_key_id=key.id,
+                role=ENCRYPTER,
+                member=pulumi.Output.concat("serviceAccount:", email),
+                opts=child,
+            )
+            for agent, email in agents.items()
+        ]
+
+        network = gcp.compute.Network(f"{name}-vpc", project=project.project_id,
+                                      auto_create_subnetworks=False, opts=after_apis)  # fmt: skip
+        subnet = gcp.compute.Subnetwork(
+            f"{name}-private",
+            project=project.project_id,
+            network=network.id,
+            region=args.region,
+            ip_cidr_range=args.subnet_cidr,
+            private_ip_google_access=True,
+            log_config=gcp.compute.SubnetworkLogConfigArgs(
+                aggregation_interval="INTERVAL_5_SEC", flow_sampling=0.5,
+                metadata="INCLUDE_ALL_METADATA"),
+            opts=child,
+        )  # fmt: skip
+        # Private Services Access: Google picks a free /16 for the services peered to the VPC.
+        peering_range = gcp.compute.GlobalAddress(
+            f"{name}-psa-range",
+            project=project.project_id,
+            network=network.id,
+            purpose="VPC_PEERING",
+            address_type="INTERNAL",
+            prefix_length=16,
+            description=f"opsblocks {name}: Private Services Access (Vertex AI runs)",
+            labels=labels,
+            opts=child,
+        )
+        peering = gcp.servicenetworking.Connection(
+            f"{name}-psa",
+            network=network.id,
+            service=SERVICE_NETWORKING,
+            reserved_peering_ranges=[peering_range.name],
+            opts=after_apis,
+        )
+
+        access_logs = GcpSecureBucket(
+            f"{name}-access-logs",
+            GcpSecureBucketArgs(labels=labels, project=project.project_id, region=args.region,
+                                protect=args.protect),
+            opts=after_apis,
+        )  # fmt: skip
+
+        gates = [s.id for s in services] + [g.etag for g in grants]
+        self.project = pulumi.Output.all(project.project_id, *gates).apply(lambda v: v[0])
+        self.project_number = project.number
+        self.kms_key_id = pulumi.Output.all(key.id, *gates).apply(lambda v: v[0])
+        self.network_id = pulumi.Output.all(network.id, peering.id).apply(lambda v: v[0])
+        self.subnet_id = subnet.id
+        self.access_log_bucket = access_logs.bucket
+        self.register_outputs(
+            {"project": self.project, "kms_key_id": self.kms_key_id,
+             "network_id": self.network_id, "subnet_id": self.subnet_id}
+        )  # fmt: skip
+
+    def _service_agents(
+        self,
+        name: str,
+        project: pulumi.Output[str],
+        project_number: pulumi.Output[str],
+        after_apis: pulumi.ResourceOptions,
+    ) -> dict[str, pulumi.Output[str]]:
+        """Role name -> e-mail of each Google service agent that encrypts with the key."""
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        agents = {
+            service.split(".")[0]: gcp.projects.ServiceIdentity(
+                f"{name}-agent-{service.split('.')[0]}",
+                project=project,
+                service=service,
+                opts=after_apis,
+            ).email
+            for service in AGENT_SERVICES
+        }
+        agents["storage"] = gcp.storage.get_project_service_account_output(
+            project=project, opts=invoke
+        ).email_address
+        agents["bigquery"] = gcp.bigquery.get_default_service_account_output(
+            project=project, opts=invoke
+        ).email
+        # Compute Engine's agent is no service identity to create: it exists once the API is
+        # enabled, named after the project number. It encrypts the CMEK disks (Workbench).
+        agents["compute"] = pulumi.Output.concat(
+            "service-", project_number, "@compute-system.iam.gserviceaccount.com"
+        )
+        return agents

@@ -1,0 +1,102 @@
+"""Data capability on GCP: a Cloud Storage data lake (raw, curated) and a BigQuery dataset.
+
+The dataset grants nobody anything here. The capabilities that read it (training) grant their
+own service account on this dataset alone, with dataset-level IAM members; so the component
+sets no `accesses`: that list is authoritative and would remove their grants on every update.
+BigQuery then keeps only its defaults (the project's owners, editors and viewers, and the
+identity that created the dataset): nothing public, no `allAuthenticatedUsers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_gcp as gcp
+
+from components.gcp.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
+
+ZONES = ("raw", "curated")
+
+
+@dataclass(frozen=True, kw_only=True)
+class GcpGcsBigqueryDataArgs:
+    labels: Mapping[str, str]
+    project: pulumi.Input[str]
+    """Project id from the foundation: resolves once the APIs and the key are ready."""
+    region: str
+    kms_key_id: pulumi.Input[str]
+    """Customer-managed key of the buckets and of the dataset's tables."""
+    access_log_bucket: pulumi.Input[str]
+    protect: bool = False
+    """Protect and retain the buckets and the dataset: deleting the stack never deletes data."""
+    dataset_id: str
+    """BigQuery dataset id (letters, digits, `_`): unique per project, it names the environment."""
+    nearline_after_days: int = 30
+    noncurrent_versions_days: int = 90
+
+
+class GcpGcsBigqueryData(pulumi.ComponentResource):
+    raw_bucket: pulumi.Output[str]
+    """Landing zone for source data, as delivered."""
+    curated_bucket: pulumi.Output[str]
+    """Cleaned, training-ready data."""
+    data_uri: pulumi.Output[str]
+    """`gs://<curated>/`: where training reads its input."""
+    dataset_id: pulumi.Output[str]
+    """The BigQuery dataset id (without the project), for dataset-level grants."""
+
+    def __init__(
+        self, name: str, args: GcpGcsBigqueryDataArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("opsblocks:index:GcpGcsBigqueryData", name, {}, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        labels = dict(args.labels)
+
+        buckets = {
+            zone: GcpSecureBucket(
+                f"{name}-{zone}",
+                GcpSecureBucketArgs(
+                    labels=labels,
+                    project=args.project,
+                    region=args.region,
+                    kms_key_id=args.kms_key_id,
+                    access_log_bucket=args.access_log_bucket,
+                    protect=args.protect,
+                    nearline_after_days=args.nearline_after_days,
+                    noncurrent_versions_days=args.noncurrent_versions_days,
+                ),
+                opts=child,
+            )
+            for zone in ZONES
+        }
+        dataset = gcp.bigquery.Dataset(
+            f"{name}-dataset",
+            project=args.project,
+            dataset_id=args.dataset_id,
+            location=args.region,
+            description=f"opsblocks {name}: tables of the raw and curated zones",
+            default_encryption_configuration=gcp.bigquery.DatasetDefaultEncryptionConfigurationArgs(
+                kms_key_name=args.kms_key_id
+            ),
+            # Destroying the dataset fails while it holds tables: data is never dropped by `down`.
+            delete_contents_on_destroy=False,
+            labels=labels,
+            opts=pulumi.ResourceOptions(
+                parent=self, protect=args.protect, retain_on_delete=args.protect
+            ),
+        )
+
+        self.raw_bucket = buckets["raw"].bucket
+        self.curated_bucket = buckets["curated"].bucket
+        self.data_uri = buckets["curated"].uri
+        self.dataset_id = dataset.dataset_id
+        self.register_outputs(
+            {
+                "raw_bucket": self.raw_bucket,
+                "curated_bucket": self.curated_bucket,
+                "data_uri": self.data_uri,
+                "dataset_id": self.dataset_id,
+            }
+        )

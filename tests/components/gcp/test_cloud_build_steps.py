@@ -1,0 +1,282 @@
+"""The Cloud Build steps as text and as programs: they parse, read only what they are given,
+start the run the scheduler would start (from this commit) and deploy as the serving account."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import re
+import stat
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from components.gcp import cloud_build_steps as steps
+
+ALL_STEPS = sorted({step for build in steps.BUILDS.values() for step in build}, key=lambda s: s.id)
+TRAINING_SA = "fraud-pipeline@opsblocks-test.iam.gserviceaccount.com"
+
+
+def exported(step: steps.Step) -> set[str]:
+    return {name.lstrip("_") for name in step.env}
+
+
+@pytest.mark.parametrize("step", ALL_STEPS, ids=lambda s: s.id)
+def test_every_script_parses(step: steps.Step) -> None:
+    if step.entrypoint == "python3":
+        compile(step.script, step.id, "exec")
+    else:
+        checked = subprocess.run(["bash", "-n", "-c", step.script], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stderr
+
+
+@pytest.mark.parametrize("step", ALL_STEPS, ids=lambda s: s.id)
+def test_cloud_build_substitutes_nothing_inside_a_script(step: steps.Step) -> None:
+    flag, sent = step.args
+
+    assert flag == "-c"
+    assert "$" not in sent.replace("$$", "")
+    assert sent.replace("$$", "$") == step.script
+
+
+def test_env_exports_each_substitution_under_its_name_without_the_underscore() -> None:
+    assert steps.UPLOAD_TEMPLATES.envs == [
+        "IMAGE=${_IMAGE}",
+        "PIPELINE_ROOT=${_PIPELINE_ROOT}",
+        "TEMPLATE_REPOSITORY=${_TEMPLATE_REPOSITORY}",
+        "SHORT_SHA=${SHORT_SHA}",
+    ]
+
+
+@pytest.mark.parametrize("step", ALL_STEPS, ids=lambda s: s.id)
+def test_every_variable_a_script_reads_is_exported_to_it(step: steps.Step) -> None:
+    if step.entrypoint == "python3":
+        read = set(re.findall(r"env\[['\"]([A-Z_]+)['\"]\]", step.script))
+    else:
+        assigned = set(re.findall(r"^\s*([A-Z_]+)=", step.script, re.MULTILINE))
+        assigned |= set(re.findall(r"\bfor ([A-Z_]+) in\b", step.script))
+        for names in re.findall(r"read -r ([A-Z_ ]+);", step.script):
+            assigned |= set(names.split())
+        read = set(re.findall(r"\$\{?([A-Z_]+)", step.script)) - assigned
+
+    assert read <= exported(step), f"{step.id} reads {read - exported(step)} it is not given"
+
+
+def test_built_in_substitutions_are_the_ones_cloud_build_defines() -> None:
+    used = {name for step in ALL_STEPS for name in step.env if not name.startswith("_")}
+
+    assert used <= steps.BUILT_IN
+
+
+def test_a_stage_s_substitutions_are_the_user_defined_ones_its_steps_read() -> None:
+    assert steps.substitutions("test") == []
+    assert steps.substitutions("deploy") == sorted(
+        [steps.REGION, steps.PIPELINE_NAME, *steps.DEPLOY_SETTINGS]
+    )
+    assert steps.IMAGE in steps.substitutions("train")
+
+
+def test_train_tests_first_then_builds_the_image_the_templates_name() -> None:
+    assert [step.id for step in steps.BUILDS["train"]] == ["test", "image", "templates", "pipeline"]
+    assert 'docker push "$IMAGE:$SHORT_SHA"' in steps.BUILD_IMAGE.script
+    assert "s|__TRAINING_IMAGE__|$IMAGE:$SHORT_SHA|g" in steps.UPLOAD_TEMPLATES.script
+
+
+def test_templates_are_kept_per_commit_and_published_as_latest_for_the_schedule() -> None:
+    script = steps.UPLOAD_TEMPLATES.script
+
+    assert '"$PIPELINE_ROOT/templates/$SHORT_SHA/"' in script
+    assert '-F "tags=commit-$SHORT_SHA,latest"' in script
+    assert '"$TEMPLATE_REPOSITORY"' in script
+
+
+class _Response(io.BytesIO):
+    def __enter__(self) -> _Response:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def run_pipeline_step(monkeypatch: pytest.MonkeyPatch, final_state: str) -> list[Any]:
+    """Run the pipeline step's Python with fake gcloud and Vertex; return the requests sent."""
+    scheduled = {"displayName": "fraud-prod-training", "templateUri": "kfp/latest",
+                 "runtimeConfig": {"parameterValues": {"data_uri": "gs://fraud-curated/"}},
+                 "serviceAccount": "someone-else@x", "labels": {"scheduled": "yes"}}  # fmt: skip
+    body = base64.b64encode(json.dumps(scheduled).encode()).decode()
+    sent: list[Any] = []
+
+    def gcloud(command: list[str], **_: Any) -> subprocess.CompletedProcess[str]:
+        if command[1:3] == ["scheduler", "jobs"]:
+            assert command[3:] == ["describe", "fraud-training-schedule",
+                                   "--location=europe-west4", "--format=json"]  # fmt: skip
+            out = json.dumps({"httpTarget": {"body": body}})
+        else:
+            out = "token\n"
+        return subprocess.CompletedProcess(command, 0, out, "")
+
+    def urlopen(request: Any) -> _Response:
+        sent.append((request.get_method(), request.full_url, request.data))
+        state = "PIPELINE_STATE_RUNNING" if len(sent) == 1 else final_state
+        return _Response(json.dumps({"name": "projects/p/pipelineJobs/1", "state": state}).encode())
+
+    monkeypatch.setattr(subprocess, "run", gcloud)
+    monkeypatch.setattr("urllib.request.urlopen", urlopen)
+    monkeypatch.setattr("time.sleep", lambda _: None)
+    env = {"PROJECT_ID": "fraud-project", "REGION": "europe-west4", "SHORT_SHA": "abc1234",
+           "PIPELINE_NAME": "fraud-prod-training", "TRAINING_SA": TRAINING_SA,
+           "SCHEDULER_JOB": "fraud-training-schedule",
+           "KMS_KEY": "projects/p/keys/k", "LABELS": json.dumps({"team": "risk"}),
+           "TEMPLATE_REPOSITORY": "https://europe-west4-kfp.pkg.dev/fraud-project/t"}  # fmt: skip
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    exec(compile(steps.RUN_PIPELINE.script, "pipeline", "exec"), {"__name__": "__main__"})
+    return sent
+
+
+def test_pipeline_step_starts_the_scheduled_run_from_this_commit_as_the_training_account(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sent = run_pipeline_step(monkeypatch, "PIPELINE_STATE_SUCCEEDED")
+    method, url, data = sent[0]
+    job = json.loads(data)
+
+    assert method == "POST"
+    assert url == (
+        "https://europe-west4-aiplatform.googleapis.com/v1/"
+        "projects/fraud-project/locations/europe-west4/pipelineJobs"
+    )
+    assert job["templateUri"] == (
+        "https://europe-west4-kfp.pkg.dev/fraud-project/t/fraud-prod-training/commit-abc1234"
+    )
+    assert job["displayName"] == "fraud-prod-training-abc1234"
+    assert job["runtimeConfig"] == {"parameterValues": {"data_uri": "gs://fraud-curated/"}}
+    assert job["serviceAccount"] == TRAINING_SA
+    assert job["encryptionSpec"] == {"kmsKeyName": "projects/p/keys/k"}
+    assert job["labels"] == {"scheduled": "yes", "team": "risk"}
+    assert [m for m, _, _ in sent[1:]] == ["GET"]
+
+
+def test_pipeline_step_fails_the_build_when_the_pipeline_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with pytest.raises(SystemExit, match="PIPELINE_STATE_FAILED"):
+        run_pipeline_step(monkeypatch, "PIPELINE_STATE_FAILED")
+
+
+FAKE_GCLOUD = """\
+#!/bin/bash
+echo "$*" >> "$LOG"
+case "$1 $2 $3" in
+  "ai models list") echo "projects/p/locations/europe-west4/models/42" ;;
+  "ai endpoints describe")
+    NEW=$(grep -o -- '--display-name=[^ ]*' "$LOG" | cut -d= -f2)
+    printf '111\\tfraud-prod-training-old\\n222\\t%s\\n' "$NEW" ;;
+esac
+"""
+
+
+def fake(directory: Path, command: str, script: str) -> Path:
+    """An executable `command` in `directory` that runs `script`."""
+    path = directory / command
+    path.write_text(script)
+    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+    return path
+
+
+def test_deploy_step_deploys_the_newest_model_as_the_serving_account_then_retires_the_old(
+    tmp_path: Path,
+) -> None:
+    fake(tmp_path, "gcloud", FAKE_GCLOUD)
+    log = tmp_path / "calls"
+    env = {"PATH": f"{tmp_path}:{os.environ['PATH']}", "LOG": str(log), "REGION": "europe-west4",
+           "ENDPOINT_ID": "fraud-prod", "PIPELINE_NAME": "fraud-prod-training",
+           "SERVING_SA": "fraud-serving@x", "MACHINE_TYPE": "n1-highmem-8", "MIN_REPLICAS": "2",
+           "MAX_REPLICAS": "5", "SHORT_SHA": "abc1234"}  # fmt: skip
+
+    done = subprocess.run(["bash", "-c", steps.DEPLOY.script], env=env, capture_output=True,
+                          text=True)  # fmt: skip
+    calls = log.read_text().splitlines()
+
+    assert done.returncode == 0, done.stderr
+    assert "--filter=displayName=fraud-prod-training" in calls[0]
+    assert calls[1].startswith("ai endpoints deploy-model fraud-prod --region=europe-west4 "
+                               "--model=projects/p/locations/europe-west4/models/42 "
+                               "--display-name=fraud-prod-training-abc1234-")  # fmt: skip
+    assert ("--service-account=fraud-serving@x --machine-type=n1-highmem-8 --min-replica-count=2 "
+            "--max-replica-count=5 --traffic-split=0=100") in calls[1]  # fmt: skip
+    assert calls[3:] == [
+        "ai endpoints undeploy-model fraud-prod --region=europe-west4 --deployed-model-id=111"
+    ]
+
+
+def test_deploy_substitutions_come_from_the_serving_settings() -> None:
+    settings = {"endpoint": "projects/p/locations/europe-west4/endpoints/fraud-prod",
+                "region": "europe-west4", "machine_type": "n1-highmem-8", "min_replica_count": 2,
+                "max_replica_count": 5, "service_account": "fraud-serving@x"}  # fmt: skip
+
+    assert steps.deploy_substitutions(json.dumps(settings)) == {
+        steps.ENDPOINT_ID: "fraud-prod",
+        steps.SERVING_SA: "fraud-serving@x",
+        steps.MACHINE_TYPE: "n1-highmem-8",
+        steps.MIN_REPLICAS: "2",
+        steps.MAX_REPLICAS: "5",
+    }
+    without_sizes = {k: v for k, v in settings.items() if not k.startswith(("machine", "max"))}
+    with pytest.raises(ValueError, match="lack machine_type, max_replica_count"):
+        steps.deploy_substitutions(json.dumps(without_sizes))
+
+
+FAKE_UPLOADERS = {"gcloud": 'echo "gcloud $*" >> "$LOG"; echo token\n',
+                  "curl": 'echo "curl $*" >> "$LOG"\n'}  # fmt: skip
+
+
+def upload_templates(tmp_path: Path, templates: list[str]) -> list[str]:
+    """Run the templates step in a checkout holding `templates`; return the commands it ran."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for command, script in FAKE_UPLOADERS.items():
+        fake(tools, command, "#!/bin/bash\n" + script)
+    checkout = tmp_path / "checkout"
+    (checkout / "templates").mkdir(parents=True)
+    for template in templates:
+        (checkout / "templates" / template).write_text("image: __TRAINING_IMAGE__\n")
+    log = tmp_path / "calls"
+    env = {"PATH": f"{tools}:{os.environ['PATH']}", "LOG": str(log), "SHORT_SHA": "abc1234",
+           "IMAGE": "europe-west4-docker.pkg.dev/p/images/training",
+           "PIPELINE_ROOT": "gs://fraud-root",
+           "TEMPLATE_REPOSITORY": "https://europe-west4-kfp.pkg.dev/p/t"}  # fmt: skip
+
+    done = subprocess.run(["bash", "-c", steps.UPLOAD_TEMPLATES.script], env=env, cwd=checkout,
+                          capture_output=True, text=True)  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    assert (checkout / "templates" / "pipeline.yaml").read_text() == (
+        "image: europe-west4-docker.pkg.dev/p/images/training:abc1234\n"
+    )
+    return log.read_text().splitlines()
+
+
+def test_templates_step_publishes_the_drift_check_beside_the_pipeline(tmp_path: Path) -> None:
+    uploads = [c for c in upload_templates(tmp_path, ["pipeline.yaml", "drift.yaml"])
+               if c.startswith("curl")]  # fmt: skip
+
+    assert [c.split("content=@")[1].split()[0] for c in uploads] == [
+        "templates/pipeline.yaml", "templates/drift.yaml"]  # fmt: skip
+    for upload in uploads:
+        assert "-F tags=commit-abc1234,latest" in upload
+        assert upload.endswith(" https://europe-west4-kfp.pkg.dev/p/t")
+
+
+def test_templates_step_without_a_drift_check_publishes_the_pipeline_only(tmp_path: Path) -> None:
+    uploads = [c for c in upload_templates(tmp_path, ["pipeline.yaml"]) if c.startswith("curl")]
+
+    assert len(uploads) == 1 and "content=@templates/pipeline.yaml" in uploads[0]
+
+
+def test_train_waits_up_to_the_24_hours_cloud_build_allows() -> None:
+    assert steps.TIMEOUTS["train"] == f"{24 * 3600}s"

@@ -1,0 +1,111 @@
+import pulumi
+
+from components.gcp.foundation import ENCRYPTER, GcpFoundation, GcpFoundationArgs
+from opsblocks.preview import Graph
+from tests.recording import PROJECT, PROJECT_NUMBER, run, strays, untagged
+
+LABELS = {"opsblocks-blueprint": "forecast", "team": "planning"}
+COMPONENT = "opsblocks:index:GcpFoundation"
+
+
+def foundation(**overrides: object) -> Graph:
+    args = {"labels": LABELS, "region": "us-central1", "apis": ["aiplatform.googleapis.com"],
+            **overrides}  # fmt: skip
+    return run(lambda: GcpFoundation("forecast", GcpFoundationArgs(**args)))  # type: ignore[arg-type]
+
+
+def test_apis_are_enabled_and_never_disabled_on_destroy() -> None:
+    services = foundation().of_type("gcp:projects/service:Service")
+    names = {s.inputs["service"] for s in services}
+    assert {
+        "aiplatform.googleapis.com",
+        "cloudkms.googleapis.com",
+        "compute.googleapis.com",
+        "servicenetworking.googleapis.com",
+    } <= names
+    assert all(s.inputs["disableOnDestroy"] is False for s in services)
+
+
+def test_key_rotates_and_key_ring_and_key_are_protected_when_asked() -> None:
+    graph = foundation(protect=True)
+    key = graph.named("forecast-key", "CryptoKey")
+    assert key.inputs["rotationPeriod"] == "7776000s"
+    assert key.protect and graph.named("forecast-keys", "KeyRing").protect
+    assert not foundation().named("forecast-key", "CryptoKey").protect
+
+
+def test_every_service_agent_may_encrypt_with_the_key_before_anything_uses_it() -> None:
+    graph = foundation()
+    grants = graph.of_type("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember")
+    assert {g.inputs["role"] for g in grants} == {ENCRYPTER}
+    members = {g.inputs["member"] for g in grants}
+    assert (
+        f"serviceAccount:service-{PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com"
+        in members
+    )
+    assert (
+        f"serviceAccount:bq-{PROJECT_NUMBER}@bigquery-encryption.iam.gserviceaccount.com" in members
+    )
+    agents = {
+        a.inputs["service"] for a in graph.of_type("gcp:projects/serviceIdentity:ServiceIdentity")
+    }
+    assert agents == {"aiplatform.googleapis.com", "artifactregistry.googleapis.com"}
+
+
+def test_compute_engine_agent_may_encrypt_workbench_disks_with_the_key() -> None:
+    grant = foundation().named("forecast-key-compute", "CryptoKeyIAMMember").inputs
+
+    assert grant == {
+        "cryptoKeyId": "forecast-key-id",
+        "role": ENCRYPTER,
+        "member": f"serviceAccount:service-{PROJECT_NUMBER}@compute-system.iam.gserviceaccount.com",
+    }
+
+
+def test_vertex_runs_may_use_the_network_through_private_services_access() -> None:
+    graph = foundation()
+    peering_range = graph.named("forecast-psa-range", "GlobalAddress")
+    connection = graph.named("forecast-psa", "Connection").inputs
+
+    assert peering_range.inputs == {
+        "project": PROJECT, "network": "forecast-vpc-id",
+        "purpose": "VPC_PEERING", "addressType": "INTERNAL", "prefixLength": 16,
+        "description": "opsblocks forecast: Private Services Access (Vertex AI runs)",
+        "labels": LABELS,
+    }  # fmt: skip
+    assert connection == {"network": "forecast-vpc-id",
+                          "service": "servicenetworking.googleapis.com",
+                          "reservedPeeringRanges": ["forecast-psa-range"]}  # fmt: skip
+
+
+def test_whatever_uses_the_network_waits_for_private_services_access() -> None:
+    def build() -> None:
+        component = GcpFoundation("forecast", GcpFoundationArgs(labels=LABELS, region="us-central1",
+                                                                apis=[]))  # fmt: skip
+        pulumi.CustomResource("test:index:Probe", "probe", {"network": component.network_id})
+
+    graph = run(build)
+
+    assert graph.named("forecast-psa", "Connection").urn in graph.named("probe").dependencies
+
+
+def test_agents_key_ring_and_network_wait_for_the_apis() -> None:
+    graph = foundation()
+    apis = {s.urn for s in graph.of_type("gcp:projects/service:Service")}
+    for kind in ("ServiceIdentity", "KeyRing", "Network", "Connection"):
+        waiting = [r for r in graph.resources if r.type.endswith(f":{kind}")]
+        assert waiting and all(apis <= set(r.dependencies) for r in waiting), kind
+
+
+def test_subnet_reaches_google_apis_privately_and_logs_flows() -> None:
+    subnet = foundation().named("forecast-private", "Subnetwork").inputs
+    assert subnet["privateIpGoogleAccess"] is True
+    assert subnet["logConfig"]["metadata"] == "INCLUDE_ALL_METADATA"
+    network = foundation().named("forecast-vpc", "Network").inputs
+    assert network["autoCreateSubnetworks"] is False
+
+
+def test_labels_and_parents() -> None:
+    graph = foundation()
+    assert not untagged(graph, LABELS)
+    assert not strays(graph, COMPONENT)

@@ -1,0 +1,178 @@
+"""GcpGithubActionsCicd: Workload Identity Federation pinned to one repository and branch."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from functools import cache
+from inspect import signature
+from typing import Any
+
+import pytest
+
+from components.gcp.github_actions import (
+    GcpGithubActionsCicd,
+    GcpGithubActionsCicdArgs,
+    attribute_condition,
+)
+from opsblocks.preview import Graph, record
+from tests.recording import (
+    PROJECT,
+    TEST_INVOKES,
+    custom,
+    fake_outputs,
+    run,
+    strays,
+    untagged,
+)
+
+REGION = "europe-west4"
+LABELS = {"team": "risk", "opsblocks-capability": "cicd"}
+COMPONENT = "opsblocks:index:GcpGithubActionsCicd"
+TRAINING_SA = f"fraud-pipeline@{PROJECT}.iam.gserviceaccount.com"
+SERVING_SA = f"fraud-serving@{PROJECT}.iam.gserviceaccount.com"
+DEPLOY = {"deploy_settings": json.dumps({
+    "endpoint": f"projects/{PROJECT}/locations/{REGION}/endpoints/fraud-prod", "region": REGION,
+    "machine_type": "n1-standard-4", "min_replica_count": 1, "max_replica_count": 2,
+    "service_account": SERVING_SA})}  # fmt: skip
+DEPLOY_SA = fake_outputs("gcp:serviceaccount/account:Account", "cicd-deploy-sa")["email"]
+FEDERATED = "principalSet://iam.googleapis.com/cicd-pool/attribute.repository/acme/fraud-model"
+
+
+def args(**overrides: Any) -> GcpGithubActionsCicdArgs:
+    values: dict[str, Any] = {
+        "labels": LABELS, "project": PROJECT, "region": REGION,
+        "service_account_id": "fraud-deploy", "pool_id": "fraud-prod-gh",
+        "repository_id": "fraud-prod-images",
+        "template_repository_id": "fraud-prod-training-templates",
+        "pipeline_root_uri": "gs://fraud-root/", "training_service_account": TRAINING_SA,
+        "repository": "acme/fraud-model",
+    }  # fmt: skip
+    return GcpGithubActionsCicdArgs(**values | overrides)
+
+
+def cicd(**overrides: Any) -> Graph:
+    return run(lambda: GcpGithubActionsCicd("cicd", args(**overrides)))
+
+
+TARGETS = ("bucket", "repository", "serviceAccountId", "project")
+"""What an IAM member grants on, narrowest first."""
+
+
+def grants_of(graph: Graph, member: str) -> set[tuple[str, str]]:
+    """(role, what it is granted on) for every grant to `member`."""
+    found = set()
+    for resource in custom(graph):
+        if resource.inputs.get("member") == member:
+            on = next(resource.inputs[key] for key in TARGETS if key in resource.inputs)
+            found.add((resource.inputs["role"], on))
+    return found
+
+
+@cache
+def takes_project(type_token: str) -> bool:
+    _, module_path, class_name = type_token.split(":")
+    owner = importlib.import_module(f"pulumi_gcp.{module_path.split('/')[0]}")
+    return "project" in signature(getattr(owner, class_name)._internal_init).parameters
+
+
+def test_provider_trusts_github_tokens_of_the_repository_on_its_branch_only() -> None:
+    provider = cicd(branch="release").named("cicd-github").inputs
+
+    assert provider["oidc"] == {"issuerUri": "https://token.actions.githubusercontent.com"}
+    assert provider["attributeMapping"] == {
+        "google.subject": "assertion.sub",
+        "attribute.repository": "assertion.repository",
+        "attribute.ref": "assertion.ref",
+    }
+    assert provider["attributeCondition"] == (
+        'assertion.repository == "acme/fraud-model" && assertion.ref == "refs/heads/release"'
+    )
+    assert provider["workloadIdentityPoolId"] == "fraud-prod-gh"
+
+
+def test_condition_quotes_what_it_compares() -> None:
+    assert attribute_condition('a/b"c', "x") == (
+        'assertion.repository == "a/b\\"c" && assertion.ref == "refs/heads/x"'
+    )
+
+
+def test_only_the_repository_s_workflows_may_act_as_the_deploy_account() -> None:
+    graph = cicd()
+    federated = graph.named("cicd-deploy-federated").inputs
+
+    assert federated["serviceAccountId"] == "cicd-deploy-sa"
+    assert federated["role"] == "roles/iam.workloadIdentityUser"
+    assert federated["member"] == FEDERATED
+    assert [r.name for r in custom(graph)
+            if r.inputs.get("role") == "roles/iam.workloadIdentityUser"] == [
+        "cicd-deploy-federated"]  # fmt: skip
+
+
+def test_no_service_account_key_is_ever_created() -> None:
+    assert not cicd(**DEPLOY).of_type("gcp:serviceaccount/key:Key")
+
+
+def test_deploy_account_gets_only_narrow_grants() -> None:
+    graph = cicd(**DEPLOY)
+    account = graph.named("cicd-deploy-sa").inputs
+
+    assert (account["accountId"], account["project"]) == ("fraud-deploy", PROJECT)
+    assert grants_of(graph, f"serviceAccount:{DEPLOY_SA}") == {
+        ("roles/artifactregistry.writer", "fraud-prod-images"),
+        ("roles/artifactregistry.writer", "fraud-prod-training-templates"),
+        ("roles/storage.objectAdmin", "fraud-root"),
+        ("roles/aiplatform.user", PROJECT),
+        ("roles/cloudscheduler.viewer", PROJECT),
+        ("roles/iam.serviceAccountUser", f"projects/{PROJECT}/serviceAccounts/{TRAINING_SA}"),
+        ("roles/iam.serviceAccountUser", f"projects/{PROJECT}/serviceAccounts/{SERVING_SA}"),
+    }
+
+
+def test_without_an_endpoint_the_deploy_account_cannot_act_as_a_serving_account() -> None:
+    graph = cicd()
+
+    assert not [r for r in custom(graph) if "serving" in r.name]
+    assert all("serving" not in on for _, on in grants_of(graph, f"serviceAccount:{DEPLOY_SA}"))
+
+
+def test_pool_has_the_blueprint_pool_id_in_the_project() -> None:
+    pool = cicd().named("cicd-pool").inputs
+
+    assert (pool["workloadIdentityPoolId"], pool["project"]) == ("fraud-prod-gh", PROJECT)
+
+
+@pytest.mark.parametrize("pool_id", ["gh", "x" * 33, "Fraud-gh", "gcp-fraud", "fraud_gh"])
+def test_a_pool_id_gcp_would_refuse_is_refused_at_construction(pool_id: str) -> None:
+    with pytest.raises(ValueError, match="pool_id"):
+        cicd(pool_id=pool_id)
+
+
+def test_pool_is_protected_only_when_asked() -> None:
+    assert [r.name for r in custom(cicd(protect=True)) if r.protect] == ["cicd-pool"]
+    assert not [r.name for r in custom(cicd()) if r.protect or r.retain_on_delete]
+
+
+def test_outputs_are_what_the_auth_action_takes() -> None:
+    def program() -> dict[str, Any]:
+        component = GcpGithubActionsCicd("cicd", args())
+        return {"account": component.service_account_email,
+                "provider": component.workload_identity_provider}  # fmt: skip
+
+    graph = record(program, stack="test", invokes=TEST_INVOKES, outputs=fake_outputs)
+
+    assert graph.outputs == {"account": DEPLOY_SA, "provider": "cicd-github"}
+
+
+def test_every_resource_that_takes_a_project_gets_the_blueprint_project() -> None:
+    for resource in custom(cicd(**DEPLOY)):
+        if takes_project(resource.type):
+            assert resource.inputs.get("project") == PROJECT, resource.name
+
+
+def test_labels_reach_every_labelable_resource() -> None:
+    assert not untagged(cicd(**DEPLOY), LABELS)
+
+
+def test_everything_descends_from_the_component() -> None:
+    assert not strays(cicd(**DEPLOY), COMPONENT)

@@ -1,0 +1,103 @@
+"""GcpVertexQualityGateValidation: what it sends for the failed-run metric, alert and channel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from components.gcp.vertex_quality_gate import (
+    GcpVertexQualityGateValidation,
+    GcpVertexQualityGateValidationArgs,
+    gate_text,
+)
+from opsblocks.preview import Graph
+from tests.recording import PROJECT, custom, run, strays, untagged
+
+LABELS = {"team": "risk", "opsblocks-capability": "validation"}
+COMPONENT = "opsblocks:index:GcpVertexQualityGateValidation"
+CHANNEL = "gcp:monitoring/notificationChannel:NotificationChannel"
+
+
+def gate(**overrides: Any) -> Graph:
+    values: dict[str, Any] = {"labels": LABELS, "project": PROJECT, "region": "us-central1",
+                              "pipeline_name": "fraud-prod-training",
+                              "alert_email": "ml@example.com", "metric": "rmse",
+                              "threshold": 12.5, "direction": "minimize"}  # fmt: skip
+    values.update(overrides)
+    return run(
+        lambda: GcpVertexQualityGateValidation("gate", GcpVertexQualityGateValidationArgs(**values))
+    )
+
+
+def test_gate_reads_as_a_bound_in_words() -> None:
+    assert gate_text("rmse", 12.5, "minimize") == "rmse at most 12.5"
+    assert gate_text("auc", 0.8, "maximize") == "auc at least 0.8"
+
+
+def test_metric_counts_failed_vertex_pipeline_jobs() -> None:
+    metric = gate().named("gate-failed-runs", "Metric").inputs
+
+    assert 'resource.type="aiplatform.googleapis.com/PipelineJob"' in metric["filter"]
+    assert 'log_id("aiplatform.googleapis.com/pipeline_job_events")' in metric["filter"]
+    assert "severity>=ERROR" in metric["filter"]
+    assert metric["name"] == "fraud-prod-training-failed-runs"
+    assert metric["metricDescriptor"]["metricKind"] == "DELTA"
+    assert metric["metricDescriptor"]["valueType"] == "INT64"
+
+
+def test_policy_alerts_on_any_failed_run_of_the_metric() -> None:
+    [condition] = gate().named("gate-failed-runs", "AlertPolicy").inputs["conditions"]
+    threshold = condition["conditionThreshold"]
+
+    assert threshold["filter"] == (
+        'metric.type="logging.googleapis.com/user/fraud-prod-training-failed-runs"'
+    )
+    assert threshold["comparison"] == "COMPARISON_GT"
+    assert threshold["thresholdValue"] == 0
+
+
+def test_policy_documentation_names_the_gate() -> None:
+    documentation = gate().named("gate-failed-runs", "AlertPolicy").inputs["documentation"]
+
+    assert "rmse at most 12.5" in documentation["content"]
+    assert "fraud-prod-training" in documentation["content"]
+
+
+def test_alert_email_gets_a_channel_the_policy_notifies() -> None:
+    graph = gate()
+    channel = graph.named("gate-email", "NotificationChannel").inputs
+
+    assert channel["type"] == "email"
+    assert channel["labels"] == {"email_address": "ml@example.com"}
+    policy = graph.named("gate-failed-runs", "AlertPolicy").inputs
+    assert policy["notificationChannels"] == ["gate-email"]  # the channel's name
+
+
+def test_without_alert_email_there_is_no_channel() -> None:
+    graph = gate(alert_email=None)
+
+    assert not graph.of_type(CHANNEL)
+    assert graph.named("gate-failed-runs", "AlertPolicy").inputs.get("notificationChannels") in (
+        None, [])  # fmt: skip
+
+
+def test_an_unknown_direction_is_refused() -> None:
+    with pytest.raises(ValueError, match="not maximize or minimize"):
+        gate(direction="upwards")
+
+
+def test_policy_and_channel_carry_the_blueprint_labels_as_user_labels() -> None:
+    graph = gate()
+
+    for name, kind in (("gate-failed-runs", "AlertPolicy"), ("gate-email", "NotificationChannel")):
+        assert graph.named(name, kind).inputs["userLabels"] == LABELS, name
+    # A channel's `labels` configure it (its address): the labels check reads them as tags.
+    assert not [name for name in untagged(graph, LABELS) if name != "gate-email"]
+
+
+def test_every_resource_is_in_the_blueprints_project_and_descends_from_the_component() -> None:
+    graph = gate()
+
+    assert all(r.inputs["project"] == PROJECT for r in custom(graph))
+    assert not strays(graph, COMPONENT)
