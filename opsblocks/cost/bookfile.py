@@ -36,7 +36,7 @@ def _money(value: Any) -> Any:
 
 
 Money = Annotated[Decimal, BeforeValidator(_money), Field(ge=0, allow_inf_nan=False)]
-Unit = Literal["hours", "months", "GB-months", "GB", "minutes", "DPU-hours"]
+Unit = Literal["hours", "months", "GB-months", "GB", "minutes", "DPU-hours", "runs"]
 
 
 class PriceEntry(Strict):

@@ -7,30 +7,40 @@ from pathlib import Path
 
 import pytest
 
-from opsblocks.cost.book import load_book
+from opsblocks.cost.book import BOOKS, load_book
 from opsblocks.cost.model import Classification
 from opsblocks.errors import CostError
 
 ROOT = Path(__file__).parents[3]
 INVALID = sorted((ROOT / "tests" / "fixtures" / "prices").glob("*.yaml"))
-REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
+CLOUDS = sorted(book.stem for book in BOOKS.glob("*.yaml"))
+REGIONS = {"aws": ("us-east-1", "us-west-2", "eu-west-1"), "gcp": ("us-central1", "europe-west4")}
+AWS_REGIONS = REGIONS["aws"]
 
-# The published list prices that apply to AWS, by (SKU, attribute, region): the only prices
-# the book may ship without `estimate: true`.
+# The published list prices of ../shared/reference/list-prices.md, by cloud and (SKU,
+# attribute, region): the only prices a book may ship without `estimate: true`.
 PUBLISHED = {
-    ("sagemaker-hosting", "ml.m5.large", "us-east-1"): Decimal("0.115"),
-    ("sagemaker-hosting", "ml.m5.xlarge", "us-east-1"): Decimal("0.23"),
-    ("sagemaker-training", "ml.m5.xlarge", "us-east-1"): Decimal("0.23"),
-    ("sagemaker-training", "ml.g5.xlarge", "us-east-1"): Decimal("1.408"),
-    ("s3-storage", "standard", "us-east-1"): Decimal("0.023"),
-    ("ecr-storage", "storage", "us-east-1"): Decimal("0.10"),
-    ("nat-gateway", "gateway", "us-east-1"): Decimal("0.045"),
-    ("cloudwatch-alarm", "standard", "us-east-1"): Decimal("0.10"),
-    ("cloudwatch-alarm", "high-resolution", "us-east-1"): Decimal("0.30"),
-    ("codebuild", "general1.small", "us-east-1"): Decimal("0.005"),
-    # The CodePipeline page gives one price for every region.
-    **{("codepipeline-v2", "action-minutes", r): Decimal("0.002") for r in REGIONS},
-    **{("codepipeline-v1", "active-pipeline", r): Decimal("1.00") for r in REGIONS},
+    "aws": {
+        ("sagemaker-hosting", "ml.m5.large", "us-east-1"): Decimal("0.115"),
+        ("sagemaker-hosting", "ml.m5.xlarge", "us-east-1"): Decimal("0.23"),
+        ("sagemaker-training", "ml.m5.xlarge", "us-east-1"): Decimal("0.23"),
+        ("sagemaker-training", "ml.g5.xlarge", "us-east-1"): Decimal("1.408"),
+        ("s3-storage", "standard", "us-east-1"): Decimal("0.023"),
+        ("ecr-storage", "storage", "us-east-1"): Decimal("0.10"),
+        ("nat-gateway", "gateway", "us-east-1"): Decimal("0.045"),
+        ("cloudwatch-alarm", "standard", "us-east-1"): Decimal("0.10"),
+        ("cloudwatch-alarm", "high-resolution", "us-east-1"): Decimal("0.30"),
+        ("codebuild", "general1.small", "us-east-1"): Decimal("0.005"),
+        # The CodePipeline page gives one price for every region.
+        **{("codepipeline-v2", "action-minutes", r): Decimal("0.002") for r in AWS_REGIONS},
+        **{("codepipeline-v1", "active-pipeline", r): Decimal("1.00") for r in AWS_REGIONS},
+    },
+    "gcp": {
+        ("vertex-training", "n1-standard-4", "us-central1"): Decimal("0.21849885"),  # 16
+        ("vertex-prediction", "n1-standard-4", "us-central1"): Decimal("0.219"),  # 17
+        ("gcs-storage", "standard", "us-central1"): Decimal("0.020"),  # 18
+        ("artifact-registry", "storage", "us-central1"): Decimal("0.10"),  # 19
+    },
 }
 
 
@@ -41,42 +51,66 @@ def expectation(fixture: Path) -> str:
     return f"{fixture}:{first.removeprefix('# expect: ')}"
 
 
-def test_the_shipped_book_loads_with_its_three_regions() -> None:
-    book = load_book("aws")
-    assert book.regions == REGIONS
-    assert book.currency == "USD"
+def test_there_is_a_book_for_aws_and_gcp() -> None:
+    assert CLOUDS == ["aws", "gcp"]
+    assert PUBLISHED.keys() == REGIONS.keys() == set(CLOUDS)
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_the_shipped_book_loads_with_its_regions(cloud: str) -> None:
+    book = load_book(cloud)
+    assert (book.cloud, book.regions, book.currency) == (cloud, REGIONS[cloud], "USD")
     assert book.taken.isoformat() == "2026-11-27"
+    assert book.files == (ROOT / "opsblocks" / "cost" / f"{cloud}.yaml",)
 
 
-def test_every_price_has_a_date_and_a_source_or_an_estimate_flag() -> None:
-    for key, price in load_book("aws").prices.items():
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_every_price_has_a_date_and_a_source_or_an_estimate_flag(cloud: str) -> None:
+    for key, price in load_book(cloud).prices.items():
         assert price.taken is not None, key
         assert price.estimate or price.source, key
 
 
-def test_only_published_prices_ship_without_an_estimate_flag() -> None:
-    sourced = {key: p.usd for key, p in load_book("aws").prices.items() if not p.estimate}
-    assert sourced == PUBLISHED
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_only_published_prices_ship_without_an_estimate_flag(cloud: str) -> None:
+    sourced = {key: p.usd for key, p in load_book(cloud).prices.items() if not p.estimate}
+    assert sourced == PUBLISHED[cloud]
 
 
-def test_every_region_has_a_price_for_every_sku() -> None:
-    book = load_book("aws")
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_sources_name_where_a_price_was_published_never_a_local_file(cloud: str) -> None:
+    for key, price in load_book(cloud).prices.items():
+        if price.source is not None:
+            assert "list-prices" not in price.source and ".md" not in price.source, key
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_every_region_has_a_price_for_every_sku(cloud: str) -> None:
+    book = load_book(cloud)
     for sku in book.units:
         for attribute in book.attributes(sku):
             for region in book.regions:
                 assert (sku, attribute, region) in book.prices
 
 
-def test_free_types_say_why() -> None:
-    for type_token, entry in load_book("aws").resources.items():
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_free_types_say_why(cloud: str) -> None:
+    for type_token, entry in load_book(cloud).resources.items():
         if entry.classification is Classification.free:
             assert entry.why, type_token
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_every_type_is_of_the_books_cloud(cloud: str) -> None:
+    assert all(t.startswith(f"{cloud}:") for t in load_book(cloud).resources)
 
 
 def test_prices_are_exact_decimals() -> None:
     price = load_book("aws").price("sagemaker-hosting", "ml.m5.large", "us-east-1")
     assert price.usd == Decimal("0.115")
     assert price.usd * 730 * 2 == Decimal("167.900")
+    training = load_book("gcp").price("vertex-training", "n1-standard-4", "us-central1")
+    assert training.usd * 40 == Decimal("8.73995400")
 
 
 def test_a_missing_price_names_what_is_priced_and_the_fix() -> None:

@@ -1,12 +1,15 @@
-"""Every resource type an AWS component can create is classified in the price book, and every
-priced or usage type has a pricer: nothing a blueprint deploys is silently left at zero.
+"""Every resource type a component of any cloud with a price book can create is classified in
+that book, and every priced or usage type has a pricer: nothing a blueprint deploys is
+silently left at zero.
 
-The types are enumerated by previewing every shipped blueprint and one generated blueprint
-per tool (with the tools it needs), with the options that switch on optional resources.
+The types are enumerated, per cloud, by previewing every shipped blueprint of the cloud and
+one generated blueprint per tool (with the tools it needs), with the options that switch on
+optional resources.
 """
 
+import importlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,32 +17,63 @@ import pytest
 
 from opsblocks import blueprint, catalog, program
 from opsblocks.blueprint import Blueprint
-from opsblocks.cost.aws import PRICERS
-from opsblocks.cost.book import PriceBook, load_book
-from opsblocks.cost.estimate import estimate
+from opsblocks.cost.book import BOOKS, PriceBook, load_book
+from opsblocks.cost.estimate import Pricer, estimate
 from opsblocks.cost.model import Classification
 from opsblocks.model import REQUIRES, Capability, Cloud
 from opsblocks.preview import Graph
 from tests.recording import run
 
 ROOT = Path(__file__).parents[3]
-SHIPPED = sorted((ROOT / "blueprints").glob("aws-*.yaml"))
-TOOLS = catalog.tools(Cloud.aws)
+CLOUDS = sorted(Cloud(book.stem) for book in BOOKS.glob("*.yaml"))
+REGION = {Cloud.aws: "us-east-1", Cloud.gcp: "us-central1"}
 
 # Options that make each tool create everything it can. A new tool must say here how.
-ALL_RESOURCES: dict[str, dict[str, object]] = {
-    "s3": {},
-    "sagemaker-model-registry": {},
-    "sagemaker-pipelines": {},
-    "sagemaker-endpoint": {"model_data_url": "s3://opsblocks-models/fraud/model.tar.gz"},
-    "sagemaker-quality-gate": {"approval": "automatic"},
-    "sagemaker-model-monitor": {
-        "alert_email": "ml@example.com",
-        "baseline_uri": "s3://opsblocks-models/fraud/baseline",
-        "drift_features": ["amount", "age"],
+ALL_RESOURCES: dict[Cloud, dict[str, dict[str, object]]] = {
+    Cloud.aws: {
+        "s3": {},
+        "sagemaker-model-registry": {},
+        "sagemaker-pipelines": {},
+        "sagemaker-endpoint": {"model_data_url": "s3://opsblocks-models/fraud/model.tar.gz"},
+        "sagemaker-quality-gate": {"approval": "automatic"},
+        "sagemaker-model-monitor": {
+            "alert_email": "ml@example.com",
+            "baseline_uri": "s3://opsblocks-models/fraud/baseline",
+            "drift_features": ["amount", "age"],
+        },
+        "codepipeline": {"repository": "acme/fraud-model"},
     },
-    "codepipeline": {"repository": "acme/fraud-model"},
+    Cloud.gcp: {
+        "gcs-bigquery": {},
+        "vertex-model-registry": {},
+        "vertex-pipelines": {"workbench": True},
+        "vertex-endpoint": {},
+        "vertex-quality-gate": {},
+        "vertex-model-monitoring": {"alert_email": "ml@example.com"},
+        "cloud-build": {"repository": "acme/demand-model", "github_app_installation_id": 42},
+        "github-actions": {"repository": "acme/demand-model"},
+    },
 }
+
+# Types only the options above create: proof that the generated blueprints switch them on.
+OPTIONAL: dict[Cloud, set[str]] = {
+    Cloud.aws: {
+        "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+        "aws:sagemaker/monitoringSchedule:MonitoringSchedule",
+        "aws:sns/topicSubscription:TopicSubscription",
+    },
+    Cloud.gcp: {
+        "gcp:workbench/instance:Instance",
+        "gcp:monitoring/notificationChannel:NotificationChannel",
+        "gcp:cloudbuild/trigger:Trigger",
+        "gcp:iam/workloadIdentityPool:WorkloadIdentityPool",
+    },
+}
+
+# A free type of each book, taken out to show that a missing type is caught.
+SOME_FREE_TYPE = {Cloud.aws: "aws:kms/alias:Alias", Cloud.gcp: "gcp:kms/keyRing:KeyRing"}
+
+Platforms = list[tuple[Blueprint, Graph]]
 
 
 def needed(capability: Capability) -> list[Capability]:
@@ -50,33 +84,49 @@ def needed(capability: Capability) -> list[Capability]:
     return found
 
 
-def generated(directory: Path, name: str, tools: Iterable[catalog.Tool], env: str) -> Blueprint:
-    capabilities = {t.capability.value: {"tool": t.name, "options": ALL_RESOURCES[t.name]}
+def generated(
+    directory: Path, cloud: Cloud, name: str, tools: Iterable[catalog.Tool], env: str
+) -> Blueprint:
+    """A blueprint of `tools` (a later tool of the same capability replaces an earlier one)."""
+    capabilities = {t.capability.value: {"tool": t.name, "options": ALL_RESOURCES[cloud][t.name]}
                     for t in tools}  # fmt: skip
     path = directory / f"{name}.yaml"
-    path.write_text(json.dumps({"name": name, "cloud": "aws", "region": "us-east-1",
+    path.write_text(json.dumps({"name": name, "cloud": cloud.value, "region": REGION[cloud],
                                 "environment": env, "capabilities": capabilities}))  # fmt: skip
     return blueprint.load(path)
 
 
-def first_tool(capability: Capability) -> catalog.Tool:
-    return catalog.tools(Cloud.aws, capability)[0]
+def first_tool(cloud: Cloud, capability: Capability) -> catalog.Tool:
+    return catalog.tools(cloud, capability)[0]
+
+
+def pricers(cloud: Cloud) -> Mapping[str, Pricer]:
+    found: Mapping[str, Pricer] = importlib.import_module(f"opsblocks.cost.{cloud}").PRICERS
+    return found
+
+
+@pytest.fixture(scope="module", params=CLOUDS, ids=str)
+def cloud(request: pytest.FixtureRequest) -> Cloud:
+    found: Cloud = request.param
+    return found
 
 
 @pytest.fixture(scope="module")
-def platforms(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Blueprint, Graph]]:
-    directory = tmp_path_factory.mktemp("blueprints")
-    blueprints = [blueprint.load(path) for path in SHIPPED]
-    for index, tool in enumerate(TOOLS):  # names: at most 24 characters on AWS
-        others = [first_tool(c) for c in needed(tool.capability)[1:]]
+def platforms(cloud: Cloud, tmp_path_factory: pytest.TempPathFactory) -> Platforms:
+    directory = tmp_path_factory.mktemp(f"blueprints-{cloud}")
+    shipped = sorted((ROOT / "blueprints").glob(f"{cloud}-*.yaml"))
+    blueprints = [blueprint.load(path) for path in shipped]
+    tools = catalog.tools(cloud)
+    for index, tool in enumerate(tools):  # short names: at most 20 characters on GCP
+        others = [first_tool(cloud, c) for c in needed(tool.capability)[1:]]
         name = f"{tool.capability.value}-{index}"
-        blueprints.append(generated(directory, name, [tool, *others], "prod"))
+        blueprints.append(generated(directory, cloud, name, [tool, *others], "prod"))
     for env in ("dev", "prod"):
-        blueprints.append(generated(directory, f"every-tool-{env}", TOOLS, env))
+        blueprints.append(generated(directory, cloud, f"every-tool-{env}", tools, env))
     return [(bp, run(lambda bp=bp: program.build(bp))) for bp in blueprints]
 
 
-def created_types(platforms: list[tuple[Blueprint, Graph]]) -> set[str]:
+def created_types(platforms: Platforms) -> set[str]:
     return {r.type for _, graph in platforms for r in graph.resources
             if r.custom and not r.type.startswith("pulumi:providers:")}  # fmt: skip
 
@@ -85,44 +135,57 @@ def unclassified(types: Iterable[str], book: PriceBook) -> list[str]:
     return sorted(t for t in types if book.classification(t) is None)
 
 
-def test_every_tool_says_which_options_create_all_its_resources() -> None:
-    assert {t.name for t in TOOLS} <= ALL_RESOURCES.keys()
+def test_every_cloud_with_components_has_a_book() -> None:
+    assert {Cloud.aws, Cloud.gcp} <= set(CLOUDS)
+
+
+def test_every_tool_says_which_options_create_all_its_resources(cloud: Cloud) -> None:
+    assert {t.name for t in catalog.tools(cloud)} <= ALL_RESOURCES[cloud].keys()
+
+
+def test_the_previewed_platforms_cover_every_shipped_blueprint_and_tool(
+    cloud: Cloud, platforms: Platforms
+) -> None:
+    names = {bp.name for bp, _ in platforms}
+    shipped = {blueprint.load(p).name for p in (ROOT / "blueprints").glob(f"{cloud}-*.yaml")}
+    assert shipped and shipped <= names
+    used = {(c, spec.tool) for bp, _ in platforms for c, spec in bp.tools().items()}
+    assert {(t.capability, t.name) for t in catalog.tools(cloud)} <= used
 
 
 def test_the_generated_blueprints_switch_on_the_optional_resources(
-    platforms: list[tuple[Blueprint, Graph]],
+    cloud: Cloud, platforms: Platforms
 ) -> None:
-    types = created_types(platforms)
-    assert "aws:sagemaker/endpointConfiguration:EndpointConfiguration" in types
-    assert "aws:sagemaker/monitoringSchedule:MonitoringSchedule" in types
-    assert "aws:sns/topicSubscription:TopicSubscription" in types
+    assert OPTIONAL[cloud] <= created_types(platforms)
 
 
 def test_every_created_resource_type_is_classified_in_the_book(
-    platforms: list[tuple[Blueprint, Graph]],
+    cloud: Cloud, platforms: Platforms
 ) -> None:
-    assert unclassified(created_types(platforms), load_book("aws")) == []
+    assert unclassified(created_types(platforms), load_book(cloud)) == []
 
 
-def test_a_type_missing_from_the_book_is_caught(platforms: list[tuple[Blueprint, Graph]]) -> None:
-    book = load_book("aws")
-    resources = {t: e for t, e in book.resources.items() if t != "aws:kms/alias:Alias"}
-    reduced = replace(book, resources=resources)
-    assert unclassified(created_types(platforms), reduced) == ["aws:kms/alias:Alias"]
+def test_a_type_missing_from_the_book_is_caught(cloud: Cloud, platforms: Platforms) -> None:
+    book = load_book(cloud)
+    missing = SOME_FREE_TYPE[cloud]
+    reduced = replace(book, resources={t: e for t, e in book.resources.items() if t != missing})
+    assert unclassified(created_types(platforms), reduced) == [missing]
 
 
-def test_every_priced_or_usage_type_has_a_pricer_and_every_pricer_a_priced_type() -> None:
-    book = load_book("aws")
+def test_every_priced_or_usage_type_has_a_pricer_and_every_pricer_a_priced_type(
+    cloud: Cloud,
+) -> None:
+    book = load_book(cloud)
     billed = {t for t, e in book.resources.items() if e.classification is not Classification.free}
-    assert billed == PRICERS.keys()
+    assert billed == pricers(cloud).keys()
 
 
 def test_every_platform_is_costed_with_nothing_left_unpriced(
-    platforms: list[tuple[Blueprint, Graph]],
+    cloud: Cloud, platforms: Platforms
 ) -> None:
     for bp, graph in platforms:
         costed = estimate(bp, graph)
         assert costed.unpriced == (), bp.name
-        cloud = [r for r in graph.resources if r.custom and not r.type.startswith("pulumi:")]
-        assert len(costed.resources) + len(costed.free) == len(cloud), bp.name
+        resources = [r for r in graph.resources if r.custom and not r.type.startswith("pulumi:")]
+        assert len(costed.resources) + len(costed.free) == len(resources), bp.name
         assert costed.monthly_cost > 0, bp.name
