@@ -23,7 +23,7 @@ from opsblocks.render import _sections, short_type, subtree_size
 FOUNDATION = "foundation"
 
 MAIN_TYPES = (
-    # what a capability runs
+    # AWS: what a capability runs
     "aws.sagemaker.Pipeline",
     "aws.codepipeline.Pipeline",
     "aws.codebuild.Project",
@@ -38,16 +38,37 @@ MAIN_TYPES = (
     "aws.cloudwatch.Dashboard",
     "aws.cloudwatch.EventRule",
     "aws.sns.Topic",
-    # what it keeps data in, and the network and key everything shares
+    # AWS: what it keeps data in, and the network and key everything shares
     "aws.ec2.Vpc",
     "aws.kms.Key",
     "aws.s3.Bucket",
     "aws.glue.CatalogDatabase",
     "aws.glue.Crawler",
+    # GCP: what a capability runs (the Vertex pipeline runs on a Cloud Scheduler job; the
+    # drift check of monitoring too)
+    "gcp.cloudscheduler.Job",
+    "gcp.vertex.AiTensorboard",
+    "gcp.workbench.Instance",
+    "gcp.cloudbuild.Trigger",
+    "gcp.cloudbuildv2.Connection",
+    "gcp.iam.WorkloadIdentityPool",
+    "gcp.iam.WorkloadIdentityPoolProvider",
+    "gcp.vertex.AiMetadataStore",
+    "gcp.artifactregistry.Repository",
+    "gcp.vertex.AiEndpoint",
+    "gcp.monitoring.Dashboard",
+    "gcp.monitoring.AlertPolicy",
+    "gcp.monitoring.NotificationChannel",
+    # GCP: what it keeps data in, and the network and key everything shares
+    "gcp.compute.Network",
+    "gcp.kms.CryptoKey",
+    "gcp.storage.Bucket",
+    "gcp.bigquery.Dataset",
 )
 """The resource types a diagram draws, in the order a cluster lists them. A type is here when
 it is what a reader looks for in the architecture (a bucket, a pipeline, an endpoint); its
-settings, policies, roles, log groups, subnets and alarms are counted, not drawn."""
+settings, policies, roles, log groups, subnets and alarms are counted, not drawn — and so, on
+GCP, are service accounts, IAM members, enabled APIs, key rings and log-based metrics."""
 
 
 class FlowRule(NamedTuple):

@@ -21,6 +21,9 @@ from opsblocks.render import subtree_size
 ROOT = Path(__file__).parents[2]
 MINIMAL = ROOT / "blueprints" / "aws-minimal.yaml"
 SAGEMAKER = ROOT / "blueprints" / "aws-sagemaker.yaml"
+VERTEX = ROOT / "blueprints" / "gcp-vertex.yaml"
+SHIPPED = sorted((ROOT / "blueprints").glob("*.yaml"))
+"""Every blueprint the repository ships: each has its diagram in docs/."""
 DOCS = ROOT / "docs"
 runner = CliRunner()
 
@@ -97,20 +100,43 @@ def test_without_validation_the_registry_feeds_serving_directly(tmp_path: Path) 
                          ("registry", "serving"), ("serving", "monitoring")}  # fmt: skip
 
 
-def test_main_resources_are_drawn_and_auxiliary_ones_counted() -> None:
-    bp, graph = recorded(SAGEMAKER)
-    d = drawn(SAGEMAKER)
-    data = next(c for c in d.clusters if c.id == "data")
+def test_the_data_cluster_draws_buckets_and_the_catalog() -> None:
+    data = next(c for c in drawn(SAGEMAKER).clusters if c.id == "data")
     assert sorted((n.name, n.type) for n in data.nodes) == [
         ("catalog", "aws.glue.CatalogDatabase"), ("crawler", "aws.glue.Crawler"),
         ("curated", "aws.s3.Bucket"), ("raw", "aws.s3.Bucket")]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_main_resources_are_drawn_and_auxiliary_ones_counted(path: Path) -> None:
+    bp, graph = recorded(path)
+    d = drawn(path)
     for cluster in d.clusters:
         assert all(n.type in diagram.MAIN_TYPES for n in cluster.nodes), cluster.id
         component = bp.name if cluster.id == "foundation" else f"{bp.name}-{cluster.id}"
         roots = [r for r in graph.resources if r.parent is None and r.name == component]
         assert cluster.more == subtree_size(graph, roots)[0] - len(cluster.nodes), cluster.id
     types = {n.type for c in d.clusters for n in c.nodes}
-    assert not {t for t in types if re.search(r"Policy|Role|Subnet|Alarm|Versioning", t)}
+    auxiliary = r"Policy|Role|Subnet|Alarm|Versioning|IAMMember|IamMember|Account|Service|KeyRing"
+    assert {t for t in types if re.search(auxiliary, t)} <= {"gcp.monitoring.AlertPolicy"}
+
+
+def test_gcp_draws_what_a_reader_looks_for_in_a_vertex_platform() -> None:
+    types = {c.id: {n.type for n in c.nodes} for c in drawn(VERTEX).clusters}
+    assert types == {
+        "foundation": {"gcp.compute.Network", "gcp.kms.CryptoKey", "gcp.storage.Bucket"},
+        "data": {"gcp.storage.Bucket", "gcp.bigquery.Dataset"},
+        "registry": {"gcp.vertex.AiMetadataStore", "gcp.artifactregistry.Repository",
+                     "gcp.storage.Bucket"},
+        "training": {"gcp.cloudscheduler.Job", "gcp.vertex.AiTensorboard",
+                     "gcp.workbench.Instance", "gcp.artifactregistry.Repository",
+                     "gcp.storage.Bucket"},
+        "serving": {"gcp.vertex.AiEndpoint", "gcp.bigquery.Dataset"},
+        "validation": {"gcp.monitoring.AlertPolicy", "gcp.monitoring.NotificationChannel"},
+        "monitoring": {"gcp.cloudscheduler.Job", "gcp.monitoring.Dashboard",
+                       "gcp.monitoring.AlertPolicy", "gcp.monitoring.NotificationChannel"},
+        "cicd": {"gcp.cloudbuild.Trigger", "gcp.cloudbuildv2.Connection"},
+    }  # fmt: skip
 
 
 def test_labels_drop_the_blueprint_and_capability_prefix() -> None:
@@ -128,7 +154,7 @@ def test_the_diagram_does_not_depend_on_the_order_resources_were_recorded() -> N
 # -- D2 and Mermaid text ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [MINIMAL, SAGEMAKER], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_d2_and_mermaid_have_a_container_per_capability(path: Path) -> None:
     d = drawn(path)
     source, flowchart = diagram.to_d2(d), diagram.to_mermaid(d)
@@ -243,18 +269,27 @@ def test_a_d2_that_hangs_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
 # -- the committed docs -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [MINIMAL, SAGEMAKER], ids=lambda p: p.stem)
+def test_the_docs_cover_the_blueprints_of_both_clouds() -> None:
+    assert {MINIMAL, SAGEMAKER, VERTEX} <= set(SHIPPED)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_the_committed_diagrams_show_the_blueprint_as_it_is(path: Path) -> None:
     """Labels rather than bytes: another d2 release lays the same diagram out differently."""
     d = drawn(path)
-    svg = (DOCS / f"{path.stem}.svg").read_text()
+    rendered = DOCS / f"{path.stem}.svg"
+    render = f"opsblocks diagram blueprints/{path.name} -o docs/{rendered.name}"
+    assert rendered.is_file(), f"no diagram of {path.name} in docs/: {render}"
+    svg = rendered.read_text()
     labels = [d.title, *(a.label for a in d.arrows)]
     for cluster in d.clusters:
         labels += [cluster.title, *(text for n in cluster.nodes for text in (n.name, n.type))]
         if cluster.more:
             labels.append(f"+{cluster.more} more")
-    assert [label for label in labels if f">{label}<" not in svg] == []
-    assert f"```mermaid\n{diagram.to_mermaid(d)}```" in (DOCS / "architecture.md").read_text()
+    assert [label for label in labels if f">{label}<" not in svg] == [], render
+    page = (DOCS / "architecture.md").read_text()
+    assert f"## `blueprints/{path.name}`" in page and f"]({rendered.name})" in page
+    assert f"```mermaid\n{diagram.to_mermaid(d)}```" in page
 
 
 # -- the command --------------------------------------------------------------------------
