@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator
 from pydantic.fields import FieldInfo
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+
+
+def _check_email(value: str) -> str:
+    if not EMAIL.fullmatch(value):
+        raise ValueError(f"'{value}' is not an e-mail address")
+    return value
+
+
+Email = Annotated[str, AfterValidator(_check_email)]
+"""An e-mail address (alerts), checked with a message that names the bad value."""
+Hyperparameter = str | int | float | bool
 
 
 class Ask:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from opsblocks.model import Strict
-from opsblocks.options import ASK
+from opsblocks.options import ASK, Email, Hyperparameter
 
 SageMakerInstanceType = Annotated[
     str,
@@ -25,17 +24,6 @@ ImageUri = Annotated[
         description="ECR image URI with a tag or digest.",
     ),
 ]
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-
-
-def _check_email(value: str) -> str:
-    if not EMAIL.fullmatch(value):
-        raise ValueError(f"'{value}' is not an e-mail address")
-    return value
-
-
-Email = Annotated[str, AfterValidator(_check_email)]
-Hyperparameter = str | int | float | bool
 
 
 class S3DataOptions(Strict):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from opsblocks.model import Strict
-from opsblocks.options import ASK
+from opsblocks.options import ASK, Email, Hyperparameter
 
 MachineType = Annotated[
     str,
@@ -17,26 +16,14 @@ MachineType = Annotated[
         description="Compute Engine machine type, e.g. n1-standard-4.",
     ),
 ]
-GcsUri = Annotated[str, Field(pattern=r"^gs://[a-z0-9][a-z0-9._-]{1,220}[a-z0-9](/.*)?$")]
 # Cloud Scheduler's unix-cron: five fields.
 Cron = Annotated[str, Field(pattern=r"^(\S+\s+){4}\S+$", description="unix-cron, e.g. 0 3 * * 1")]
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 Repository = Annotated[
     str,
     Field(
         pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", description="GitHub repository: owner/name"
     ),
 ]
-
-
-def _check_email(value: str) -> str:
-    if not EMAIL.fullmatch(value):
-        raise ValueError(f"'{value}' is not an e-mail address")
-    return value
-
-
-Email = Annotated[str, AfterValidator(_check_email)]
-Hyperparameter = str | int | float | bool
 
 
 class GcsBigQueryOptions(Strict):
