@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_gcp as gcp
 
+from components.gcp.dataset import kept_dataset
 from components.gcp.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
 
 ZONES = ("raw", "curated")
@@ -71,21 +71,16 @@ class GcpGcsBigqueryData(pulumi.ComponentResource):
             )
             for zone in ZONES
         }
-        dataset = gcp.bigquery.Dataset(
+        dataset = kept_dataset(
             f"{name}-dataset",
-            project=args.project,
             dataset_id=args.dataset_id,
-            location=args.region,
             description=f"opsblocks {name}: tables of the raw and curated zones",
-            default_encryption_configuration=gcp.bigquery.DatasetDefaultEncryptionConfigurationArgs(
-                kms_key_name=args.kms_key_id
-            ),
-            # Destroying the dataset fails while it holds tables: data is never dropped by `down`.
-            delete_contents_on_destroy=False,
+            project=args.project,
+            region=args.region,
+            kms_key_id=args.kms_key_id,
             labels=labels,
-            opts=pulumi.ResourceOptions(
-                parent=self, protect=args.protect, retain_on_delete=args.protect
-            ),
+            protect=args.protect,
+            parent=self,
         )
 
         self.raw_bucket = buckets["raw"].bucket

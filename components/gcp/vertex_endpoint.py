@@ -28,6 +28,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from components.gcp.dataset import kept_dataset
+
 PREDICTION_TABLE = "predictions"
 
 
@@ -115,21 +117,16 @@ class GcpVertexEndpointServing(pulumi.ComponentResource):
             opts=child,
         )
 
-        dataset = gcp.bigquery.Dataset(
+        dataset = kept_dataset(
             f"{name}-predictions",
-            project=args.project,
             dataset_id=args.prediction_dataset_id,
-            location=args.region,
             description=f"opsblocks {name}: request-response log of the endpoint",
-            default_encryption_configuration=gcp.bigquery.DatasetDefaultEncryptionConfigurationArgs(
-                kms_key_name=args.kms_key_id
-            ),
-            # Destroying the dataset fails while it holds the log: `down` never drops it.
-            delete_contents_on_destroy=False,
+            project=args.project,
+            region=args.region,
+            kms_key_id=args.kms_key_id,
             labels=labels,
-            opts=pulumi.ResourceOptions(
-                parent=self, protect=args.protect, retain_on_delete=args.protect
-            ),
+            protect=args.protect,
+            parent=self,
         )
         table = pulumi.Output.concat(
             "bq://", args.project, ".", dataset.dataset_id, f".{PREDICTION_TABLE}"
