@@ -17,8 +17,8 @@ import json
 import re
 from decimal import Decimal
 
-from opsblocks.cost.aws_usage import HOURS, ONE, USAGE, count, times
-from opsblocks.cost.estimate import Context, Pricer
+from opsblocks.cost.aws_usage import HOURS, ONE, USAGE, times
+from opsblocks.cost.estimate import Context, Pricer, count
 from opsblocks.cost.model import Kind, Line
 from opsblocks.errors import CostError
 from opsblocks.model import Capability

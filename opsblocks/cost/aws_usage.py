@@ -19,7 +19,14 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from opsblocks.cost.estimate import FOUNDATION, Context, Pricer
+from opsblocks.cost.estimate import (
+    Context,
+    Pricer,
+    count,
+    curated_data,
+    in_foundation,
+    platform_wide,
+)
 from opsblocks.cost.model import HOURS_PER_MONTH, Kind, Line
 from opsblocks.errors import CostError
 from opsblocks.model import Capability
@@ -29,32 +36,14 @@ ONE = Decimal(1)
 HOURS = HOURS_PER_MONTH
 
 
-def count(value: Any, default: int = 1) -> Decimal:
-    """An instance count as sent (the SDK sends numbers as floats: 2.0)."""
-    return Decimal(int(value)) if isinstance(value, int | float) else Decimal(default)
-
-
 def times(quantity: Decimal | None, factor: Decimal) -> Decimal | None:
     return None if quantity is None else quantity * factor
 
 
-def bucket(resource: Resource, context: Context) -> list[Line]:
-    def curated(r: Resource) -> bool:
-        return context.capabilities[r.urn] == Capability.data and r.name.endswith("-curated")
-
-    if not context.designated(resource, curated):
-        return []
-    gb = context.assumption("storage_gb")
-    name = "Storage, S3 Standard (all platform buckets)"
-    return [context.line(name, Kind.usage, "s3-storage", "standard", gb, "storage_gb")]
-
-
-def log_group(resource: Resource, context: Context) -> list[Line]:
-    if not context.designated(resource, lambda r: context.capabilities[r.urn] == FOUNDATION):
-        return []
-    gb = context.assumption("log_gb")
-    name = "Log ingestion (all platform logs)"
-    return [context.line(name, Kind.usage, "cloudwatch-logs", "ingestion", gb, "log_gb")]
+bucket = platform_wide("Storage, S3 Standard (all platform buckets)", "s3-storage",
+                       "standard", "storage_gb", curated_data)  # fmt: skip
+log_group = platform_wide("Log ingestion (all platform logs)", "cloudwatch-logs", "ingestion",
+                          "log_gb", in_foundation)  # fmt: skip
 
 
 def ecr_repository(resource: Resource, context: Context) -> list[Line]:

@@ -82,6 +82,43 @@ Pricer = Callable[[Resource, Context], list[Line] | None]
 an empty list: its cost is in a platform-wide line priced on another resource."""
 
 
+def platform_wide(
+    name: str,
+    sku: str,
+    attribute: str,
+    usage_key: str,
+    preferred: Callable[[Resource, Context], bool],
+) -> Pricer:
+    """A usage line for the whole platform (all storage, all logs), priced once: on the first
+    `preferred` resource of its type; the others of the type show it as another's line."""
+
+    def pricer(resource: Resource, context: Context) -> list[Line]:
+        if not context.designated(resource, lambda r: preferred(r, context)):
+            return []
+        quantity = context.assumption(usage_key)
+        return [context.line(name, Kind.usage, sku, attribute, quantity, usage_key)]
+
+    return pricer
+
+
+def in_foundation(resource: Resource, context: Context) -> bool:
+    return context.capabilities[resource.urn] == FOUNDATION
+
+
+def curated_data(resource: Resource, context: Context) -> bool:
+    """The data capability's curated store: where the platform's data mostly lives."""
+    return context.capabilities[resource.urn] == Capability.data and resource.name.endswith(
+        "-curated"
+    )
+
+
+def count(value: Any, default: int = 1) -> Decimal:
+    """A count as sent (the SDK sends numbers as floats: 2.0, and sizes as strings: "150")."""
+    if isinstance(value, str) and value.isdigit():
+        return Decimal(value)
+    return Decimal(int(value)) if isinstance(value, int | float) else Decimal(default)
+
+
 def estimate(
     bp: Blueprint,
     graph: Graph,

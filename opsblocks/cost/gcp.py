@@ -19,9 +19,8 @@ machine type is read from the training options the request is built from.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
-from opsblocks.cost.estimate import Context, Pricer
+from opsblocks.cost.estimate import Context, Pricer, count
 from opsblocks.cost.gcp_usage import USAGE, run_parameter, scheduled_runs
 from opsblocks.cost.model import HOURS_PER_MONTH, Kind, Line
 from opsblocks.errors import CostError
@@ -36,13 +35,6 @@ WORKBENCH_BOOT_DISK_GB, WORKBENCH_DATA_DISK_GB = 150, 100
 WORKBENCH_DISK_TYPE = "PD_BALANCED"
 # Pipeline steps that name no machine (the drift check's) run on Vertex AI's default one.
 DEFAULT_STEP_MACHINE = "e2-standard-4"
-
-
-def count(value: Any, default: int = 1) -> Decimal:
-    """A count as sent (the SDK sends numbers as floats: 2.0, and sizes as strings: "150")."""
-    if isinstance(value, str) and value.isdigit():
-        return Decimal(value)
-    return Decimal(int(value)) if isinstance(value, int | float) else Decimal(default)
 
 
 # -- priced while they exist ----------------------------------------------------------------

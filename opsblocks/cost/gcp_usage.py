@@ -22,32 +22,24 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from opsblocks.cost.estimate import FOUNDATION, Context, Pricer
+from opsblocks.cost.estimate import (
+    Context,
+    Pricer,
+    curated_data,
+    in_foundation,
+    platform_wide,
+)
 from opsblocks.cost.model import Kind, Line
 from opsblocks.errors import CostError
-from opsblocks.model import Capability
 from opsblocks.preview import Resource
 
 DEFAULT_BUILD_MACHINE = "e2-standard-2"  # the default pool's machine when a build names none
 
 
-def bucket(resource: Resource, context: Context) -> list[Line]:
-    def curated(r: Resource) -> bool:
-        return context.capabilities[r.urn] == Capability.data and r.name.endswith("-curated")
-
-    if not context.designated(resource, curated):
-        return []
-    gb = context.assumption("storage_gb")
-    name = "Storage, Cloud Storage Standard (all platform buckets)"
-    return [context.line(name, Kind.usage, "gcs-storage", "standard", gb, "storage_gb")]
-
-
-def subnetwork(resource: Resource, context: Context) -> list[Line]:
-    if not context.designated(resource, lambda r: context.capabilities[r.urn] == FOUNDATION):
-        return []
-    gb = context.assumption("log_gb")
-    name = "Log ingestion (all platform logs, VPC flow logs included)"
-    return [context.line(name, Kind.usage, "cloud-logging", "ingestion", gb, "log_gb")]
+bucket = platform_wide("Storage, Cloud Storage Standard (all platform buckets)", "gcs-storage",
+                       "standard", "storage_gb", curated_data)  # fmt: skip
+subnetwork = platform_wide("Log ingestion (all platform logs, VPC flow logs included)",
+                           "cloud-logging", "ingestion", "log_gb", in_foundation)  # fmt: skip
 
 
 def artifact_repository(resource: Resource, context: Context) -> list[Line]:
