@@ -30,6 +30,7 @@ OFFLINE_INVOKES: dict[str, dict[str, Any] | None] = {
     "aws:index/getCallerIdentity:getCallerIdentity": None,
     "aws:index/getAvailabilityZones:getAvailabilityZones": None,
     "aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage": None,
+    "azure-native:authorization:getClientConfig": None,
     "gcp:organizations/getProject:getProject": None,
     "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": None,
     "gcp:bigquery/getDefaultServiceAccount:getDefaultServiceAccount": None,
@@ -83,8 +84,10 @@ class Graph:
         return matches[0]
 
 
-FakeOutputs = Callable[[str, str], dict[str, Any]]
-"""(type, name) -> outputs the cloud would return; tests use it to make ARNs readable."""
+FakeOutputs = Callable[[str, str, Mapping[str, Any]], dict[str, Any]]
+"""(type, name, inputs) -> outputs the cloud would return; tests use it to make ARNs readable. Under
+the key RESOURCE_ID, the resource's own id (default: `<name>-id`)."""
+RESOURCE_ID = "__resource_id__"
 
 
 class _AnswerInvokes(mocks.Mocks):
@@ -93,16 +96,32 @@ class _AnswerInvokes(mocks.Mocks):
         self.outputs = outputs
 
     def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        inputs = _echoed(args.inputs)
         if self.outputs is None:
             # No id, no outputs beyond the inputs: the rest is known only after `pulumi up`.
-            return "", args.inputs
-        return f"{args.name}-id", {**self.outputs(args.typ, args.name), **args.inputs}
+            return "", inputs
+        made_up = dict(self.outputs(args.typ, args.name, inputs))
+        resource_id = made_up.pop(RESOURCE_ID, f"{args.name}-id")
+        return str(resource_id), {**made_up, **inputs}
 
     def call(self, args: mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         answer = self.invokes.get(args.token)
         if answer is None:
             raise UnexpectedInvoke(f"unexpected invoke {args.token}({args.args})")
         return dict(answer), []
+
+
+def _echoed(inputs: dict[str, Any]) -> dict[str, Any]:
+    """The inputs as the resource's outputs, in the shape the provider answers them.
+
+    Azure takes a resource's user-assigned identities as a list of ids and answers them as a
+    map from id to details; echoed as a list, they would break reading any output."""
+    identity = inputs.get("identity")
+    if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
+        ids = [i for i in identity["userAssignedIdentities"] if isinstance(i, str)]
+        answered = {**identity, "userAssignedIdentities": {key: {} for key in ids}}
+        return {**inputs, "identity": answered}
+    return inputs
 
 
 class RecordingMonitor(mocks.MockMonitor):

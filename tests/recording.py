@@ -15,11 +15,14 @@ from functools import cache
 from inspect import signature
 from typing import Any
 
-from opsblocks.preview import Graph, Resource, record
+from opsblocks.preview import RESOURCE_ID, Graph, Resource, record
 
 ACCOUNT_ID = "123456789012"
 PROJECT = "opsblocks-test"
 PROJECT_NUMBER = "424242424242"
+SUBSCRIPTION = "00000000-0000-0000-0000-000000000001"
+TENANT = "00000000-0000-0000-0000-0000000000aa"
+RESOURCE_GROUP = "fraud-prod"
 TEST_INVOKES: dict[str, dict[str, Any]] = {
     "aws:index/getCallerIdentity:getCallerIdentity": {
         "accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/test",
@@ -30,6 +33,9 @@ TEST_INVOKES: dict[str, dict[str, Any]] = {
     "aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage": {
         "registryPath": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
         "registryId": "683313688378", "id": "683313688378"},
+    "azure-native:authorization:getClientConfig": {
+        "clientId": "00000000-0000-0000-0000-0000000000c1", "objectId": "deployer-object-id",
+        "subscriptionId": SUBSCRIPTION, "tenantId": TENANT},
     "gcp:organizations/getProject:getProject": {
         "projectId": PROJECT, "number": PROJECT_NUMBER, "name": PROJECT,
         "id": f"projects/{PROJECT}",
@@ -48,9 +54,13 @@ TEST_INVOKES: dict[str, dict[str, Any]] = {
 }  # fmt: skip
 
 
-def fake_outputs(type_token: str, name: str) -> dict[str, Any]:
+def fake_outputs(
+    type_token: str, name: str, inputs: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """What the cloud would return, made up but readable, so policies that embed ARNs can be
     inspected: `arn:aws:<service>:us-east-1:123456789012:<name>`."""
+    if type_token.startswith(("azure-native:", "azuredevops:")):
+        return azure_outputs(type_token, name, inputs or {})
     if type_token.startswith("gcp:"):
         return {"id": f"projects/{PROJECT}/{name}", "name": name, "email":
                 f"{name}@{PROJECT}.iam.gserviceaccount.com", "etag": "etag"}  # fmt: skip
@@ -58,6 +68,46 @@ def fake_outputs(type_token: str, name: str) -> dict[str, Any]:
     outputs = {"arn": f"arn:aws:{service}:us-east-1:{ACCOUNT_ID}:{name}"}
     if type_token == "aws:s3/bucket:Bucket":
         outputs["bucket"] = name  # the physical name, auto-named from the logical one
+    return outputs
+
+
+# Where an Azure resource's physical name is among its inputs, most specific first.
+AZURE_NAME_INPUTS = (
+    "name", "resourceName", "deploymentName", "computeName", "keyName", "accountName",
+    "registryName", "endpointName", "vaultName", "workspaceName",
+)  # fmt: skip
+
+
+def azure_outputs(
+    type_token: str, name: str, inputs: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """ARM-shaped ids in one subscription and resource group (as `.id` and the `id` output), so
+    role-assignment scopes and role definition ids can be inspected; identities get readable
+    principal and client ids; Azure DevOps objects what the service would answer."""
+    package, module, kind = type_token.split(":")
+    if package == "azuredevops":
+        made_up: dict[str, Any] = {
+            "BuildDefinition": {RESOURCE_ID: "42"},
+            "ServiceEndpointAzureRM": {
+                "workloadIdentityFederationIssuer": f"https://login.microsoftonline.com/{TENANT}/v2.0",
+                "workloadIdentityFederationSubject":
+                    f"/eid1/c/pub/t/tenant/a/app/sc/organization/{name}-id"},
+            "Git": {"remoteUrl": f"https://dev.azure.com/acme/_git/{name}"},
+        }.get(kind, {})  # fmt: skip
+        return made_up
+    group = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}"
+    if kind == "ResourceGroup":
+        arm_id = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{name}"
+    else:
+        arm_id = f"{group}/providers/Microsoft.{module}/{kind}/{name}"
+    given = inputs or {}
+    own = kind[0].lower() + kind[1:] + "Name"
+    physical = next((given[k] for k in (own, *AZURE_NAME_INPUTS) if isinstance(given.get(k), str)),
+                    name)  # fmt: skip
+    outputs: dict[str, Any] = {RESOURCE_ID: arm_id, "id": arm_id, "name": physical}
+    if kind == "UserAssignedIdentity":
+        outputs |= {"principalId": f"{name}-principal", "clientId": f"{name}-client",
+                    "tenantId": TENANT}  # fmt: skip
     return outputs
 
 
@@ -109,6 +159,8 @@ def as_list(value: Any) -> list[Any]:
 TAG_FIELDS = {
     "aws": {"tags": "tags"},
     "gcp": {"user_labels": "userLabels", "labels": "labels"},
+    "azure-native": {"tags": "tags"},
+    "azuredevops": {"tags": "tags"},
 }
 
 
@@ -117,7 +169,8 @@ def tag_field(type_token: str) -> str | None:
     """The recorded input that holds a resource's tags (AWS) or labels (GCP), if it has one."""
     package, module_path, class_name = type_token.split(":")
     module = module_path.split("/")[0]
-    sdk = {"aws": "pulumi_aws", "gcp": "pulumi_gcp"}.get(package)
+    sdk = {"aws": "pulumi_aws", "gcp": "pulumi_gcp", "azure-native": "pulumi_azure_native",
+           "azuredevops": "pulumi_azuredevops"}.get(package)  # fmt: skip
     if sdk is None:
         return None
     owner = importlib.import_module(sdk if module == "index" else f"{sdk}.{module}")
@@ -166,3 +219,9 @@ def strays(graph: Graph, component_type: str) -> list[str]:
         return parent == component.urn
 
     return [r.name for r in graph.resources if r is not component and not descends(r)]
+
+
+def arm_id(type_token: str, name: str) -> str:
+    """The ARM id the recording gives the Azure resource `name` of `type_token`."""
+    found: str = azure_outputs(type_token, name)["id"]
+    return found
