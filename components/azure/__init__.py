@@ -1,0 +1,1 @@
+"""Azure components. Each module holds one ComponentResource and its Args dataclass."""

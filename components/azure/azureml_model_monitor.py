@@ -1,0 +1,212 @@
+"""Monitoring capability on Azure: metric alerts on the online endpoint and an Azure ML model
+monitor for data and prediction drift.
+
+- Latency: the endpoint's `RequestLatency_P99` (the metric supports Average only: the average
+  of the per-minute p99) above `latency_p99_ms`, evaluated every minute over 5 minutes.
+- Failed requests: `RequestsPerMinute` with `statusCodeClass` 5xx. The metric is a per-minute
+  count that supports Average only, so "more than `max_errors_per_5min` in 5 minutes" is an
+  average above `max_errors_per_5min / 5` per minute over a 5-minute window, evaluated every
+  5 minutes.
+- Drift: a `CreateMonitor` schedule on the deployment (see azureml_model_monitor_signals).
+
+Alert e-mails: with `alert_email`, an action group (common alert schema) receives the metric
+alerts and the monitor e-mails the address. Without it no action group is created (one without
+receivers notifies nobody and only adds a resource): the alerts still fire and show in Azure
+Monitor and on the endpoint, with no actions, and `action_group_id` is None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import pulumi
+import pulumi_azure_native as azure_native
+
+from components.azure.azureml_model_monitor_signals import monitor_definition
+
+ENDPOINT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
+SHORT_NAME = "opsblocks-ml"
+"""Action group short name (at most 12 characters): the sender shown in notifications."""
+
+monitor = azure_native.monitor
+ml = azure_native.machinelearningservices
+
+
+@dataclass(frozen=True, kw_only=True)
+class AzureMlModelMonitorMonitoringArgs:
+    tags: Mapping[str, str]
+    resource_group_name: pulumi.Input[str]
+    location: str
+    workspace_name: pulumi.Input[str]
+    endpoint_name: pulumi.Input[str]
+    endpoint_id: pulumi.Input[str]
+    """ARM id of the online endpoint: the scope of the metric alerts."""
+    deployment_name: str = "blue"
+    compute_identity_id: pulumi.Input[str]
+    """User-assigned identity the serverless Spark monitoring job runs as."""
+    reference_data_uri: str
+    """Training data, the drift baseline: `azureml://datastores/<d>/paths/<p>/` (a folder) or
+    a data asset `azureml:<name>:<version>` (read as a table)."""
+    alert_email: str | None = None
+    latency_p99_ms: int = 1000
+    max_errors_per_5min: int = 5
+    schedule: str = "0 4 * * *"
+    """Cron (UTC) of the drift job."""
+    drift_threshold: float = 0.1
+    """Jensen-Shannon distance above which a feature or the predictions have drifted."""
+    task: Literal["classification", "regression"] = "classification"
+    """classification | regression."""
+
+
+class AzureMlModelMonitorMonitoring(pulumi.ComponentResource):
+    action_group_id: pulumi.Output[str] | None
+    """The e-mail action group, or None without `alert_email`."""
+    monitor_schedule_name: pulumi.Output[str]
+    """The Azure ML schedule that runs the drift signals."""
+    latency_alert_id: pulumi.Output[str]
+    error_alert_id: pulumi.Output[str]
+
+    def __init__(
+        self,
+        name: str,
+        args: AzureMlModelMonitorMonitoringArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        if args.task not in ("classification", "regression"):
+            raise ValueError(f"task {args.task!r}: classification or regression")
+        super().__init__("opsblocks:index:AzureMlModelMonitorMonitoring", name, {}, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        tags = dict(args.tags)
+
+        group = None
+        if args.alert_email:
+            group = monitor.ActionGroup(
+                f"{name}-alerts",
+                resource_group_name=args.resource_group_name,
+                location="global",
+                group_short_name=SHORT_NAME,
+                enabled=True,
+                email_receivers=[
+                    monitor.MicrosoftCommonEmailReceiverArgs(
+                        name="ml-team", email_address=args.alert_email, use_common_alert_schema=True
+                    )
+                ],
+                tags=tags,
+                opts=child,
+            )
+        actions = [monitor.MetricAlertActionArgs(action_group_id=group.id)] if group else None
+
+        def alert(
+            role: str,
+            description: str,
+            severity: int,
+            frequency: str,
+            criterion: azure_native.monitor.MetricCriteriaArgs,
+        ) -> azure_native.monitor.MetricAlert:
+            return monitor.MetricAlert(
+                f"{name}-{role}",
+                resource_group_name=args.resource_group_name,
+                location="global",
+                description=description,
+                severity=severity,
+                enabled=True,
+                auto_mitigate=True,
+                scopes=[args.endpoint_id],
+                target_resource_type=ENDPOINT_TYPE,
+                evaluation_frequency=frequency,
+                window_size="PT5M",
+                criteria=monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
+                    odata_type="Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+                    all_of=[criterion],
+                ),
+                actions=actions,
+                tags=tags,
+                opts=child,
+            )
+
+        latency = alert(
+            "latency",
+            f"opsblocks {name}: p99 request latency above {args.latency_p99_ms} ms",
+            2,
+            "PT1M",
+            monitor.MetricCriteriaArgs(
+                criterion_type="StaticThresholdCriterion",
+                name="p99-latency",
+                metric_namespace=ENDPOINT_TYPE,
+                metric_name="RequestLatency_P99",
+                time_aggregation=monitor.AggregationTypeEnum.AVERAGE,
+                operator=monitor.Operator.GREATER_THAN,
+                threshold=args.latency_p99_ms,
+            ),
+        )
+        errors = alert(
+            "errors",
+            f"opsblocks {name}: more than {args.max_errors_per_5min} failed (5xx) requests "
+            "in 5 minutes",
+            1,
+            "PT5M",
+            monitor.MetricCriteriaArgs(
+                criterion_type="StaticThresholdCriterion",
+                name="server-errors",
+                metric_namespace=ENDPOINT_TYPE,
+                metric_name="RequestsPerMinute",
+                dimensions=[
+                    monitor.MetricDimensionArgs(
+                        name="statusCodeClass", operator="Include", values=["5xx"]
+                    )
+                ],
+                time_aggregation=monitor.AggregationTypeEnum.AVERAGE,
+                operator=monitor.Operator.GREATER_THAN,
+                threshold=args.max_errors_per_5min / 5,
+            ),
+        )
+
+        schedule_name = pulumi.Output.concat(args.endpoint_name, f"-{args.deployment_name}-drift")
+        schedule = ml.Schedule(
+            f"{name}-drift",
+            resource_group_name=args.resource_group_name,
+            workspace_name=args.workspace_name,
+            name=schedule_name,
+            properties=ml.SchedulePropertiesArgs(
+                display_name=f"opsblocks {name}: data and prediction drift",
+                description=f"Drift of {args.deployment_name} against the training data",
+                is_enabled=True,
+                trigger=ml.CronTriggerArgs(
+                    trigger_type="Cron", expression=args.schedule, time_zone="UTC"
+                ),
+                action=ml.CreateMonitorActionArgs(
+                    action_type="CreateMonitor",
+                    monitor_definition=monitor_definition(
+                        endpoint_name=args.endpoint_name,
+                        endpoint_id=args.endpoint_id,
+                        deployment_name=args.deployment_name,
+                        compute_identity_id=args.compute_identity_id,
+                        reference_data_uri=args.reference_data_uri,
+                        task=args.task,
+                        drift_threshold=args.drift_threshold,
+                        alert_email=args.alert_email,
+                    ),
+                ),
+                # The schedule resource takes no tags of its own: they go on its properties.
+                tags=tags,
+            ),
+            opts=child,
+        )
+
+        self.action_group_id = group.id if group is not None else None
+        # The name, once the schedule exists.
+        self.monitor_schedule_name = pulumi.Output.all(schedule.id, schedule_name).apply(
+            lambda found: str(found[1])
+        )
+        self.latency_alert_id = latency.id
+        self.error_alert_id = errors.id
+        self.register_outputs(
+            {
+                "action_group_id": self.action_group_id,
+                "monitor_schedule_name": self.monitor_schedule_name,
+                "latency_alert_id": self.latency_alert_id,
+                "error_alert_id": self.error_alert_id,
+            }
+        )

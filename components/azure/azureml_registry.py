@@ -1,0 +1,228 @@
+"""Registry capability on Azure: an Azure ML registry (models and environments, shared across
+workspaces) and an Azure Container Registry for the training and serving images.
+
+The container registry has no admin user and no anonymous pull: clients authenticate with
+Entra ID. The platform identity may push to it (training builds and pushes images; serving
+pulls with the same identity) and use the ML registry ("AzureML Registry User"), each on that
+one resource. Premium registries delete untagged manifests after `untagged_retention_days`,
+can be private and can be encrypted with the foundation's key: private or customer-managed-key
+registries must be Premium. Zone redundancy is left to Azure: it makes every registry zone
+redundant in regions with availability zones, whatever the `zoneRedundancy` property says (the
+SDK sends its default, Disabled), and asking for it explicitly fails in regions without zones.
+
+The ML registry keeps its assets in a storage account and a Premium container registry that
+Azure creates and manages; its public network access is Disabled when `private`. It gets no
+private endpoint here: its group id `amlregistry` has no zone in `common.PRIVATE_DNS_ZONES`, so
+while private it is reachable only once a private endpoint is added for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_azure_native as azure_native
+
+from components.azure.common import grant, private_endpoint
+
+acr = azure_native.containerregistry
+ml = azure_native.machinelearningservices
+OUTPUTS = ("ml_registry_name", "ml_registry_id", "registry_uri", "acr_id", "acr_name",
+           "acr_login_server")  # fmt: skip
+
+
+@dataclass(frozen=True, kw_only=True)
+class AzureMlRegistryArgs:
+    tags: Mapping[str, str]
+    resource_group_name: pulumi.Input[str]
+    location: str
+    unique_suffix: pulumi.Input[str]
+    """Six lowercase hex characters appended to both registry names."""
+    registry_prefix: str
+    """ML registry name = prefix + suffix (3-33 letters, digits, `-`, `_`), e.g. `fraud-`."""
+    acr_prefix: str
+    """Container registry name = prefix + suffix (5-50 letters and digits)."""
+    identity_id: pulumi.Input[str]
+    """The platform identity: its id (the registry reaches the key with it)."""
+    identity_principal_id: pulumi.Input[str]
+    identity_client_id: pulumi.Input[str]
+    private: bool = False
+    """No public network access to either registry (prod); needs a Premium container registry."""
+    customer_managed_key: bool = False
+    """Encrypt the container registry with the foundation's key; needs Premium."""
+    key_vault_uri: pulumi.Input[str] | None = None
+    key_name: pulumi.Input[str] | None = None
+    subnet_id: pulumi.Input[str] | None = None
+    """A private endpoint for the container registry here."""
+    dns_zone_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    protect: bool = False
+    """Protect and retain both registries; the ML registry's storage is then zone redundant."""
+    acr_sku: str | None = None
+    """Basic, Standard or Premium; None: Premium when private or customer-managed-key."""
+    untagged_retention_days: int = 30
+    """Premium only: untagged manifests are deleted after this many days."""
+
+
+def _sku(args: AzureMlRegistryArgs) -> str:
+    sku = args.acr_sku or ("Premium" if args.private or args.customer_managed_key else "Basic")
+    if not re.fullmatch(r"[a-zA-Z0-9][a-zA-Z0-9_-]{0,26}", args.registry_prefix):
+        raise ValueError(
+            f"registry_prefix {args.registry_prefix!r} must be 1-27 letters, digits, '-' or '_' "
+            "starting with a letter or digit (ML registry names have 3-33, suffix included)"
+        )
+    if not re.fullmatch(r"[a-zA-Z0-9]{1,44}", args.acr_prefix):
+        raise ValueError(
+            f"acr_prefix {args.acr_prefix!r} must be 1-44 letters or digits "
+            "(container registry names have 5-50 alphanumerics, suffix included)"
+        )
+    needs_premium = {"customer_managed_key": args.customer_managed_key, "private": args.private,
+                     "a private endpoint (subnet_id)": args.subnet_id is not None}  # fmt: skip
+    for feature, wanted in needs_premium.items():
+        if wanted and sku != "Premium":
+            raise ValueError(f"{feature} needs the Premium container registry, not acr_sku {sku}")
+    if args.customer_managed_key and (args.key_vault_uri is None or args.key_name is None):
+        raise ValueError("customer_managed_key needs key_vault_uri and key_name")
+    return sku
+
+
+def _once(resource: pulumi.CustomResource, value: pulumi.Input[str]) -> pulumi.Output[str]:
+    """`value`, known once `resource` exists: a name that waits for what it names."""
+    return pulumi.Output.all(resource.id, value).apply(lambda found: str(found[1]))
+
+
+def _encryption(
+    args: AzureMlRegistryArgs,
+) -> tuple[
+    azure_native.containerregistry.EncryptionPropertyArgs | None,
+    azure_native.containerregistry.IdentityPropertiesArgs | None,
+]:
+    """The registry's key settings and identity: none without a customer-managed key."""
+    if not args.customer_managed_key:
+        return None, None
+    # Versionless key URL: the registry follows the key's rotation.
+    key = pulumi.Output.all(args.key_vault_uri, args.key_name).apply(
+        lambda found: f"{str(found[0]).rstrip('/')}/keys/{found[1]}"
+    )
+    assigned = pulumi.Output.from_input(args.identity_id).apply(
+        lambda arm_id: {arm_id: acr.UserIdentityPropertiesArgs()}
+    )
+    return acr.EncryptionPropertyArgs(
+        status=acr.EncryptionStatus.ENABLED,
+        key_vault_properties=acr.KeyVaultPropertiesArgs(
+            identity=args.identity_client_id, key_identifier=key
+        ),
+    ), acr.IdentityPropertiesArgs(
+        type=acr.ResourceIdentityType.USER_ASSIGNED, user_assigned_identities=assigned
+    )
+
+
+class AzureMlRegistry(pulumi.ComponentResource):
+    ml_registry_name: pulumi.Output[str]
+    ml_registry_id: pulumi.Output[str]
+    registry_uri: pulumi.Output[str]
+    """`azureml://registries/<name>`: where training registers models and environments."""
+    acr_id: pulumi.Output[str]
+    acr_name: pulumi.Output[str]
+    acr_login_server: pulumi.Output[str]
+    """`<acr>.azurecr.io`: the image repository training pushes to and serving pulls from."""
+
+    def __init__(
+        self, name: str, args: AzureMlRegistryArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        sku = _sku(args)  # checks the arguments before registering anything
+        super().__init__("opsblocks:index:AzureMlRegistry", name, {}, opts)
+        stateful = pulumi.ResourceOptions(
+            parent=self, protect=args.protect, retain_on_delete=args.protect
+        )
+        tags = dict(args.tags)
+        access = "Disabled" if args.private else "Enabled"
+        encryption, identity = _encryption(args)
+        premium = sku == "Premium"
+
+        images = acr.Registry(
+            f"{name}-acr",
+            registry_name=pulumi.Output.concat(args.acr_prefix, args.unique_suffix),
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            sku=acr.SkuArgs(name=sku),
+            admin_user_enabled=False,
+            anonymous_pull_enabled=False,
+            public_network_access=access,
+            network_rule_bypass_options=acr.NetworkRuleBypassOptions.AZURE_SERVICES,
+            policies=(
+                acr.PoliciesArgs(
+                    retention_policy=acr.RetentionPolicyArgs(
+                        days=args.untagged_retention_days, status=acr.PolicyStatus.ENABLED
+                    )
+                )
+                if premium
+                else None
+            ),
+            encryption=encryption,
+            identity=identity,
+            tags=tags,
+            opts=stateful,
+        )
+        storage_type = "Standard_ZRS" if args.protect else "Standard_LRS"
+        region = ml.RegistryRegionArmDetailsArgs(
+            location=args.location,
+            storage_account_details=[
+                ml.StorageAccountDetailsArgs(
+                    system_created_storage_account=ml.SystemCreatedStorageAccountArgs(
+                        storage_account_type=storage_type,
+                        allow_blob_public_access=False,
+                        storage_account_hns_enabled=False,
+                    )
+                )
+            ],
+            acr_details=[
+                ml.AcrDetailsArgs(
+                    system_created_acr_account=ml.SystemCreatedAcrAccountArgs(
+                        acr_account_sku="Premium"
+                    )
+                )
+            ],
+        )
+        registry = ml.Registry(
+            f"{name}-ml-registry",
+            registry_name=pulumi.Output.concat(args.registry_prefix, args.unique_suffix),
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            identity=ml.ManagedServiceIdentityArgs(
+                type=ml.ManagedServiceIdentityType.SYSTEM_ASSIGNED
+            ),
+            public_network_access=access,
+            region_details=[region],
+            tags=tags,
+            opts=stateful,
+        )
+
+        principal = args.identity_principal_id
+        grant(f"{name}-acr-push", role="AcrPush", scope=images.id, principal_id=principal,
+              parent=self)  # fmt: skip
+        grant(f"{name}-registry-user", role="AzureML Registry User", scope=registry.id,
+              principal_id=principal, parent=self)  # fmt: skip
+        if args.subnet_id is not None:
+            private_endpoint(
+                f"{name}-acr-endpoint",
+                target_id=images.id,
+                group_id="registry",
+                resource_group_name=args.resource_group_name,
+                location=args.location,
+                subnet_id=args.subnet_id,
+                dns_zone_ids=args.dns_zone_ids,
+                tags=tags,
+                parent=self,
+            )
+
+        self.ml_registry_name = _once(
+            registry, pulumi.Output.concat(args.registry_prefix, args.unique_suffix)
+        )
+        self.ml_registry_id = registry.id
+        self.registry_uri = pulumi.Output.concat("azureml://registries/", self.ml_registry_name)
+        self.acr_id = images.id
+        self.acr_name = _once(images, pulumi.Output.concat(args.acr_prefix, args.unique_suffix))
+        self.acr_login_server = images.login_server
+        self.register_outputs({output: getattr(self, output) for output in OUTPUTS})

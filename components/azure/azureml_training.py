@@ -1,0 +1,240 @@
+"""Training capability on Azure: an Azure ML workspace, its default storage, a compute cluster
+that scales to zero and, optionally, a compute instance for notebooks.
+
+The workspace runs as the platform's user-assigned identity and reaches its storage with that
+identity (`system_datastores_auth_mode`), so the storage account refuses shared keys. The
+identity gets, each on one resource, the roles Microsoft lists for a workspace with a
+user-assigned identity ("Set up authentication between Azure Machine Learning and other
+services"), narrowed where the listed role would reach further than the workspace needs
+(see `AzureMlTraining._grants`). Compute lives in the workspace's managed network: only
+approved outbound traffic in prod, internet outbound otherwise, never a public IP or SSH port.
+Job and run events go to the platform's Log Analytics workspace, where the quality gate alerts
+on failed runs.
+
+With `customer_managed_key` the workspace's storage is encrypted with the platform key. The
+workspace's own metadata stays on Microsoft-managed keys: encrypting it with a customer key makes
+Azure create a Cosmos DB account, a search service and a storage account in a managed resource
+group (billed, and needing the Cosmos DB first-party application granted on the vault).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pulumi
+import pulumi_azure_native as azure_native
+
+from components.azure import common
+from components.azure.azureml_compute import CLUSTER_NAME, notebook_instance, training_cluster
+from components.azure.azureml_storage import workspace_storage
+
+if TYPE_CHECKING:
+    from pulumi_azure_native.machinelearningservices import Compute, Workspace
+
+ml = azure_native.machinelearningservices
+
+# Approves the private endpoints the workspace's managed network opens to its dependencies.
+# Microsoft asks for it on workspaces with a user-assigned identity.
+NETWORK_APPROVER = "Azure AI Enterprise Network Connection Approver"
+
+LOG_CATEGORIES = ("AmlComputeClusterEvent", "AmlComputeJobEvent", "AmlComputeCpuGpuUtilization",
+                  "AmlRunStatusChangedEvent", "ComputeInstanceEvent", "ModelsChangeEvent",
+                  "ModelsActionEvent")  # fmt: skip
+
+
+@dataclass(frozen=True, kw_only=True)
+class AzureMlTrainingArgs:
+    tags: Mapping[str, str]
+    resource_group_name: pulumi.Input[str]
+    location: str
+    unique_suffix: pulumi.Input[str]
+    """Six hex characters appended to the globally unique names."""
+    workspace_name: str
+    """Name of the workspace, e.g. `fraud-prod`."""
+    storage_prefix: str
+    """Lowercase letters and digits: the workspace storage account is this plus the suffix."""
+    identity_id: pulumi.Input[str]
+    identity_principal_id: pulumi.Input[str]
+    identity_client_id: pulumi.Input[str]
+    key_vault_id: pulumi.Input[str]
+    """The platform key vault: the workspace keeps its secrets there; it holds the CMK too."""
+    app_insights_id: pulumi.Input[str]
+    log_workspace_id: pulumi.Input[str]
+    acr_id: pulumi.Input[str]
+    """Container registry of the registry capability (which grants the identity AcrPush)."""
+    customer_managed_key: bool = False
+    key_vault_uri: pulumi.Input[str] | None = None
+    key_name: pulumi.Input[str] | None = None
+    private: bool = False
+    """Workspace reachable through its private endpoint only; approved outbound traffic only."""
+    subnet_id: pulumi.Input[str] | None = None
+    dns_zone_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    protect: bool = False
+    vm_size: str = "Standard_DS3_v2"
+    max_nodes: int = 2
+    idle_seconds_before_scale_down: int = 120
+    low_priority: bool = False
+    compute_instance: bool = False
+    compute_instance_vm_size: str = "Standard_DS3_v2"
+    idle_minutes_before_shutdown: int = 60
+
+
+class AzureMlTraining(pulumi.ComponentResource):
+    workspace_name: pulumi.Output[str]
+    """The workspace's name; resolves once the workspace exists."""
+    workspace_id: pulumi.Output[str]
+    """ARM id of the workspace."""
+    cluster_name: pulumi.Output[str]
+    """Compute name of the training cluster, for job definitions."""
+    compute_instance_name: pulumi.Output[str] | None
+    """Compute name of the notebook instance; None without one."""
+    storage_account_id: pulumi.Output[str]
+    """ARM id of the workspace's default storage account."""
+
+    def __init__(
+        self, name: str, args: AzureMlTrainingArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        if args.customer_managed_key and (args.key_vault_uri is None or args.key_name is None):
+            raise ValueError("customer_managed_key needs key_vault_uri and key_name")
+        super().__init__("opsblocks:index:AzureMlTraining", name, {}, opts)
+        storage, storage_grants = workspace_storage(name, args, parent=self)
+        workspace = self._workspace(name, args, storage, storage_grants + self._grants(name, args))
+        if args.subnet_id is not None:
+            common.private_endpoint(
+                f"{name}-workspace-pe", target_id=workspace.id, group_id="amlworkspace",
+                resource_group_name=args.resource_group_name, location=args.location,
+                subnet_id=args.subnet_id, dns_zone_ids=args.dns_zone_ids, tags=args.tags,
+                parent=self,
+            )  # fmt: skip
+        monitor = azure_native.monitor
+        monitor.DiagnosticSetting(
+            f"{name}-diagnostics",
+            name="opsblocks",
+            resource_uri=workspace.id,
+            workspace_id=args.log_workspace_id,
+            # Resource-specific tables (AmlRunStatusChangedEvent, ...) rather than AzureDiagnostics.
+            log_analytics_destination_type="Dedicated",
+            logs=[monitor.DiagnosticsLogSettingsArgs(category=c, enabled=True)
+                  for c in LOG_CATEGORIES],
+            metrics=[monitor.DiagnosticsMetricSettingsArgs(category="AllMetrics", enabled=True)],
+            opts=pulumi.ResourceOptions(parent=self),
+        )  # fmt: skip
+        cluster, instance = self._compute(name, args, workspace)
+
+        self.workspace_name = workspace.name
+        self.workspace_id = workspace.id
+        self.cluster_name = cluster.name
+        self.compute_instance_name = instance.name if instance is not None else None
+        self.storage_account_id = storage.id
+        self.register_outputs(
+            {
+                "workspace_name": self.workspace_name,
+                "workspace_id": self.workspace_id,
+                "cluster_name": self.cluster_name,
+                "compute_instance_name": self.compute_instance_name,
+                "storage_account_id": self.storage_account_id,
+            }
+        )
+
+    def _compute(
+        self, name: str, args: AzureMlTrainingArgs, workspace: Workspace
+    ) -> tuple[Compute, Compute | None]:
+        """The cluster and the optional notebook instance, once the identity holds its roles on
+        the workspace: jobs running as it log metrics and register models, and the managed
+        network, provisioned with the first compute, approves the workspace's private endpoint.
+        """
+        on_workspace: list[pulumi.Resource] = [
+            common.grant(f"{name}-{suffix}", role=role, scope=workspace.id,
+                         principal_id=args.identity_principal_id, parent=self)
+            for suffix, role in (("data-scientist", "AzureML Data Scientist"),
+                                 ("workspace-approver", NETWORK_APPROVER))
+        ]  # fmt: skip
+        cluster = training_cluster(
+            f"{name}-cluster", resource_group_name=args.resource_group_name,
+            location=args.location, workspace_name=workspace.name, identity_id=args.identity_id,
+            vm_size=args.vm_size, max_nodes=args.max_nodes,
+            idle_seconds_before_scale_down=args.idle_seconds_before_scale_down,
+            low_priority=args.low_priority, tags=args.tags, parent=self, depends_on=on_workspace,
+        )  # fmt: skip
+        if not args.compute_instance:
+            return cluster, None
+        instance = notebook_instance(
+            f"{name}-notebook", resource_group_name=args.resource_group_name,
+            location=args.location, workspace_name=workspace.name, identity_id=args.identity_id,
+            unique_suffix=args.unique_suffix, vm_size=args.compute_instance_vm_size,
+            idle_minutes_before_shutdown=args.idle_minutes_before_shutdown, tags=args.tags,
+            parent=self, depends_on=on_workspace,
+        )  # fmt: skip
+        return cluster, instance
+
+    def _grants(self, name: str, args: AzureMlTrainingArgs) -> list[pulumi.Resource]:
+        """The identity's roles on the other dependencies. Microsoft lists Contributor on each
+        and Key Vault Administrator on the vault; Contributor is kept on Application Insights.
+        The vault also holds the platform key: Key Vault Secrets Officer (the workspace keeps
+        secrets, not keys) and the network approver (reads the vault, approves the managed
+        network's endpoint). The registry: Reader and the approver, as images are built on the
+        cluster (`image_build_compute`) and pushed with the registry capability's AcrPush, not
+        by ACR Tasks, which is what Contributor there is for."""
+        roles = (
+            ("vault-secrets", "Key Vault Secrets Officer", args.key_vault_id),
+            ("vault-approver", NETWORK_APPROVER, args.key_vault_id),
+            ("registry-reader", "Reader", args.acr_id),
+            ("registry-approver", NETWORK_APPROVER, args.acr_id),
+            ("insights-contributor", "Contributor", args.app_insights_id),
+        )
+        return [
+            common.grant(f"{name}-{suffix}", role=role, scope=scope,
+                         principal_id=args.identity_principal_id, parent=self)
+            for suffix, role, scope in roles
+        ]  # fmt: skip
+
+    def _workspace(
+        self,
+        name: str,
+        args: AzureMlTrainingArgs,
+        storage: azure_native.storage.StorageAccount,
+        grants: list[pulumi.Resource],
+    ) -> Workspace:
+        """The workspace, created once the identity holds its roles on the dependencies."""
+        access = ml.PublicNetworkAccessType
+        isolation = ml.IsolationMode
+        return ml.Workspace(
+            f"{name}-workspace",
+            workspace_name=args.workspace_name,
+            friendly_name=args.workspace_name,
+            description="opsblocks: training workspace",
+            resource_group_name=args.resource_group_name,
+            location=args.location,
+            kind="Default",
+            sku=ml.SkuArgs(name="Basic", tier=ml.SkuTier.BASIC),
+            identity=ml.ManagedServiceIdentityArgs(
+                type=ml.ManagedServiceIdentityType.USER_ASSIGNED,
+                user_assigned_identities=[args.identity_id],
+            ),
+            primary_user_assigned_identity=args.identity_id,
+            storage_account=storage.id,
+            key_vault=args.key_vault_id,
+            application_insights=args.app_insights_id,
+            container_registry=args.acr_id,
+            system_datastores_auth_mode=ml.SystemDatastoresAuthMode.IDENTITY,
+            public_network_access=access.DISABLED if args.private else access.ENABLED,
+            managed_network=ml.ManagedNetworkSettingsArgs(
+                isolation_mode=(
+                    isolation.ALLOW_ONLY_APPROVED_OUTBOUND
+                    if args.private
+                    else isolation.ALLOW_INTERNET_OUTBOUND
+                )
+            ),
+            # A private registry cannot build images with ACR Tasks: the cluster builds them.
+            image_build_compute=CLUSTER_NAME,
+            v1_legacy_mode=False,
+            tags=dict(args.tags),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=grants,
+                protect=args.protect,
+                retain_on_delete=args.protect,
+            ),
+        )

@@ -1,0 +1,273 @@
+"""The Azure foundation every capability shares: resource group, identity, key, logs, network.
+
+It provisions, once per blueprint:
+- the resource group every other component deploys into;
+- a user-assigned managed identity, the platform's workload identity: it may use the
+  customer-managed key (storage, registries) and manage the vault's secrets (Azure ML
+  workspaces keep their connection secrets there);
+- a Key Vault (RBAC authorization, soft delete 90 days, purge protection, firewall denying all
+  but trusted Azure services) holding an RSA key rotated every 90 days: the customer-managed key
+  of every store; its audit log goes to the Log Analytics workspace;
+- a Log Analytics workspace and a workspace-based Application Insights component;
+- with `private_network` (prod): a VNet with a `private-endpoints` and a `workloads` subnet
+  behind one NSG, a private DNS zone per private-endpoint service (`common.PRIVATE_DNS_ZONES`)
+  linked to the VNet, and the vault's private endpoint; the vault then refuses public traffic.
+
+`unique_suffix` is the first 6 hex characters of sha256(lower-cased resource group id), the
+way Bicep's `uniqueString(resourceGroup().id)` is used: stable for a resource group and
+subscription, different across them, so globally unique names (vault, storage accounts,
+registries) are `<prefix><suffix>`. Purge protection keeps a deleted vault's name for 90 days:
+recreating the same resource group in that time needs the vault recovered, not recreated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_azure_native as azure_native
+
+from components.azure import common
+
+KEY_NAME = "platform-cmk"
+# + 6 hex characters: 3-24 in all; Key Vault refuses consecutive hyphens.
+VAULT_PREFIX = re.compile(r"^(?!.*--)[a-z][a-z0-9-]{0,17}$")
+SUBNETS = ("private-endpoints", "workloads")  # the 2nd and 3rd /24 of the VNet
+OUTPUTS = ("resource_group_name", "resource_group_id", "location", "unique_suffix", "tenant_id",
+           "subscription_id", "identity_id", "identity_principal_id", "identity_client_id",
+           "key_vault_id", "key_vault_name", "key_vault_uri", "key_name", "key_uri", "key_id",
+           "log_workspace_id", "app_insights_id", "subnet_id", "workload_subnet_id",
+           "dns_zone_ids")  # fmt: skip
+
+
+@dataclass(frozen=True, kw_only=True)
+class AzureFoundationArgs:
+    tags: Mapping[str, str]
+    location: str
+    resource_group_name: str
+    """Explicit name of the resource group, e.g. `fraud-prod`."""
+    key_vault_prefix: str
+    """Vault name = prefix + unique_suffix, e.g. `fraud-a1b2c3` (at most 18 characters)."""
+    protect: bool = False
+    """Protect and retain the resource group, the vault, its key and the log workspace."""
+    log_retention_days: int = 30
+    private_network: bool = False
+    """VNet, private DNS zones and the vault's private endpoint; vault public access off."""
+    vnet_cidr: str = "10.20.0.0/16"
+
+
+def unique_suffix(resource_group_id: str) -> str:
+    """6 hex characters derived from a resource group id (case-insensitive, like ARM ids)."""
+    return hashlib.sha256(resource_group_id.lower().encode()).hexdigest()[:6]
+
+
+class AzureFoundation(pulumi.ComponentResource):
+    resource_group_name: pulumi.Output[str]
+    resource_group_id: pulumi.Output[str]
+    location: str
+    unique_suffix: pulumi.Output[str]
+    """6 lowercase hex characters appended to globally unique names (see the module doc)."""
+    tenant_id: pulumi.Output[str]
+    subscription_id: pulumi.Output[str]
+    identity_id: pulumi.Output[str]
+    """ARM id of the platform's user-assigned managed identity: workloads run as it."""
+    identity_principal_id: pulumi.Output[str]
+    identity_client_id: pulumi.Output[str]
+    key_vault_id: pulumi.Output[str]
+    key_vault_name: pulumi.Output[str]
+    key_vault_uri: pulumi.Output[str]
+    """`https://<vault>.vault.azure.net/`: with `key_name`, what CMK settings take."""
+    key_name: pulumi.Output[str]
+    key_uri: pulumi.Output[str]
+    """Versionless key URI: services follow the key's rotations."""
+    key_id: pulumi.Output[str]
+    """ARM id of the key; the identity holds Key Vault Crypto Service Encryption User on it."""
+    log_workspace_id: pulumi.Output[str]
+    app_insights_id: pulumi.Output[str]
+    subnet_id: pulumi.Output[str] | None
+    """The private-endpoints subnet; None without `private_network`."""
+    workload_subnet_id: pulumi.Output[str] | None
+    """The subnet for compute; None without `private_network`."""
+    dns_zone_ids: dict[str, pulumi.Output[str]]
+    """Private DNS zone id per private-endpoint group id; empty without `private_network`."""
+
+    def __init__(
+        self, name: str, args: AzureFoundationArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("opsblocks:index:AzureFoundation", name, {}, opts)
+        if not VAULT_PREFIX.match(args.key_vault_prefix):
+            raise ValueError(
+                f"key_vault_prefix {args.key_vault_prefix!r}: a lowercase letter, then at most "
+                "17 lowercase letters, digits or hyphens (the vault name is 3-24 characters)"
+            )
+        child = pulumi.ResourceOptions(parent=self)
+        stateful = pulumi.ResourceOptions(
+            parent=self, protect=args.protect, retain_on_delete=args.protect
+        )
+        tags = dict(args.tags)
+        kv = azure_native.keyvault
+
+        group = azure_native.resources.ResourceGroup(
+            f"{name}-resource-group", resource_group_name=args.resource_group_name,
+            location=args.location, tags=tags, opts=stateful,
+        )  # fmt: skip
+        rg = group.name
+        suffix = group.id.apply(unique_suffix)
+        config = azure_native.authorization.get_client_config_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)
+        )
+
+        identity = azure_native.managedidentity.UserAssignedIdentity(
+            f"{name}-identity", resource_group_name=rg, location=args.location, tags=tags,
+            opts=child,
+        )  # fmt: skip
+        vault = kv.Vault(
+            f"{name}-vault", vault_name=pulumi.Output.concat(args.key_vault_prefix, suffix),
+            resource_group_name=rg, location=args.location, tags=tags, opts=stateful,
+            properties=kv.VaultPropertiesArgs(
+                tenant_id=config.tenant_id,
+                sku=kv.SkuArgs(family=kv.SkuFamily.A, name=kv.SkuName.STANDARD),
+                enable_rbac_authorization=True,
+                enable_soft_delete=True,
+                soft_delete_retention_in_days=90,
+                enable_purge_protection=True,
+                network_acls=kv.NetworkRuleSetArgs(
+                    default_action=kv.NetworkRuleAction.DENY,
+                    bypass=kv.NetworkRuleBypassOptions.AZURE_SERVICES,
+                ),
+                public_network_access="Disabled" if args.private_network else "Enabled",
+            ),
+        )  # fmt: skip
+        # Created through ARM (management plane), so the vault firewall does not stop it.
+        key = kv.Key(
+            f"{name}-cmk", key_name=KEY_NAME, vault_name=vault.name, resource_group_name=rg,
+            tags=tags, opts=stateful,
+            properties=kv.KeyPropertiesArgs(
+                kty=kv.JsonWebKeyType.RSA,
+                key_size=3072,
+                key_ops=[kv.JsonWebKeyOperation.WRAP_KEY, kv.JsonWebKeyOperation.UNWRAP_KEY],
+                rotation_policy=kv.RotationPolicyArgs(
+                    # Applies to the versions rotation creates; services use the newest one.
+                    attributes=kv.KeyRotationPolicyAttributesArgs(expiry_time="P1Y"),
+                    lifetime_actions=[
+                        kv.LifetimeActionArgs(
+                            trigger=kv.TriggerArgs(time_after_create="P90D"),
+                            action=kv.ActionArgs(type=kv.KeyRotationPolicyActionType.ROTATE),
+                        ),
+                        kv.LifetimeActionArgs(
+                            trigger=kv.TriggerArgs(time_before_expiry="P30D"),
+                            action=kv.ActionArgs(type=kv.KeyRotationPolicyActionType.NOTIFY),
+                        ),
+                    ],
+                ),
+            ),
+        )  # fmt: skip
+        common.grant(f"{name}-key-encryption", role="Key Vault Crypto Service Encryption User",
+                     scope=key.id, principal_id=identity.principal_id, parent=self)  # fmt: skip
+        common.grant(f"{name}-vault-secrets", role="Key Vault Secrets Officer",
+                     scope=vault.id, principal_id=identity.principal_id, parent=self)  # fmt: skip
+
+        insights = azure_native.operationalinsights
+        workspace = insights.Workspace(
+            f"{name}-logs", resource_group_name=rg, location=args.location, tags=tags,
+            sku=insights.WorkspaceSkuArgs(name=insights.WorkspaceSkuNameEnum.PER_GB2018),
+            retention_in_days=args.log_retention_days,
+            # Entra ID only: no ingestion or query with the workspace's shared keys.
+            features=insights.WorkspaceFeaturesArgs(disable_local_auth=True),
+            opts=stateful,
+        )  # fmt: skip
+        appinsights = azure_native.applicationinsights
+        app_insights = appinsights.Component(
+            f"{name}-app-insights", resource_group_name=rg, location=args.location, tags=tags,
+            kind="web", application_type=appinsights.ApplicationType.WEB,
+            workspace_resource_id=workspace.id,
+            ingestion_mode=appinsights.IngestionMode.LOG_ANALYTICS,
+            opts=child,
+        )  # fmt: skip
+        azure_native.monitor.DiagnosticSetting(
+            f"{name}-vault-audit", name="opsblocks-audit", resource_uri=vault.id,
+            workspace_id=workspace.id,
+            logs=[azure_native.monitor.DiagnosticsLogSettingsArgs(
+                category_group="audit", enabled=True)],
+            opts=child,
+        )  # fmt: skip
+
+        self.subnet_id = self.workload_subnet_id = None
+        self.dns_zone_ids = {}
+        if args.private_network:
+            self._private_network(name, args, rg, tags, vault.id)
+
+        self.resource_group_name = rg
+        self.resource_group_id = group.id
+        self.location = args.location
+        self.unique_suffix = suffix
+        self.tenant_id = config.tenant_id
+        self.subscription_id = config.subscription_id
+        self.identity_id = identity.id
+        self.identity_principal_id = identity.principal_id
+        self.identity_client_id = identity.client_id
+        self.key_vault_id = vault.id
+        self.key_vault_name = vault.name
+        self.key_vault_uri = vault.properties.apply(lambda p: p.vault_uri)
+        self.key_name = key.name
+        self.key_uri = key.key_uri
+        self.key_id = key.id
+        self.log_workspace_id = workspace.id
+        self.app_insights_id = app_insights.id
+        self.register_outputs({output: getattr(self, output) for output in OUTPUTS})
+
+    def _private_network(
+        self, name: str, args: AzureFoundationArgs, rg: pulumi.Output[str],
+        tags: dict[str, str], vault_id: pulumi.Output[str],
+    ) -> None:  # fmt: skip
+        """VNet, subnets, NSG, private DNS zones and the vault's private endpoint."""
+        network, dns = azure_native.network, azure_native.privatedns
+        child = pulumi.ResourceOptions(parent=self)
+        cidr = ipaddress.ip_network(args.vnet_cidr)
+        if cidr.version != 4 or cidr.prefixlen > 22:
+            raise ValueError(f"vnet_cidr {args.vnet_cidr!r}: an IPv4 range of /22 or larger")
+        blocks = list(cidr.subnets(new_prefix=24))[1:3]
+        # No inline `subnets`: the subnets below are separate resources, never both.
+        vnet = network.VirtualNetwork(
+            f"{name}-vnet", resource_group_name=rg, location=args.location, tags=tags,
+            address_space=network.AddressSpaceArgs(address_prefixes=[args.vnet_cidr]),
+            opts=child,
+        )  # fmt: skip
+        nsg = network.NetworkSecurityGroup(
+            f"{name}-nsg", resource_group_name=rg, location=args.location, tags=tags, opts=child
+        )
+        subnets: list[azure_native.network.Subnet] = []
+        for subnet_name, block in zip(SUBNETS, blocks, strict=True):
+            subnets.append(network.Subnet(
+                f"{name}-{subnet_name}", subnet_name=subnet_name, address_prefix=str(block),
+                virtual_network_name=vnet.name, resource_group_name=rg,
+                network_security_group=network.NetworkSecurityGroupArgs(id=nsg.id),
+                # NSG rules apply to private endpoints too. Endpoints need no outbound internet;
+                # compute keeps Azure's default outbound until a NAT gateway replaces it.
+                private_endpoint_network_policies="Enabled",
+                default_outbound_access=False if subnet_name == SUBNETS[0] else None,
+                # One subnet operation at a time per VNet (Azure: AnotherOperationInProgress).
+                opts=pulumi.ResourceOptions(parent=self, depends_on=subnets[-1:]),
+            ))  # fmt: skip
+        for group_id, zone_name in common.PRIVATE_DNS_ZONES.items():
+            zone = dns.PrivateZone(
+                f"{name}-dns-{group_id}", private_zone_name=zone_name, resource_group_name=rg,
+                location="global", tags=tags, opts=child,
+            )  # fmt: skip
+            dns.VirtualNetworkLink(
+                f"{name}-dns-{group_id}-link", private_zone_name=zone.name,
+                resource_group_name=rg, location="global", tags=tags,
+                virtual_network=dns.SubResourceArgs(id=vnet.id), registration_enabled=False,
+                opts=child,
+            )  # fmt: skip
+            self.dns_zone_ids[group_id] = zone.id
+        self.subnet_id, self.workload_subnet_id = subnets[0].id, subnets[1].id
+        common.private_endpoint(
+            f"{name}-vault-endpoint", target_id=vault_id, group_id="vault",
+            resource_group_name=rg, location=args.location, subnet_id=self.subnet_id,
+            dns_zone_ids=self.dns_zone_ids, tags=tags, parent=self,
+        )  # fmt: skip

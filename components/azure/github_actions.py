@@ -1,0 +1,110 @@
+"""CI/CD capability on Azure for GitHub Actions: a federated deploy identity, no secrets.
+
+Workflows of the blueprint's repository, running on its branch, sign in with `azure/login`
+(`client-id`, `tenant-id`, `subscription-id` set to this component's outputs; the workflow needs
+`permissions: id-token: write`): Entra ID exchanges the workflow's GitHub OIDC token for a token
+of the deploy identity, because the identity trusts exactly that issuer and subject. No client
+secret or certificate exists anywhere.
+
+The deploy identity is not the platform's workload identity: CI/CD gets its own, with the grants
+a pipeline needs and nothing else, each on one resource of the blueprint (see `deploy_identity`).
+The same identity shape serves the Azure DevOps tool (components/azure/azure_devops.py);
+both take it from components/azure/cicd_identity.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_azure_native as azure_native
+
+from components.azure.cicd_identity import AUDIENCE, deploy_identity
+
+GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
+
+
+def github_subject(repository: str, branch: str) -> str:
+    """The `sub` claim of a workflow run of `repository` (owner/name) on `branch`."""
+    return f"repo:{repository}:ref:refs/heads/{branch}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AzureGithubActionsCicdArgs:
+    tags: Mapping[str, str]
+    resource_group_name: pulumi.Input[str]
+    resource_group_id: pulumi.Input[str]
+    """The blueprint's resource group: the widest scope the deploy identity gets (Reader)."""
+    location: str
+    tenant_id: pulumi.Input[str]
+    subscription_id: pulumi.Input[str]
+    workspace_id: pulumi.Input[str]
+    """Azure ML workspace the workflows submit pipeline jobs to and deploy endpoints in."""
+    acr_id: pulumi.Input[str]
+    """Container registry the workflows push images to."""
+    ml_registry_id: pulumi.Input[str] | None = None
+    """Azure ML registry the workflows register models in; None: no grant on a registry."""
+    repository: str
+    """GitHub repository as owner/name."""
+    branch: str = "main"
+    """Only workflow runs on this branch get a token."""
+
+
+class AzureGithubActionsCicd(pulumi.ComponentResource):
+    client_id: pulumi.Output[str]
+    """`client-id` of the `azure/login` step: the deploy identity's application id."""
+    tenant_id: pulumi.Output[str]
+    """`tenant-id` of the `azure/login` step."""
+    subscription_id: pulumi.Output[str]
+    """`subscription-id` of the `azure/login` step."""
+    identity_id: pulumi.Output[str]
+    """ARM id of the deploy identity."""
+    identity_principal_id: pulumi.Output[str]
+    """Object id of the deploy identity's service principal (what role assignments name)."""
+
+    def __init__(
+        self,
+        name: str,
+        args: AzureGithubActionsCicdArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("opsblocks:index:AzureGithubActionsCicd", name, {}, opts)
+
+        identity = deploy_identity(
+            f"{name}-deploy",
+            tags=args.tags,
+            resource_group_name=args.resource_group_name,
+            resource_group_id=args.resource_group_id,
+            location=args.location,
+            workspace_id=args.workspace_id,
+            acr_id=args.acr_id,
+            ml_registry_id=args.ml_registry_id,
+            parent=self,
+        )
+        # Any GitHub repository can mint a token from this issuer: only the blueprint's
+        # repository, on its branch, matches the subject.
+        azure_native.managedidentity.FederatedIdentityCredential(
+            f"{name}-github",
+            resource_group_name=args.resource_group_name,
+            resource_name_=identity.name,
+            issuer=GITHUB_ISSUER,
+            subject=github_subject(args.repository, args.branch),
+            audiences=[AUDIENCE],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+        self.client_id = identity.client_id
+        self.tenant_id = pulumi.Output.from_input(args.tenant_id)
+        self.subscription_id = pulumi.Output.from_input(args.subscription_id)
+        self.identity_id = identity.id
+        self.identity_principal_id = identity.principal_id
+        self.register_outputs(
+            {
+                "client_id": self.client_id,
+                "tenant_id": self.tenant_id,
+                "subscription_id": self.subscription_id,
+                "identity_id": self.identity_id,
+                "identity_principal_id": self.identity_principal_id,
+            }
+        )

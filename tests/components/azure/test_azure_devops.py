@@ -1,0 +1,266 @@
+"""AzureDevopsCicd: project, repository, pipeline and a federated service connection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from components.azure.azure_devops import AzureDevopsCicd, AzureDevopsCicdArgs, pipeline_number
+from opsblocks.preview import Graph
+from tests.recording import (
+    RESOURCE_GROUP,
+    SUBSCRIPTION,
+    TENANT,
+    arm_id,
+    custom,
+    run,
+    strays,
+    taggable,
+    untagged,
+)
+
+TAGS = {"team": "risk", "opsblocks:capability": "cicd"}
+COMPONENT = "opsblocks:index:AzureDevopsCicd"
+GROUP = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}"
+WORKSPACE = f"{GROUP}/providers/Microsoft.MachineLearningServices/workspaces/fraud-prod"
+ACR = f"{GROUP}/providers/Microsoft.ContainerRegistry/registries/fraudprodacr"
+ML_REGISTRY = f"{GROUP}/providers/Microsoft.MachineLearningServices/registries/fraud-prod"
+ROLE_IDS = {  # built-in role definition ids, the same in every tenant
+    "AzureML Data Scientist": "f6c7c914-8db3-469d-8ca1-694a8f32e121",
+    "AcrPush": "8311e382-0749-4cb8-b61a-304f252e45ec",
+    "AzureML Registry User": "1823dd4f-9b8c-4ab6-ab4e-7397a3684615",
+    "Reader": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+}
+OUTPUTS = ("project_id", "repository_url", "pipeline_id", "service_connection_id", "client_id",
+           "identity_id", "identity_principal_id")  # fmt: skip
+SECRET_WORDS = ("password", "secret", "key", "certificate", "token")
+
+# What Azure DevOps answers, as tests.recording makes it up: a build definition's id is a
+# number, and a federated service connection has an issuer and a subject of its own.
+PIPELINE_ID = "42"
+ISSUER = f"https://login.microsoftonline.com/{TENANT}/v2.0"
+SUBJECT = "/eid1/c/pub/t/tenant/a/app/sc/organization/cicd-azure-id"
+REMOTE_URL = "https://dev.azure.com/acme/_git/cicd-repository"
+
+
+IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
+
+
+def arguments(**overrides: Any) -> AzureDevopsCicdArgs:
+    values: dict[str, Any] = {
+        "tags": TAGS, "resource_group_name": RESOURCE_GROUP, "resource_group_id": GROUP,
+        "location": "westeurope", "tenant_id": TENANT, "subscription_id": SUBSCRIPTION,
+        "workspace_id": WORKSPACE, "acr_id": ACR, "ml_registry_id": ML_REGISTRY,
+        "project_name": "fraud-prod",
+    }  # fmt: skip
+    return AzureDevopsCicdArgs(**values | overrides)
+
+
+def cicd(**overrides: Any) -> Graph:
+    return run(lambda: AzureDevopsCicd("cicd", arguments(**overrides)))
+
+
+def outputs(**overrides: Any) -> dict[str, Any]:
+    """The component's resolved outputs, as the wiring reads them."""
+    found: dict[str, Any] = {}
+
+    def build() -> None:
+        component = AzureDevopsCicd("cicd", arguments(**overrides))
+        for name in OUTPUTS:
+            getattr(component, name).apply(lambda value, name=name: found.__setitem__(name, value))
+
+    run(build)
+    return found
+
+
+def role_definition(role: str) -> str:
+    definitions = f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions"
+    return f"{definitions}/{ROLE_IDS[role]}"
+
+
+def grants(graph: Graph) -> set[tuple[str, str, str]]:
+    """(principal, role definition id, scope) of every role assignment."""
+    return {
+        (r.inputs["principalId"], r.inputs["roleDefinitionId"], r.inputs["scope"])
+        for r in graph.of_type("azure-native:authorization:RoleAssignment")
+    }
+
+
+def keys_of(value: Any) -> set[str]:
+    """Every mapping key anywhere in a recorded input."""
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in keys_of(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in keys_of(v)}
+    return set()
+
+
+def test_project_is_private_git_agile_with_only_repos_and_pipelines() -> None:
+    project = cicd().named("cicd-project", "Project").inputs
+
+    assert (project["name"], project["visibility"]) == ("fraud-prod", "private")
+    assert (project["versionControl"], project["workItemTemplate"]) == ("Git", "Agile")
+    assert project["features"] == {"repositories": "enabled", "pipelines": "enabled",
+                                   "boards": "disabled", "testplans": "disabled",
+                                   "artifacts": "disabled"}  # fmt: skip
+
+
+def test_repository_is_created_clean_in_the_project_on_the_branch() -> None:
+    repository = cicd(branch="trunk").named("cicd-repository", "Git").inputs
+
+    assert repository == {
+        "projectId": "cicd-project-id",
+        "name": "fraud-prod-ml",  # the project's default repository already has its name
+        "defaultBranch": "refs/heads/trunk",
+        "initialization": {"initType": "Clean"},
+    }
+
+
+def test_service_connection_federates_the_deploy_identity_without_a_secret() -> None:
+    connection = cicd().named("cicd-azure", "ServiceEndpointAzureRM").inputs
+
+    assert connection["serviceEndpointAuthenticationScheme"] == "WorkloadIdentityFederation"
+    assert connection["credentials"] == {"serviceprincipalid": "cicd-deploy-client"}
+    assert connection["projectId"] == "cicd-project-id"
+    assert connection["azurermSpnTenantid"] == TENANT
+    assert connection["azurermSubscriptionId"] == SUBSCRIPTION
+    assert connection["azurermSubscriptionName"] == SUBSCRIPTION
+    # A resource-group scope conflicts with given credentials: the role assignments scope it.
+    assert "resourceGroup" not in connection
+    assert "azurermManagementGroupId" not in connection
+
+
+def test_identity_trusts_exactly_the_service_connection_s_tokens() -> None:
+    graph = cicd()
+    credential = graph.named("cicd-federated", "FederatedIdentityCredential")
+
+    assert credential.inputs == {
+        "resourceGroupName": RESOURCE_GROUP,
+        "resourceName": "cicd-deploy",  # the deploy identity's name
+        "issuer": ISSUER,
+        "subject": SUBJECT,
+        "audiences": ["api://AzureADTokenExchange"],
+    }
+    assert graph.named("cicd-azure").urn in credential.dependencies
+
+
+def test_pipeline_runs_the_yaml_file_of_the_repository_on_pushes_to_the_branch() -> None:
+    pipeline = cicd().named("cicd-pipeline", "BuildDefinition").inputs
+
+    assert pipeline["repository"] == {
+        "repoType": "TfsGit",
+        "repoId": "cicd-repository-id",
+        "branchName": "refs/heads/main",
+        "ymlPath": "azure-pipelines.yml",
+    }
+    assert pipeline["ciTrigger"] == {"useYaml": True}
+    assert pipeline["projectId"] == "cicd-project-id"
+    assert pipeline["jobAuthorizationScope"] == "project"
+
+
+def test_pipeline_file_and_branch_come_from_the_options() -> None:
+    graph = cicd(branch="release", pipeline_file="ci/deploy.yaml")
+    repository = graph.named("cicd-pipeline", "BuildDefinition").inputs["repository"]
+
+    assert (repository["branchName"], repository["ymlPath"]) == ("refs/heads/release",
+                                                                 "ci/deploy.yaml")  # fmt: skip
+    assert graph.named("cicd-repository").inputs["defaultBranch"] == "refs/heads/release"
+
+
+def test_only_this_pipeline_may_use_the_service_connection() -> None:
+    authorization = cicd().named("cicd-use-azure", "PipelineAuthorization").inputs
+
+    assert authorization == {"projectId": "cicd-project-id", "type": "endpoint",
+                             "resourceId": "cicd-azure-id", "pipelineId": 42}  # fmt: skip
+
+
+def test_the_deprecated_resource_authorization_is_not_used() -> None:
+    assert not cicd().of_type("azuredevops:index/resourceAuthorization:ResourceAuthorization")
+
+
+def test_pipeline_number_accepts_numeric_ids_only() -> None:
+    assert pipeline_number("42") == 42
+    with pytest.raises(ValueError, match="'cicd-pipeline-id' is not a number"):
+        pipeline_number("cicd-pipeline-id")
+
+
+def test_deploy_identity_gets_exactly_the_pipeline_roles_each_on_one_resource() -> None:
+    principal = "cicd-deploy-principal"
+
+    assert grants(cicd()) == {
+        (principal, role_definition("AzureML Data Scientist"), WORKSPACE),
+        (principal, role_definition("AcrPush"), ACR),
+        (principal, role_definition("AzureML Registry User"), ML_REGISTRY),
+        (principal, role_definition("Reader"), GROUP),
+    }
+
+
+def test_without_an_ml_registry_there_is_no_registry_grant() -> None:
+    roles = {role for _, role, _ in grants(cicd(ml_registry_id=None))}
+
+    assert roles == {role_definition(r) for r in ("AzureML Data Scientist", "AcrPush", "Reader")}
+
+
+def test_no_grant_reaches_beyond_the_resource_group() -> None:
+    for assignment in cicd().of_type("azure-native:authorization:RoleAssignment"):
+        scope = assignment.inputs["scope"]
+        assert scope == GROUP or scope.startswith(f"{GROUP}/providers/"), scope
+
+
+def test_no_secret_is_sent_anywhere() -> None:
+    graph = cicd()
+    sent = {key.lower() for r in graph.resources for key in keys_of(r.inputs)}
+
+    assert not [key for key in sent if any(word in key for word in SECRET_WORDS)]
+
+
+def test_project_and_repository_are_protected_and_retained_only_when_asked() -> None:
+    protected = cicd(protect=True)
+    unprotected = cicd()
+
+    kept = {"cicd-project", "cicd-repository"}
+
+    assert {r.name for r in protected.resources if r.protect} == kept
+    assert {r.name for r in protected.resources if r.retain_on_delete} == kept
+    assert not [r.name for r in unprotected.resources if r.protect or r.retain_on_delete]
+
+
+def test_every_taggable_resource_carries_the_tags() -> None:
+    graph = cicd()
+
+    assert {r.name for r in taggable(graph)} == {"cicd-deploy"}
+    assert untagged(graph, TAGS) == []
+
+
+def test_it_creates_the_delivery_resources_and_nothing_else() -> None:
+    assert sorted((r.type.split(":")[-1], r.name) for r in custom(cicd())) == [
+        ("BuildDefinition", "cicd-pipeline"),
+        ("FederatedIdentityCredential", "cicd-federated"),
+        ("Git", "cicd-repository"),
+        ("PipelineAuthorization", "cicd-use-azure"),
+        ("Project", "cicd-project"),
+        ("RoleAssignment", "cicd-deploy-ml"),
+        ("RoleAssignment", "cicd-deploy-push"),
+        ("RoleAssignment", "cicd-deploy-read"),
+        ("RoleAssignment", "cicd-deploy-registry"),
+        ("ServiceEndpointAzureRM", "cicd-azure"),
+        ("UserAssignedIdentity", "cicd-deploy"),
+    ]
+
+
+def test_every_resource_belongs_to_the_component() -> None:
+    assert strays(cicd(), COMPONENT) == []
+    assert strays(cicd(ml_registry_id=None, protect=True), COMPONENT) == []
+
+
+def test_outputs_name_the_project_repository_pipeline_connection_and_identity() -> None:
+    assert outputs() == {
+        "project_id": "cicd-project-id",
+        "repository_url": REMOTE_URL,
+        "pipeline_id": 42,
+        "service_connection_id": "cicd-azure-id",
+        "client_id": "cicd-deploy-client",
+        "identity_id": arm_id(IDENTITY, "cicd-deploy"),
+        "identity_principal_id": "cicd-deploy-principal",
+    }

@@ -1,0 +1,308 @@
+"""AzureMlOnlineEndpointServing: the endpoint, and "blue" with its auto-scale and traffic."""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from typing import Any
+
+import pulumi_azure_native as azure_native
+import pytest
+
+from components.azure.azureml_online_endpoint import (
+    AzureMlOnlineEndpointServing,
+    AzureMlOnlineEndpointServingArgs,
+)
+from components.azure.azureml_online_endpoint_deployment import ENDPOINT_API_VERSION
+from opsblocks.preview import Graph, RecordingMonitor, _AnswerInvokes
+from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, run, strays, taggable, untagged
+
+COMPONENT = "opsblocks:index:AzureMlOnlineEndpointServing"
+ENDPOINT = "azure-native:machinelearningservices:OnlineEndpoint"
+TAGS = {"team": "risk", "opsblocks:capability": "serving"}
+GROUP = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}"
+IDENTITY = f"{GROUP}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/fraud-platform"
+MODEL = "azureml://registries/fraud-models/models/fraud/versions/3"
+NAME = "fraud-prod-a1b2c3"
+SCORING_URI = f"https://{NAME}.westeurope.inference.ml.azure.com/score"
+DEPLOYMENT_ID = (
+    f"{GROUP}/providers/Microsoft.machinelearningservices/OnlineDeployment/serving-deployment"
+)
+OUTPUTS = ("endpoint_name", "endpoint_id", "scoring_uri", "deploy_settings")
+
+
+@pytest.fixture(autouse=True)
+def cloud_shaped_outputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mocks answer with the inputs; ARM adds the scoring URI."""
+    answer = _AnswerInvokes.new_resource
+
+    def new_resource(self: _AnswerInvokes, args: Any) -> tuple[str, dict[str, Any]]:
+        resource_id, state = answer(self, args)
+        if args.typ == ENDPOINT:
+            state = {**state, "properties": {**state["properties"], "scoringUri": SCORING_URI}}
+        return resource_id, state
+
+    monkeypatch.setattr(_AnswerInvokes, "new_resource", new_resource)
+
+
+def arguments(**overrides: Any) -> AzureMlOnlineEndpointServingArgs:
+    args: dict[str, Any] = {
+        "tags": TAGS, "resource_group_name": RESOURCE_GROUP, "location": "westeurope",
+        "unique_suffix": "a1b2c3", "endpoint_prefix": "fraud-prod-",
+        "workspace_name": "fraud-prod-ws", "identity_id": IDENTITY,
+    }  # fmt: skip
+    return AzureMlOnlineEndpointServingArgs(**args | overrides)
+
+
+def serving(**overrides: Any) -> Graph:
+    return run(lambda: AzureMlOnlineEndpointServing("serving", arguments(**overrides)))
+
+
+def outputs(**overrides: Any) -> tuple[AzureMlOnlineEndpointServing, dict[str, Any]]:
+    """The component and its resolved outputs, as the wiring reads them."""
+    found: dict[str, Any] = {}
+    components: list[AzureMlOnlineEndpointServing] = []
+
+    def build() -> None:
+        component = AzureMlOnlineEndpointServing("serving", arguments(**overrides))
+        components.append(component)
+        names = OUTPUTS + (("deployment_id",) if component.deployment_id is not None else ())
+        for name in names:
+            getattr(component, name).apply(lambda value, name=name: found.__setitem__(name, value))
+
+    run(build)
+    return components[0], found
+
+
+def ignored_changes(monkeypatch: pytest.MonkeyPatch, **overrides: Any) -> dict[str, list[str]]:
+    """`ignore_changes` of each registered resource, by name (the graph does not record it)."""
+    seen: dict[str, list[str]] = {}
+    register = RecordingMonitor.RegisterResource
+
+    def spy(self: RecordingMonitor, request: Any) -> Any:
+        seen[request.name] = list(request.ignoreChanges)
+        return register(self, request)
+
+    monkeypatch.setattr(RecordingMonitor, "RegisterResource", spy)
+    serving(**overrides)
+    return seen
+
+
+def endpoint(graph: Graph) -> dict[str, Any]:
+    return graph.named("serving-endpoint", "OnlineEndpoint").inputs
+
+
+def deployment(graph: Graph) -> dict[str, Any]:
+    return graph.named("serving-deployment", "OnlineDeployment").inputs
+
+
+def test_endpoint_is_named_prefix_and_suffix_in_the_workspace() -> None:
+    sent = endpoint(serving())
+
+    assert sent["endpointName"] == NAME
+    assert (sent["workspaceName"], sent["resourceGroupName"]) == ("fraud-prod-ws", RESOURCE_GROUP)
+    assert sent["location"] == "westeurope"
+
+
+def test_endpoint_takes_entra_id_tokens_only_and_runs_as_the_platform_identity() -> None:
+    sent = endpoint(serving())
+
+    assert sent["properties"]["authMode"] == "AADToken"
+    assert "keys" not in sent["properties"]
+    assert sent["identity"] == {"type": "UserAssigned", "userAssignedIdentities": [IDENTITY]}
+
+
+@pytest.mark.parametrize(
+    ("private_default", "private", "access"),
+    [(True, None, "Disabled"), (False, None, "Enabled"), (True, False, "Enabled"),
+     (False, True, "Disabled")],
+)  # fmt: skip
+def test_private_endpoint_and_deployment_refuse_public_network_access(
+    private_default: bool, private: bool | None, access: str
+) -> None:
+    graph = serving(private_default=private_default, private=private, model=MODEL)
+
+    assert endpoint(graph)["properties"]["publicNetworkAccess"] == access
+    assert deployment(graph)["properties"]["egressPublicNetworkAccess"] == access
+
+
+def test_private_output_is_the_plain_decision() -> None:
+    assert outputs(private_default=True)[0].private is True
+    assert outputs(private_default=True, private=False)[0].private is False
+
+
+@pytest.mark.parametrize("model", [None, MODEL])
+def test_endpoint_is_created_without_traffic_and_leaves_it_to_others(
+    monkeypatch: pytest.MonkeyPatch, model: str | None
+) -> None:
+    assert "traffic" not in endpoint(serving(model=model))["properties"]
+    ignored = ignored_changes(monkeypatch, model=model)["serving-endpoint"]
+    assert ignored == ["properties.traffic", "properties.mirrorTraffic"]
+
+
+def test_without_a_model_there_is_only_the_endpoint() -> None:
+    graph = serving()
+
+    assert [r.name for r in graph.resources if r.custom] == ["serving-endpoint"]
+    assert outputs()[0].deployment_id is None
+
+
+def test_a_model_is_deployed_as_blue_on_managed_instances() -> None:
+    graph = serving(model=MODEL, instance_type="Standard_E4s_v3", min_instances=2, max_instances=5)
+    sent = deployment(graph)
+    properties = sent["properties"]
+
+    assert (sent["deploymentName"], sent["endpointName"]) == ("blue", NAME)
+    assert (sent["workspaceName"], sent["location"]) == ("fraud-prod-ws", "westeurope")
+    assert (properties["endpointComputeType"], properties["model"]) == ("Managed", MODEL)
+    assert properties["instanceType"] == "Standard_E4s_v3"
+    assert sent["sku"] == {"name": "Default", "capacity": 2}
+    assert properties["scaleSettings"] == {"scaleType": "Default"}
+    assert properties["appInsightsEnabled"] is True
+
+
+def test_deployment_collects_inputs_and_outputs_for_the_model_monitor() -> None:
+    collections = deployment(serving(model=MODEL))["properties"]["dataCollector"]["collections"]
+
+    assert set(collections) == {"model_inputs", "model_outputs"}
+    assert all(c["dataCollectionMode"] == "Enabled" for c in collections.values())
+
+
+def test_deployment_probes_state_the_azure_ml_defaults() -> None:
+    properties = deployment(serving(model=MODEL))["properties"]
+    default = {"initialDelay": "PT10S", "period": "PT10S", "timeout": "PT2S",
+               "successThreshold": 1, "failureThreshold": 30}  # fmt: skip
+
+    assert properties["livenessProbe"] == default
+    assert properties["readinessProbe"] == default
+
+
+def test_deployment_waits_for_the_endpoint_and_leaves_its_size_to_auto_scale(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    graph = serving(model=MODEL)
+
+    assert graph.named("serving-endpoint").urn in graph.named("serving-deployment").dependencies
+    assert ignored_changes(monkeypatch, model=MODEL)["serving-deployment"] == ["sku.capacity"]
+
+
+def test_auto_scale_keeps_the_deployment_between_min_and_max_on_cpu() -> None:
+    sent = serving(model=MODEL, min_instances=2, max_instances=6).named("serving-autoscale").inputs
+    [profile] = sent["profiles"]
+    triggers = [(r["metricTrigger"], r["scaleAction"]) for r in profile["rules"]]
+
+    assert sent["targetResourceUri"] == DEPLOYMENT_ID
+    assert (sent["enabled"], sent["location"]) == (True, "westeurope")
+    assert profile["capacity"] == {"minimum": "2", "maximum": "6", "default": "2"}
+    assert [(t["metricName"], t["metricResourceUri"], t["timeWindow"]) for t, _ in triggers] == [
+        ("CpuUtilizationPercentage", DEPLOYMENT_ID, "PT5M")] * 2  # fmt: skip
+    assert [(t["operator"], t["threshold"], a["direction"], a["value"]) for t, a in triggers] == [
+        ("GreaterThan", 70, "Increase", "1"), ("LessThan", 30, "Decrease", "1")]  # fmt: skip
+
+
+def test_traffic_goes_to_blue_once_it_exists_and_survives_the_template_deployment() -> None:
+    graph = serving(model=MODEL)
+    traffic = graph.named("serving-traffic", "Deployment")
+    [resource] = traffic.inputs["properties"]["template"]["resources"]
+
+    assert resource["properties"]["traffic"] == {"blue": 100}
+    assert graph.named("serving-deployment").urn in traffic.dependencies
+    assert traffic.retain_on_delete is True
+    # Incremental: Complete would delete the rest of the resource group.
+    assert traffic.inputs["properties"]["mode"] == "Incremental"
+
+
+def test_traffic_template_declares_the_same_endpoint_as_the_typed_resource() -> None:
+    graph = serving(model=MODEL, private_default=True)
+    sent = endpoint(graph)
+    properties = graph.named("serving-traffic", "Deployment").inputs["properties"]
+    [resource] = properties["template"]["resources"]
+    values = {key: p["value"] for key, p in properties["parameters"].items()}
+
+    assert resource["type"] == "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
+    assert resource["apiVersion"] == ENDPOINT_API_VERSION
+    assert resource["properties"] == {**sent["properties"], "traffic": {"blue": 100}}
+    assert resource["identity"] == {
+        "type": "UserAssigned",
+        "userAssignedIdentities": {"[parameters('identityId')]": {}},
+    }
+    assert values == {
+        "workspaceName": sent["workspaceName"],
+        "endpointName": sent["endpointName"],
+        "location": sent["location"],
+        "identityId": IDENTITY,
+        "tags": sent["tags"],
+    }
+    assert properties["template"]["parameters"].keys() == values.keys()
+    assert (resource["location"], resource["tags"]) == (
+        "[parameters('location')]", "[parameters('tags')]")  # fmt: skip
+
+
+def test_template_api_version_is_the_one_of_the_typed_endpoint() -> None:
+    module = sys.modules[azure_native.machinelearningservices.OnlineEndpoint.__module__]
+
+    assert f"Uses Azure REST API version {ENDPOINT_API_VERSION}." in inspect.getsource(module)
+
+
+def test_the_endpoint_is_never_declared_a_second_time_as_a_generic_resource() -> None:
+    # azure-native refuses to create a resource that exists ("cannot create already existing").
+    assert not serving(model=MODEL).of_type("azure-native:resources:Resource")
+
+
+def test_nothing_is_protected_and_only_the_traffic_template_is_retained() -> None:
+    graph = serving(model=MODEL)
+
+    assert not [r.name for r in graph.resources if r.protect]
+    assert [r.name for r in graph.resources if r.retain_on_delete] == ["serving-traffic"]
+
+
+@pytest.mark.parametrize("model", [None, MODEL])
+def test_every_taggable_resource_carries_the_tags(model: str | None) -> None:
+    graph = serving(model=model)
+    expected = {"serving-endpoint"} | (
+        {"serving-deployment", "serving-autoscale", "serving-traffic"} if model else set()
+    )
+
+    assert {r.name for r in taggable(graph)} == expected
+    assert untagged(graph, TAGS) == []
+
+
+@pytest.mark.parametrize("model", [None, MODEL])
+def test_every_resource_belongs_to_the_component(model: str | None) -> None:
+    assert strays(serving(model=model), COMPONENT) == []
+
+
+def test_outputs_name_the_endpoint_and_blue() -> None:
+    component, found = outputs(model=MODEL)
+
+    assert found["endpoint_name"] == NAME
+    assert found["endpoint_id"] == (
+        f"{GROUP}/providers/Microsoft.machinelearningservices/OnlineEndpoint/serving-endpoint"
+    )
+    assert found["scoring_uri"] == SCORING_URI
+    assert component.deployment_name == "blue"
+    assert found["deployment_id"] == DEPLOYMENT_ID
+
+
+def test_deploy_settings_tell_the_deploy_stage_what_to_create() -> None:
+    component, found = outputs(instance_type="Standard_F8s_v2", min_instances=3, max_instances=8)
+
+    assert component.deployment_name == "blue"
+    assert found["deploy_settings"] == {
+        "endpoint_name": NAME, "deployment_name": "blue", "instance_type": "Standard_F8s_v2",
+        "min_instances": 3, "max_instances": 8}  # fmt: skip
+
+
+@pytest.mark.parametrize("prefix", ["9fraud", "fraud_prod", "f" * 27, ""])
+def test_a_prefix_that_cannot_make_an_endpoint_name_is_refused(prefix: str) -> None:
+    with pytest.raises(ValueError, match="endpoint_prefix"):
+        AzureMlOnlineEndpointServing("serving", arguments(endpoint_prefix=prefix))
+
+
+def test_longest_prefix_makes_a_32_character_name() -> None:
+    assert len(endpoint(serving(endpoint_prefix="f" * 26))["endpointName"]) == 32
+
+
+def test_scale_bounds_out_of_order_are_refused() -> None:
+    with pytest.raises(ValueError, match="min_instances"):
+        AzureMlOnlineEndpointServing("serving", arguments(min_instances=3, max_instances=2))

@@ -1,0 +1,252 @@
+"""AzureMlRegistry: the container registry, the Azure ML registry, their access and network."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from components.azure.azureml_registry import AzureMlRegistry, AzureMlRegistryArgs
+from components.azure.common import ROLES
+from opsblocks.preview import Graph
+from tests import recording
+from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, custom, run, strays, taggable, untagged
+
+TAGS = {"team": "risk", "opsblocks:capability": "registry"}
+COMPONENT = "opsblocks:index:AzureMlRegistry"
+GROUP_ID = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}"
+ACR_ID = f"{GROUP_ID}/providers/Microsoft.containerregistry/Registry/registry-acr"
+ML_ID = f"{GROUP_ID}/providers/Microsoft.machinelearningservices/Registry/registry-ml-registry"
+IDENTITY = f"{GROUP_ID}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/fraud-id"
+SUBNET = f"{GROUP_ID}/providers/Microsoft.Network/virtualNetworks/fraud/subnets/private"
+ZONES = {"registry": "zone-registry", "amlworkspace": "zone-api", "notebooks": "zone-nb"}
+CMK: dict[str, Any] = {"customer_managed_key": True, "key_name": "fraud-key",
+                       "key_vault_uri": "https://fraud-kv.vault.azure.net/"}  # fmt: skip
+PRIVATE: dict[str, Any] = {"private": True, "subnet_id": SUBNET, "dns_zone_ids": ZONES}
+OUTPUTS = ("ml_registry_name", "ml_registry_id", "registry_uri", "acr_id", "acr_name",
+           "acr_login_server")  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def registries_answer_their_login_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A container registry answers its login server, as Azure does (the shared fake outputs
+    do not make one up)."""
+    made_up = recording.azure_outputs
+
+    def azure_outputs(type_token: str, name: str, inputs: Any = None) -> dict[str, Any]:
+        outputs = made_up(type_token, name, inputs)
+        if type_token == "azure-native:containerregistry:Registry":
+            outputs["loginServer"] = "frauda1b2c3.azurecr.io"
+        return outputs
+
+    monkeypatch.setattr(recording, "azure_outputs", azure_outputs)
+    yield
+
+
+def arguments(**overrides: Any) -> AzureMlRegistryArgs:
+    args: dict[str, Any] = {
+        "tags": TAGS, "resource_group_name": RESOURCE_GROUP, "location": "westeurope",
+        "unique_suffix": "a1b2c3", "registry_prefix": "fraud-", "acr_prefix": "fraud",
+        "identity_id": IDENTITY, "identity_principal_id": "fraud-id-principal",
+        "identity_client_id": "fraud-id-client",
+    }  # fmt: skip
+    return AzureMlRegistryArgs(**args | overrides)
+
+
+def registry(**overrides: Any) -> Graph:
+    return run(lambda: AzureMlRegistry("registry", arguments(**overrides)))
+
+
+def outputs(**overrides: Any) -> dict[str, Any]:
+    """The resolved outputs, as the wiring reads them."""
+    found: dict[str, Any] = {}
+
+    def build() -> None:
+        component = AzureMlRegistry("registry", arguments(**overrides))
+        for name in OUTPUTS:
+            getattr(component, name).apply(lambda value, name=name: found.__setitem__(name, value))
+
+    run(build)
+    return found
+
+
+def acr(graph: Graph) -> dict[str, Any]:
+    return graph.named("registry-acr", "Registry").inputs
+
+
+def ml_registry(graph: Graph) -> dict[str, Any]:
+    return graph.named("registry-ml-registry", "Registry").inputs
+
+
+def test_container_registry_is_named_from_its_prefix_and_has_no_admin_or_anonymous_pull() -> None:
+    sent = acr(registry())
+
+    assert (sent["registryName"], sent["location"]) == ("frauda1b2c3", "westeurope")
+    assert sent["adminUserEnabled"] is False
+    assert sent["anonymousPullEnabled"] is False
+
+
+def test_container_registry_tier_is_basic_in_dev_premium_when_private_or_encrypted() -> None:
+    assert acr(registry())["sku"] == {"name": "Basic"}
+    assert acr(registry(private=True))["sku"] == {"name": "Premium"}
+    assert acr(registry(**CMK))["sku"] == {"name": "Premium"}
+    assert acr(registry(acr_sku="Standard"))["sku"] == {"name": "Standard"}
+
+
+def test_premium_registry_deletes_untagged_manifests_after_the_retention_days() -> None:
+    sent = acr(registry(acr_sku="Premium", untagged_retention_days=7))
+
+    assert sent["policies"] == {"retentionPolicy": {"days": 7, "status": "enabled"}}
+
+
+def test_basic_registry_sends_no_retention_policy_which_only_premium_accepts() -> None:
+    assert "policies" not in acr(registry())
+
+
+def test_private_registries_accept_no_public_traffic() -> None:
+    graph = registry(private=True)
+
+    assert acr(graph)["publicNetworkAccess"] == "Disabled"
+    assert acr(graph)["networkRuleBypassOptions"] == "AzureServices"
+    assert ml_registry(graph)["publicNetworkAccess"] == "Disabled"
+
+
+def test_public_registries_in_dev() -> None:
+    graph = registry()
+
+    assert acr(graph)["publicNetworkAccess"] == "Enabled"
+    assert ml_registry(graph)["publicNetworkAccess"] == "Enabled"
+
+
+@pytest.mark.parametrize(
+    "vault", ["https://fraud-kv.vault.azure.net/", "https://fraud-kv.vault.azure.net"]
+)
+def test_customer_managed_key_is_the_versionless_key_reached_with_the_identity(vault: str) -> None:
+    sent = acr(registry(**CMK | {"key_vault_uri": vault}))
+
+    assert sent["encryption"] == {
+        "status": "enabled",
+        "keyVaultProperties": {"identity": "fraud-id-client",
+                               "keyIdentifier": "https://fraud-kv.vault.azure.net/keys/fraud-key"},
+    }  # fmt: skip
+    assert sent["identity"] == {"type": "UserAssigned", "userAssignedIdentities": {IDENTITY: {}}}
+
+
+def test_without_customer_managed_key_the_registry_has_no_key_and_no_identity() -> None:
+    sent = acr(registry())
+
+    assert "encryption" not in sent
+    assert "identity" not in sent
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (CMK | {"acr_sku": "Standard"}, "customer_managed_key needs the Premium"),
+        (CMK | {"acr_sku": "Basic"}, "customer_managed_key needs the Premium"),
+        ({"private": True, "acr_sku": "Basic"}, "private needs the Premium"),
+        ({"subnet_id": SUBNET}, r"a private endpoint \(subnet_id\) needs the Premium"),
+        ({"customer_managed_key": True}, "customer_managed_key needs key_vault_uri and key_name"),
+        ({"registry_prefix": "-fraud"}, "registry_prefix"),
+        ({"registry_prefix": "f" * 28}, "registry_prefix"),
+        ({"acr_prefix": "fraud-acr"}, "acr_prefix"),
+    ],
+)
+def test_settings_azure_would_reject_are_refused_at_construction(
+    overrides: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        registry(**overrides)
+
+
+def test_ml_registry_keeps_its_assets_in_private_system_created_storage_and_premium_acr() -> None:
+    sent = ml_registry(registry())
+
+    assert (sent["registryName"], sent["location"]) == ("fraud-a1b2c3", "westeurope")
+    assert sent["identity"] == {"type": "SystemAssigned"}
+    assert sent["regionDetails"] == [{
+        "location": "westeurope",
+        "storageAccountDetails": [{"systemCreatedStorageAccount": {
+            "storageAccountType": "Standard_LRS", "allowBlobPublicAccess": False,
+            "storageAccountHnsEnabled": False}}],
+        "acrDetails": [{"systemCreatedAcrAccount": {"acrAccountSku": "Premium"}}],
+    }]  # fmt: skip
+
+
+def test_protected_ml_registry_storage_is_zone_redundant() -> None:
+    [region] = ml_registry(registry(protect=True))["regionDetails"]
+    [storage] = region["storageAccountDetails"]
+
+    assert storage["systemCreatedStorageAccount"]["storageAccountType"] == "Standard_ZRS"
+
+
+def test_only_the_two_registries_are_protected_and_retained_and_only_when_asked() -> None:
+    protected = registry(protect=True, **PRIVATE)
+    unprotected = registry()
+
+    assert sorted((r.name, r.retain_on_delete) for r in protected.resources if r.protect) == [
+        ("registry-acr", True), ("registry-ml-registry", True)]  # fmt: skip
+    assert not [r.name for r in unprotected.resources if r.protect or r.retain_on_delete]
+
+
+def test_the_identity_pushes_images_and_uses_the_ml_registry_each_on_that_resource_only() -> None:
+    assignments = registry().of_type("azure-native:authorization:RoleAssignment")
+    role_ids = f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions"
+
+    assert sorted(
+        (r.inputs["scope"], r.inputs["roleDefinitionId"], r.inputs["principalId"])
+        for r in assignments
+    ) == sorted([
+        (ACR_ID, f"{role_ids}/{ROLES['AcrPush']}", "fraud-id-principal"),
+        (ML_ID, f"{role_ids}/{ROLES['AzureML Registry User']}", "fraud-id-principal"),
+    ])  # fmt: skip
+
+
+def test_with_a_subnet_only_the_container_registry_gets_a_private_endpoint() -> None:
+    graph = registry(**PRIVATE)
+    [endpoint] = graph.of_type("azure-native:network:PrivateEndpoint")
+    [connection] = endpoint.inputs["privateLinkServiceConnections"]
+    zones = graph.named("registry-acr-endpoint-dns").inputs["privateDnsZoneConfigs"]
+
+    assert endpoint.name == "registry-acr-endpoint"
+    assert (connection["privateLinkServiceId"], connection["groupIds"]) == (ACR_ID, ["registry"])
+    assert endpoint.inputs["subnet"]["id"] == SUBNET
+    assert zones == [{"name": "registry", "privateDnsZoneId": "zone-registry"}]
+
+
+def test_without_a_subnet_there_is_no_private_endpoint() -> None:
+    assert not registry(acr_sku="Premium").of_type("azure-native:network:PrivateEndpoint")
+
+
+def test_it_creates_the_two_registries_and_their_grants_and_nothing_else() -> None:
+    kinds = sorted(r.type for r in custom(registry()))
+
+    assert kinds == ["azure-native:authorization:RoleAssignment",
+                     "azure-native:authorization:RoleAssignment",
+                     "azure-native:containerregistry:Registry",
+                     "azure-native:machinelearningservices:Registry"]  # fmt: skip
+
+
+def test_every_taggable_resource_carries_the_tags() -> None:
+    graph = registry(**PRIVATE, **CMK)
+
+    assert {r.name for r in taggable(graph)} == {
+        "registry-acr", "registry-ml-registry", "registry-acr-endpoint"}  # fmt: skip
+    assert untagged(graph, TAGS) == []
+
+
+def test_every_resource_belongs_to_the_component() -> None:
+    assert strays(registry(), COMPONENT) == []
+    assert strays(registry(**PRIVATE, **CMK), COMPONENT) == []
+
+
+def test_outputs_name_both_registries_and_where_images_go() -> None:
+    assert outputs() == {
+        "ml_registry_name": "fraud-a1b2c3",
+        "ml_registry_id": ML_ID,
+        "registry_uri": "azureml://registries/fraud-a1b2c3",
+        "acr_id": ACR_ID,
+        "acr_name": "frauda1b2c3",
+        "acr_login_server": "frauda1b2c3.azurecr.io",
+    }

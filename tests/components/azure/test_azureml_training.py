@@ -1,0 +1,401 @@
+"""AzureMlTraining: the workspace, its storage, the identity's roles, compute and diagnostics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from components.azure.azureml_training import AzureMlTraining, AzureMlTrainingArgs
+from opsblocks.preview import Graph, Resource
+from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, custom, run, strays, taggable, untagged
+
+TAGS = {"team": "risk", "opsblocks:capability": "training"}
+COMPONENT = "opsblocks:index:AzureMlTraining"
+SUBSCRIPTION_ID = f"/subscriptions/{SUBSCRIPTION}"
+GROUP_ID = f"{SUBSCRIPTION_ID}/resourceGroups/{RESOURCE_GROUP}"
+IDENTITY = f"{GROUP_ID}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/fraud-id"
+PRINCIPAL = "fraud-id-principal"
+VAULT_ID = f"{GROUP_ID}/providers/Microsoft.KeyVault/vaults/fraud-kv"
+VAULT_URI = "https://fraud-kv.vault.azure.net/"
+INSIGHTS = f"{GROUP_ID}/providers/Microsoft.Insights/components/fraud-insights"
+LOGS = f"{GROUP_ID}/providers/Microsoft.OperationalInsights/workspaces/fraud-logs"
+ACR = f"{GROUP_ID}/providers/Microsoft.ContainerRegistry/registries/fraudacra1b2c3"
+SUBNET = f"{GROUP_ID}/providers/Microsoft.Network/virtualNetworks/fraud/subnets/private"
+ZONES = {group: f"zone-{group}" for group in ("blob", "file", "amlworkspace", "notebooks")}
+# What the fake outputs of tests/recording.py answer for the resources the component creates.
+STORAGE_ID = f"{GROUP_ID}/providers/Microsoft.storage/StorageAccount/training-storage"
+WORKSPACE_ID = (
+    f"{GROUP_ID}/providers/Microsoft.machinelearningservices/Workspace/training-workspace"
+)
+ENDPOINT = f"{GROUP_ID}/providers/Microsoft.network/PrivateEndpoint/training-storage-{{}}-pe"
+OUTPUTS = ("workspace_name", "workspace_id", "cluster_name", "storage_account_id")
+APPROVER = "b556d68e-0be0-4f35-a333-ad7ee1ce17ea"  # Azure AI Enterprise Network Connection Approver
+CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c"
+READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
+BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
+FILE_DATA_PRIVILEGED_CONTRIBUTOR = "69566ab7-960f-475b-8e7c-b3118f30c6bd"
+SECRETS_OFFICER = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
+DATA_SCIENTIST = "f6c7c914-8db3-469d-8ca1-694a8f32e121"
+CMK: dict[str, Any] = {"customer_managed_key": True, "key_vault_uri": VAULT_URI,
+                       "key_name": "fraud-key"}  # fmt: skip
+PRIVATE: dict[str, Any] = {"private": True, "subnet_id": SUBNET, "dns_zone_ids": ZONES}
+
+
+def arguments(**overrides: Any) -> AzureMlTrainingArgs:
+    args: dict[str, Any] = {
+        "tags": TAGS, "resource_group_name": RESOURCE_GROUP, "location": "westeurope",
+        "unique_suffix": "a1b2c3", "workspace_name": "fraud-prod", "storage_prefix": "fraudml",
+        "identity_id": IDENTITY, "identity_principal_id": PRINCIPAL,
+        "identity_client_id": "fraud-id-client", "key_vault_id": VAULT_ID,
+        "app_insights_id": INSIGHTS, "log_workspace_id": LOGS, "acr_id": ACR,
+    }  # fmt: skip
+    return AzureMlTrainingArgs(**args | overrides)
+
+
+def training(**overrides: Any) -> Graph:
+    return run(lambda: AzureMlTraining("training", arguments(**overrides)))
+
+
+def outputs(**overrides: Any) -> tuple[AzureMlTraining, dict[str, Any]]:
+    """The component and its resolved outputs, as the wiring reads them."""
+    found: dict[str, Any] = {}
+    components: list[AzureMlTraining] = []
+
+    def build() -> None:
+        component = AzureMlTraining("training", arguments(**overrides))
+        components.append(component)
+        names = OUTPUTS + (("compute_instance_name",) if component.compute_instance_name else ())
+        for name in names:
+            getattr(component, name).apply(lambda value, name=name: found.__setitem__(name, value))
+
+    run(build)
+    return components[0], found
+
+
+def workspace(graph: Graph) -> dict[str, Any]:
+    return graph.named("training-workspace", "Workspace").inputs
+
+
+def storage(graph: Graph) -> dict[str, Any]:
+    return graph.named("training-storage", "StorageAccount").inputs
+
+
+def cluster(graph: Graph) -> dict[str, Any]:
+    return graph.named("training-cluster", "Compute").inputs
+
+
+def grants(graph: Graph) -> list[Resource]:
+    return graph.of_type("azure-native:authorization:RoleAssignment")
+
+
+def role(resource: Resource) -> str:
+    return str(resource.inputs["roleDefinitionId"]).rsplit("/", 1)[-1]
+
+
+def test_workspace_runs_as_the_identity_on_the_given_dependencies() -> None:
+    sent = workspace(training())
+
+    assert sent["identity"] == {"type": "UserAssigned", "userAssignedIdentities": [IDENTITY]}
+    assert sent["primaryUserAssignedIdentity"] == IDENTITY
+    assert (sent["storageAccount"], sent["keyVault"]) == (STORAGE_ID, VAULT_ID)
+    assert (sent["applicationInsights"], sent["containerRegistry"]) == (INSIGHTS, ACR)
+    assert sent["systemDatastoresAuthMode"] == "Identity"  # no storage keys in the vault
+
+
+def test_workspace_is_a_basic_v2_workspace_with_the_explicit_name() -> None:
+    sent = workspace(training())
+
+    assert (sent["workspaceName"], sent["location"]) == ("fraud-prod", "westeurope")
+    assert sent["resourceGroupName"] == RESOURCE_GROUP
+    assert sent["sku"] == {"name": "Basic", "tier": "Basic"}
+    assert sent["v1LegacyMode"] is False
+
+
+def test_images_are_built_on_the_training_cluster() -> None:
+    graph = training()
+
+    assert workspace(graph)["imageBuildCompute"] == cluster(graph)["computeName"] == "train"
+
+
+def test_private_workspace_refuses_public_access_and_allows_only_approved_outbound() -> None:
+    sent = workspace(training(**PRIVATE))
+
+    assert sent["publicNetworkAccess"] == "Disabled"
+    assert sent["managedNetwork"]["isolationMode"] == "AllowOnlyApprovedOutbound"
+
+
+def test_dev_workspace_is_public_but_its_compute_still_runs_in_the_managed_network() -> None:
+    sent = workspace(training())
+
+    assert sent["publicNetworkAccess"] == "Enabled"
+    assert sent["managedNetwork"]["isolationMode"] == "AllowInternetOutbound"
+
+
+def test_with_a_subnet_workspace_and_storage_get_private_endpoints_in_their_zones() -> None:
+    graph = training(**PRIVATE)
+    endpoints = {
+        r.name: r.inputs["privateLinkServiceConnections"][0]
+        for r in graph.of_type("azure-native:network:PrivateEndpoint")
+    }
+    zones = graph.named("training-workspace-pe-dns").inputs["privateDnsZoneConfigs"]
+
+    assert {name: (c["privateLinkServiceId"], c["groupIds"]) for name, c in endpoints.items()} == {
+        "training-workspace-pe": (WORKSPACE_ID, ["amlworkspace"]),
+        "training-storage-blob-pe": (STORAGE_ID, ["blob"]),
+        "training-storage-file-pe": (STORAGE_ID, ["file"]),
+    }
+    assert {z["privateDnsZoneId"] for z in zones} == {"zone-amlworkspace", "zone-notebooks"}
+    for name in endpoints:
+        assert graph.named(name).inputs["subnet"]["id"] == SUBNET
+
+
+def test_without_a_subnet_there_is_no_private_endpoint() -> None:
+    graph = training()
+
+    assert not graph.of_type("azure-native:network:PrivateEndpoint")
+    assert not graph.of_type("azure-native:network:PrivateDnsZoneGroup")
+
+
+def test_storage_behind_private_endpoints_refuses_public_network_access() -> None:
+    private = storage(training(**PRIVATE))
+    public = storage(training())
+
+    assert private["publicNetworkAccess"] == "Disabled"
+    assert private["networkRuleSet"]["defaultAction"] == "Deny"
+    assert public["publicNetworkAccess"] == "Enabled"
+    assert "networkRuleSet" not in public
+
+
+def test_storage_is_a_flat_namespace_account_that_takes_entra_id_over_tls_only() -> None:
+    sent = storage(training())
+
+    assert sent["accountName"] == "fraudmla1b2c3"
+    assert (sent["kind"], sent["isHnsEnabled"]) == ("StorageV2", False)  # ML refuses HNS
+    assert (sent["minimumTlsVersion"], sent["enableHttpsTrafficOnly"]) == ("TLS1_2", True)
+    assert sent["allowBlobPublicAccess"] is False
+    assert sent["allowSharedKeyAccess"] is False
+    assert sent["defaultToOAuthAuthentication"] is True
+    assert sent["allowCrossTenantReplication"] is False
+
+
+def test_storage_is_double_encrypted_with_microsoft_keys_by_default() -> None:
+    sent = storage(training())
+
+    assert sent["encryption"]["requireInfrastructureEncryption"] is True
+    assert sent["encryption"]["keySource"] == "Microsoft.Storage"
+    assert "keyVaultProperties" not in sent["encryption"]
+    assert "identity" not in sent
+
+
+def test_storage_uses_the_platform_key_through_the_identity_when_asked() -> None:
+    sent = storage(training(**CMK))
+
+    assert sent["encryption"]["keySource"] == "Microsoft.Keyvault"
+    assert sent["encryption"]["keyVaultProperties"] == {"keyVaultUri": VAULT_URI,
+                                                        "keyName": "fraud-key"}  # fmt: skip
+    assert sent["encryption"]["encryptionIdentity"] == {"encryptionUserAssignedIdentity": IDENTITY}
+    assert sent["encryption"]["requireInfrastructureEncryption"] is True
+    assert sent["identity"] == {"type": "UserAssigned", "userAssignedIdentities": [IDENTITY]}
+
+
+def test_workspace_metadata_stays_on_microsoft_keys_even_with_the_platform_key() -> None:
+    # A customer key on the workspace itself brings billed Cosmos DB and search resources.
+    assert "encryption" not in workspace(training(**CMK))
+    assert storage(training(**CMK))["encryption"]["keySource"] == "Microsoft.Keyvault"
+
+
+def test_customer_managed_key_without_the_key_is_refused() -> None:
+    for missing in ("key_vault_uri", "key_name"):
+        with pytest.raises(ValueError, match="key_vault_uri and key_name"):
+            AzureMlTraining("training", arguments(**CMK | {missing: None}))
+
+
+def test_prod_protects_and_retains_the_storage_and_the_workspace_only() -> None:
+    graph = training(protect=True)
+
+    assert {r.name for r in graph.resources if r.protect} == {
+        "training-storage", "training-workspace"}  # fmt: skip
+    assert {r.name for r in graph.resources if r.retain_on_delete} == {
+        "training-storage", "training-workspace"}  # fmt: skip
+    assert storage(graph)["sku"] == {"name": "Standard_ZRS"}
+
+
+def test_dev_protects_nothing_and_keeps_storage_locally_redundant() -> None:
+    graph = training()
+
+    assert not [r.name for r in graph.resources if r.protect or r.retain_on_delete]
+    assert storage(graph)["sku"] == {"name": "Standard_LRS"}
+
+
+def test_job_and_run_events_go_to_the_log_workspace_in_their_own_tables() -> None:
+    sent = training().named("training-diagnostics", "DiagnosticSetting").inputs
+    categories = {log["category"] for log in sent["logs"] if log["enabled"]}
+
+    assert (sent["resourceUri"], sent["workspaceId"]) == (WORKSPACE_ID, LOGS)
+    assert {"AmlComputeJobEvent", "AmlRunStatusChangedEvent"} <= categories
+    assert len(categories) == len(sent["logs"])
+    assert sent["logAnalyticsDestinationType"] == "Dedicated"
+    assert sent["metrics"] == [{"category": "AllMetrics", "enabled": True}]
+
+
+def test_cluster_scales_to_zero_with_no_public_ip_ssh_or_local_auth() -> None:
+    sent = cluster(training())
+    aml = sent["properties"]
+
+    assert aml["computeType"] == "AmlCompute"
+    assert aml["disableLocalAuth"] is True
+    assert aml["properties"] == {
+        "vmSize": "Standard_DS3_v2", "vmPriority": "Dedicated", "osType": "Linux",
+        "scaleSettings": {"minNodeCount": 0, "maxNodeCount": 2,
+                          "nodeIdleTimeBeforeScaleDown": "PT120S"},
+        "enableNodePublicIp": False, "remoteLoginPortPublicAccess": "Disabled",
+    }  # fmt: skip
+    assert sent["identity"] == {"type": "UserAssigned", "userAssignedIdentities": [IDENTITY]}
+    assert sent["location"] == "westeurope"
+
+
+def test_cluster_takes_its_size_and_priority_from_the_options() -> None:
+    aml = cluster(
+        training(
+            vm_size="Standard_NC6s_v3",
+            max_nodes=8,
+            idle_seconds_before_scale_down=600,
+            low_priority=True,
+        )
+    )["properties"]
+
+    assert aml["properties"]["vmSize"] == "Standard_NC6s_v3"
+    assert aml["properties"]["vmPriority"] == "LowPriority"
+    assert aml["properties"]["scaleSettings"] == {
+        "minNodeCount": 0, "maxNodeCount": 8, "nodeIdleTimeBeforeScaleDown": "PT600S"}  # fmt: skip
+
+
+def test_compute_lives_in_the_workspace() -> None:
+    graph = training(compute_instance=True)
+    workspace_urn = graph.named("training-workspace").urn
+
+    for name in ("training-cluster", "training-notebook"):
+        compute = graph.named(name, "Compute")
+        assert compute.inputs["workspaceName"] == "fraud-prod"  # the workspace's name output
+        assert workspace_urn in compute.dependencies, name
+
+
+def test_no_compute_instance_unless_asked() -> None:
+    graph = training()
+    component, _ = outputs()
+
+    assert [r.name for r in graph.of_type("azure-native:machinelearningservices:Compute")] == [
+        "training-cluster"]  # fmt: skip
+    assert component.compute_instance_name is None
+
+
+def test_compute_instance_has_a_regional_name_no_ssh_and_shuts_down_when_idle() -> None:
+    sent = training(compute_instance=True, compute_instance_vm_size="Standard_E4ds_v4",
+                    idle_minutes_before_shutdown=90).named("training-notebook").inputs  # fmt: skip
+    instance = sent["properties"]
+
+    assert sent["computeName"] == "nb-a1b2c3"
+    assert (instance["computeType"], instance["disableLocalAuth"]) == ("ComputeInstance", True)
+    assert instance["properties"]["vmSize"] == "Standard_E4ds_v4"
+    assert instance["properties"]["sshSettings"] == {"sshPublicAccess": "Disabled"}
+    assert instance["properties"]["enableNodePublicIp"] is False
+    assert instance["properties"]["idleTimeBeforeShutdown"] == "PT90M"
+    assert sent["identity"] == {"type": "UserAssigned", "userAssignedIdentities": [IDENTITY]}
+
+
+def test_identity_gets_each_role_on_one_resource() -> None:
+    found = {(r.name, role(r), r.inputs["scope"]) for r in grants(training(**PRIVATE))}
+
+    assert found == {
+        ("training-storage-contributor", CONTRIBUTOR, STORAGE_ID),
+        ("training-storage-blob", BLOB_DATA_CONTRIBUTOR, STORAGE_ID),
+        ("training-storage-file", FILE_DATA_PRIVILEGED_CONTRIBUTOR, STORAGE_ID),
+        ("training-storage-blob-pe-reader", READER, ENDPOINT.format("blob")),
+        ("training-storage-file-pe-reader", READER, ENDPOINT.format("file")),
+        ("training-vault-secrets", SECRETS_OFFICER, VAULT_ID),
+        ("training-vault-approver", APPROVER, VAULT_ID),
+        ("training-registry-reader", READER, ACR),
+        ("training-registry-approver", APPROVER, ACR),
+        ("training-insights-contributor", CONTRIBUTOR, INSIGHTS),
+        ("training-data-scientist", DATA_SCIENTIST, WORKSPACE_ID),
+        ("training-workspace-approver", APPROVER, WORKSPACE_ID),
+    }
+
+
+def test_grants_name_the_identity_and_built_in_roles_of_the_subscription() -> None:
+    for grant in grants(training(**PRIVATE)):
+        assert grant.inputs["principalId"] == PRINCIPAL, grant.name
+        assert grant.inputs["principalType"] == "ServicePrincipal", grant.name
+        assert grant.inputs["roleDefinitionId"].startswith(
+            f"{SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/"
+        )
+
+
+def test_no_grant_reaches_a_resource_group_or_the_subscription() -> None:
+    for grant in grants(training(**PRIVATE, compute_instance=True)):
+        scope = grant.inputs["scope"]
+        assert scope.startswith(f"{GROUP_ID}/providers/"), grant.name
+        assert scope not in (GROUP_ID, SUBSCRIPTION_ID), grant.name
+
+
+def test_the_registry_gets_no_push_role_here() -> None:
+    acr = [r for r in grants(training()) if r.inputs["scope"] == ACR]
+
+    assert {role(r) for r in acr} == {READER, APPROVER}  # AcrPush: the registry capability
+
+
+def test_endpoint_readers_exist_only_with_private_endpoints() -> None:
+    assert not [r for r in grants(training()) if "-pe-reader" in r.name]
+    assert len([r for r in grants(training(**PRIVATE)) if "-pe-reader" in r.name]) == 2
+
+
+def test_workspace_is_created_after_the_roles_it_needs() -> None:
+    graph = training(**PRIVATE)
+    needed = {r.urn for r in grants(graph) if r.inputs["scope"] != WORKSPACE_ID}
+
+    assert len(needed) == 10
+    assert needed <= set(graph.named("training-workspace").dependencies)
+
+
+def test_compute_is_created_after_the_roles_on_the_workspace() -> None:
+    graph = training(compute_instance=True)
+    on_workspace = {r.urn for r in grants(graph) if r.inputs["scope"] == WORKSPACE_ID}
+
+    assert len(on_workspace) == 2
+    for name in ("training-cluster", "training-notebook"):
+        assert on_workspace <= set(graph.named(name).dependencies), name
+
+
+def test_every_taggable_resource_carries_the_tags() -> None:
+    graph = training(**PRIVATE, compute_instance=True)
+
+    assert {"training-storage", "training-workspace", "training-cluster", "training-notebook",
+            "training-workspace-pe"} <= {r.name for r in taggable(graph)}  # fmt: skip
+    assert untagged(graph, TAGS) == []
+
+
+def test_every_resource_belongs_to_the_component() -> None:
+    assert strays(training(**PRIVATE, **CMK, compute_instance=True), COMPONENT) == []
+    assert strays(training(), COMPONENT) == []
+
+
+def test_nothing_but_the_expected_resources_is_created() -> None:
+    kinds = sorted(r.type.rsplit(":", 1)[-1] for r in custom(training()))
+
+    assert kinds == ["Compute", "DiagnosticSetting", "RoleAssignment", "RoleAssignment",
+                     "RoleAssignment", "RoleAssignment", "RoleAssignment", "RoleAssignment",
+                     "RoleAssignment", "RoleAssignment", "RoleAssignment", "RoleAssignment",
+                     "StorageAccount", "Workspace"]  # fmt: skip
+
+
+def test_outputs_are_read_from_the_resources() -> None:
+    _, found = outputs(compute_instance=True)
+
+    assert found == {
+        "workspace_name": "fraud-prod",
+        "workspace_id": WORKSPACE_ID,
+        "cluster_name": "train",
+        "compute_instance_name": "nb-a1b2c3",
+        "storage_account_id": STORAGE_ID,
+    }
