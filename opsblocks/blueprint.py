@@ -15,8 +15,8 @@ from pydantic import AfterValidator, BaseModel, Field, TypeAdapter, ValidationEr
 
 from opsblocks import catalog, naming
 from opsblocks.errors import BlueprintError, value_message
-from opsblocks.model import REQUIRES, Capability, Cloud, Environment, Strict
-from opsblocks.tags import check_gcp_labels, check_user_tags
+from opsblocks.model import Capability, Cloud, Environment, Strict, requirements
+from opsblocks.tags import check_azure_tags, check_gcp_labels, check_user_tags
 from opsblocks.yamlsource import Source, parse
 
 Tags = Annotated[dict[str, str], AfterValidator(check_user_tags)]
@@ -63,9 +63,21 @@ class Blueprint(Strict):
         return {cap: present[cap] for cap in Capability if cap in present}
 
 
-_NAME_CHECKS = {Cloud.aws: naming.check_aws_name, Cloud.gcp: naming.check_gcp_name}
-_REGION_CHECKS = {Cloud.aws: naming.check_aws_region, Cloud.gcp: naming.check_gcp_region}
-_TAG_CHECKS = {Cloud.aws: check_user_tags, Cloud.gcp: check_gcp_labels}
+_NAME_CHECKS = {
+    Cloud.aws: naming.check_aws_name,
+    Cloud.azure: naming.check_azure_name,
+    Cloud.gcp: naming.check_gcp_name,
+}
+_REGION_CHECKS = {
+    Cloud.aws: naming.check_aws_region,
+    Cloud.azure: naming.check_azure_region,
+    Cloud.gcp: naming.check_gcp_region,
+}
+_TAG_CHECKS = {
+    Cloud.aws: check_user_tags,
+    Cloud.azure: check_azure_tags,
+    Cloud.gcp: check_gcp_labels,
+}
 
 
 def _class_name(*parts: str) -> str:
@@ -146,7 +158,8 @@ def validate(data: Any, source: Source) -> Blueprint:
 def _check_requirements(blueprint: Blueprint, source: Source) -> None:
     present = blueprint.tools()
     for capability in present:
-        missing = [needed for needed in REQUIRES.get(capability, ()) if needed not in present]
+        needs = requirements(blueprint.cloud, capability)
+        missing = [needed for needed in needs if needed not in present]
         if missing:
             raise _error(
                 source,

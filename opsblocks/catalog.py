@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from opsblocks.errors import OpsblocksError
 from opsblocks.model import Capability, Cloud
-from opsblocks.options import aws, gcp
+from opsblocks.options import aws, azure, gcp
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,49 @@ TOOLS: tuple[Tool, ...] = (
         aws.CodePipelineOptions,
     ),
     Tool(
+        Cloud.azure, Capability.data, "adls",
+        "ADLS Gen2 data lake (raw, curated): TLS 1.2, no public access, versioning; ML datastores",
+        "components.azure.adls_data:AzureAdlsData", azure.AdlsOptions,
+    ),
+    Tool(
+        Cloud.azure, Capability.registry, "azureml-registry",
+        "Azure ML registry (models, environments) and a container registry without admin user",
+        "components.azure.azureml_registry:AzureMlRegistry", azure.AzureMlRegistryOptions,
+    ),
+    Tool(
+        Cloud.azure, Capability.training, "azureml",
+        "Azure ML workspace (managed network), compute cluster scaling to 0, compute instance",
+        "components.azure.azureml_training:AzureMlTraining", azure.AzureMlOptions,
+    ),
+    Tool(
+        Cloud.azure, Capability.serving, "azureml-online-endpoint",
+        "Managed online endpoint with Entra ID token auth, data collection, auto-scaling",
+        "components.azure.azureml_online_endpoint:AzureMlOnlineEndpointServing",
+        azure.AzureMlOnlineEndpointOptions,
+    ),
+    Tool(
+        Cloud.azure, Capability.validation, "azureml-quality-gate",
+        "Threshold compiled into a scheduled evaluation pipeline; failed runs alert",
+        "components.azure.azureml_quality_gate:AzureMlQualityGateValidation",
+        azure.AzureMlQualityGateOptions,
+    ),
+    Tool(
+        Cloud.azure, Capability.monitoring, "azureml-model-monitor",
+        "Model monitor (data and prediction drift), latency and error alerts, e-mail",
+        "components.azure.azureml_model_monitor:AzureMlModelMonitorMonitoring",
+        azure.AzureMlModelMonitorOptions,
+    ),
+    Tool(
+        Cloud.azure, Capability.cicd, "azure-devops",
+        "Azure DevOps project, repository and pipeline; workload identity federation, no secrets",
+        "components.azure.azure_devops:AzureDevopsCicd", azure.AzureDevopsOptions,
+    ),
+    Tool(
+        Cloud.azure, Capability.cicd, "github-actions",
+        "Federated credential for GitHub Actions on a deploy identity scoped to the group",
+        "components.azure.github_actions:AzureGithubActionsCicd", azure.GithubActionsOptions,
+    ),
+    Tool(
         Cloud.gcp, Capability.data, "gcs-bigquery",
         "Cloud Storage data lake (raw, curated) with CMEK, versioning; BigQuery dataset",
         "components.gcp.gcs_bigquery:GcpGcsBigqueryData", gcp.GcsBigQueryOptions,
@@ -130,6 +173,7 @@ TOOLS: tuple[Tool, ...] = (
 
 FOUNDATIONS: dict[Cloud, Foundation] = {
     Cloud.aws: Foundation(Cloud.aws, "components.aws.foundation:AwsFoundation"),
+    Cloud.azure: Foundation(Cloud.azure, "components.azure.foundation:AzureFoundation"),
     Cloud.gcp: Foundation(Cloud.gcp, "components.gcp.foundation:GcpFoundation"),
 }
 

@@ -21,9 +21,16 @@ class NameRule:
     """The longest suffix opsblocks appends to the blueprint name for this resource."""
     autonamed: bool = True
     """Pulumi appends a random suffix; explicit names carry the environment instead."""
+    compact: bool = False
+    """The name drops its hyphens (Azure storage accounts and container registries)."""
 
     def length_for(self, name: str) -> int:
-        return len(name) + len(self.longest_role) + (AUTONAME_SUFFIX if self.autonamed else 0)
+        base = name.replace("-", "") if self.compact else name
+        return len(base) + len(self.longest_role) + (AUTONAME_SUFFIX if self.autonamed else 0)
+
+    def example(self, name: str) -> str:
+        base = name.replace("-", "") if self.compact else name
+        return base + self.longest_role + ("-xxxxxxx" if self.autonamed else "")
 
 
 AWS_RULES: tuple[NameRule, ...] = (
@@ -48,13 +55,18 @@ def check_aws_name(name: str) -> str:
     check_blueprint_name(name)
     for rule in AWS_RULES:
         if rule.length_for(name) > rule.max_length:
-            example = name + rule.longest_role + ("-xxxxxxx" if rule.autonamed else "")
-            raise ValueError(
-                f"'{name}' is too long for aws: {rule.resource} names allow {rule.max_length} "
-                f"characters and '{example}' would have {rule.length_for(name)} "
-                f"(use at most {max_name_length(AWS_RULES)} characters)"
-            )
+            raise _too_long(name, "aws", rule, AWS_RULES)
     return name
+
+
+def _too_long(
+    name: str, cloud: str, rule: NameRule, rules: tuple[NameRule, ...], noun: str = "names"
+) -> ValueError:
+    return ValueError(
+        f"'{name}' is too long for {cloud}: {rule.resource} {noun} allow {rule.max_length} "
+        f"characters and '{rule.example(name)}' would have {rule.length_for(name)} "
+        f"(use at most {max_name_length(rules)} characters)"
+    )
 
 
 def max_name_length(rules: tuple[NameRule, ...]) -> int:
@@ -90,12 +102,7 @@ def check_gcp_name(name: str) -> str:
     check_blueprint_name(name)
     for rule in GCP_RULES:
         if rule.length_for(name) > rule.max_length:
-            example = name + rule.longest_role + ("-xxxxxxx" if rule.autonamed else "")
-            raise ValueError(
-                f"'{name}' is too long for gcp: {rule.resource} ids allow {rule.max_length} "
-                f"characters and '{example}' would have {rule.length_for(name)} "
-                f"(use at most {max_name_length(GCP_RULES)} characters)"
-            )
+            raise _too_long(name, "gcp", rule, GCP_RULES, noun="ids")
     return name
 
 
@@ -105,4 +112,37 @@ GCP_REGION = re.compile(r"^[a-z]+-[a-z]+[0-9]+$")
 def check_gcp_region(region: str) -> str:
     if not GCP_REGION.fullmatch(region):
         raise ValueError(f"'{region}' is not a GCP region (e.g. us-central1, europe-west4)")
+    return region
+
+
+# Azure: globally unique names end in a 6-character suffix derived from the resource group id
+# (`xxxxxx` below), the others carry the environment. Storage accounts and container
+# registries allow letters and digits only, so they drop the name's hyphens.
+UNIQUE = "xxxxxx"
+AZURE_RULES: tuple[NameRule, ...] = (
+    NameRule("storage account", 24, "ml" + UNIQUE, autonamed=False, compact=True),
+    NameRule("key vault", 24, "-" + UNIQUE, autonamed=False),
+    NameRule("Azure ML online endpoint", 32, "-" + UNIQUE, autonamed=False),
+    NameRule("Azure ML registry", 33, "-" + UNIQUE, autonamed=False),
+    NameRule("Azure ML workspace", 33, "-staging", autonamed=False),
+)
+
+
+def check_azure_name(name: str) -> str:
+    check_blueprint_name(name)
+    for rule in AZURE_RULES:
+        if rule.length_for(name) > rule.max_length:
+            raise _too_long(name, "azure", rule, AZURE_RULES)
+    return name
+
+
+# Azure locations are one lowercase word with an optional digit: eastus, westeurope, eastus2.
+AZURE_REGION = re.compile(r"^[a-z]+[0-9]?$")
+
+
+def check_azure_region(region: str) -> str:
+    if not AZURE_REGION.fullmatch(region):
+        raise ValueError(
+            f"'{region}' is not an Azure location (e.g. eastus, westeurope: no spaces or hyphens)"
+        )
     return region

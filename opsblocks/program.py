@@ -17,7 +17,7 @@ from opsblocks.blueprint import Blueprint
 from opsblocks.errors import ConfigError, OpsblocksError
 
 CONFIG_KEY = "opsblocks:blueprint"
-REGION_KEYS = {"aws": "aws:region", "gcp": "gcp:region"}
+REGION_KEYS = {"aws": "aws:region", "azure": "azure-native:location", "gcp": "gcp:region"}
 
 
 def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
@@ -37,7 +37,8 @@ def load_from_config(root: Path = Path()) -> Blueprint:
         )
     bp = blueprint.load(root / path)
     region_key = REGION_KEYS.get(bp.cloud.value)
-    configured = pulumi.Config(region_key.split(":")[0]).get("region") if region_key else None
+    namespace, key = region_key.split(":") if region_key else ("", "")
+    configured = pulumi.Config(namespace).get(key) if region_key else None
     if configured and configured != bp.region:
         raise ConfigError(
             f"the stack config sets {region_key} to {configured} but {path} deploys to "

@@ -25,6 +25,7 @@ def short_type(type_token: str) -> str:
     module = module.split("/")[0]
     if module == "providers":
         return f"provider.{name}"
+    package = package.replace("-", "_")  # azure-native: `azure_native.storage.StorageAccount`
     return f"{package}.{name}" if module == "index" else f"{package}.{module}.{name}"
 
 

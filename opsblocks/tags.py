@@ -67,3 +67,29 @@ def check_gcp_labels(labels: Mapping[str, str]) -> Mapping[str, str]:
                 "letters, digits, _ and -, at most 63 characters)"
             )
     return labels
+
+
+# Azure reserves these prefixes (case-insensitive) and refuses these characters in tag names.
+AZURE_RESERVED_PREFIXES = ("azure", "microsoft", "windows")
+AZURE_FORBIDDEN = set("<>%&\\?/")
+AZURE_MAX_TAGS = 50
+
+
+def check_azure_tags(tags: Mapping[str, str]) -> Mapping[str, str]:
+    """Blueprint tags as Azure takes them on every resource (storage accounts are the
+    strictest: 128-character names)."""
+    check_user_tags(tags)
+    for key in tags:
+        if key.lower().startswith(AZURE_RESERVED_PREFIXES):
+            reserved = ", ".join(AZURE_RESERVED_PREFIXES)
+            raise ValueError(f"tag key '{key}' uses a prefix Azure reserves ({reserved})")
+        bad = sorted(AZURE_FORBIDDEN & set(key))
+        if bad:
+            raise ValueError(f"tag key '{key}' has characters Azure refuses: {' '.join(bad)}")
+    platform = len(platform_tags(blueprint="", environment="", capability="", tool="", extra={}))
+    if len(tags) + platform > AZURE_MAX_TAGS:
+        raise ValueError(
+            f"{len(tags)} tags and the {platform} opsblocks tags pass Azure's limit of "
+            f"{AZURE_MAX_TAGS} per resource"
+        )
+    return tags

@@ -19,6 +19,8 @@ class CloudSetup:
 
 CLOUD_SETUP: dict[Cloud, CloudSetup] = {
     Cloud.aws: CloudSetup(default_region="us-east-1", region_key="aws:region"),
+    # The subscription comes from the credentials (`az login`, ARM_SUBSCRIPTION_ID).
+    Cloud.azure: CloudSetup(default_region="eastus", region_key="azure-native:location"),
     Cloud.gcp: CloudSetup(
         default_region="us-central1",
         region_key="gcp:region",

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from opsblocks import catalog
 from opsblocks.errors import OpsblocksError
-from opsblocks.model import REQUIRES, Capability, Cloud, Environment
+from opsblocks.model import Capability, Cloud, Environment, requirements
 from opsblocks.new.asking import AnswerError, Interviewer, Question
 from opsblocks.new.questions import (
     NONE,
@@ -122,7 +122,7 @@ def interview(flags: Flags, asker: Interviewer, where: Target) -> Answers:
         if not catalog.tools(cloud, capability):
             continue
         given = flags.tools.get(capability)
-        lacking = [need for need in REQUIRES.get(capability, ()) if need not in tools]
+        lacking = [need for need in requirements(cloud, capability) if need not in tools]
         if lacking and given not in (None, NONE):
             raise OpsblocksError(f"--tool {capability}={given}: {capability} needs "
                                  f"{and_list(lacking)}, which {_is(lacking)} left out")  # fmt: skip

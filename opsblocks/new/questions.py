@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from opsblocks import blueprint, catalog
 from opsblocks.environment import PROFILES
 from opsblocks.errors import BlueprintError, value_message
-from opsblocks.model import REQUIRES, Capability, Cloud, Environment
+from opsblocks.model import Capability, Cloud, Environment, requirements
 from opsblocks.new.asking import AnswerError, Question
 from opsblocks.new.clouds import CLOUD_SETUP, clouds
 from opsblocks.new.target import Target
@@ -111,7 +111,7 @@ def describe_environment(environment: Environment) -> str:
 
 def tool_question(cloud: Cloud, capability: Capability) -> Question[catalog.Tool | None]:
     offered = catalog.tools(cloud, capability)
-    needed_by = [c for c, needs in REQUIRES.items() if capability in needs]
+    needed_by = [c for c in Capability if capability in requirements(cloud, c)]
     leave_out = f"leave {capability} out" + (
         f" ({and_list(needed_by)} need{'s' if len(needed_by) == 1 else ''} it)" if needed_by else ""
     )

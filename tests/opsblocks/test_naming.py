@@ -51,3 +51,34 @@ def test_non_aws_regions_are_rejected(region: str) -> None:
 )
 def test_partition_follows_the_region(region: str, partition: str) -> None:
     assert naming.aws_partition(region) == partition
+
+
+def test_longest_azure_name_fits_every_azure_rule() -> None:
+    longest = "a" * naming.max_name_length(naming.AZURE_RULES)
+    assert longest == "a" * 16
+    assert naming.check_azure_name(longest) == longest
+
+
+def test_one_character_more_breaks_the_storage_account_rule() -> None:
+    with pytest.raises(ValueError, match=r"too long for azure: storage account names allow 24"):
+        naming.check_azure_name("a" * 17)
+
+
+def test_storage_account_names_drop_the_hyphens_before_counting() -> None:
+    # 19 characters with hyphens, 16 without: a storage account name has room for it, but the
+    # key vault name keeps the hyphens (19 + "-xxxxxx" = 26 > 24).
+    rule = next(r for r in naming.AZURE_RULES if r.resource == "storage account")
+    assert rule.length_for("fraud-detect-ab-cd") == len("frauddetectabcdmlxxxxxx")
+    with pytest.raises(ValueError, match="key vault names allow 24"):
+        naming.check_azure_name("fraud-detect-ab-cd")
+
+
+@pytest.mark.parametrize("region", ["eastus", "westeurope", "eastus2", "uksouth"])
+def test_azure_locations_pass(region: str) -> None:
+    assert naming.check_azure_region(region) == region
+
+
+@pytest.mark.parametrize("region", ["East US", "east-us", "us-east-1", "EASTUS", ""])
+def test_azure_display_names_and_other_clouds_regions_fail(region: str) -> None:
+    with pytest.raises(ValueError, match="not an Azure location"):
+        naming.check_azure_region(region)

@@ -301,7 +301,9 @@ def test_a_blueprint_that_does_not_validate_is_not_written(
         (["--set", "training.hyperparameters=[x"], "--set training.hyperparameters=[x: invalid"),
         (["--tool", "serving=none", "--set", "serving.min_instances=2"],
          "--set serving.min_instances=2: serving is left out"),
-        (["--cloud", "azure"], "--cloud azure: no tools yet (choose: aws, gcp)"),
+        (["--cloud", "oci"], "--cloud oci: not a cloud (choose: aws, azure, gcp)"),
+        (["--cloud", "azure", "--region", "East US"],
+         "--region: 'East US' is not an Azure location"),
         (["--region", "mars-1"], "--region: 'mars-1' is not an AWS region"),
         (["--environment", "production"], "--environment production: not an environment"),
         (["--stack", "my stack"], "--stack my stack: "),
@@ -339,7 +341,7 @@ def test_flags_mode_leaves_out_what_needs_a_capability_left_out(project: Path) -
 
 
 def test_every_cloud_offered_has_a_region_key_the_program_reads() -> None:
-    assert new.clouds() == [Cloud.aws, Cloud.gcp]
+    assert new.clouds() == [Cloud.aws, Cloud.azure, Cloud.gcp]
     for cloud, setup in new.CLOUD_SETUP.items():
         assert program.REGION_KEYS[cloud.value] == setup.region_key
         new.check_region(cloud, "churn", setup.default_region)

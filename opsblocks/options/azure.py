@@ -1,0 +1,142 @@
+"""Options of the Azure tools. Each model is what `capabilities.<capability>.options` accepts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from opsblocks.model import Strict
+from opsblocks.options import ASK, Email
+
+VmSize = Annotated[
+    str,
+    Field(
+        pattern=r"^Standard_[A-Za-z0-9_]+$",
+        description="Azure VM size, e.g. Standard_DS3_v2.",
+    ),
+]
+# Azure ML schedules take five-field cron expressions.
+Cron = Annotated[str, Field(pattern=r"^(\S+\s+){4}\S+$", description="cron, e.g. 0 3 * * 1")]
+Repository = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", description="GitHub repository: owner/name"
+    ),
+]
+Branch = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[^\s~^:?*\[\\]+$")]
+# An Azure ML model asset: azureml://registries/<r>/models/<m>/versions/<v>, or azureml:<m>:<v>.
+ModelAsset = Annotated[
+    str,
+    Field(
+        pattern=r"^azureml:(//registries/[\w.-]+/models/[\w.-]+/versions/[\w.-]+|[\w.-]+:[\w.-]+)$",
+        description="Model to deploy: azureml://registries/<r>/models/<m>/versions/<v>.",
+    ),
+]
+
+
+class AdlsOptions(Strict):
+    """Data lake on ADLS Gen2 (raw, curated) and the Azure ML datastores that point at it."""
+
+    cool_after_days: int = Field(
+        30, ge=1, description="Move blobs to the Cool tier after this many days unmodified."
+    )
+    noncurrent_versions_days: int = Field(
+        90, ge=1, description="Delete superseded blob versions after this many days."
+    )
+    soft_delete_days: int = Field(
+        30, ge=1, le=365, description="Keep deleted blobs and containers this many days."
+    )
+    redundancy: Literal["LRS", "ZRS", "GRS", "GZRS"] | None = Field(
+        None, description="Storage redundancy; default: ZRS in prod, LRS otherwise."
+    )
+
+
+class AzureMlRegistryOptions(Strict):
+    """Azure ML registry for models and environments, and a container registry."""
+
+    acr_sku: Literal["Basic", "Standard", "Premium"] | None = Field(
+        None,
+        description="Container registry tier; default: Premium in prod (private, retention, "
+        "customer-managed key), Basic otherwise.",
+    )
+    untagged_retention_days: int = Field(
+        30, ge=0, le=365, description="Premium only: untagged manifests kept this many days."
+    )
+
+
+class AzureMlOptions(Strict):
+    """Azure ML workspace with a compute cluster, and optionally a compute instance."""
+
+    vm_size: Annotated[VmSize, ASK] = "Standard_DS3_v2"
+    max_nodes: Annotated[int, ASK] = Field(2, ge=1, le=100, description="Cluster size at most.")
+    idle_seconds_before_scale_down: int = Field(
+        120, ge=60, le=86400, description="Idle time after which cluster nodes are released."
+    )
+    low_priority: bool = Field(False, description="Low-priority (evictable, cheaper) nodes.")
+    compute_instance: bool = Field(False, description="A compute instance for notebooks.")
+    compute_instance_vm_size: VmSize = "Standard_DS3_v2"
+    idle_minutes_before_shutdown: int = Field(
+        60, ge=15, le=20160, description="The compute instance shuts down after this idle time."
+    )
+
+
+class AzureMlOnlineEndpointOptions(Strict):
+    """Managed online endpoint; a model given here is deployed, otherwise CI/CD deploys."""
+
+    instance_type: Annotated[VmSize, ASK] = "Standard_DS3_v2"
+    min_instances: Annotated[int, ASK] = Field(1, ge=1, le=20)
+    max_instances: Annotated[int, ASK] = Field(2, ge=1, le=20)
+    model: ModelAsset | None = None
+    private: bool | None = Field(
+        None, description="Private endpoint access only; default: private in prod."
+    )
+
+    @model_validator(mode="after")
+    def _max_not_below_min(self) -> AzureMlOnlineEndpointOptions:
+        if self.max_instances < self.min_instances:
+            raise ValueError(
+                f"max_instances ({self.max_instances}) is below min_instances "
+                f"({self.min_instances})"
+            )
+        return self
+
+
+class AzureMlQualityGateOptions(Strict):
+    """Metric threshold compiled into an evaluation pipeline that fails below it."""
+
+    metric: Annotated[str, ASK] = Field("auc", pattern=r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+    threshold: Annotated[float, ASK] = 0.8
+    direction: Literal["maximize", "minimize"] = "maximize"
+    schedule: Cron = Field("0 5 * * *", description="When the gate evaluates the latest model.")
+
+
+class AzureMlModelMonitorOptions(Strict):
+    """Model monitor (data and prediction drift), metric alerts and an e-mail action group."""
+
+    alert_email: Annotated[Email | None, ASK] = None
+    latency_p99_ms: int = Field(1000, ge=1, description="Alert when request latency exceeds.")
+    max_errors_per_5min: int = Field(5, ge=1, description="Alert when failed requests exceed.")
+    schedule: Cron = Field("0 4 * * *", description="When the drift signals are computed.")
+    drift_threshold: float = Field(
+        0.1, gt=0, description="Jensen-Shannon distance that counts as drift."
+    )
+    task: Literal["classification", "regression"] = "classification"
+
+
+class AzureDevopsOptions(Strict):
+    """Azure DevOps project, Azure Repos repository and a pipeline, federated with Azure."""
+
+    branch: Annotated[Branch, ASK] = "main"
+    pipeline_file: str = Field(
+        "azure-pipelines.yml",
+        pattern=r"^[\w./-]+\.ya?ml$",
+        description="The pipeline definition in the repository.",
+    )
+
+
+class GithubActionsOptions(Strict):
+    """A federated credential for GitHub Actions on a deploy identity: no secrets."""
+
+    repository: Annotated[Repository, ASK]
+    branch: Annotated[Branch, ASK] = "main"

@@ -1,0 +1,183 @@
+"""Azure: the foundation, then registry, training, data, serving, monitoring, validation, CI/CD.
+
+Azure builds in a slightly different order from the capability order: the data lake's Azure ML
+datastores live in the training capability's workspace, and the quality gate notifies the
+monitoring capability's action group. Each component still receives outputs only, never another
+component.
+
+Names: the blueprint name prefixes everything. Globally unique names (storage accounts, key
+vault, container registry, Azure ML registry, online endpoint) end in the foundation's
+`unique_suffix`, six characters derived from the resource group id, so two environments or two
+subscriptions never collide and a name never changes between runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_azure_native as azure_native
+
+from opsblocks import catalog
+from opsblocks.blueprint import Blueprint
+from opsblocks.environment import profile
+from opsblocks.model import Capability, Cloud, Environment
+from opsblocks.tags import platform_tags
+
+# The Azure ML datastore the training data lives in, and where the model monitor finds the
+# training data it compares production traffic with.
+REFERENCE_DATA_URI = "azureml://datastores/curated/paths/training/"
+
+
+def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
+    env = profile(bp.environment)
+    tools = bp.tools()
+    prod = bp.environment is Environment.prod
+    # The blueprint decides the location; the subscription comes from the stack's credentials.
+    provider = azure_native.Provider("azure-native", location=bp.region)
+    opts = pulumi.ResourceOptions(providers=[provider])
+    compact = bp.name.replace("-", "")
+    physical = f"{bp.name}-{bp.environment.value}"
+
+    def tags(capability: str, tool: str) -> dict[str, str]:
+        return platform_tags(blueprint=bp.name, environment=bp.environment.value,
+                             capability=capability, tool=tool, extra=bp.tags)  # fmt: skip
+
+    def make(capability: Capability, **inputs: Any) -> Any:
+        spec = tools[capability]
+        component, args = catalog.find(Cloud.azure, capability, spec.tool).load()
+        options = spec.options.model_dump()
+        return component(
+            f"{bp.name}-{capability.value}",
+            args(tags=tags(capability.value, spec.tool), **inputs, **options),
+            opts,
+        )
+
+    foundation_cls, foundation_args = catalog.foundation(Cloud.azure).load()
+    base = foundation_cls(
+        bp.name,
+        foundation_args(
+            tags=tags("foundation", "foundation"),
+            location=bp.region,
+            resource_group_name=physical,
+            key_vault_prefix=f"{bp.name}-",
+            protect=env.protect_data,
+            log_retention_days=env.log_retention_days,
+            private_network=prod,
+        ),
+        opts,
+    )
+    group = {"resource_group_name": base.resource_group_name, "location": bp.region}
+    unique = {**group, "unique_suffix": base.unique_suffix}
+    identity = {"identity_id": base.identity_id,
+                "identity_principal_id": base.identity_principal_id}  # fmt: skip
+    key = {"customer_managed_key": prod, "key_vault_uri": base.key_vault_uri,
+           "key_name": base.key_name}  # fmt: skip
+    private = {"subnet_id": base.subnet_id, "dns_zone_ids": base.dns_zone_ids}
+    outputs: dict[str, pulumi.Input[Any]] = {
+        "resource_group": base.resource_group_name,
+        "key_vault_uri": base.key_vault_uri,
+        "identity_client_id": base.identity_client_id,
+    }
+
+    registry = None
+    if Capability.registry in tools:
+        registry = make(
+            Capability.registry,
+            **unique, **identity, **key, **private,
+            identity_client_id=base.identity_client_id,
+            registry_prefix=f"{bp.name}-",
+            acr_prefix=compact,
+            private=prod,
+            protect=env.protect_data,
+        )  # fmt: skip
+        outputs |= {"model_registry": registry.registry_uri,
+                    "image_repository_url": registry.acr_login_server}  # fmt: skip
+
+    training = None
+    if Capability.training in tools:
+        assert registry is not None  # REQUIRES guarantees it; narrows the type
+        training = make(
+            Capability.training,
+            **unique, **identity, **key, **private,
+            identity_client_id=base.identity_client_id,
+            workspace_name=physical,
+            storage_prefix=f"{compact}ml",
+            key_vault_id=base.key_vault_id,
+            app_insights_id=base.app_insights_id,
+            log_workspace_id=base.log_workspace_id,
+            acr_id=registry.acr_id,
+            private=prod,
+            protect=env.protect_data,
+        )  # fmt: skip
+        outputs |= {"workspace": training.workspace_name, "compute_cluster": training.cluster_name}
+
+    if Capability.data in tools:
+        data = make(
+            Capability.data,
+            **unique, **identity, **key, **private,
+            account_prefix=f"{compact}dl",
+            workspace_name=training.workspace_name if training else None,
+            protect=env.protect_data,
+        )  # fmt: skip
+        outputs |= {"data_uri": data.data_uri, "data_account": data.account_name}
+
+    serving = None
+    if Capability.serving in tools:
+        assert training is not None, "an online endpoint lives in the training workspace"
+        serving = make(
+            Capability.serving,
+            **unique,
+            endpoint_prefix=f"{bp.name}-",
+            workspace_name=training.workspace_name,
+            identity_id=base.identity_id,
+            private_default=prod,
+        )
+        outputs |= {"endpoint": serving.endpoint_name, "scoring_uri": serving.scoring_uri}
+
+    monitoring = None
+    if Capability.monitoring in tools:
+        assert serving is not None and training is not None  # REQUIRES guarantees them
+        monitoring = make(
+            Capability.monitoring,
+            **group,
+            workspace_name=training.workspace_name,
+            endpoint_name=serving.endpoint_name,
+            endpoint_id=serving.endpoint_id,
+            deployment_name=serving.deployment_name,
+            compute_identity_id=base.identity_id,
+            reference_data_uri=REFERENCE_DATA_URI,
+        )
+        outputs |= {"monitor_schedule": monitoring.monitor_schedule_name}
+
+    if Capability.validation in tools:
+        assert training is not None  # REQUIRES guarantees it; narrows the type
+        validation = make(
+            Capability.validation,
+            **group,
+            workspace_name=training.workspace_name,
+            cluster_name=training.cluster_name,
+            log_workspace_id=base.log_workspace_id,
+            action_group_id=monitoring.action_group_id if monitoring else None,
+        )
+        outputs |= {"quality_gate_schedule": validation.schedule_name}
+
+    if Capability.cicd in tools:
+        assert training is not None and registry is not None  # REQUIRES guarantees them
+        per_tool: dict[str, dict[str, Any]] = {
+            "azure-devops": {"project_name": physical, "protect": env.protect_data},
+            "github-actions": {},
+        }
+        cicd = make(
+            Capability.cicd,
+            **group,
+            **per_tool[tools[Capability.cicd].tool],
+            resource_group_id=base.resource_group_id,
+            tenant_id=base.tenant_id,
+            subscription_id=base.subscription_id,
+            workspace_id=training.workspace_id,
+            acr_id=registry.acr_id,
+            ml_registry_id=registry.ml_registry_id,
+        )
+        outputs |= {"cicd_client_id": cicd.client_id}
+    return outputs
