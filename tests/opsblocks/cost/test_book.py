@@ -14,11 +14,19 @@ from opsblocks.errors import CostError
 ROOT = Path(__file__).parents[3]
 INVALID = sorted((ROOT / "tests" / "fixtures" / "prices").glob("*.yaml"))
 CLOUDS = sorted(book.stem for book in BOOKS.glob("*.yaml"))
-REGIONS = {"aws": ("us-east-1", "us-west-2", "eu-west-1"), "gcp": ("us-central1", "europe-west4")}
-AWS_REGIONS = REGIONS["aws"]
+REGIONS = {
+    "aws": ("us-east-1", "us-west-2", "eu-west-1"),
+    "azure": ("eastus", "westeurope"),
+    "gcp": ("us-central1", "europe-west4"),
+}
+# The packages of each cloud's resource types.
+PACKAGES = {"aws": ("aws:",), "azure": ("azure-native:", "azuredevops:"), "gcp": ("gcp:",)}
+AWS_REGIONS, AZURE_REGIONS = REGIONS["aws"], REGIONS["azure"]
 
 # The published list prices of ../shared/reference/list-prices.md, by cloud and (SKU,
-# attribute, region): the only prices a book may ship without `estimate: true`.
+# attribute, region): the only prices a book may ship without `estimate: true`. Azure's also
+# come from Infracost's Azure price tests (internal/providers/terraform/azure/testdata/*.golden),
+# each in the region the test runs in, and the Azure DevOps pricing page.
 PUBLISHED = {
     "aws": {
         ("sagemaker-hosting", "ml.m5.large", "us-east-1"): Decimal("0.115"),
@@ -34,6 +42,34 @@ PUBLISHED = {
         # The CodePipeline page gives one price for every region.
         **{("codepipeline-v2", "action-minutes", r): Decimal("0.002") for r in AWS_REGIONS},
         **{("codepipeline-v1", "active-pipeline", r): Decimal("1.00") for r in AWS_REGIONS},
+    },
+    "azure": {
+        ("azureml-vm", "Standard_DS3_v2", "eastus"): Decimal("0.293"),  # 12
+        ("azureml-vm", "Standard_DS2_v2", "eastus"): Decimal("0.146"),  # golden kubernetes_cluster
+        # golden machine_learning_compute_cluster (West Europe)
+        ("azureml-vm", "Standard_D4s_v3", "westeurope"): Decimal("0.24"),
+        ("azureml-vm", "Standard_E4s_v3", "westeurope"): Decimal("0.32"),
+        ("azureml-vm", "Standard_F4s_v2", "westeurope"): Decimal("0.194"),
+        # 13: one price in every region
+        **{("container-registry", "Basic", r): Decimal("0.167") for r in AZURE_REGIONS},
+        **{("container-registry", "Standard", r): Decimal("0.667") for r in AZURE_REGIONS},
+        **{("container-registry", "Premium", r): Decimal("1.667") for r in AZURE_REGIONS},
+        ("log-analytics", "analytics", "eastus"): Decimal("2.30"),  # 15
+        ("log-analytics", "analytics", "westeurope"): Decimal("2.99"),  # golden log_analytics
+        # golden key_vault_key (eastus)
+        ("keyvault-operations", "secrets", "eastus"): Decimal("0.03"),
+        ("keyvault-operations", "software-rsa-2048", "eastus"): Decimal("0.03"),
+        ("keyvault-operations", "software-advanced", "eastus"): Decimal("0.15"),
+        # golden monitor_metric_alert (eastus)
+        ("metric-alert", "time-series", "eastus"): Decimal("0.10"),
+        ("metric-alert", "dynamic-threshold", "eastus"): Decimal("0.10"),
+        # golden monitor_scheduled_query_rules_alert_v2 (West Europe)
+        ("log-alert", "1-minute", "westeurope"): Decimal("3.00"),
+        ("log-alert", "5-minute", "westeurope"): Decimal("1.50"),
+        ("log-alert", "10-minute", "westeurope"): Decimal("1.00"),
+        ("log-alert", "15-minute", "westeurope"): Decimal("0.50"),
+        # The Azure DevOps pricing page: one price for every region.
+        **{("azure-pipelines", "microsoft-hosted", r): Decimal("40.00") for r in AZURE_REGIONS},
     },
     "gcp": {
         ("vertex-training", "n1-standard-4", "us-central1"): Decimal("0.21849885"),  # 16
@@ -51,8 +87,8 @@ def expectation(fixture: Path) -> str:
     return f"{fixture}:{first.removeprefix('# expect: ')}"
 
 
-def test_there_is_a_book_for_aws_and_gcp() -> None:
-    assert CLOUDS == ["aws", "gcp"]
+def test_there_is_a_book_for_aws_azure_and_gcp() -> None:
+    assert CLOUDS == ["aws", "azure", "gcp"]
     assert PUBLISHED.keys() == REGIONS.keys() == set(CLOUDS)
 
 
@@ -102,7 +138,7 @@ def test_free_types_say_why(cloud: str) -> None:
 
 @pytest.mark.parametrize("cloud", CLOUDS)
 def test_every_type_is_of_the_books_cloud(cloud: str) -> None:
-    assert all(t.startswith(f"{cloud}:") for t in load_book(cloud).resources)
+    assert all(t.startswith(PACKAGES[cloud]) for t in load_book(cloud).resources)
 
 
 def test_prices_are_exact_decimals() -> None:
@@ -163,8 +199,8 @@ def test_books_are_parsed_once_and_again_when_the_file_changes(tmp_path: Path) -
 
 
 def test_a_cloud_without_a_book_is_a_cost_error() -> None:
-    with pytest.raises(CostError, match="no price book for azure yet"):
-        load_book("azure")
+    with pytest.raises(CostError, match="no price book for oci yet"):
+        load_book("oci")
 
 
 def test_a_missing_file_is_a_cost_error(tmp_path: Path) -> None:

@@ -20,13 +20,13 @@ from opsblocks.blueprint import Blueprint
 from opsblocks.cost.book import BOOKS, PriceBook, load_book
 from opsblocks.cost.estimate import Pricer, estimate
 from opsblocks.cost.model import Classification
-from opsblocks.model import REQUIRES, Capability, Cloud
+from opsblocks.model import Capability, Cloud, requirements
 from opsblocks.preview import Graph
 from tests.recording import run
 
 ROOT = Path(__file__).parents[3]
 CLOUDS = sorted(Cloud(book.stem) for book in BOOKS.glob("*.yaml"))
-REGION = {Cloud.aws: "us-east-1", Cloud.gcp: "us-central1"}
+REGION = {Cloud.aws: "us-east-1", Cloud.azure: "eastus", Cloud.gcp: "us-central1"}
 
 # Options that make each tool create everything it can. A new tool must say here how.
 ALL_RESOURCES: dict[Cloud, dict[str, dict[str, object]]] = {
@@ -42,6 +42,16 @@ ALL_RESOURCES: dict[Cloud, dict[str, dict[str, object]]] = {
             "drift_features": ["amount", "age"],
         },
         "codepipeline": {"repository": "acme/fraud-model"},
+    },
+    Cloud.azure: {
+        "adls": {},
+        "azureml-registry": {},
+        "azureml": {"compute_instance": True},
+        "azureml-online-endpoint": {"model": "azureml://registries/r/models/fraud/versions/1"},
+        "azureml-quality-gate": {},
+        "azureml-model-monitor": {"alert_email": "ml@example.com"},
+        "azure-devops": {},
+        "github-actions": {"repository": "acme/fraud-model"},
     },
     Cloud.gcp: {
         "gcs-bigquery": {},
@@ -62,6 +72,11 @@ OPTIONAL: dict[Cloud, set[str]] = {
         "aws:sagemaker/monitoringSchedule:MonitoringSchedule",
         "aws:sns/topicSubscription:TopicSubscription",
     },
+    Cloud.azure: {
+        "azure-native:machinelearningservices:OnlineDeployment",
+        "azure-native:resources:Deployment",
+        "azure-native:monitor:ActionGroup",
+    },
     Cloud.gcp: {
         "gcp:workbench/instance:Instance",
         "gcp:monitoring/notificationChannel:NotificationChannel",
@@ -71,16 +86,20 @@ OPTIONAL: dict[Cloud, set[str]] = {
 }
 
 # A free type of each book, taken out to show that a missing type is caught.
-SOME_FREE_TYPE = {Cloud.aws: "aws:kms/alias:Alias", Cloud.gcp: "gcp:kms/keyRing:KeyRing"}
+SOME_FREE_TYPE = {
+    Cloud.aws: "aws:kms/alias:Alias",
+    Cloud.azure: "azure-native:resources:ResourceGroup",
+    Cloud.gcp: "gcp:kms/keyRing:KeyRing",
+}
 
 Platforms = list[tuple[Blueprint, Graph]]
 
 
-def needed(capability: Capability) -> list[Capability]:
-    """`capability` and, transitively, the capabilities whose outputs it consumes."""
+def needed(cloud: Cloud, capability: Capability) -> list[Capability]:
+    """`capability` and, transitively, the capabilities whose outputs it consumes on `cloud`."""
     found = [capability]
-    for required in REQUIRES.get(capability, ()):
-        found += [c for c in needed(required) if c not in found]
+    for required in requirements(cloud, capability):
+        found += [c for c in needed(cloud, required) if c not in found]
     return found
 
 
@@ -118,7 +137,7 @@ def platforms(cloud: Cloud, tmp_path_factory: pytest.TempPathFactory) -> Platfor
     blueprints = [blueprint.load(path) for path in shipped]
     tools = catalog.tools(cloud)
     for index, tool in enumerate(tools):  # short names: at most 20 characters on GCP
-        others = [first_tool(cloud, c) for c in needed(tool.capability)[1:]]
+        others = [first_tool(cloud, c) for c in needed(cloud, tool.capability)[1:]]
         name = f"{tool.capability.value}-{index}"
         blueprints.append(generated(directory, cloud, name, [tool, *others], "prod"))
     for env in ("dev", "prod"):
@@ -136,7 +155,7 @@ def unclassified(types: Iterable[str], book: PriceBook) -> list[str]:
 
 
 def test_every_cloud_with_components_has_a_book() -> None:
-    assert {Cloud.aws, Cloud.gcp} <= set(CLOUDS)
+    assert {Cloud.aws, Cloud.azure, Cloud.gcp} <= set(CLOUDS)
 
 
 def test_every_tool_says_which_options_create_all_its_resources(cloud: Cloud) -> None:
