@@ -21,6 +21,7 @@ from opsblocks.render import subtree_size
 ROOT = Path(__file__).parents[2]
 MINIMAL = ROOT / "blueprints" / "aws-minimal.yaml"
 SAGEMAKER = ROOT / "blueprints" / "aws-sagemaker.yaml"
+AZURE_ML = ROOT / "blueprints" / "azure-ml.yaml"
 VERTEX = ROOT / "blueprints" / "gcp-vertex.yaml"
 SHIPPED = sorted((ROOT / "blueprints").glob("*.yaml"))
 """Every blueprint the repository ships: each has its diagram in docs/."""
@@ -118,7 +119,27 @@ def test_main_resources_are_drawn_and_auxiliary_ones_counted(path: Path) -> None
         assert cluster.more == subtree_size(graph, roots)[0] - len(cluster.nodes), cluster.id
     types = {n.type for c in d.clusters for n in c.nodes}
     auxiliary = r"Policy|Role|Subnet|Alarm|Versioning|IAMMember|IamMember|Account|Service|KeyRing"
-    assert {t for t in types if re.search(auxiliary, t)} <= {"gcp.monitoring.AlertPolicy"}
+    assert {t for t in types if re.search(auxiliary, t)} <= {
+        "gcp.monitoring.AlertPolicy", "azure_native.storage.StorageAccount"}  # fmt: skip
+
+
+def test_azure_draws_what_a_reader_looks_for_in_an_azure_ml_platform() -> None:
+    types = {c.id: {n.type for n in c.nodes} for c in drawn(AZURE_ML).clusters}
+    ml = "azure_native.machinelearningservices"
+    assert types["training"] == {f"{ml}.Workspace", f"{ml}.Compute",
+                                 "azure_native.storage.StorageAccount"}  # fmt: skip
+    assert types["registry"] == {f"{ml}.Registry", "azure_native.containerregistry.Registry"}
+    assert types["validation"] == {f"{ml}.ComponentVersion", f"{ml}.Schedule"}
+    assert types["cicd"] >= {"azuredevops.Project", "azuredevops.BuildDefinition"}
+    # role assignments, private endpoints and DNS zones are counted, not drawn
+    assert not any("RoleAssignment" in t or "Private" in t for t in set().union(*types.values()))
+
+
+def test_wide_azure_types_widen_the_resource_boxes() -> None:
+    assert "resource: {width: 290}" in diagram.to_d2(drawn(SAGEMAKER))
+    wide = len("azure_native.managedidentity.FederatedIdentityCredential")
+    width = round(wide * diagram.CHARACTER_WIDTH) + 40
+    assert f"resource: {{width: {width}}}" in diagram.to_d2(drawn(AZURE_ML))
 
 
 def test_gcp_draws_what_a_reader_looks_for_in_a_vertex_platform() -> None:
