@@ -86,7 +86,7 @@ TOOLS: tuple[Tool, ...] = (
     ),
     Tool(
         Cloud.azure, Capability.data, "adls",
-        "ADLS Gen2 data lake (raw, curated): TLS 1.2, no public access, versioning; ML datastores",
+        "ADLS Gen2 data lake (raw, curated): TLS 1.2, no keys, soft delete, CMK; ML datastores",
         "components.azure.adls_data:AzureAdlsData", azure.AdlsOptions,
     ),
     Tool(

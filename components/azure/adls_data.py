@@ -11,8 +11,8 @@ Blob versioning is NOT enabled. Azure documents it as not supported (at most pre
 accounts with a hierarchical namespace ("Blob Storage feature support in Azure Storage
 accounts", HNS column; "Blob versioning": "Storage accounts with a hierarchical namespace
 enabled ... are not currently supported"); the change feed has the same status there. Deleted
-data is recoverable through blob and container soft delete (`soft_delete_days`) instead, so
-`noncurrent_versions_days` has nothing to act on and the lifecycle policy only tiers to Cool.
+data is recoverable through blob and container soft delete (`soft_delete_days`) instead, and
+the lifecycle policy only tiers to Cool (there are no superseded versions to expire).
 """
 
 from __future__ import annotations
@@ -57,8 +57,6 @@ class AzureAdlsDataArgs:
     protect: bool = False
     """Protect and retain the storage account (prod)."""
     cool_after_days: int = 30
-    noncurrent_versions_days: int = 90
-    """Unused: no blob versioning on HNS accounts (see the module docstring)."""
     soft_delete_days: int = 30
     redundancy: str | None = None
     """LRS, ZRS, GRS or GZRS; None: ZRS when protected (prod), LRS otherwise."""

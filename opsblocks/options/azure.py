@@ -41,9 +41,6 @@ class AdlsOptions(Strict):
     cool_after_days: int = Field(
         30, ge=1, description="Move blobs to the Cool tier after this many days unmodified."
     )
-    noncurrent_versions_days: int = Field(
-        90, ge=1, description="Delete superseded blob versions after this many days."
-    )
     soft_delete_days: int = Field(
         30, ge=1, le=365, description="Keep deleted blobs and containers this many days."
     )
