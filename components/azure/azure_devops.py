@@ -87,6 +87,8 @@ class AzureDevopsCicd(pulumi.ComponentResource):
     """Id of the pipeline (build definition)."""
     service_connection_id: pulumi.Output[str]
     """Id of the Azure Resource Manager service connection the pipeline signs in with."""
+    service_connection_name: pulumi.Output[str]
+    """Its name: what a pipeline step's `azureSubscription` takes."""
     client_id: pulumi.Output[str]
     """Application (client) id of the deploy identity."""
     identity_id: pulumi.Output[str]
@@ -192,6 +194,7 @@ class AzureDevopsCicd(pulumi.ComponentResource):
         self.repository_url = repository.remote_url
         self.pipeline_id = pipeline_id
         self.service_connection_id = connection.id
+        self.service_connection_name = connection.service_endpoint_name
         self.client_id = identity.client_id
         self.identity_id = identity.id
         self.identity_principal_id = identity.principal_id

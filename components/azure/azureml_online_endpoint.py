@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import pulumi
 import pulumi_azure_native as azure_native
@@ -141,7 +141,10 @@ class AzureMlOnlineEndpointServing(pulumi.ComponentResource):
 
         self.endpoint_name = endpoint_name
         self.endpoint_id = endpoint.id
-        self.scoring_uri = endpoint.properties.apply(lambda found: cast(str, found.scoring_uri))
+        # The address Azure gives every managed online endpoint of the region.
+        self.scoring_uri = pulumi.Output.concat(
+            "https://", endpoint.name, f".{args.location}.inference.ml.azure.com/score"
+        )
         self.deployment_name = DEPLOYMENT
         self.deployment_id = deployment.id if deployment is not None else None
         self.private = private

@@ -179,5 +179,9 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             acr_id=registry.acr_id,
             ml_registry_id=registry.ml_registry_id,
         )
-        outputs |= {"cicd_client_id": cicd.client_id}
+        outputs |= {"cicd_client_id": cicd.client_id, "tenant_id": base.tenant_id,
+                    "subscription_id": base.subscription_id}  # fmt: skip
+        if tools[Capability.cicd].tool == "azure-devops":
+            outputs |= {"cicd_repository_url": cicd.repository_url,
+                        "cicd_service_connection": cicd.service_connection_name}  # fmt: skip
     return outputs

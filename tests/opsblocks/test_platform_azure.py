@@ -10,7 +10,16 @@ import pytest
 from opsblocks import blueprint, program
 from opsblocks.blueprint import Blueprint
 from opsblocks.preview import UNKNOWN, Graph, record
-from tests.recording import SUBSCRIPTION, custom, is_taggable, run, tags_of
+from tests.recording import (
+    SUBSCRIPTION,
+    TENANT,
+    TEST_INVOKES,
+    custom,
+    fake_outputs,
+    is_taggable,
+    run,
+    tags_of,
+)
 
 ROOT = Path(__file__).parents[2]
 SHIPPED = sorted((ROOT / "blueprints").glob("azure-*.yaml"))
@@ -168,3 +177,21 @@ def test_the_datastores_point_at_the_data_lake_in_the_training_workspace() -> No
     assert sorted(s.inputs["name"] for s in stores) == ["curated", "raw"]
     for store in stores:
         assert store.inputs["workspaceName"] == workspace.inputs["workspaceName"]
+
+
+def test_stack_outputs_give_ci_cd_what_it_signs_in_with() -> None:
+    bp = blueprint.load(ROOT / "blueprints" / "azure-ml.yaml")
+    outputs = record(lambda: program.build(bp), invokes=TEST_INVOKES, outputs=fake_outputs).outputs
+    assert outputs["cicd_service_connection"] == "fraud-detection-prod-azure"
+    assert (outputs["tenant_id"], outputs["subscription_id"]) == (TENANT, SUBSCRIPTION)
+    assert outputs["resource_group"] == "fraud-detection-prod"
+    assert {
+        "workspace",
+        "endpoint",
+        "scoring_uri",
+        "data_uri",
+        "model_registry",
+        "image_repository_url",
+        "monitor_schedule",
+        "quality_gate_schedule",
+    } <= outputs.keys()

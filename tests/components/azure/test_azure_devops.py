@@ -32,8 +32,9 @@ ROLE_IDS = {  # built-in role definition ids, the same in every tenant
     "AzureML Registry User": "1823dd4f-9b8c-4ab6-ab4e-7397a3684615",
     "Reader": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
 }
-OUTPUTS = ("project_id", "repository_url", "pipeline_id", "service_connection_id", "client_id",
-           "identity_id", "identity_principal_id")  # fmt: skip
+OUTPUTS = ("project_id", "repository_url", "pipeline_id", "service_connection_id",
+           "service_connection_name", "client_id", "identity_id",
+           "identity_principal_id")  # fmt: skip
 SECRET_WORDS = ("password", "secret", "key", "certificate", "token")
 
 # What Azure DevOps answers, as tests.recording makes it up: a build definition's id is a
@@ -260,6 +261,7 @@ def test_outputs_name_the_project_repository_pipeline_connection_and_identity() 
         "repository_url": REMOTE_URL,
         "pipeline_id": 42,
         "service_connection_id": "cicd-azure-id",
+        "service_connection_name": "fraud-prod-azure",
         "client_id": "cicd-deploy-client",
         "identity_id": arm_id(IDENTITY, "cicd-deploy"),
         "identity_principal_id": "cicd-deploy-principal",

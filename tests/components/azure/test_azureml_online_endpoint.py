@@ -14,7 +14,7 @@ from components.azure.azureml_online_endpoint import (
     AzureMlOnlineEndpointServingArgs,
 )
 from components.azure.azureml_online_endpoint_deployment import ENDPOINT_API_VERSION
-from opsblocks.preview import Graph, RecordingMonitor, _AnswerInvokes
+from opsblocks.preview import Graph, RecordingMonitor
 from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, run, strays, taggable, untagged
 
 COMPONENT = "opsblocks:index:AzureMlOnlineEndpointServing"
@@ -29,20 +29,6 @@ DEPLOYMENT_ID = (
     f"{GROUP}/providers/Microsoft.machinelearningservices/OnlineDeployment/serving-deployment"
 )
 OUTPUTS = ("endpoint_name", "endpoint_id", "scoring_uri", "deploy_settings")
-
-
-@pytest.fixture(autouse=True)
-def cloud_shaped_outputs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The mocks answer with the inputs; ARM adds the scoring URI."""
-    answer = _AnswerInvokes.new_resource
-
-    def new_resource(self: _AnswerInvokes, args: Any) -> tuple[str, dict[str, Any]]:
-        resource_id, state = answer(self, args)
-        if args.typ == ENDPOINT:
-            state = {**state, "properties": {**state["properties"], "scoringUri": SCORING_URI}}
-        return resource_id, state
-
-    monkeypatch.setattr(_AnswerInvokes, "new_resource", new_resource)
 
 
 def arguments(**overrides: Any) -> AzureMlOnlineEndpointServingArgs:
