@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from inspect import signature
-from typing import Any
+from typing import Any, TypeVar
 
 from opsblocks.preview import RESOURCE_ID, Graph, Resource, record
 
@@ -127,6 +127,27 @@ def run(build: Callable[[], object], invokes: dict[str, dict[str, Any]] | None =
     deprecated = [w for w in graph.warnings if "deprecated" in w]
     assert not deprecated, f"deprecated resource or argument used: {deprecated}"
     return graph
+
+
+C = TypeVar("C")
+
+
+def resolved(make: Callable[[], C], names: Iterable[str]) -> tuple[C, dict[str, Any]]:
+    """The component `make` builds and its outputs `names` (those it has: an optional output
+    may be None), resolved as the wiring reads them."""
+    found: dict[str, Any] = {}
+    made: list[C] = []
+
+    def build() -> None:
+        component = make()
+        made.append(component)
+        for name in names:
+            output = getattr(component, name)
+            if output is not None:
+                output.apply(lambda value, name=name: found.__setitem__(name, value))
+
+    run(build)
+    return made[0], found
 
 
 def custom(graph: Graph) -> list[Resource]:

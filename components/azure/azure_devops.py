@@ -27,14 +27,13 @@ The pipeline file is committed by the team; until then runs fail to find it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_azure_native as azure_native
 import pulumi_azuredevops as azuredevops
 
-from components.azure.cicd_identity import AUDIENCE, deploy_identity
+from components.azure.cicd_identity import AUDIENCE, DeployTargetsArgs, deploy_identity
 
 FEATURES = {
     "repositories": "enabled",
@@ -54,20 +53,7 @@ def pipeline_number(definition_id: str) -> int:
 
 
 @dataclass(frozen=True, kw_only=True)
-class AzureDevopsCicdArgs:
-    tags: Mapping[str, str]
-    resource_group_name: pulumi.Input[str]
-    resource_group_id: pulumi.Input[str]
-    """The blueprint's resource group: the widest scope the deploy identity gets (Reader)."""
-    location: str
-    tenant_id: pulumi.Input[str]
-    subscription_id: pulumi.Input[str]
-    workspace_id: pulumi.Input[str]
-    """Azure ML workspace the pipeline submits jobs to and deploys endpoints in."""
-    acr_id: pulumi.Input[str]
-    """Container registry the pipeline pushes images to."""
-    ml_registry_id: pulumi.Input[str] | None = None
-    """Azure ML registry the pipeline registers models in; None: no grant on a registry."""
+class AzureDevopsCicdArgs(DeployTargetsArgs):
     project_name: str
     """Azure DevOps project name, e.g. fraud-prod."""
     protect: bool = False
@@ -127,17 +113,7 @@ class AzureDevopsCicd(pulumi.ComponentResource):
             opts=kept,
         )
 
-        identity = deploy_identity(
-            f"{name}-deploy",
-            tags=args.tags,
-            resource_group_name=args.resource_group_name,
-            resource_group_id=args.resource_group_id,
-            location=args.location,
-            workspace_id=args.workspace_id,
-            acr_id=args.acr_id,
-            ml_registry_id=args.ml_registry_id,
-            parent=self,
-        )
+        identity = deploy_identity(f"{name}-deploy", args, parent=self)
         connection = azuredevops.ServiceEndpointAzureRM(
             f"{name}-azure",
             project_id=project.id,

@@ -5,6 +5,7 @@ system signs in as through a federated credential, with what a pipeline needs an
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_azure_native as azure_native
@@ -15,17 +16,28 @@ AUDIENCE = "api://AzureADTokenExchange"
 """The audience Entra ID expects in a federated token (the default of `azure/login`)."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class DeployTargetsArgs:
+    """The Args fields both CI/CD tools share: where the deploy identity lives and what it may
+    deploy to. Each tool's Args add their own fields."""
+
+    tags: Mapping[str, str]
+    resource_group_name: pulumi.Input[str]
+    resource_group_id: pulumi.Input[str]
+    """The blueprint's resource group: the widest scope the deploy identity gets (Reader)."""
+    location: str
+    tenant_id: pulumi.Input[str]
+    subscription_id: pulumi.Input[str]
+    workspace_id: pulumi.Input[str]
+    """Azure ML workspace CI/CD submits pipeline jobs to and deploys endpoints in."""
+    acr_id: pulumi.Input[str]
+    """Container registry CI/CD pushes images to."""
+    ml_registry_id: pulumi.Input[str] | None = None
+    """Azure ML registry CI/CD registers models in; None: no grant on a registry."""
+
+
 def deploy_identity(
-    name: str,
-    *,
-    tags: Mapping[str, str],
-    resource_group_name: pulumi.Input[str],
-    resource_group_id: pulumi.Input[str],
-    location: str,
-    workspace_id: pulumi.Input[str],
-    acr_id: pulumi.Input[str],
-    ml_registry_id: pulumi.Input[str] | None,
-    parent: pulumi.Resource,
+    name: str, args: DeployTargetsArgs, parent: pulumi.Resource
 ) -> azure_native.managedidentity.UserAssignedIdentity:
     """A user-assigned identity for CI/CD (`name`) and its grants, each on one resource:
 
@@ -40,18 +52,18 @@ def deploy_identity(
     """
     identity = azure_native.managedidentity.UserAssignedIdentity(
         name,
-        resource_group_name=resource_group_name,
-        location=location,
-        tags=dict(tags),
+        resource_group_name=args.resource_group_name,
+        location=args.location,
+        tags=dict(args.tags),
         opts=pulumi.ResourceOptions(parent=parent),
     )
     principal = identity.principal_id
-    grant(f"{name}-ml", role="AzureML Data Scientist", scope=workspace_id,
+    grant(f"{name}-ml", role="AzureML Data Scientist", scope=args.workspace_id,
           principal_id=principal, parent=parent)  # fmt: skip
-    grant(f"{name}-push", role="AcrPush", scope=acr_id, principal_id=principal, parent=parent)
-    if ml_registry_id is not None:
-        grant(f"{name}-registry", role="AzureML Registry User", scope=ml_registry_id,
+    grant(f"{name}-push", role="AcrPush", scope=args.acr_id, principal_id=principal, parent=parent)
+    if args.ml_registry_id is not None:
+        grant(f"{name}-registry", role="AzureML Registry User", scope=args.ml_registry_id,
               principal_id=principal, parent=parent)  # fmt: skip
-    grant(f"{name}-read", role="Reader", scope=resource_group_id, principal_id=principal,
+    grant(f"{name}-read", role="Reader", scope=args.resource_group_id, principal_id=principal,
           parent=parent)  # fmt: skip
     return identity

@@ -14,13 +14,12 @@ both take it from components/azure/cicd_identity.py.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure.cicd_identity import AUDIENCE, deploy_identity
+from components.azure.cicd_identity import AUDIENCE, DeployTargetsArgs, deploy_identity
 
 GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 
@@ -31,20 +30,7 @@ def github_subject(repository: str, branch: str) -> str:
 
 
 @dataclass(frozen=True, kw_only=True)
-class AzureGithubActionsCicdArgs:
-    tags: Mapping[str, str]
-    resource_group_name: pulumi.Input[str]
-    resource_group_id: pulumi.Input[str]
-    """The blueprint's resource group: the widest scope the deploy identity gets (Reader)."""
-    location: str
-    tenant_id: pulumi.Input[str]
-    subscription_id: pulumi.Input[str]
-    workspace_id: pulumi.Input[str]
-    """Azure ML workspace the workflows submit pipeline jobs to and deploy endpoints in."""
-    acr_id: pulumi.Input[str]
-    """Container registry the workflows push images to."""
-    ml_registry_id: pulumi.Input[str] | None = None
-    """Azure ML registry the workflows register models in; None: no grant on a registry."""
+class AzureGithubActionsCicdArgs(DeployTargetsArgs):
     repository: str
     """GitHub repository as owner/name."""
     branch: str = "main"
@@ -71,17 +57,7 @@ class AzureGithubActionsCicd(pulumi.ComponentResource):
     ) -> None:
         super().__init__("opsblocks:index:AzureGithubActionsCicd", name, {}, opts)
 
-        identity = deploy_identity(
-            f"{name}-deploy",
-            tags=args.tags,
-            resource_group_name=args.resource_group_name,
-            resource_group_id=args.resource_group_id,
-            location=args.location,
-            workspace_id=args.workspace_id,
-            acr_id=args.acr_id,
-            ml_registry_id=args.ml_registry_id,
-            parent=self,
-        )
+        identity = deploy_identity(f"{name}-deploy", args, parent=self)
         # Any GitHub repository can mint a token from this issuer: only the blueprint's
         # repository, on its branch, matches the subject.
         azure_native.managedidentity.FederatedIdentityCredential(

@@ -9,7 +9,16 @@ import pytest
 from components.azure.adls_data import AzureAdlsData, AzureAdlsDataArgs
 from components.azure.common import ROLES
 from opsblocks.preview import Graph
-from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, custom, run, strays, taggable, untagged
+from tests.recording import (
+    RESOURCE_GROUP,
+    SUBSCRIPTION,
+    custom,
+    resolved,
+    run,
+    strays,
+    taggable,
+    untagged,
+)
 
 TAGS = {"team": "risk", "opsblocks:capability": "data"}
 COMPONENT = "opsblocks:index:AzureAdlsData"
@@ -43,17 +52,7 @@ def data(**overrides: Any) -> Graph:
 
 def outputs(**overrides: Any) -> tuple[AzureAdlsData, dict[str, Any]]:
     """The component and its resolved outputs, as the wiring reads them."""
-    found: dict[str, Any] = {}
-    components: list[AzureAdlsData] = []
-
-    def build() -> None:
-        component = AzureAdlsData("data", arguments(**overrides))
-        components.append(component)
-        for name in OUTPUTS:
-            getattr(component, name).apply(lambda value, name=name: found.__setitem__(name, value))
-
-    run(build)
-    return components[0], found
+    return resolved(lambda: AzureAdlsData("data", arguments(**overrides)), OUTPUTS)
 
 
 def account(graph: Graph) -> dict[str, Any]:

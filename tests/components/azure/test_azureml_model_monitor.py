@@ -11,7 +11,7 @@ from components.azure.azureml_model_monitor import (
     AzureMlModelMonitorMonitoringArgs,
 )
 from opsblocks.preview import Graph
-from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, run, strays, taggable, untagged
+from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, resolved, run, strays, taggable, untagged
 
 COMPONENT = "opsblocks:index:AzureMlModelMonitorMonitoring"
 TAGS = {"team": "risk", "opsblocks:capability": "monitoring"}
@@ -42,18 +42,10 @@ def monitoring(**overrides: Any) -> Graph:
 
 def outputs(**overrides: Any) -> tuple[AzureMlModelMonitorMonitoring, dict[str, Any]]:
     """The component and its resolved outputs, as the wiring reads them."""
-    found: dict[str, Any] = {}
-    components: list[AzureMlModelMonitorMonitoring] = []
-
-    def build() -> None:
-        component = AzureMlModelMonitorMonitoring("monitoring", arguments(**overrides))
-        components.append(component)
-        names = OUTPUTS + (("action_group_id",) if component.action_group_id is not None else ())
-        for name in names:
-            getattr(component, name).apply(lambda value, name=name: found.__setitem__(name, value))
-
-    run(build)
-    return components[0], found
+    return resolved(
+        lambda: AzureMlModelMonitorMonitoring("monitoring", arguments(**overrides)),
+        (*OUTPUTS, "action_group_id"),
+    )
 
 
 def alert(graph: Graph, role: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from components.azure.azureml_online_endpoint import (
 )
 from components.azure.azureml_online_endpoint_deployment import ENDPOINT_API_VERSION
 from opsblocks.preview import Graph, RecordingMonitor
-from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, run, strays, taggable, untagged
+from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, resolved, run, strays, taggable, untagged
 
 COMPONENT = "opsblocks:index:AzureMlOnlineEndpointServing"
 ENDPOINT = "azure-native:machinelearningservices:OnlineEndpoint"
@@ -46,18 +46,10 @@ def serving(**overrides: Any) -> Graph:
 
 def outputs(**overrides: Any) -> tuple[AzureMlOnlineEndpointServing, dict[str, Any]]:
     """The component and its resolved outputs, as the wiring reads them."""
-    found: dict[str, Any] = {}
-    components: list[AzureMlOnlineEndpointServing] = []
-
-    def build() -> None:
-        component = AzureMlOnlineEndpointServing("serving", arguments(**overrides))
-        components.append(component)
-        names = OUTPUTS + (("deployment_id",) if component.deployment_id is not None else ())
-        for name in names:
-            getattr(component, name).apply(lambda value, name=name: found.__setitem__(name, value))
-
-    run(build)
-    return components[0], found
+    return resolved(
+        lambda: AzureMlOnlineEndpointServing("serving", arguments(**overrides)),
+        (*OUTPUTS, "deployment_id"),
+    )
 
 
 def ignored_changes(monkeypatch: pytest.MonkeyPatch, **overrides: Any) -> dict[str, list[str]]:

@@ -17,6 +17,7 @@ from tests.recording import (
     SUBSCRIPTION,
     arm_id,
     custom,
+    resolved,
     run,
     strays,
     taggable,
@@ -53,17 +54,7 @@ def gate(**overrides: Any) -> Graph:
 
 def outputs(**overrides: Any) -> tuple[AzureMlQualityGateValidation, dict[str, Any]]:
     """The component and its resolved outputs, as the wiring reads them."""
-    found: dict[str, Any] = {}
-    components: list[AzureMlQualityGateValidation] = []
-
-    def build() -> None:
-        component = AzureMlQualityGateValidation("gate", arguments(**overrides))
-        components.append(component)
-        for name in OUTPUTS:
-            getattr(component, name).apply(lambda value, name=name: found.__setitem__(name, value))
-
-    run(build)
-    return components[0], found
+    return resolved(lambda: AzureMlQualityGateValidation("gate", arguments(**overrides)), OUTPUTS)
 
 
 def version_of(graph: Graph) -> dict[str, Any]:

@@ -11,7 +11,16 @@ from components.azure.azureml_registry import AzureMlRegistry, AzureMlRegistryAr
 from components.azure.common import ROLES
 from opsblocks.preview import Graph
 from tests import recording
-from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, custom, run, strays, taggable, untagged
+from tests.recording import (
+    RESOURCE_GROUP,
+    SUBSCRIPTION,
+    custom,
+    resolved,
+    run,
+    strays,
+    taggable,
+    untagged,
+)
 
 TAGS = {"team": "risk", "opsblocks:capability": "registry"}
 COMPONENT = "opsblocks:index:AzureMlRegistry"
@@ -60,15 +69,7 @@ def registry(**overrides: Any) -> Graph:
 
 def outputs(**overrides: Any) -> dict[str, Any]:
     """The resolved outputs, as the wiring reads them."""
-    found: dict[str, Any] = {}
-
-    def build() -> None:
-        component = AzureMlRegistry("registry", arguments(**overrides))
-        for name in OUTPUTS:
-            getattr(component, name).apply(lambda value, name=name: found.__setitem__(name, value))
-
-    run(build)
-    return found
+    return resolved(lambda: AzureMlRegistry("registry", arguments(**overrides)), OUTPUTS)[1]
 
 
 def acr(graph: Graph) -> dict[str, Any]:

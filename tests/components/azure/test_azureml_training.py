@@ -8,7 +8,16 @@ import pytest
 
 from components.azure.azureml_training import AzureMlTraining, AzureMlTrainingArgs
 from opsblocks.preview import Graph, Resource
-from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, custom, run, strays, taggable, untagged
+from tests.recording import (
+    RESOURCE_GROUP,
+    SUBSCRIPTION,
+    custom,
+    resolved,
+    run,
+    strays,
+    taggable,
+    untagged,
+)
 
 TAGS = {"team": "risk", "opsblocks:capability": "training"}
 COMPONENT = "opsblocks:index:AzureMlTraining"
@@ -59,18 +68,10 @@ def training(**overrides: Any) -> Graph:
 
 def outputs(**overrides: Any) -> tuple[AzureMlTraining, dict[str, Any]]:
     """The component and its resolved outputs, as the wiring reads them."""
-    found: dict[str, Any] = {}
-    components: list[AzureMlTraining] = []
-
-    def build() -> None:
-        component = AzureMlTraining("training", arguments(**overrides))
-        components.append(component)
-        names = OUTPUTS + (("compute_instance_name",) if component.compute_instance_name else ())
-        for name in names:
-            getattr(component, name).apply(lambda value, name=name: found.__setitem__(name, value))
-
-    run(build)
-    return components[0], found
+    return resolved(
+        lambda: AzureMlTraining("training", arguments(**overrides)),
+        (*OUTPUTS, "compute_instance_name"),
+    )
 
 
 def workspace(graph: Graph) -> dict[str, Any]:

@@ -10,43 +10,39 @@ from components.azure.github_actions import (
     github_subject,
 )
 from opsblocks.preview import Graph
+from tests.components.azure.cicd import (
+    ACR,
+    COMMON_ARGS,
+    GROUP,
+    ML_REGISTRY,
+    SECRET_WORDS,
+    TAGS,
+    WORKSPACE,
+    grants,
+    keys_of,
+    role_definition,
+)
 from tests.recording import (
     RESOURCE_GROUP,
     SUBSCRIPTION,
     TENANT,
     arm_id,
     custom,
+    resolved,
     run,
     strays,
     taggable,
     untagged,
 )
 
-TAGS = {"team": "risk", "opsblocks:capability": "cicd"}
 COMPONENT = "opsblocks:index:AzureGithubActionsCicd"
-GROUP = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}"
-WORKSPACE = f"{GROUP}/providers/Microsoft.MachineLearningServices/workspaces/fraud-prod"
-ACR = f"{GROUP}/providers/Microsoft.ContainerRegistry/registries/fraudprodacr"
-ML_REGISTRY = f"{GROUP}/providers/Microsoft.MachineLearningServices/registries/fraud-prod"
-ROLE_IDS = {  # built-in role definition ids, the same in every tenant
-    "AzureML Data Scientist": "f6c7c914-8db3-469d-8ca1-694a8f32e121",
-    "AcrPush": "8311e382-0749-4cb8-b61a-304f252e45ec",
-    "AzureML Registry User": "1823dd4f-9b8c-4ab6-ab4e-7397a3684615",
-    "Reader": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
-}
 OUTPUTS = ("client_id", "tenant_id", "subscription_id", "identity_id", "identity_principal_id")
-SECRET_WORDS = ("password", "secret", "key", "certificate", "token")
 
 IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
 
 
 def arguments(**overrides: Any) -> AzureGithubActionsCicdArgs:
-    values: dict[str, Any] = {
-        "tags": TAGS, "resource_group_name": RESOURCE_GROUP, "resource_group_id": GROUP,
-        "location": "westeurope", "tenant_id": TENANT, "subscription_id": SUBSCRIPTION,
-        "workspace_id": WORKSPACE, "acr_id": ACR, "ml_registry_id": ML_REGISTRY,
-        "repository": "acme/fraud-model",
-    }  # fmt: skip
+    values: dict[str, Any] = {**COMMON_ARGS, "repository": "acme/fraud-model"}
     return AzureGithubActionsCicdArgs(**values | overrides)
 
 
@@ -56,37 +52,7 @@ def cicd(**overrides: Any) -> Graph:
 
 def outputs(**overrides: Any) -> dict[str, Any]:
     """The component's resolved outputs, as the wiring reads them."""
-    found: dict[str, Any] = {}
-
-    def build() -> None:
-        component = AzureGithubActionsCicd("cicd", arguments(**overrides))
-        for name in OUTPUTS:
-            getattr(component, name).apply(lambda value, name=name: found.__setitem__(name, value))
-
-    run(build)
-    return found
-
-
-def role_definition(role: str) -> str:
-    definitions = f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions"
-    return f"{definitions}/{ROLE_IDS[role]}"
-
-
-def grants(graph: Graph) -> set[tuple[str, str, str]]:
-    """(principal, role definition id, scope) of every role assignment."""
-    return {
-        (r.inputs["principalId"], r.inputs["roleDefinitionId"], r.inputs["scope"])
-        for r in graph.of_type("azure-native:authorization:RoleAssignment")
-    }
-
-
-def keys_of(value: Any) -> set[str]:
-    """Every mapping key anywhere in a recorded input."""
-    if isinstance(value, dict):
-        return set(value) | {k for v in value.values() for k in keys_of(v)}
-    if isinstance(value, list):
-        return {k for v in value for k in keys_of(v)}
-    return set()
+    return resolved(lambda: AzureGithubActionsCicd("cicd", arguments(**overrides)), OUTPUTS)[1]
 
 
 def test_identity_trusts_github_tokens_of_the_repository_on_its_branch_only() -> None:

@@ -1,0 +1,49 @@
+"""What the tests of both Azure CI/CD tools share: the resources the deploy identity is granted
+on, the built-in roles it gets, and how to read grants and input keys from a graph."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opsblocks.preview import Graph
+from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, TENANT
+
+TAGS = {"team": "risk", "opsblocks:capability": "cicd"}
+GROUP = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}"
+WORKSPACE = f"{GROUP}/providers/Microsoft.MachineLearningServices/workspaces/fraud-prod"
+ACR = f"{GROUP}/providers/Microsoft.ContainerRegistry/registries/fraudprodacr"
+ML_REGISTRY = f"{GROUP}/providers/Microsoft.MachineLearningServices/registries/fraud-prod"
+COMMON_ARGS: dict[str, Any] = {
+    "tags": TAGS, "resource_group_name": RESOURCE_GROUP, "resource_group_id": GROUP,
+    "location": "westeurope", "tenant_id": TENANT, "subscription_id": SUBSCRIPTION,
+    "workspace_id": WORKSPACE, "acr_id": ACR, "ml_registry_id": ML_REGISTRY,
+}  # fmt: skip
+ROLE_IDS = {  # built-in role definition ids, the same in every tenant (not read from the code)
+    "AzureML Data Scientist": "f6c7c914-8db3-469d-8ca1-694a8f32e121",
+    "AcrPush": "8311e382-0749-4cb8-b61a-304f252e45ec",
+    "AzureML Registry User": "1823dd4f-9b8c-4ab6-ab4e-7397a3684615",
+    "Reader": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+}
+SECRET_WORDS = ("password", "secret", "key", "certificate", "token")
+
+
+def role_definition(role: str) -> str:
+    definitions = f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions"
+    return f"{definitions}/{ROLE_IDS[role]}"
+
+
+def grants(graph: Graph) -> set[tuple[str, str, str]]:
+    """(principal, role definition id, scope) of every role assignment."""
+    return {
+        (r.inputs["principalId"], r.inputs["roleDefinitionId"], r.inputs["scope"])
+        for r in graph.of_type("azure-native:authorization:RoleAssignment")
+    }
+
+
+def keys_of(value: Any) -> set[str]:
+    """Every mapping key anywhere in a recorded input."""
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in keys_of(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in keys_of(v)}
+    return set()
