@@ -28,6 +28,7 @@ ROLES: dict[str, str] = {
     "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
     "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
     "Storage File Data Privileged Contributor": "69566ab7-960f-475b-8e7c-b3118f30c6bd",
+    "Managed Identity Operator": "f1a07417-d97a-45cb-824c-7a7467783830",
     "Monitoring Metrics Publisher": "3913510d-42f4-4e42-8a64-420c390055eb",
     "Reader": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
     "Contributor": "b24988ac-6180-42a0-ab88-20f7382dd24c",
