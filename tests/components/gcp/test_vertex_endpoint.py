@@ -10,7 +10,7 @@ from components.gcp.vertex_endpoint import (
     GcpVertexEndpointServingArgs,
 )
 from opsblocks.preview import Graph
-from tests.recording import PROJECT, custom, run, strays, taggable, untagged
+from tests.recording import PROJECT, custom, resolved, run, strays, taggable, untagged
 
 KEY = "projects/opsblocks-test/locations/us-central1/keyRings/fraud-keys/cryptoKeys/fraud-key"
 LABELS = {"team": "risk", "opsblocks-capability": "serving"}
@@ -40,17 +40,7 @@ def serving(**overrides: Any) -> Graph:
 
 def outputs(**overrides: Any) -> tuple[GcpVertexEndpointServing, dict[str, Any]]:
     """The component and its resolved outputs, as the wiring reads them."""
-    found: dict[str, Any] = {}
-    components: list[GcpVertexEndpointServing] = []
-
-    def build() -> None:
-        component = GcpVertexEndpointServing("serving", arguments(**overrides))
-        components.append(component)
-        for name in OUTPUTS:
-            getattr(component, name).apply(lambda value, name=name: found.__setitem__(name, value))
-
-    run(build)
-    return components[0], found
+    return resolved(lambda: GcpVertexEndpointServing("serving", arguments(**overrides)), OUTPUTS)
 
 
 def endpoint(graph: Graph) -> dict[str, Any]:
