@@ -90,7 +90,8 @@ def new_command(
     for path in written:
         print(new.display(path))
     err.print("next:", highlight=False)
-    for step in new.next_steps(written[0], stack, answers.cloud):
+    tools = [tool.name for tool in answers.tools.values()]
+    for step in new.next_steps(written[0], stack, answers.cloud, tools):
         err.print(f"  {escape(step)}", highlight=False)
 
 

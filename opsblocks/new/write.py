@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Iterable
 from pathlib import Path
 
 from opsblocks import blueprint
 from opsblocks.errors import OpsblocksError
 from opsblocks.model import Cloud
-from opsblocks.new.clouds import CLOUD_SETUP
+from opsblocks.new.clouds import CLOUD_SETUP, TOOL_SETUP
 from opsblocks.new.interview import Answers
 from opsblocks.new.render import render, schema_reference, stack_text
 from opsblocks.new.target import Target, display
@@ -41,10 +42,12 @@ def blueprint_text(answers: Answers, path: Path, root: Path | None) -> str:
     return text
 
 
-def next_steps(path: Path, stack: str | None, cloud: Cloud) -> list[str]:
+def next_steps(path: Path, stack: str | None, cloud: Cloud, tools: Iterable[str] = ()) -> list[str]:
     shown = shlex.quote(display(path))
     steps = [f"opsblocks preview {shown}", f"opsblocks cost {shown}"]
     if stack is not None:
-        setup = [command.format(stack=stack) for command in CLOUD_SETUP[cloud].stack_setup]
+        commands = [*CLOUD_SETUP[cloud].stack_setup,
+                    *(c for tool in tools for c in TOOL_SETUP.get((cloud, tool), ()))]  # fmt: skip
+        setup = [command.format(stack=stack) for command in commands]
         steps += [f"pulumi stack init {stack}", *setup, f"pulumi up -s {stack}"]
     return steps

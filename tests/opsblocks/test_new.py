@@ -353,3 +353,16 @@ def test_a_gcp_stack_is_told_to_name_its_project_before_up() -> None:
     assert steps.index("pulumi stack init gcp-dev") < steps.index(setup)
     assert steps.index(setup) < steps.index("pulumi up -s gcp-dev")
     assert setup not in write.next_steps(Path("blueprints/x.yaml"), "aws-dev", Cloud.aws)
+
+
+def test_an_azure_devops_stack_is_told_to_name_the_organization_before_up() -> None:
+    steps = write.next_steps(Path("blueprints/x.yaml"), "az", Cloud.azure, ["adls", "azure-devops"])
+    setup = "pulumi config set azuredevops:orgServiceUrl https://dev.azure.com/<your-org> -s az"
+    assert steps.index("pulumi stack init az") < steps.index(setup) < steps.index("pulumi up -s az")
+    assert setup not in write.next_steps(Path("x.yaml"), "az", Cloud.azure, ["github-actions"])
+
+
+def test_new_prints_the_azure_devops_setup_for_a_stack(project: Path) -> None:
+    result = runner.invoke(app, ["new", "credit", "--cloud", "azure", "--stack", "credit-dev"])
+    assert result.exit_code == 0, result.output
+    assert "azuredevops:orgServiceUrl" in result.output
