@@ -1,22 +1,114 @@
-"""The compute of the Azure ML training component: a cluster that scales to zero, and an
-optional compute instance for notebooks.
+"""The compute of the Azure ML training component: a cluster that scales to zero, an optional
+compute instance for notebooks, and what they need from the workspace's managed network.
 
 Both run as the platform's user-assigned identity, accept Microsoft Entra authentication only
 (no local keys), have no public IP and no public SSH port. They live in the workspace's managed
-network, which the workspace configures (its isolation mode decides what they may reach).
+network, which the workspace configures (its isolation mode decides what they may reach) and
+Azure provisions with the first compute, approving its private endpoints as the identity: so
+compute is created once the identity holds the approver role on the workspace (the roles on
+the other dependencies come before the workspace itself) and once the outbound rule below
+exists, so that no rule is written while Azure provisions the network.
+
+With only approved outbound traffic (prod), Azure adds the private endpoints to the workspace
+and its default storage, vault and container registry itself; the Azure ML registry needs a
+user-defined private-endpoint rule (`amlregistry`, usable by serverless Spark too), and the
+identity must approve that endpoint on the registry. No FQDN rule is added: the first one
+makes Azure deploy a billed Azure Firewall in the managed network.
+
+The compute instance belongs to one user (`compute_instance_user`, an Entra object id): only
+they may use it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pulumi
 import pulumi_azure_native as azure_native
+
+from components.azure import common
+
+if TYPE_CHECKING:
+    from pulumi_azure_native.machinelearningservices import Compute
+
+    from components.azure.azureml_training import AzureMlTrainingArgs
 
 ml = azure_native.machinelearningservices
 
 CLUSTER_NAME = "train"
 """Compute name of the cluster (2-16 characters, unique in the workspace)."""
+REGISTRY_RULE = "ml-registry"
+"""Name of the managed network's outbound rule to the Azure ML registry."""
+# Approves the private endpoints the workspace's managed network opens to its dependencies.
+# Microsoft asks for it on workspaces with a user-assigned identity.
+NETWORK_APPROVER = "Azure AI Enterprise Network Connection Approver"
+
+
+def workspace_compute(
+    name: str,
+    args: AzureMlTrainingArgs,
+    *,
+    workspace_name: pulumi.Input[str],
+    workspace_id: pulumi.Input[str],
+    parent: pulumi.Resource,
+) -> tuple[Compute, Compute | None]:
+    """The cluster and the optional instance, after the identity's roles on the workspace
+    (jobs log metrics and register models as it; it approves the workspace's endpoint) and the
+    registry's outbound rule."""
+    before: list[pulumi.Resource] = [
+        common.grant(f"{name}-{suffix}", role=role, scope=workspace_id,
+                     principal_id=args.identity_principal_id, parent=parent)
+        for suffix, role in (("data-scientist", "AzureML Data Scientist"),
+                             ("workspace-approver", NETWORK_APPROVER))
+    ]  # fmt: skip
+    if args.private and args.ml_registry_id is not None:
+        approver = common.grant(
+            f"{name}-ml-registry-approver", role=NETWORK_APPROVER, scope=args.ml_registry_id,
+            principal_id=args.identity_principal_id, parent=parent,
+        )  # fmt: skip
+        before.append(ml.ManagedNetworkSettingsRule(
+            f"{name}-ml-registry-rule", rule_name=REGISTRY_RULE,
+            resource_group_name=args.resource_group_name, workspace_name=workspace_name,
+            properties=ml.PrivateEndpointOutboundRuleArgs(
+                type="PrivateEndpoint", category=ml.RuleCategory.USER_DEFINED,
+                destination=ml.PrivateEndpointDestinationArgs(
+                    service_resource_id=args.ml_registry_id, subresource_target="amlregistry",
+                    spark_enabled=True),
+            ),
+            opts=pulumi.ResourceOptions(parent=parent, depends_on=[approver]),
+        ))  # fmt: skip
+    cluster = training_cluster(
+        f"{name}-cluster", resource_group_name=args.resource_group_name,
+        location=args.location, workspace_name=workspace_name, identity_id=args.identity_id,
+        vm_size=args.vm_size, max_nodes=args.max_nodes,
+        idle_seconds_before_scale_down=args.idle_seconds_before_scale_down,
+        low_priority=args.low_priority, tags=args.tags, parent=parent, depends_on=before,
+    )  # fmt: skip
+    owner = instance_owner(args)
+    if owner is None:
+        return cluster, None
+    instance = notebook_instance(
+        f"{name}-notebook", resource_group_name=args.resource_group_name,
+        location=args.location, workspace_name=workspace_name, identity_id=args.identity_id,
+        unique_suffix=args.unique_suffix, vm_size=args.compute_instance_vm_size,
+        user_object_id=owner[0], tenant_id=owner[1],
+        idle_minutes_before_shutdown=args.idle_minutes_before_shutdown, tags=args.tags,
+        parent=parent, depends_on=before,
+    )  # fmt: skip
+    return cluster, instance
+
+
+def instance_owner(args: AzureMlTrainingArgs) -> tuple[str, pulumi.Input[str]] | None:
+    """The Entra object id and tenant id of the compute instance's user; None without one."""
+    if not args.compute_instance:
+        return None
+    if args.compute_instance_user is None or args.tenant_id is None:
+        raise ValueError(
+            "compute_instance needs compute_instance_user (the Entra object id of the user it "
+            "belongs to) and tenant_id"
+        )
+    return args.compute_instance_user, args.tenant_id
 
 
 def _identity(
@@ -82,12 +174,15 @@ def notebook_instance(
     unique_suffix: pulumi.Input[str],
     identity_id: pulumi.Input[str],
     vm_size: str,
+    user_object_id: str,
+    tenant_id: pulumi.Input[str],
     idle_minutes_before_shutdown: int,
     tags: Mapping[str, str],
     parent: pulumi.Resource,
     depends_on: Sequence[pulumi.Resource],
 ) -> azure_native.machinelearningservices.Compute:
-    """A compute instance that shuts itself down after `idle_minutes_before_shutdown` idle.
+    """A compute instance of one user that shuts itself down after
+    `idle_minutes_before_shutdown` idle.
 
     Its name must be unique in the region (3-24 characters): `nb-` and the blueprint's suffix.
     """
@@ -109,6 +204,9 @@ def notebook_instance(
                     ssh_public_access=ml.SshPublicAccess.DISABLED
                 ),
                 idle_time_before_shutdown=f"PT{idle_minutes_before_shutdown}M",
+                personal_compute_instance_settings=ml.PersonalComputeInstanceSettingsArgs(
+                    assigned_user=ml.AssignedUserArgs(object_id=user_object_id, tenant_id=tenant_id)
+                ),
             ),
         ),
         tags=dict(tags),

@@ -8,6 +8,10 @@ account"), so the account takes Microsoft Entra authorization only. With a priva
 account has no public network access: clients use its blob and file private endpoints, and the
 workspace identity needs Reader on those endpoints (Microsoft, "Managed virtual network
 isolation": required when the default storage has public network access disabled).
+
+With `customer_managed_key` the account is encrypted with the platform key through the
+identity. It names the identity by the foundation's `identity_id`, which resolves only once the
+identity may use the key, so Azure never sees the account before that role.
 """
 
 from __future__ import annotations

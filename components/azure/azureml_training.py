@@ -6,15 +6,25 @@ identity (`system_datastores_auth_mode`), so the storage account refuses shared 
 identity gets, each on one resource, the roles Microsoft lists for a workspace with a
 user-assigned identity ("Set up authentication between Azure Machine Learning and other
 services"), narrowed where the listed role would reach further than the workspace needs
-(see `AzureMlTraining._grants`). Compute lives in the workspace's managed network: only
-approved outbound traffic in prod, internet outbound otherwise, never a public IP or SSH port.
-Job and run events go to the platform's Log Analytics workspace, where the quality gate alerts
-on failed runs.
+(see `AzureMlTraining._grants`). Compute lives in the workspace's managed network (see
+`azureml_compute`): only approved outbound traffic in prod, internet outbound otherwise, never
+a public IP or SSH port. Job and run events go to the platform's Log Analytics workspace,
+where the quality gate alerts on failed runs.
+
+Images: a private registry cannot build with ACR Tasks, so the workspace builds environment
+images on the training cluster (`image_build_compute`), which reaches the registry through the
+managed network and Microsoft's base images through its required rules. In prod the managed
+network has no FQDN rule (each one brings a billed Azure Firewall), so a build that downloads
+packages (pip, conda) fails there: prod images are built elsewhere (CI/CD) and pushed to the
+registry, and environments name them; dev builds on the cluster with internet outbound.
 
 With `customer_managed_key` the workspace's storage is encrypted with the platform key. The
-workspace's own metadata stays on Microsoft-managed keys: encrypting it with a customer key makes
-Azure create a Cosmos DB account, a search service and a storage account in a managed resource
-group (billed, and needing the Cosmos DB first-party application granted on the vault).
+workspace's own metadata stays on Microsoft-managed keys. Classic workspace encryption makes
+Azure create a Cosmos DB account, an AI Search service and a storage account in a managed
+resource group (billed). Service-side encryption (`enable_service_side_cmk_encryption`) avoids
+them, but Microsoft documents it as not supported with a key vault whose public network access
+is disabled, the prod vault, nor (in preview) with a user-assigned identity or key rotation;
+and encryption can only be chosen when a workspace is created, so adding it later replaces it.
 """
 
 from __future__ import annotations
@@ -27,17 +37,18 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from components.azure import common
-from components.azure.azureml_compute import CLUSTER_NAME, notebook_instance, training_cluster
+from components.azure.azureml_compute import (
+    CLUSTER_NAME,
+    NETWORK_APPROVER,
+    instance_owner,
+    workspace_compute,
+)
 from components.azure.azureml_storage import workspace_storage
 
 if TYPE_CHECKING:
-    from pulumi_azure_native.machinelearningservices import Compute, Workspace
+    from pulumi_azure_native.machinelearningservices import Workspace
 
 ml = azure_native.machinelearningservices
-
-# Approves the private endpoints the workspace's managed network opens to its dependencies.
-# Microsoft asks for it on workspaces with a user-assigned identity.
-NETWORK_APPROVER = "Azure AI Enterprise Network Connection Approver"
 
 LOG_CATEGORIES = ("AmlComputeClusterEvent", "AmlComputeJobEvent", "AmlComputeCpuGpuUtilization",
                   "AmlRunStatusChangedEvent", "ComputeInstanceEvent", "ModelsChangeEvent",
@@ -56,6 +67,8 @@ class AzureMlTrainingArgs:
     storage_prefix: str
     """Lowercase letters and digits: the workspace storage account is this plus the suffix."""
     identity_id: pulumi.Input[str]
+    """The foundation's `identity_id`: resolves once the identity may use the key and manage
+    the vault's secrets, so the storage and the workspace wait for those roles."""
     identity_principal_id: pulumi.Input[str]
     identity_client_id: pulumi.Input[str]
     key_vault_id: pulumi.Input[str]
@@ -64,6 +77,11 @@ class AzureMlTrainingArgs:
     log_workspace_id: pulumi.Input[str]
     acr_id: pulumi.Input[str]
     """Container registry of the registry capability (which grants the identity AcrPush)."""
+    ml_registry_id: pulumi.Input[str] | None = None
+    """Azure ML registry of the registry capability: with `private`, the managed network gets
+    a private-endpoint outbound rule to it."""
+    tenant_id: pulumi.Input[str] | None = None
+    """Entra tenant of `compute_instance_user`; needed with `compute_instance`."""
     customer_managed_key: bool = False
     key_vault_uri: pulumi.Input[str] | None = None
     key_name: pulumi.Input[str] | None = None
@@ -77,6 +95,8 @@ class AzureMlTrainingArgs:
     idle_seconds_before_scale_down: int = 120
     low_priority: bool = False
     compute_instance: bool = False
+    compute_instance_user: str | None = None
+    """Entra object id of the user the compute instance belongs to; needed with it."""
     compute_instance_vm_size: str = "Standard_DS3_v2"
     idle_minutes_before_shutdown: int = 60
 
@@ -98,6 +118,7 @@ class AzureMlTraining(pulumi.ComponentResource):
     ) -> None:
         if args.customer_managed_key and (args.key_vault_uri is None or args.key_name is None):
             raise ValueError("customer_managed_key needs key_vault_uri and key_name")
+        instance_owner(args)  # refuses a compute instance without its user
         super().__init__("opsblocks:index:AzureMlTraining", name, {}, opts)
         storage, storage_grants = workspace_storage(name, args, parent=self)
         workspace = self._workspace(name, args, storage, storage_grants + self._grants(name, args))
@@ -121,7 +142,9 @@ class AzureMlTraining(pulumi.ComponentResource):
             metrics=[monitor.DiagnosticsMetricSettingsArgs(category="AllMetrics", enabled=True)],
             opts=pulumi.ResourceOptions(parent=self),
         )  # fmt: skip
-        cluster, instance = self._compute(name, args, workspace)
+        cluster, instance = workspace_compute(
+            name, args, workspace_name=workspace.name, workspace_id=workspace.id, parent=self
+        )
 
         self.workspace_name = workspace.name
         self.workspace_id = workspace.id
@@ -138,47 +161,16 @@ class AzureMlTraining(pulumi.ComponentResource):
             }
         )
 
-    def _compute(
-        self, name: str, args: AzureMlTrainingArgs, workspace: Workspace
-    ) -> tuple[Compute, Compute | None]:
-        """The cluster and the optional notebook instance, once the identity holds its roles on
-        the workspace: jobs running as it log metrics and register models, and the managed
-        network, provisioned with the first compute, approves the workspace's private endpoint.
-        """
-        on_workspace: list[pulumi.Resource] = [
-            common.grant(f"{name}-{suffix}", role=role, scope=workspace.id,
-                         principal_id=args.identity_principal_id, parent=self)
-            for suffix, role in (("data-scientist", "AzureML Data Scientist"),
-                                 ("workspace-approver", NETWORK_APPROVER))
-        ]  # fmt: skip
-        cluster = training_cluster(
-            f"{name}-cluster", resource_group_name=args.resource_group_name,
-            location=args.location, workspace_name=workspace.name, identity_id=args.identity_id,
-            vm_size=args.vm_size, max_nodes=args.max_nodes,
-            idle_seconds_before_scale_down=args.idle_seconds_before_scale_down,
-            low_priority=args.low_priority, tags=args.tags, parent=self, depends_on=on_workspace,
-        )  # fmt: skip
-        if not args.compute_instance:
-            return cluster, None
-        instance = notebook_instance(
-            f"{name}-notebook", resource_group_name=args.resource_group_name,
-            location=args.location, workspace_name=workspace.name, identity_id=args.identity_id,
-            unique_suffix=args.unique_suffix, vm_size=args.compute_instance_vm_size,
-            idle_minutes_before_shutdown=args.idle_minutes_before_shutdown, tags=args.tags,
-            parent=self, depends_on=on_workspace,
-        )  # fmt: skip
-        return cluster, instance
-
     def _grants(self, name: str, args: AzureMlTrainingArgs) -> list[pulumi.Resource]:
         """The identity's roles on the other dependencies. Microsoft lists Contributor on each
         and Key Vault Administrator on the vault; Contributor is kept on Application Insights.
-        The vault also holds the platform key: Key Vault Secrets Officer (the workspace keeps
-        secrets, not keys) and the network approver (reads the vault, approves the managed
-        network's endpoint). The registry: Reader and the approver, as images are built on the
-        cluster (`image_build_compute`) and pushed with the registry capability's AcrPush, not
-        by ACR Tasks, which is what Contributor there is for."""
+        The vault also holds the platform key: the foundation grants Key Vault Secrets Officer
+        (the workspace keeps secrets, not keys; `identity_id` waits for it), here the network
+        approver (reads the vault, approves the managed network's endpoint). The registry:
+        Reader and the approver, as images are built on the cluster (`image_build_compute`) and
+        pushed with the registry capability's AcrPush, not by ACR Tasks, which is what
+        Contributor there is for."""
         roles = (
-            ("vault-secrets", "Key Vault Secrets Officer", args.key_vault_id),
             ("vault-approver", NETWORK_APPROVER, args.key_vault_id),
             ("registry-reader", "Reader", args.acr_id),
             ("registry-approver", NETWORK_APPROVER, args.acr_id),
@@ -227,7 +219,7 @@ class AzureMlTraining(pulumi.ComponentResource):
                     else isolation.ALLOW_INTERNET_OUTBOUND
                 )
             ),
-            # A private registry cannot build images with ACR Tasks: the cluster builds them.
+            # A private registry cannot build images with ACR Tasks (see the module doc).
             image_build_compute=CLUSTER_NAME,
             v1_legacy_mode=False,
             tags=dict(args.tags),

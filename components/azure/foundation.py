@@ -1,23 +1,31 @@
 """The Azure foundation every capability shares: resource group, identity, key, logs, network.
 
-It provisions, once per blueprint:
-- the resource group every other component deploys into;
-- a user-assigned managed identity, the platform's workload identity: it may use the
-  customer-managed key (storage, registries) and manage the vault's secrets (Azure ML
-  workspaces keep their connection secrets there);
-- a Key Vault (RBAC authorization, soft delete 90 days, purge protection, firewall denying all
-  but trusted Azure services) holding an RSA key rotated every 90 days: the customer-managed key
-  of every store; its audit log goes to the Log Analytics workspace;
-- a Log Analytics workspace and a workspace-based Application Insights component;
-- with `private_network` (prod): a VNet with a `private-endpoints` and a `workloads` subnet
-  behind one NSG, a private DNS zone per private-endpoint service (`common.PRIVATE_DNS_ZONES`)
-  linked to the VNet, and the vault's private endpoint; the vault then refuses public traffic.
+Once per blueprint: the resource group; a user-assigned managed identity, the platform's
+workload identity, which may use the customer-managed key and manage the vault's secrets
+(Azure ML workspaces keep theirs there); a Key Vault (RBAC authorization, firewall denying all
+but trusted Azure services, audit log to Log Analytics) holding an RSA key rotated every 90
+days, the customer-managed key of every store; a Log Analytics workspace and a workspace-based
+Application Insights; with `private_network` (prod) a VNet with a `private-endpoints` subnet
+behind an NSG, a private DNS zone per service (`common.PRIVATE_DNS_ZONES`) linked to it, and
+the vault's private endpoint (the vault then refuses public traffic). Compute needs no subnet
+here: it lives in the Azure ML workspace's managed network.
 
-`unique_suffix` is the first 6 hex characters of sha256(lower-cased resource group id), the
-way Bicep's `uniqueString(resourceGroup().id)` is used: stable for a resource group and
-subscription, different across them, so globally unique names (vault, storage accounts,
-registries) are `<prefix><suffix>`. Purge protection keeps a deleted vault's name for 90 days:
-recreating the same resource group in that time needs the vault recovered, not recreated.
+Azure checks a store's access to the key, and a workspace's to the vault, when it creates
+them. So `identity_id` resolves only once the identity holds "Key Vault Crypto Service
+Encryption User" on the key and "Key Vault Secrets Officer" on the vault: every resource
+naming the identity (encryption identity, workspace identity) waits for both grants. No other
+component grants them again (Azure refuses an identical assignment: RoleAssignmentExists).
+
+`unique_suffix` is the first 6 hex characters of sha256(lower-cased resource group id), like
+Bicep's `uniqueString(resourceGroup().id)`: globally unique names are `<prefix><suffix>`.
+
+With `protect` (prod) the vault has purge protection, which customer-managed keys require
+(storage and Azure ML refuse a key in a vault without it), and keeps deleted objects 90 days;
+a deleted vault's name then stays taken 90 days (recover the vault rather than recreate it).
+Without (dev) it has no purge protection and the minimum retention, 7 days, but a destroy
+still leaves it soft-deleted under its deterministic name: within those 7 days purge it
+before the next `up` (`az keyvault purge --name <vault>`). Use the key as a CMK only with
+`protect`.
 """
 
 from __future__ import annotations
@@ -36,12 +44,11 @@ from components.azure import common
 KEY_NAME = "platform-cmk"
 # + 6 hex characters: 3-24 in all; Key Vault refuses consecutive hyphens.
 VAULT_PREFIX = re.compile(r"^(?!.*--)[a-z][a-z0-9-]{0,17}$")
-SUBNETS = ("private-endpoints", "workloads")  # the 2nd and 3rd /24 of the VNet
+SUBNET = "private-endpoints"  # the 2nd /24 of the VNet
 OUTPUTS = ("resource_group_name", "resource_group_id", "location", "unique_suffix", "tenant_id",
            "subscription_id", "identity_id", "identity_principal_id", "identity_client_id",
            "key_vault_id", "key_vault_name", "key_vault_uri", "key_name", "key_uri", "key_id",
-           "log_workspace_id", "app_insights_id", "subnet_id", "workload_subnet_id",
-           "dns_zone_ids")  # fmt: skip
+           "log_workspace_id", "app_insights_id", "subnet_id", "dns_zone_ids")  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,7 +60,9 @@ class AzureFoundationArgs:
     key_vault_prefix: str
     """Vault name = prefix + unique_suffix, e.g. `fraud-a1b2c3` (at most 18 characters)."""
     protect: bool = False
-    """Protect and retain the resource group, the vault, its key and the log workspace."""
+    """Protect and retain the resource group, the vault, its key and the log workspace; purge
+    protection and 90 days of soft delete on the vault (7 days and no purge protection
+    otherwise)."""
     log_retention_days: int = 30
     private_network: bool = False
     """VNet, private DNS zones and the vault's private endpoint; vault public access off."""
@@ -74,7 +83,8 @@ class AzureFoundation(pulumi.ComponentResource):
     tenant_id: pulumi.Output[str]
     subscription_id: pulumi.Output[str]
     identity_id: pulumi.Output[str]
-    """ARM id of the platform's user-assigned managed identity: workloads run as it."""
+    """ARM id of the platform's user-assigned managed identity (workloads run as it), resolved
+    only once the identity holds its roles on the key and the vault: whatever names it waits."""
     identity_principal_id: pulumi.Output[str]
     identity_client_id: pulumi.Output[str]
     key_vault_id: pulumi.Output[str]
@@ -90,8 +100,6 @@ class AzureFoundation(pulumi.ComponentResource):
     app_insights_id: pulumi.Output[str]
     subnet_id: pulumi.Output[str] | None
     """The private-endpoints subnet; None without `private_network`."""
-    workload_subnet_id: pulumi.Output[str] | None
-    """The subnet for compute; None without `private_network`."""
     dns_zone_ids: dict[str, pulumi.Output[str]]
     """Private DNS zone id per private-endpoint group id; empty without `private_network`."""
 
@@ -133,8 +141,9 @@ class AzureFoundation(pulumi.ComponentResource):
                 sku=kv.SkuArgs(family=kv.SkuFamily.A, name=kv.SkuName.STANDARD),
                 enable_rbac_authorization=True,
                 enable_soft_delete=True,
-                soft_delete_retention_in_days=90,
-                enable_purge_protection=True,
+                soft_delete_retention_in_days=90 if args.protect else 7,
+                # Irreversible, and the API takes no `false`: left out means off.
+                enable_purge_protection=True if args.protect else None,
                 network_acls=kv.NetworkRuleSetArgs(
                     default_action=kv.NetworkRuleAction.DENY,
                     bypass=kv.NetworkRuleBypassOptions.AZURE_SERVICES,
@@ -143,33 +152,31 @@ class AzureFoundation(pulumi.ComponentResource):
             ),
         )  # fmt: skip
         # Created through ARM (management plane), so the vault firewall does not stop it.
+        action = kv.KeyRotationPolicyActionType
         key = kv.Key(
             f"{name}-cmk", key_name=KEY_NAME, vault_name=vault.name, resource_group_name=rg,
             tags=tags, opts=stateful,
             properties=kv.KeyPropertiesArgs(
-                kty=kv.JsonWebKeyType.RSA,
-                key_size=3072,
+                kty=kv.JsonWebKeyType.RSA, key_size=3072,
                 key_ops=[kv.JsonWebKeyOperation.WRAP_KEY, kv.JsonWebKeyOperation.UNWRAP_KEY],
                 rotation_policy=kv.RotationPolicyArgs(
                     # Applies to the versions rotation creates; services use the newest one.
                     attributes=kv.KeyRotationPolicyAttributesArgs(expiry_time="P1Y"),
                     lifetime_actions=[
-                        kv.LifetimeActionArgs(
-                            trigger=kv.TriggerArgs(time_after_create="P90D"),
-                            action=kv.ActionArgs(type=kv.KeyRotationPolicyActionType.ROTATE),
-                        ),
-                        kv.LifetimeActionArgs(
-                            trigger=kv.TriggerArgs(time_before_expiry="P30D"),
-                            action=kv.ActionArgs(type=kv.KeyRotationPolicyActionType.NOTIFY),
-                        ),
+                        kv.LifetimeActionArgs(trigger=kv.TriggerArgs(time_after_create="P90D"),
+                                              action=kv.ActionArgs(type=action.ROTATE)),
+                        kv.LifetimeActionArgs(trigger=kv.TriggerArgs(time_before_expiry="P30D"),
+                                              action=kv.ActionArgs(type=action.NOTIFY)),
                     ],
                 ),
             ),
         )  # fmt: skip
-        common.grant(f"{name}-key-encryption", role="Key Vault Crypto Service Encryption User",
-                     scope=key.id, principal_id=identity.principal_id, parent=self)  # fmt: skip
-        common.grant(f"{name}-vault-secrets", role="Key Vault Secrets Officer",
-                     scope=vault.id, principal_id=identity.principal_id, parent=self)  # fmt: skip
+        grants = [
+            common.grant(f"{name}-key-encryption", role="Key Vault Crypto Service Encryption User",
+                         scope=key.id, principal_id=identity.principal_id, parent=self),
+            common.grant(f"{name}-vault-secrets", role="Key Vault Secrets Officer",
+                         scope=vault.id, principal_id=identity.principal_id, parent=self),
+        ]  # fmt: skip
 
         insights = azure_native.operationalinsights
         workspace = insights.Workspace(
@@ -196,7 +203,7 @@ class AzureFoundation(pulumi.ComponentResource):
             opts=child,
         )  # fmt: skip
 
-        self.subnet_id = self.workload_subnet_id = None
+        self.subnet_id = None
         self.dns_zone_ids = {}
         if args.private_network:
             self._private_network(name, args, rg, tags, vault.id)
@@ -207,7 +214,10 @@ class AzureFoundation(pulumi.ComponentResource):
         self.unique_suffix = suffix
         self.tenant_id = config.tenant_id
         self.subscription_id = config.subscription_id
-        self.identity_id = identity.id
+        # The identity's id, carrying the grants as dependencies (see the module doc).
+        self.identity_id = pulumi.Output.all(identity.id, *(g.id for g in grants)).apply(
+            lambda ids: str(ids[0])
+        )
         self.identity_principal_id = identity.principal_id
         self.identity_client_id = identity.client_id
         self.key_vault_id = vault.id
@@ -224,14 +234,14 @@ class AzureFoundation(pulumi.ComponentResource):
         self, name: str, args: AzureFoundationArgs, rg: pulumi.Output[str],
         tags: dict[str, str], vault_id: pulumi.Output[str],
     ) -> None:  # fmt: skip
-        """VNet, subnets, NSG, private DNS zones and the vault's private endpoint."""
+        """VNet, private-endpoints subnet, NSG, private DNS zones, the vault's endpoint."""
         network, dns = azure_native.network, azure_native.privatedns
         child = pulumi.ResourceOptions(parent=self)
         cidr = ipaddress.ip_network(args.vnet_cidr)
-        if cidr.version != 4 or cidr.prefixlen > 22:
-            raise ValueError(f"vnet_cidr {args.vnet_cidr!r}: an IPv4 range of /22 or larger")
-        blocks = list(cidr.subnets(new_prefix=24))[1:3]
-        # No inline `subnets`: the subnets below are separate resources, never both.
+        if cidr.version != 4 or cidr.prefixlen > 23:
+            raise ValueError(f"vnet_cidr {args.vnet_cidr!r}: an IPv4 range of /23 or larger")
+        block = list(cidr.subnets(new_prefix=24))[1]
+        # No inline `subnets`: the subnet below is a separate resource, never both.
         vnet = network.VirtualNetwork(
             f"{name}-vnet", resource_group_name=rg, location=args.location, tags=tags,
             address_space=network.AddressSpaceArgs(address_prefixes=[args.vnet_cidr]),
@@ -240,19 +250,15 @@ class AzureFoundation(pulumi.ComponentResource):
         nsg = network.NetworkSecurityGroup(
             f"{name}-nsg", resource_group_name=rg, location=args.location, tags=tags, opts=child
         )
-        subnets: list[azure_native.network.Subnet] = []
-        for subnet_name, block in zip(SUBNETS, blocks, strict=True):
-            subnets.append(network.Subnet(
-                f"{name}-{subnet_name}", subnet_name=subnet_name, address_prefix=str(block),
-                virtual_network_name=vnet.name, resource_group_name=rg,
-                network_security_group=network.NetworkSecurityGroupArgs(id=nsg.id),
-                # NSG rules apply to private endpoints too. Endpoints need no outbound internet;
-                # compute keeps Azure's default outbound until a NAT gateway replaces it.
-                private_endpoint_network_policies="Enabled",
-                default_outbound_access=False if subnet_name == SUBNETS[0] else None,
-                # One subnet operation at a time per VNet (Azure: AnotherOperationInProgress).
-                opts=pulumi.ResourceOptions(parent=self, depends_on=subnets[-1:]),
-            ))  # fmt: skip
+        subnet = network.Subnet(
+            f"{name}-{SUBNET}", subnet_name=SUBNET, address_prefix=str(block),
+            virtual_network_name=vnet.name, resource_group_name=rg,
+            network_security_group=network.NetworkSecurityGroupArgs(id=nsg.id),
+            # NSG rules apply to private endpoints too; endpoints need no outbound internet.
+            private_endpoint_network_policies="Enabled",
+            default_outbound_access=False,
+            opts=child,
+        )  # fmt: skip
         for group_id, zone_name in common.PRIVATE_DNS_ZONES.items():
             zone = dns.PrivateZone(
                 f"{name}-dns-{group_id}", private_zone_name=zone_name, resource_group_name=rg,
@@ -265,7 +271,7 @@ class AzureFoundation(pulumi.ComponentResource):
                 opts=child,
             )  # fmt: skip
             self.dns_zone_ids[group_id] = zone.id
-        self.subnet_id, self.workload_subnet_id = subnets[0].id, subnets[1].id
+        self.subnet_id = subnet.id
         common.private_endpoint(
             f"{name}-vault-endpoint", target_id=vault_id, group_id="vault",
             resource_group_name=rg, location=args.location, subnet_id=self.subnet_id,

@@ -84,7 +84,6 @@ class AzureMlOptions(Strict):
         60, ge=15, le=20160, description="The compute instance shuts down after this idle time."
     )
 
-
     @model_validator(mode="after")
     def _instance_has_a_user(self) -> AzureMlOptions:
         if self.compute_instance and self.compute_instance_user is None:

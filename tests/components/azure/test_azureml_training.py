@@ -7,10 +7,12 @@ from typing import Any
 import pytest
 
 from components.azure.azureml_training import AzureMlTraining, AzureMlTrainingArgs
+from components.azure.foundation import AzureFoundation, AzureFoundationArgs
 from opsblocks.preview import Graph, Resource
 from tests.recording import (
     RESOURCE_GROUP,
     SUBSCRIPTION,
+    TENANT,
     custom,
     resolved,
     run,
@@ -49,6 +51,11 @@ DATA_SCIENTIST = "f6c7c914-8db3-469d-8ca1-694a8f32e121"
 CMK: dict[str, Any] = {"customer_managed_key": True, "key_vault_uri": VAULT_URI,
                        "key_name": "fraud-key"}  # fmt: skip
 PRIVATE: dict[str, Any] = {"private": True, "subnet_id": SUBNET, "dns_zone_ids": ZONES}
+USER = "11111111-2222-3333-4444-555555555555"  # an Entra object id
+INSTANCE: dict[str, Any] = {"compute_instance": True, "compute_instance_user": USER,
+                            "tenant_id": TENANT}  # fmt: skip
+ML_REGISTRY = f"{GROUP_ID}/providers/Microsoft.MachineLearningServices/registries/fraud-registry"
+RULE = "azure-native:machinelearningservices:ManagedNetworkSettingsRule"
 
 
 def arguments(**overrides: Any) -> AzureMlTrainingArgs:
@@ -201,8 +208,12 @@ def test_storage_uses_the_platform_key_through_the_identity_when_asked() -> None
 
 
 def test_workspace_metadata_stays_on_microsoft_keys_even_with_the_platform_key() -> None:
-    # A customer key on the workspace itself brings billed Cosmos DB and search resources.
-    assert "encryption" not in workspace(training(**CMK))
+    # Classic encryption brings billed Cosmos DB and search resources; service-side encryption
+    # is documented as unsupported with a vault whose public network access is disabled.
+    sent = workspace(training(**CMK, **PRIVATE))
+
+    assert "encryption" not in sent
+    assert "enableServiceSideCmkEncryption" not in sent
     assert storage(training(**CMK))["encryption"]["keySource"] == "Microsoft.Keyvault"
 
 
@@ -273,7 +284,7 @@ def test_cluster_takes_its_size_and_priority_from_the_options() -> None:
 
 
 def test_compute_lives_in_the_workspace() -> None:
-    graph = training(compute_instance=True)
+    graph = training(**INSTANCE)
     workspace_urn = graph.named("training-workspace").urn
 
     for name in ("training-cluster", "training-notebook"):
@@ -292,7 +303,7 @@ def test_no_compute_instance_unless_asked() -> None:
 
 
 def test_compute_instance_has_a_regional_name_no_ssh_and_shuts_down_when_idle() -> None:
-    sent = training(compute_instance=True, compute_instance_vm_size="Standard_E4ds_v4",
+    sent = training(**INSTANCE, compute_instance_vm_size="Standard_E4ds_v4",
                     idle_minutes_before_shutdown=90).named("training-notebook").inputs  # fmt: skip
     instance = sent["properties"]
 
@@ -305,6 +316,24 @@ def test_compute_instance_has_a_regional_name_no_ssh_and_shuts_down_when_idle() 
     assert sent["identity"] == {"type": "UserAssigned", "userAssignedIdentities": [IDENTITY]}
 
 
+def test_compute_instance_belongs_to_its_user() -> None:
+    instance = training(**INSTANCE).named("training-notebook").inputs["properties"]
+
+    assert instance["properties"]["personalComputeInstanceSettings"] == {
+        "assignedUser": {"objectId": USER, "tenantId": TENANT}
+    }
+
+
+@pytest.mark.parametrize("missing", ["compute_instance_user", "tenant_id"])
+def test_a_compute_instance_without_its_user_is_refused(missing: str) -> None:
+    with pytest.raises(ValueError, match="compute_instance_user"):
+        AzureMlTraining("training", arguments(**INSTANCE | {missing: None}))
+
+
+def test_without_a_compute_instance_no_user_is_needed() -> None:
+    AzureMlTraining("training", arguments(compute_instance=False))  # no ValueError
+
+
 def test_identity_gets_each_role_on_one_resource() -> None:
     found = {(r.name, role(r), r.inputs["scope"]) for r in grants(training(**PRIVATE))}
 
@@ -314,7 +343,6 @@ def test_identity_gets_each_role_on_one_resource() -> None:
         ("training-storage-file", FILE_DATA_PRIVILEGED_CONTRIBUTOR, STORAGE_ID),
         ("training-storage-blob-pe-reader", READER, ENDPOINT.format("blob")),
         ("training-storage-file-pe-reader", READER, ENDPOINT.format("file")),
-        ("training-vault-secrets", SECRETS_OFFICER, VAULT_ID),
         ("training-vault-approver", APPROVER, VAULT_ID),
         ("training-registry-reader", READER, ACR),
         ("training-registry-approver", APPROVER, ACR),
@@ -334,7 +362,7 @@ def test_grants_name_the_identity_and_built_in_roles_of_the_subscription() -> No
 
 
 def test_no_grant_reaches_a_resource_group_or_the_subscription() -> None:
-    for grant in grants(training(**PRIVATE, compute_instance=True)):
+    for grant in grants(training(**PRIVATE, **INSTANCE)):
         scope = grant.inputs["scope"]
         assert scope.startswith(f"{GROUP_ID}/providers/"), grant.name
         assert scope not in (GROUP_ID, SUBSCRIPTION_ID), grant.name
@@ -355,12 +383,12 @@ def test_workspace_is_created_after_the_roles_it_needs() -> None:
     graph = training(**PRIVATE)
     needed = {r.urn for r in grants(graph) if r.inputs["scope"] != WORKSPACE_ID}
 
-    assert len(needed) == 10
+    assert len(needed) == 9
     assert needed <= set(graph.named("training-workspace").dependencies)
 
 
 def test_compute_is_created_after_the_roles_on_the_workspace() -> None:
-    graph = training(compute_instance=True)
+    graph = training(**INSTANCE)
     on_workspace = {r.urn for r in grants(graph) if r.inputs["scope"] == WORKSPACE_ID}
 
     assert len(on_workspace) == 2
@@ -369,7 +397,7 @@ def test_compute_is_created_after_the_roles_on_the_workspace() -> None:
 
 
 def test_every_taggable_resource_carries_the_tags() -> None:
-    graph = training(**PRIVATE, compute_instance=True)
+    graph = training(**PRIVATE, **INSTANCE)
 
     assert {"training-storage", "training-workspace", "training-cluster", "training-notebook",
             "training-workspace-pe"} <= {r.name for r in taggable(graph)}  # fmt: skip
@@ -377,7 +405,7 @@ def test_every_taggable_resource_carries_the_tags() -> None:
 
 
 def test_every_resource_belongs_to_the_component() -> None:
-    assert strays(training(**PRIVATE, **CMK, compute_instance=True), COMPONENT) == []
+    assert strays(training(**PRIVATE, **CMK, **INSTANCE), COMPONENT) == []
     assert strays(training(), COMPONENT) == []
 
 
@@ -386,12 +414,12 @@ def test_nothing_but_the_expected_resources_is_created() -> None:
 
     assert kinds == ["Compute", "DiagnosticSetting", "RoleAssignment", "RoleAssignment",
                      "RoleAssignment", "RoleAssignment", "RoleAssignment", "RoleAssignment",
-                     "RoleAssignment", "RoleAssignment", "RoleAssignment", "RoleAssignment",
+                     "RoleAssignment", "RoleAssignment", "RoleAssignment",
                      "StorageAccount", "Workspace"]  # fmt: skip
 
 
 def test_outputs_are_read_from_the_resources() -> None:
-    _, found = outputs(compute_instance=True)
+    _, found = outputs(**INSTANCE)
 
     assert found == {
         "workspace_name": "fraud-prod",
@@ -400,3 +428,74 @@ def test_outputs_are_read_from_the_resources() -> None:
         "compute_instance_name": "nb-a1b2c3",
         "storage_account_id": STORAGE_ID,
     }
+
+
+def test_the_foundation_alone_grants_the_identity_the_vault_secrets() -> None:
+    # Azure refuses a second identical assignment (RoleAssignmentExists).
+    for options in ({}, PRIVATE, CMK, INSTANCE):
+        assert SECRETS_OFFICER not in {role(r) for r in grants(training(**options))}
+
+
+def test_workspace_and_storage_wait_for_the_foundations_roles_on_the_vault_and_key() -> None:
+    def build() -> None:
+        base = AzureFoundation("base", AzureFoundationArgs(
+            tags=TAGS, location="westeurope", resource_group_name=RESOURCE_GROUP,
+            key_vault_prefix="fraud-"))  # fmt: skip
+        AzureMlTraining("training", arguments(
+            **CMK, identity_id=base.identity_id, key_vault_id=base.key_vault_id))  # fmt: skip
+
+    graph = run(build)
+    foundation_grants = {graph.named(f"base-{n}").urn for n in ("vault-secrets", "key-encryption")}
+
+    assert foundation_grants <= set(graph.named("training-workspace").dependencies)
+    assert foundation_grants <= set(graph.named("training-storage").dependencies)
+
+
+def test_private_managed_network_reaches_the_ml_registry_through_a_private_endpoint() -> None:
+    graph = training(**PRIVATE, ml_registry_id=ML_REGISTRY)
+    [rule] = graph.of_type(RULE)
+
+    assert rule.inputs["ruleName"] == "ml-registry"
+    assert rule.inputs["workspaceName"] == "fraud-prod"  # the workspace's name output
+    assert rule.inputs["properties"] == {
+        "type": "PrivateEndpoint", "category": "UserDefined",
+        "destination": {"serviceResourceId": ML_REGISTRY, "subresourceTarget": "amlregistry",
+                        "sparkEnabled": True},
+    }  # fmt: skip
+
+
+def test_the_identity_may_approve_the_registry_endpoint_before_the_rule_asks() -> None:
+    graph = training(**PRIVATE, ml_registry_id=ML_REGISTRY)
+    approver = graph.named("training-ml-registry-approver", "RoleAssignment")
+
+    assert (role(approver), approver.inputs["scope"]) == (APPROVER, ML_REGISTRY)
+    assert approver.inputs["principalId"] == PRINCIPAL
+    assert approver.urn in graph.named("training-ml-registry-rule").dependencies
+
+
+def test_compute_is_created_once_the_registry_rule_exists() -> None:
+    graph = training(**PRIVATE, **INSTANCE, ml_registry_id=ML_REGISTRY)
+    rule = graph.named("training-ml-registry-rule").urn
+
+    for name in ("training-cluster", "training-notebook"):
+        assert rule in graph.named(name).dependencies, name
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"ml_registry_id": ML_REGISTRY}, PRIVATE],
+    ids=["dev", "dev-with-registry", "private-without-registry"],
+)
+def test_no_registry_rule_unless_private_with_a_registry(options: dict[str, Any]) -> None:
+    graph = training(**options)
+
+    assert not graph.of_type(RULE)
+    assert not [r for r in grants(graph) if r.inputs["scope"] == ML_REGISTRY]
+
+
+def test_no_fqdn_rule_and_so_no_azure_firewall() -> None:
+    graph = training(**PRIVATE, ml_registry_id=ML_REGISTRY)
+    network = workspace(graph)["managedNetwork"]
+
+    assert "outboundRules" not in network and "firewallSku" not in network
+    assert {r.inputs["properties"]["type"] for r in graph.of_type(RULE)} == {"PrivateEndpoint"}

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pulumi
+import pulumi_azure_native as azure_native
 import pytest
 from pulumi.runtime import mocks
 
@@ -82,7 +83,7 @@ def outputs(**overrides: Any) -> tuple[AzureFoundation, dict[str, Any]]:
     def build() -> None:
         component = AzureFoundation("foundation", arguments(**overrides))
         components.append(component)
-        for name in (*OUTPUTS, "subnet_id", "workload_subnet_id"):
+        for name in (*OUTPUTS, "subnet_id"):
             keep(name, getattr(component, name))
         for group, zone in component.dns_zone_ids.items():
             keep(f"dns:{group}", zone)
@@ -123,15 +124,28 @@ def test_every_resource_belongs_to_the_component(private_network: bool) -> None:
     assert strays(foundation(private_network=private_network), COMPONENT) == []
 
 
-def test_vault_authorizes_with_rbac_and_keeps_deleted_keys_90_days() -> None:
+def test_vault_authorizes_with_rbac_only() -> None:
     sent = vault(foundation())
 
     assert sent["enableRbacAuthorization"] is True
-    assert (sent["enableSoftDelete"], sent["softDeleteRetentionInDays"]) == (True, 90)
-    assert sent["enablePurgeProtection"] is True
     assert sent["sku"] == {"family": "A", "name": "standard"}
     assert sent["tenantId"] == TENANT
     assert "accessPolicies" not in sent
+
+
+def test_protected_vault_has_purge_protection_and_keeps_deleted_keys_90_days() -> None:
+    sent = vault(foundation(protect=True))
+
+    assert (sent["enableSoftDelete"], sent["softDeleteRetentionInDays"]) == (True, 90)
+    assert sent["enablePurgeProtection"] is True
+
+
+def test_unprotected_vault_can_be_purged_after_the_shortest_soft_delete() -> None:
+    sent = vault(foundation(protect=False))
+
+    assert (sent["enableSoftDelete"], sent["softDeleteRetentionInDays"]) == (True, 7)
+    # Azure refuses `false` (purge protection is irreversible): absent means off.
+    assert "enablePurgeProtection" not in sent
 
 
 def test_vault_firewall_lets_only_trusted_azure_services_through() -> None:
@@ -229,36 +243,31 @@ def test_vault_audit_log_goes_to_the_log_workspace() -> None:
     assert sent["logs"] == [{"categoryGroup": "audit", "enabled": True}]
 
 
-def test_private_network_has_two_subnets_behind_one_nsg() -> None:
+def test_private_network_has_one_endpoint_subnet_behind_an_nsg() -> None:
     graph = foundation(private_network=True)
     vnet = graph.named("foundation-vnet", "VirtualNetwork").inputs
-    subnets = {s.inputs["subnetName"]: s.inputs for s in graph.of_type(
-        "azure-native:network:Subnet")}  # fmt: skip
+    [subnet] = [s.inputs for s in graph.of_type("azure-native:network:Subnet")]
 
     assert vnet["addressSpace"] == {"addressPrefixes": ["10.20.0.0/16"]}
     assert "subnets" not in vnet  # separate Subnet resources only, never inline as well
-    assert {name: s["addressPrefix"] for name, s in subnets.items()} == {
-        "private-endpoints": "10.20.1.0/24", "workloads": "10.20.2.0/24"}  # fmt: skip
-    for subnet in subnets.values():
-        assert subnet["virtualNetworkName"] == "foundation-vnet"
-        assert subnet["networkSecurityGroup"] == {"id": NSG_ID}
-        assert subnet["privateEndpointNetworkPolicies"] == "Enabled"  # the NSG applies
+    assert (subnet["subnetName"], subnet["addressPrefix"]) == ("private-endpoints", "10.20.1.0/24")
+    assert subnet["virtualNetworkName"] == "foundation-vnet"
+    assert subnet["networkSecurityGroup"] == {"id": NSG_ID}
+    assert subnet["privateEndpointNetworkPolicies"] == "Enabled"  # the NSG applies
+    assert subnet["defaultOutboundAccess"] is False
     assert len(graph.of_type("azure-native:network:NetworkSecurityGroup")) == 1
-    assert subnets["private-endpoints"]["defaultOutboundAccess"] is False
 
 
-def test_subnets_are_carved_from_the_given_range_one_after_the_other() -> None:
-    graph = foundation(private_network=True, vnet_cidr="10.30.0.0/20")
-    first = graph.named("foundation-private-endpoints", "Subnet")
-    second = graph.named("foundation-workloads", "Subnet")
+@pytest.mark.parametrize(("cidr", "block"), [("10.30.0.0/20", "10.30.1.0/24"),
+                                             ("10.40.0.0/23", "10.40.1.0/24")])  # fmt: skip
+def test_the_subnet_is_the_second_block_of_the_given_range(cidr: str, block: str) -> None:
+    graph = foundation(private_network=True, vnet_cidr=cidr)
 
-    assert (first.inputs["addressPrefix"], second.inputs["addressPrefix"]) == (
-        "10.30.1.0/24", "10.30.2.0/24")  # fmt: skip
-    assert first.urn in second.dependencies  # one subnet operation at a time per VNet
+    assert graph.named("foundation-private-endpoints", "Subnet").inputs["addressPrefix"] == block
 
 
-@pytest.mark.parametrize("cidr", ["10.20.0.0/23", "fd00::/48"])
-def test_a_range_too_small_for_the_subnets_is_refused(cidr: str) -> None:
+@pytest.mark.parametrize("cidr", ["10.20.0.0/24", "fd00::/48"])
+def test_a_range_too_small_for_the_subnet_is_refused(cidr: str) -> None:
     with pytest.raises(ValueError, match="vnet_cidr"):
         AzureFoundation("foundation", arguments(private_network=True, vnet_cidr=cidr))
 
@@ -346,15 +355,41 @@ def test_outputs_name_the_identity_the_vault_the_key_and_the_logs() -> None:
 def test_network_outputs_are_empty_without_private_network() -> None:
     component, _ = outputs(private_network=False)
 
-    assert (component.subnet_id, component.workload_subnet_id) == (None, None)
+    assert component.subnet_id is None
     assert component.dns_zone_ids == {}
 
 
-def test_network_outputs_name_the_subnets_and_every_zone() -> None:
+def test_network_outputs_name_the_subnet_and_every_zone() -> None:
     component, found = outputs(private_network=True)
 
     assert found["subnet_id"] == f"{ARM}.network/Subnet/foundation-private-endpoints"
-    assert found["workload_subnet_id"] == f"{ARM}.network/Subnet/foundation-workloads"
+    assert not hasattr(component, "workload_subnet_id")  # compute uses the managed network
     assert set(component.dns_zone_ids) == set(PRIVATE_DNS_ZONES)
     for group in PRIVATE_DNS_ZONES:
         assert found[f"dns:{group}"] == f"{ARM}.privatedns/PrivateZone/foundation-dns-{group}"
+
+
+def test_identity_id_resolves_to_the_identity_alone() -> None:
+    _, found = outputs()
+
+    # Gated on the grants (see below), but its value is the identity's id, nothing else.
+    assert found["identity_id"] == f"{ARM}.managedidentity/UserAssignedIdentity/foundation-identity"
+
+
+def test_what_names_the_identity_waits_for_its_roles_on_the_key_and_the_vault() -> None:
+    def build() -> None:
+        base = AzureFoundation("foundation", arguments())
+        storage = azure_native.storage
+        storage.StorageAccount(
+            "consumer", resource_group_name=base.resource_group_name,
+            kind=storage.Kind.STORAGE_V2, sku=storage.SkuArgs(name=storage.SkuName.STANDARD_LRS),
+            identity=storage.IdentityArgs(type=storage.IdentityType.USER_ASSIGNED,
+                                          user_assigned_identities=[base.identity_id]),
+        )  # fmt: skip
+
+    graph = run(build)
+    grants = {g.urn for g in graph.of_type("azure-native:authorization:RoleAssignment")}
+    identity = graph.named("foundation-identity", "UserAssignedIdentity").urn
+
+    assert len(grants) == 2
+    assert grants | {identity} <= set(graph.named("consumer", "StorageAccount").dependencies)
