@@ -6,13 +6,15 @@ no anonymous access and no shared keys: every client authenticates with Entra ID
 identity gets "Storage Blob Data Contributor" on the account and nothing wider. Data is encrypted
 twice (infrastructure encryption), with the foundation's key when `customer_managed_key`.
 With a `subnet_id` the account is reachable only through private endpoints (blob and dfs).
+With a `workspace_name` too (private platform), the workspace's managed network gets
+private-endpoint outbound rules to blob and dfs (Spark included): the lake refuses public
+traffic, so without them jobs and serverless Spark cannot read it. The identity the workspace
+runs as approves them ("Azure AI Enterprise Network Connection Approver", on the account only).
 
-Blob versioning is NOT enabled. Azure documents it as not supported (at most preview) on
-accounts with a hierarchical namespace ("Blob Storage feature support in Azure Storage
-accounts", HNS column; "Blob versioning": "Storage accounts with a hierarchical namespace
-enabled ... are not currently supported"); the change feed has the same status there. Deleted
-data is recoverable through blob and container soft delete (`soft_delete_days`) instead, and
-the lifecycle policy only tiers to Cool (there are no superseded versions to expire).
+Blob versioning is NOT enabled: Azure documents it, and the change feed, as not supported (at
+most preview) on accounts with a hierarchical namespace ("Blob Storage feature support in Azure
+Storage accounts", HNS column). Deleted data is recoverable through blob and container soft
+delete (`soft_delete_days`) instead; the lifecycle policy only tiers to Cool.
 """
 
 from __future__ import annotations
@@ -27,10 +29,13 @@ import pulumi_azure_native as azure_native
 from components.azure.common import grant, private_endpoint
 
 CONTAINERS = ("raw", "curated")
+LAKE_GROUPS = ("blob", "dfs")  # the sub-resources clients reach the lake through
 OUTPUTS = ("account_name", "account_id", "raw_container", "curated_container", "data_uri",
            "datastore_names")  # fmt: skip
 storage = azure_native.storage
 ml = azure_native.machinelearningservices
+# Lets the workspace's identity approve the managed network's private endpoints to the lake.
+NETWORK_APPROVER = "Azure AI Enterprise Network Connection Approver"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,7 +58,8 @@ class AzureAdlsDataArgs:
     """Private endpoints here and no public network access; None: public, firewall Allow."""
     dns_zone_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     workspace_name: pulumi.Input[str] | None = None
-    """Azure ML workspace to register the `raw` and `curated` datastores in; None: none."""
+    """Azure ML workspace to register the `raw` and `curated` datastores in (and, with a
+    `subnet_id`, to give outbound rules to the lake); None: none."""
     protect: bool = False
     """Protect and retain the storage account (prod)."""
     cool_after_days: int = 30
@@ -78,20 +84,19 @@ def _once(resource: pulumi.CustomResource, value: pulumi.Input[str]) -> pulumi.O
     return pulumi.Output.all(resource.id, value).apply(lambda found: str(found[1]))
 
 
-def _identity(args: AzureAdlsDataArgs) -> azure_native.storage.IdentityArgs | None:
-    if not args.customer_managed_key or args.identity_id is None:
-        return None
-    return storage.IdentityArgs(
-        type=storage.IdentityType.USER_ASSIGNED, user_assigned_identities=[args.identity_id]
-    )
-
-
-def _encryption(args: AzureAdlsDataArgs) -> azure_native.storage.EncryptionArgs:
+def _encryption(
+    args: AzureAdlsDataArgs,
+) -> tuple[azure_native.storage.EncryptionArgs, azure_native.storage.IdentityArgs | None]:
+    """The account's encryption and the identity it reaches the key with (none without one)."""
     service = storage.EncryptionServiceArgs(enabled=True, key_type=storage.KeyType.ACCOUNT)
     services = storage.EncryptionServicesArgs(blob=service, file=service)
-    if not args.customer_managed_key:
+    if not args.customer_managed_key or args.identity_id is None:
+        platform = storage.KeySource.MICROSOFT_STORAGE
         return storage.EncryptionArgs(require_infrastructure_encryption=True, services=services,
-                                      key_source=storage.KeySource.MICROSOFT_STORAGE)  # fmt: skip
+                                      key_source=platform), None  # fmt: skip
+    identity = storage.IdentityArgs(
+        type=storage.IdentityType.USER_ASSIGNED, user_assigned_identities=[args.identity_id]
+    )
     return storage.EncryptionArgs(
         require_infrastructure_encryption=True,
         services=services,
@@ -103,7 +108,7 @@ def _encryption(args: AzureAdlsDataArgs) -> azure_native.storage.EncryptionArgs:
         encryption_identity=storage.EncryptionIdentityArgs(
             encryption_user_assigned_identity=args.identity_id
         ),
-    )
+    ), identity
 
 
 class AzureAdlsData(pulumi.ComponentResource):
@@ -126,12 +131,11 @@ class AzureAdlsData(pulumi.ComponentResource):
         super().__init__("opsblocks:index:AzureAdlsData", name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags)
-        access, action = (
-            (storage.PublicNetworkAccess.DISABLED, storage.DefaultAction.DENY)
-            if args.subnet_id is not None
-            else (storage.PublicNetworkAccess.ENABLED, storage.DefaultAction.ALLOW)
-        )
+        private, public_access = args.subnet_id is not None, storage.PublicNetworkAccess
+        access = public_access.DISABLED if private else public_access.ENABLED
+        action = storage.DefaultAction.DENY if private else storage.DefaultAction.ALLOW
         redundancy = args.redundancy or ("ZRS" if args.protect else "LRS")
+        encryption, identity = _encryption(args)
 
         account = storage.StorageAccount(
             f"{name}-account",
@@ -148,8 +152,8 @@ class AzureAdlsData(pulumi.ComponentResource):
             allow_shared_key_access=False,
             default_to_o_auth_authentication=True,
             allow_cross_tenant_replication=False,
-            encryption=_encryption(args),
-            identity=_identity(args),
+            encryption=encryption,
+            identity=identity,
             public_network_access=access,
             network_rule_set=storage.NetworkRuleSetArgs(
                 default_action=action, bypass=storage.Bypass.AZURE_SERVICES
@@ -163,15 +167,11 @@ class AzureAdlsData(pulumi.ComponentResource):
         group = args.resource_group_name
         retention = storage.DeleteRetentionPolicyArgs(enabled=True, days=args.soft_delete_days)
         # No is_versioning_enabled / change_feed: not supported on HNS accounts (module docstring).
-        storage.BlobServiceProperties(
-            f"{name}-blob-service",
-            account_name=account_name,
-            resource_group_name=group,
-            blob_services_name="default",
-            delete_retention_policy=retention,
-            container_delete_retention_policy=retention,
-            opts=child,
-        )
+        storage.BlobServiceProperties(f"{name}-blob-service", account_name=account_name,
+                                      resource_group_name=group, blob_services_name="default",
+                                      delete_retention_policy=retention,
+                                      container_delete_retention_policy=retention,
+                                      opts=child)  # fmt: skip
         cool = storage.DateAfterModificationArgs(
             days_after_modification_greater_than=args.cool_after_days
         )
@@ -188,22 +188,17 @@ class AzureAdlsData(pulumi.ComponentResource):
                                  policy=storage.ManagementPolicySchemaArgs(rules=[rule]),
                                  opts=child)  # fmt: skip
         containers = {
-            container: storage.BlobContainer(
-                f"{name}-{container}",
-                account_name=account_name,
-                resource_group_name=group,
-                container_name=container,
-                public_access=storage.PublicAccess.NONE,
-                opts=child,
-            )
+            container: storage.BlobContainer(f"{name}-{container}", account_name=account_name,
+                                             resource_group_name=group, container_name=container,
+                                             public_access=storage.PublicAccess.NONE, opts=child)
             for container in CONTAINERS
-        }
+        }  # fmt: skip
         names = {c: _once(resource, c) for c, resource in containers.items()}
         grant(f"{name}-data-contributor", role="Storage Blob Data Contributor", scope=account.id,
               principal_id=args.identity_principal_id, parent=self)  # fmt: skip
 
         if args.subnet_id is not None:
-            for group_id in ("blob", "dfs"):
+            for group_id in LAKE_GROUPS:
                 private_endpoint(f"{name}-{group_id}-endpoint", target_id=account.id,
                                  group_id=group_id, resource_group_name=group,
                                  location=args.location, subnet_id=args.subnet_id,
@@ -213,29 +208,25 @@ class AzureAdlsData(pulumi.ComponentResource):
         datastores: list[str] = []
         if args.workspace_name is not None:
             subscription = account.id.apply(lambda arm_id: arm_id.split("/")[2])
+            by_identity = ml.ServiceDataAccessAuthIdentity.WORKSPACE_USER_ASSIGNED_IDENTITY
             for container in CONTAINERS:
                 ml.Datastore(
-                    f"{name}-{container}-datastore",
-                    name=container,
-                    workspace_name=args.workspace_name,
-                    resource_group_name=group,
+                    f"{name}-{container}-datastore", name=container,
+                    workspace_name=args.workspace_name, resource_group_name=group,
                     properties=ml.AzureDataLakeGen2DatastoreArgs(
-                        datastore_type="AzureDataLakeGen2",
-                        account_name=account_name,
-                        filesystem=names[container],
-                        subscription_id=subscription,
+                        datastore_type="AzureDataLakeGen2", account_name=account_name,
+                        filesystem=names[container], subscription_id=subscription,
                         resource_group=group,
                         # Identity-based: no key or SAS is stored in the workspace.
                         credentials=ml.NoneDatastoreCredentialsArgs(credentials_type="None"),
-                        service_data_access_auth_identity=(
-                            ml.ServiceDataAccessAuthIdentity.WORKSPACE_USER_ASSIGNED_IDENTITY
-                        ),
+                        service_data_access_auth_identity=by_identity,
                         description=f"opsblocks {name}: the {container} container of the lake",
-                        tags=tags,
-                    ),
+                        tags=tags),
                     opts=child,
-                )
+                )  # fmt: skip
                 datastores.append(container)
+            if args.subnet_id is not None:
+                self._outbound_rules(name, args, account.id)
 
         self.account_name = account_name
         self.account_id = account.id
@@ -246,3 +237,24 @@ class AzureAdlsData(pulumi.ComponentResource):
         )
         self.datastore_names = datastores
         self.register_outputs({output: getattr(self, output) for output in OUTPUTS})
+
+    def _outbound_rules(
+        self, name: str, args: AzureAdlsDataArgs, account_id: pulumi.Output[str]
+    ) -> None:
+        """Private endpoints from the workspace's managed network to the lake, once the identity
+        the workspace runs as may approve them; one rule at a time on the one managed network."""
+        after: list[pulumi.Resource] = [
+            grant(f"{name}-network-approver", role=NETWORK_APPROVER, scope=account_id,
+                  principal_id=args.identity_principal_id, parent=self)]  # fmt: skip
+        for group_id in LAKE_GROUPS:
+            destination = ml.PrivateEndpointDestinationArgs(
+                service_resource_id=account_id, subresource_target=group_id, spark_enabled=True
+            )
+            after = [ml.ManagedNetworkSettingsRule(
+                f"{name}-{group_id}-outbound", resource_group_name=args.resource_group_name,
+                workspace_name=args.workspace_name, rule_name=f"data-lake-{group_id}",
+                properties=ml.PrivateEndpointOutboundRuleArgs(
+                    type="PrivateEndpoint", category=ml.RuleCategory.USER_DEFINED,
+                    destination=destination),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=after),
+            )]  # fmt: skip

@@ -4,16 +4,27 @@ workspaces) and an Azure Container Registry for the training and serving images.
 The container registry has no admin user and no anonymous pull: clients authenticate with
 Entra ID. The platform identity may push to it (training builds and pushes images; serving
 pulls with the same identity) and use the ML registry ("AzureML Registry User"), each on that
-one resource. Premium registries delete untagged manifests after `untagged_retention_days`,
-can be private and can be encrypted with the foundation's key: private or customer-managed-key
-registries must be Premium. Zone redundancy is left to Azure: it makes every registry zone
-redundant in regions with availability zones, whatever the `zoneRedundancy` property says (the
-SDK sends its default, Disabled), and asking for it explicitly fails in regions without zones.
+one resource. Premium registries delete untagged manifests after `untagged_retention_days` and
+can be private: private registries, and those behind a private endpoint, must be Premium. Zone
+redundancy is left to Azure: it makes every registry zone redundant in regions with
+availability zones, whatever the `zoneRedundancy` property says (the SDK sends its default,
+Disabled), and asking for it explicitly fails in regions without zones.
+
+The container registry stays on Microsoft-managed keys. A registry reaches a customer-managed
+key in a vault whose firewall denies public traffic (the foundation's vault always does) only
+with its system-assigned identity as a trusted service, switched to after the registry is
+created; creating it against the firewalled vault with the platform's user-assigned identity
+fails ("Encrypt a registry using a customer-managed key", Azure Container Registry). Its images
+hold code and dependencies, never training data, which stays in the lake and the workspace
+storage (both on the platform key).
 
 The ML registry keeps its assets in a storage account and a Premium container registry that
-Azure creates and manages; its public network access is Disabled when `private`. It gets no
-private endpoint here: its group id `amlregistry` has no zone in `common.PRIVATE_DNS_ZONES`, so
-while private it is reachable only once a private endpoint is added for it.
+Azure creates and manages in a resource group of its own; its public network access is Disabled
+when `private`. With a `subnet_id` it gets a private endpoint next to the container registry's
+(sub-resource `amlregistry`, registered in the workspace API zone privatelink.api.azureml.ms,
+`common.ZONES_OF_GROUP`). Microsoft also recommends private endpoints to the storage account
+and container registry Azure created for it; they get none here, as their ids are known only
+once Azure has created them.
 """
 
 from __future__ import annotations
@@ -44,29 +55,23 @@ class AzureMlRegistryArgs:
     """ML registry name = prefix + suffix (3-33 letters, digits, `-`, `_`), e.g. `fraud-`."""
     acr_prefix: str
     """Container registry name = prefix + suffix (5-50 letters and digits)."""
-    identity_id: pulumi.Input[str]
-    """The platform identity: its id (the registry reaches the key with it)."""
     identity_principal_id: pulumi.Input[str]
-    identity_client_id: pulumi.Input[str]
+    """The platform identity: it pushes images and uses the ML registry."""
     private: bool = False
     """No public network access to either registry (prod); needs a Premium container registry."""
-    customer_managed_key: bool = False
-    """Encrypt the container registry with the foundation's key; needs Premium."""
-    key_vault_uri: pulumi.Input[str] | None = None
-    key_name: pulumi.Input[str] | None = None
     subnet_id: pulumi.Input[str] | None = None
-    """A private endpoint for the container registry here."""
+    """Private endpoints here for the container registry and the ML registry."""
     dns_zone_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     protect: bool = False
     """Protect and retain both registries; the ML registry's storage is then zone redundant."""
     acr_sku: str | None = None
-    """Basic, Standard or Premium; None: Premium when private or customer-managed-key."""
+    """Basic, Standard or Premium; None: Premium when private, Basic otherwise."""
     untagged_retention_days: int = 30
     """Premium only: untagged manifests are deleted after this many days."""
 
 
 def _sku(args: AzureMlRegistryArgs) -> str:
-    sku = args.acr_sku or ("Premium" if args.private or args.customer_managed_key else "Basic")
+    sku = args.acr_sku or ("Premium" if args.private else "Basic")
     if not re.fullmatch(r"[a-zA-Z0-9][a-zA-Z0-9_-]{0,26}", args.registry_prefix):
         raise ValueError(
             f"registry_prefix {args.registry_prefix!r} must be 1-27 letters, digits, '-' or '_' "
@@ -77,45 +82,17 @@ def _sku(args: AzureMlRegistryArgs) -> str:
             f"acr_prefix {args.acr_prefix!r} must be 1-44 letters or digits "
             "(container registry names have 5-50 alphanumerics, suffix included)"
         )
-    needs_premium = {"customer_managed_key": args.customer_managed_key, "private": args.private,
+    needs_premium = {"private": args.private,
                      "a private endpoint (subnet_id)": args.subnet_id is not None}  # fmt: skip
     for feature, wanted in needs_premium.items():
         if wanted and sku != "Premium":
             raise ValueError(f"{feature} needs the Premium container registry, not acr_sku {sku}")
-    if args.customer_managed_key and (args.key_vault_uri is None or args.key_name is None):
-        raise ValueError("customer_managed_key needs key_vault_uri and key_name")
     return sku
 
 
 def _once(resource: pulumi.CustomResource, value: pulumi.Input[str]) -> pulumi.Output[str]:
     """`value`, known once `resource` exists: a name that waits for what it names."""
     return pulumi.Output.all(resource.id, value).apply(lambda found: str(found[1]))
-
-
-def _encryption(
-    args: AzureMlRegistryArgs,
-) -> tuple[
-    azure_native.containerregistry.EncryptionPropertyArgs | None,
-    azure_native.containerregistry.IdentityPropertiesArgs | None,
-]:
-    """The registry's key settings and identity: none without a customer-managed key."""
-    if not args.customer_managed_key:
-        return None, None
-    # Versionless key URL: the registry follows the key's rotation.
-    key = pulumi.Output.all(args.key_vault_uri, args.key_name).apply(
-        lambda found: f"{str(found[0]).rstrip('/')}/keys/{found[1]}"
-    )
-    assigned = pulumi.Output.from_input(args.identity_id).apply(
-        lambda arm_id: {arm_id: acr.UserIdentityPropertiesArgs()}
-    )
-    return acr.EncryptionPropertyArgs(
-        status=acr.EncryptionStatus.ENABLED,
-        key_vault_properties=acr.KeyVaultPropertiesArgs(
-            identity=args.identity_client_id, key_identifier=key
-        ),
-    ), acr.IdentityPropertiesArgs(
-        type=acr.ResourceIdentityType.USER_ASSIGNED, user_assigned_identities=assigned
-    )
 
 
 class AzureMlRegistry(pulumi.ComponentResource):
@@ -138,7 +115,6 @@ class AzureMlRegistry(pulumi.ComponentResource):
         )
         tags = dict(args.tags)
         access = "Disabled" if args.private else "Enabled"
-        encryption, identity = _encryption(args)
         premium = sku == "Premium"
 
         images = acr.Registry(
@@ -160,8 +136,6 @@ class AzureMlRegistry(pulumi.ComponentResource):
                 if premium
                 else None
             ),
-            encryption=encryption,
-            identity=identity,
             tags=tags,
             opts=stateful,
         )
@@ -205,17 +179,22 @@ class AzureMlRegistry(pulumi.ComponentResource):
         grant(f"{name}-registry-user", role="AzureML Registry User", scope=registry.id,
               principal_id=principal, parent=self)  # fmt: skip
         if args.subnet_id is not None:
-            private_endpoint(
-                f"{name}-acr-endpoint",
-                target_id=images.id,
-                group_id="registry",
-                resource_group_name=args.resource_group_name,
-                location=args.location,
-                subnet_id=args.subnet_id,
-                dns_zone_ids=args.dns_zone_ids,
-                tags=tags,
-                parent=self,
+            targets = (
+                ("acr", images.id, "registry"),
+                ("ml-registry", registry.id, "amlregistry"),
             )
+            for role, target, group_id in targets:
+                private_endpoint(
+                    f"{name}-{role}-endpoint",
+                    target_id=target,
+                    group_id=group_id,
+                    resource_group_name=args.resource_group_name,
+                    location=args.location,
+                    subnet_id=args.subnet_id,
+                    dns_zone_ids=args.dns_zone_ids,
+                    tags=tags,
+                    parent=self,
+                )
 
         self.ml_registry_name = _once(
             registry, pulumi.Output.concat(args.registry_prefix, args.unique_suffix)

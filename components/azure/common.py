@@ -2,8 +2,9 @@
 
 Role assignments name a built-in role by its fixed id and are always scoped to one resource of
 the blueprint (at most its resource group), never to the subscription. Private endpoints put a
-service on the platform's private subnet and register its address in the private DNS zone
-the foundation created for that service.
+service on the platform's private subnet and register its address in the private DNS zones
+the foundation created for that service (`ZONES_OF_GROUP` where a service answers in several
+zones, or in another service's zone).
 """
 
 from __future__ import annotations
@@ -44,6 +45,20 @@ PRIVATE_DNS_ZONES: dict[str, str] = {
     "amlworkspace": "privatelink.api.azureml.ms",
     "notebooks": "privatelink.notebooks.azure.net",
 }
+
+# The zones (keys of PRIVATE_DNS_ZONES) a group id's endpoint registers in, where they are not
+# just its own: a workspace answers on its API and its notebooks host names, and an Azure ML
+# registry on the API host names, in the workspace's zone ("Azure Private Endpoint private DNS
+# zone values": `amlregistry` -> privatelink.api.azureml.ms).
+ZONES_OF_GROUP: dict[str, tuple[str, ...]] = {
+    "amlworkspace": ("amlworkspace", "notebooks"),
+    "amlregistry": ("amlworkspace",),
+}
+
+
+def zones_of(group_id: str) -> tuple[str, ...]:
+    """The keys of `dns_zone_ids` an endpoint for `group_id` registers in."""
+    return ZONES_OF_GROUP.get(group_id, (group_id,))
 
 
 def role_definition_id(scope: pulumi.Input[str], role: str) -> pulumi.Output[str]:
@@ -93,7 +108,11 @@ def private_endpoint(
 ) -> azure_native.network.PrivateEndpoint:
     """A private endpoint for one sub-resource (`group_id`) of `target_id`, registered in the
     foundation's private DNS zone for that sub-resource, so clients in the VNet resolve the
-    service's usual host name to its private address."""
+    service's usual host name to its private address (`zones_of(group_id)` names the zones)."""
+    zones = zones_of(group_id)
+    missing = [zone for zone in zones if zone not in dns_zone_ids]
+    if missing:
+        raise ValueError(f"a private endpoint for {group_id!r} needs dns_zone_ids {missing}")
     endpoint = azure_native.network.PrivateEndpoint(
         name,
         resource_group_name=resource_group_name,
@@ -107,7 +126,6 @@ def private_endpoint(
         tags=dict(tags),
         opts=pulumi.ResourceOptions(parent=parent),
     )
-    zones = ["amlworkspace", "notebooks"] if group_id == "amlworkspace" else [group_id]
     azure_native.network.PrivateDnsZoneGroup(
         f"{name}-dns",
         resource_group_name=resource_group_name,

@@ -44,6 +44,7 @@ def arguments(**overrides: Any) -> AzureAdlsDataArgs:
 CMK: dict[str, Any] = {"customer_managed_key": True, "key_vault_uri": VAULT,
                        "key_name": "fraud-key", "identity_id": IDENTITY}  # fmt: skip
 PRIVATE: dict[str, Any] = {"subnet_id": SUBNET, "dns_zone_ids": ZONES}
+LAKE = ("blob", "dfs")
 
 
 def data(**overrides: Any) -> Graph:
@@ -216,6 +217,54 @@ def test_with_a_workspace_raw_and_curated_become_identity_based_datastores() -> 
     assert outputs(workspace_name="fraud-prod")[0].datastore_names == ["raw", "curated"]
 
 
+def test_a_private_lake_gets_outbound_rules_from_the_workspace_managed_network() -> None:
+    """Jobs and serverless Spark in the managed network reach the lake only through these."""
+    graph = data(**PRIVATE, workspace_name="fraud-prod")
+
+    for group_id in LAKE:
+        sent = graph.named(f"data-{group_id}-outbound", "ManagedNetworkSettingsRule").inputs
+        assert (sent["workspaceName"], sent["resourceGroupName"], sent["ruleName"]) == (
+            "fraud-prod", RESOURCE_GROUP, f"data-lake-{group_id}")  # fmt: skip
+        assert sent["properties"] == {
+            "type": "PrivateEndpoint", "category": "UserDefined",
+            "destination": {"serviceResourceId": ACCOUNT_ID, "subresourceTarget": group_id,
+                            "sparkEnabled": True},
+        }  # fmt: skip
+
+
+def test_the_identity_may_approve_the_managed_network_endpoints_on_the_account_only() -> None:
+    graph = data(**PRIVATE, workspace_name="fraud-prod")
+    approver = graph.named("data-network-approver", "RoleAssignment").inputs
+
+    assert approver["scope"] == ACCOUNT_ID
+    assert approver["roleDefinitionId"] == (
+        f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/"
+        f"{ROLES['Azure AI Enterprise Network Connection Approver']}"
+    )
+    assert approver["principalId"] == "fraud-id-principal"
+
+
+def test_outbound_rules_wait_for_the_approver_role_and_come_one_at_a_time() -> None:
+    graph = data(**PRIVATE, workspace_name="fraud-prod")
+    blob, dfs = (graph.named(f"data-{g}-outbound", "ManagedNetworkSettingsRule") for g in LAKE)
+
+    assert graph.named("data-network-approver").urn in blob.dependencies
+    assert blob.urn in dfs.dependencies
+
+
+@pytest.mark.parametrize(
+    "overrides", [{"workspace_name": "fraud-prod"}, PRIVATE, {}], ids=["public", "no-ws", "neither"]
+)
+def test_without_both_a_workspace_and_a_subnet_there_are_no_outbound_rules(
+    overrides: dict[str, Any],
+) -> None:
+    graph = data(**overrides)
+
+    assert not graph.of_type("azure-native:machinelearningservices:ManagedNetworkSettingsRule")
+    assert not [r for r in graph.of_type("azure-native:authorization:RoleAssignment")
+                if r.name == "data-network-approver"]  # fmt: skip
+
+
 def test_without_a_workspace_there_are_no_datastores() -> None:
     assert not data().of_type("azure-native:machinelearningservices:Datastore")
     assert outputs()[0].datastore_names == []
@@ -226,6 +275,17 @@ def test_it_creates_the_lake_and_nothing_else() -> None:
 
     assert kinds == ["BlobContainer", "BlobContainer", "BlobServiceProperties",
                      "ManagementPolicy", "RoleAssignment", "StorageAccount"]  # fmt: skip
+
+
+def test_a_private_lake_with_a_workspace_creates_exactly_these_resources() -> None:
+    kinds = sorted(r.type.split(":")[2] for r in custom(data(**PRIVATE, workspace_name="ws")))
+
+    assert kinds == sorted(
+        ["BlobContainer", "BlobContainer", "BlobServiceProperties", "ManagementPolicy",
+         "RoleAssignment", "StorageAccount", "PrivateEndpoint", "PrivateEndpoint",
+         "PrivateDnsZoneGroup", "PrivateDnsZoneGroup", "Datastore", "Datastore",
+         "RoleAssignment", "ManagedNetworkSettingsRule", "ManagedNetworkSettingsRule"]
+    )  # fmt: skip
 
 
 def test_every_taggable_resource_carries_the_tags() -> None:

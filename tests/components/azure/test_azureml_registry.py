@@ -30,8 +30,6 @@ ML_ID = f"{GROUP_ID}/providers/Microsoft.machinelearningservices/Registry/regist
 IDENTITY = f"{GROUP_ID}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/fraud-id"
 SUBNET = f"{GROUP_ID}/providers/Microsoft.Network/virtualNetworks/fraud/subnets/private"
 ZONES = {"registry": "zone-registry", "amlworkspace": "zone-api", "notebooks": "zone-nb"}
-CMK: dict[str, Any] = {"customer_managed_key": True, "key_name": "fraud-key",
-                       "key_vault_uri": "https://fraud-kv.vault.azure.net/"}  # fmt: skip
 PRIVATE: dict[str, Any] = {"private": True, "subnet_id": SUBNET, "dns_zone_ids": ZONES}
 OUTPUTS = ("ml_registry_name", "ml_registry_id", "registry_uri", "acr_id", "acr_name",
            "acr_login_server")  # fmt: skip
@@ -57,8 +55,7 @@ def arguments(**overrides: Any) -> AzureMlRegistryArgs:
     args: dict[str, Any] = {
         "tags": TAGS, "resource_group_name": RESOURCE_GROUP, "location": "westeurope",
         "unique_suffix": "a1b2c3", "registry_prefix": "fraud-", "acr_prefix": "fraud",
-        "identity_id": IDENTITY, "identity_principal_id": "fraud-id-principal",
-        "identity_client_id": "fraud-id-client",
+        "identity_principal_id": "fraud-id-principal",
     }  # fmt: skip
     return AzureMlRegistryArgs(**args | overrides)
 
@@ -88,10 +85,9 @@ def test_container_registry_is_named_from_its_prefix_and_has_no_admin_or_anonymo
     assert sent["anonymousPullEnabled"] is False
 
 
-def test_container_registry_tier_is_basic_in_dev_premium_when_private_or_encrypted() -> None:
+def test_container_registry_tier_is_basic_in_dev_premium_when_private() -> None:
     assert acr(registry())["sku"] == {"name": "Basic"}
     assert acr(registry(private=True))["sku"] == {"name": "Premium"}
-    assert acr(registry(**CMK))["sku"] == {"name": "Premium"}
     assert acr(registry(acr_sku="Standard"))["sku"] == {"name": "Standard"}
 
 
@@ -120,45 +116,15 @@ def test_public_registries_in_dev() -> None:
     assert ml_registry(graph)["publicNetworkAccess"] == "Enabled"
 
 
-@pytest.mark.parametrize(
-    "vault", ["https://fraud-kv.vault.azure.net/", "https://fraud-kv.vault.azure.net"]
-)
-def test_customer_managed_key_is_the_versionless_key_reached_with_the_identity(vault: str) -> None:
-    sent = acr(registry(**CMK | {"key_vault_uri": vault}))
-
-    assert sent["encryption"] == {
-        "status": "enabled",
-        "keyVaultProperties": {"identity": "fraud-id-client",
-                               "keyIdentifier": "https://fraud-kv.vault.azure.net/keys/fraud-key"},
-    }  # fmt: skip
-    assert sent["identity"] == {"type": "UserAssigned", "userAssignedIdentities": {IDENTITY: {}}}
-
-
-def test_without_customer_managed_key_the_registry_has_no_key_and_no_identity() -> None:
-    sent = acr(registry())
+@pytest.mark.parametrize("overrides", [{}, {"private": True, "protect": True}])
+def test_container_registry_keeps_microsoft_managed_keys_and_has_no_identity(
+    overrides: dict[str, Any],
+) -> None:
+    """A customer-managed key in the firewalled vault is out of reach of a new registry."""
+    sent = acr(registry(**overrides))
 
     assert "encryption" not in sent
     assert "identity" not in sent
-
-
-@pytest.mark.parametrize(
-    ("overrides", "message"),
-    [
-        (CMK | {"acr_sku": "Standard"}, "customer_managed_key needs the Premium"),
-        (CMK | {"acr_sku": "Basic"}, "customer_managed_key needs the Premium"),
-        ({"private": True, "acr_sku": "Basic"}, "private needs the Premium"),
-        ({"subnet_id": SUBNET}, r"a private endpoint \(subnet_id\) needs the Premium"),
-        ({"customer_managed_key": True}, "customer_managed_key needs key_vault_uri and key_name"),
-        ({"registry_prefix": "-fraud"}, "registry_prefix"),
-        ({"registry_prefix": "f" * 28}, "registry_prefix"),
-        ({"acr_prefix": "fraud-acr"}, "acr_prefix"),
-    ],
-)
-def test_settings_azure_would_reject_are_refused_at_construction(
-    overrides: dict[str, Any], message: str
-) -> None:
-    with pytest.raises(ValueError, match=message):
-        registry(**overrides)
 
 
 def test_ml_registry_keeps_its_assets_in_private_system_created_storage_and_premium_acr() -> None:
@@ -204,16 +170,37 @@ def test_the_identity_pushes_images_and_uses_the_ml_registry_each_on_that_resour
     ])  # fmt: skip
 
 
-def test_with_a_subnet_only_the_container_registry_gets_a_private_endpoint() -> None:
+def test_with_a_subnet_the_container_registry_is_behind_a_private_endpoint() -> None:
     graph = registry(**PRIVATE)
-    [endpoint] = graph.of_type("azure-native:network:PrivateEndpoint")
-    [connection] = endpoint.inputs["privateLinkServiceConnections"]
+    endpoint = graph.named("registry-acr-endpoint", "PrivateEndpoint").inputs
+    [connection] = endpoint["privateLinkServiceConnections"]
     zones = graph.named("registry-acr-endpoint-dns").inputs["privateDnsZoneConfigs"]
 
-    assert endpoint.name == "registry-acr-endpoint"
     assert (connection["privateLinkServiceId"], connection["groupIds"]) == (ACR_ID, ["registry"])
-    assert endpoint.inputs["subnet"]["id"] == SUBNET
+    assert endpoint["subnet"]["id"] == SUBNET
     assert zones == [{"name": "registry", "privateDnsZoneId": "zone-registry"}]
+
+
+def test_with_a_subnet_the_ml_registry_is_behind_an_endpoint_in_the_workspace_api_zone() -> None:
+    """Private and without an endpoint, nothing could reach the ML registry."""
+    graph = registry(**PRIVATE)
+    endpoint = graph.named("registry-ml-registry-endpoint", "PrivateEndpoint").inputs
+    [connection] = endpoint["privateLinkServiceConnections"]
+    zone_group = graph.named("registry-ml-registry-endpoint-dns").inputs
+
+    assert (connection["privateLinkServiceId"], connection["groupIds"]) == (ML_ID, ["amlregistry"])
+    assert endpoint["subnet"]["id"] == SUBNET
+    assert endpoint["location"] == "westeurope"
+    assert zone_group["privateDnsZoneConfigs"] == [
+        {"name": "amlworkspace", "privateDnsZoneId": "zone-api"}]  # fmt: skip
+    assert zone_group["privateEndpointName"] == "registry-ml-registry-endpoint"
+
+
+def test_with_a_subnet_there_are_exactly_the_two_registry_endpoints() -> None:
+    endpoints = registry(**PRIVATE).of_type("azure-native:network:PrivateEndpoint")
+
+    assert sorted(e.name for e in endpoints) == [
+        "registry-acr-endpoint", "registry-ml-registry-endpoint"]  # fmt: skip
 
 
 def test_without_a_subnet_there_is_no_private_endpoint() -> None:
@@ -230,16 +217,16 @@ def test_it_creates_the_two_registries_and_their_grants_and_nothing_else() -> No
 
 
 def test_every_taggable_resource_carries_the_tags() -> None:
-    graph = registry(**PRIVATE, **CMK)
+    graph = registry(**PRIVATE)
 
-    assert {r.name for r in taggable(graph)} == {
-        "registry-acr", "registry-ml-registry", "registry-acr-endpoint"}  # fmt: skip
+    assert {r.name for r in taggable(graph)} == {"registry-acr", "registry-ml-registry",
+        "registry-acr-endpoint", "registry-ml-registry-endpoint"}  # fmt: skip
     assert untagged(graph, TAGS) == []
 
 
 def test_every_resource_belongs_to_the_component() -> None:
     assert strays(registry(), COMPONENT) == []
-    assert strays(registry(**PRIVATE, **CMK), COMPONENT) == []
+    assert strays(registry(**PRIVATE, protect=True), COMPONENT) == []
 
 
 def test_outputs_name_both_registries_and_where_images_go() -> None:

@@ -292,6 +292,20 @@ def test_private_endpoints_and_zones_cost_7_30_and_0_50(bp: Blueprint) -> None:
     assert urn("azure-native:privatedns:VirtualNetworkLink", "fraud-dns-blob-link") in costed.free
 
 
+def test_a_private_endpoint_rule_of_the_managed_network_costs_a_private_endpoint(
+    bp: Blueprint,
+) -> None:
+    rule = "azure-native:machinelearningservices:ManagedNetworkSettingsRule"
+    graph = platform(
+        ("data", rule, "fraud-data-blob-outbound", {"properties": {"type": "PrivateEndpoint"}}),
+        ("data", rule, "fraud-data-tag-outbound", {"properties": {"type": "ServiceTag"}}),
+    )
+    costed = estimate(bp, graph)
+    assert only(costed, "fraud-data-blob-outbound").monthly_cost == Decimal("7.30")
+    [tag_rule] = [r for r in costed.resources if r.name == "fraud-data-tag-outbound"]
+    assert tag_rule.lines == ()  # a service-tag rule opens no private endpoint
+
+
 # -- training -------------------------------------------------------------------------------
 
 
