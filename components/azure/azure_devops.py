@@ -10,7 +10,8 @@ connection (not every pipeline of the project), and its job tokens are scoped to
 
 The deploy identity and its grants are those of the GitHub Actions tool (`deploy_identity`): the
 workspace (AzureML Data Scientist), the container registry (AcrPush), the ML registry when given
-(AzureML Registry User), the resource group (Reader); never the subscription.
+(AzureML Registry User), the platform's workload identity when given (Managed Identity Operator:
+endpoints and deployments run as it), the resource group (Reader); never the subscription.
 
 Scope of the connection: Azure DevOps records a resource-group scope only for connections it
 creates itself (the provider's `resource_group` conflicts with `credentials`), so this

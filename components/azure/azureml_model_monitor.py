@@ -9,6 +9,20 @@ monitor for data and prediction drift.
   5 minutes.
 - Drift: a `CreateMonitor` schedule on the deployment (see azureml_model_monitor_signals).
 
+The drift schedule and the deployment: with `deployment_id` (serving was given a model, so
+"blue" is created in the same `pulumi up`) the schedule targets that id, is enabled, and is
+created after the deployment. Without it "blue" does not exist until the CI/CD deploy stage
+creates it, so the schedule is created disabled, targeting
+`<endpoint_id>/deployments/<deployment_name>`. The deploy stage enables it once blue exists,
+after every deploy of blue (the command is idempotent):
+`az ml schedule enable --name <monitor_schedule_name> --workspace-name <workspace>
+--resource-group <group>`. The schedule then ignores changes to `isEnabled`, which the deploy
+stage owns; a `pulumi up` that updates the schedule otherwise sends the value in the state, so
+refresh first (`pulumi up --refresh`) or let the next deploy enable it again.
+
+Training data must be an MLTable (see azureml_model_monitor_signals): the training data folder
+holds an `MLTable` file.
+
 Alert e-mails: with `alert_email`, an action group (common alert schema) receives the metric
 alerts and the monitor e-mails the address. Without it no action group is created (one without
 receivers notifies nobody and only adds a resource): the alerts still fire and show in Azure
@@ -44,11 +58,16 @@ class AzureMlModelMonitorMonitoringArgs:
     endpoint_id: pulumi.Input[str]
     """ARM id of the online endpoint: the scope of the metric alerts."""
     deployment_name: str = "blue"
+    deployment_id: pulumi.Input[str] | None = None
+    """ARM id of the deployment when it exists in this stack (serving's `deployment_id`): the
+    schedule targets it and is enabled. None: the CI/CD deploy stage creates the deployment
+    and enables the schedule."""
     compute_identity_id: pulumi.Input[str]
     """User-assigned identity the serverless Spark monitoring job runs as."""
     reference_data_uri: str
-    """Training data, the drift baseline: `azureml://datastores/<d>/paths/<p>/` (a folder) or
-    a data asset `azureml:<name>:<version>` (read as a table)."""
+    """Training data, the drift baseline, read as an MLTable: a folder
+    `azureml://datastores/<d>/paths/<p>/` that holds an `MLTable` file, or an mltable data
+    asset `azureml:<name>:<version>`."""
     alert_email: str | None = None
     latency_p99_ms: int = 1000
     max_errors_per_5min: int = 5
@@ -64,7 +83,8 @@ class AzureMlModelMonitorMonitoring(pulumi.ComponentResource):
     action_group_id: pulumi.Output[str] | None
     """The e-mail action group, or None without `alert_email`."""
     monitor_schedule_name: pulumi.Output[str]
-    """The Azure ML schedule that runs the drift signals."""
+    """The Azure ML schedule that runs the drift signals: the one the CI/CD deploy stage
+    enables when it creates the deployment."""
     latency_alert_id: pulumi.Output[str]
     error_alert_id: pulumi.Output[str]
 
@@ -164,6 +184,13 @@ class AzureMlModelMonitorMonitoring(pulumi.ComponentResource):
         )
 
         schedule_name = pulumi.Output.concat(args.endpoint_name, f"-{args.deployment_name}-drift")
+        enabled = args.deployment_id is not None
+        # The deployment's own id carries the dependency on it: the schedule waits for it.
+        target = (
+            args.deployment_id
+            if args.deployment_id is not None
+            else pulumi.Output.concat(args.endpoint_id, f"/deployments/{args.deployment_name}")
+        )
         schedule = ml.Schedule(
             f"{name}-drift",
             resource_group_name=args.resource_group_name,
@@ -172,7 +199,7 @@ class AzureMlModelMonitorMonitoring(pulumi.ComponentResource):
             properties=ml.SchedulePropertiesArgs(
                 display_name=f"opsblocks {name}: data and prediction drift",
                 description=f"Drift of {args.deployment_name} against the training data",
-                is_enabled=True,
+                is_enabled=enabled,
                 trigger=ml.CronTriggerArgs(
                     trigger_type="Cron", expression=args.schedule, time_zone="UTC"
                 ),
@@ -180,8 +207,8 @@ class AzureMlModelMonitorMonitoring(pulumi.ComponentResource):
                     action_type="CreateMonitor",
                     monitor_definition=monitor_definition(
                         endpoint_name=args.endpoint_name,
-                        endpoint_id=args.endpoint_id,
                         deployment_name=args.deployment_name,
+                        deployment_id=target,
                         compute_identity_id=args.compute_identity_id,
                         reference_data_uri=args.reference_data_uri,
                         task=args.task,
@@ -192,7 +219,10 @@ class AzureMlModelMonitorMonitoring(pulumi.ComponentResource):
                 # The schedule resource takes no tags of its own: they go on its properties.
                 tags=tags,
             ),
-            opts=child,
+            # Without a deployment here the CI/CD deploy stage enables the schedule.
+            opts=child
+            if enabled
+            else pulumi.ResourceOptions(parent=self, ignore_changes=["properties.isEnabled"]),
         )
 
         self.action_group_id = group.id if group is not None else None

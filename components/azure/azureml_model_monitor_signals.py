@@ -3,7 +3,8 @@
 Production data is what the deployment's data collector registered: the data assets
 `<endpoint>-<deployment>-model_inputs:1` and `-model_outputs:1` (uri_folder). The signals:
 
-- data drift: the last 7 days of model inputs against the training data (`reference_data_uri`);
+- data drift: the last 7 days of model inputs against the training data (`reference_data_uri`),
+  read as an MLTable (see below);
 - prediction drift: the last 7 days of model outputs against the 7 days before. A training-data
   baseline for predictions would need the name of the label column (the monitor's
   `columns.target_column`), which the platform does not know.
@@ -14,6 +15,13 @@ with the AML token of whoever created the schedule, so it keeps working after th
 leaves. The monitoring target is the deployment's ARM id: the form the Azure ML SDK sends after
 resolving `azureml:<endpoint>:<deployment>` (ScheduleOperations.
 _process_and_get_endpoint_deployment_names_from_id).
+
+Training data convention: model monitoring reads reference data as MLTable, so the baseline is
+always sent as `mltable`. `reference_data_uri` is either a datastore folder
+(`azureml://datastores/<d>/paths/<p>/`) that holds an `MLTable` file next to the data it
+describes (e.g. `paths: [{pattern: ./*.parquet}]` and `transformations: [read_parquet]`), or
+a data asset of type mltable (`azureml:<name>:<version>`). Training must write that `MLTable`
+file into the folder; without it the drift job fails.
 """
 
 from __future__ import annotations
@@ -47,11 +55,11 @@ def _collected(
 
 
 def _training(uri: str) -> azure_native.machinelearningservices.FixedInputDataArgs:
-    """The whole training data set: a datastore folder, or a (tabular) data asset."""
-    folder = uri.startswith("azureml://datastores/") and uri.endswith("/")
+    """The whole training data set, as an MLTable: a folder holding an `MLTable` file, or an
+    mltable data asset."""
     return ml.FixedInputDataArgs(
         input_data_type="Fixed",
-        job_input_type=ml.JobInputType.URI_FOLDER if folder else ml.JobInputType.MLTABLE,
+        job_input_type=ml.JobInputType.MLTABLE,
         uri=uri,
         data_context="training",
     )
@@ -60,8 +68,8 @@ def _training(uri: str) -> azure_native.machinelearningservices.FixedInputDataAr
 def monitor_definition(
     *,
     endpoint_name: pulumi.Input[str],
-    endpoint_id: pulumi.Input[str],
     deployment_name: str,
+    deployment_id: pulumi.Input[str],
     compute_identity_id: pulumi.Input[str],
     reference_data_uri: str,
     task: Literal["classification", "regression"],
@@ -106,7 +114,7 @@ def monitor_definition(
     return ml.MonitorDefinitionArgs(
         monitoring_target=ml.MonitoringTargetArgs(
             task_type=TASK_TYPES[task],
-            deployment_id=pulumi.Output.concat(endpoint_id, f"/deployments/{deployment_name}"),
+            deployment_id=deployment_id,
         ),
         compute_configuration=ml.MonitorServerlessSparkComputeArgs(
             compute_type="ServerlessSpark",

@@ -2,7 +2,8 @@
 
 The endpoint accepts Microsoft Entra ID tokens only (no keys) and runs as the platform's
 user-assigned identity, which pulls the images and the model. It is private (public network
-access Disabled) in prod.
+access Disabled) in prod; the deployment's outbound access follows the workspace's managed
+network.
 
 With `model` the deployment "blue" is created now: a managed deployment that collects its
 inputs and outputs (the model monitor's production data), logs to Application Insights, and
@@ -135,7 +136,7 @@ class AzureMlOnlineEndpointServing(pulumi.ComponentResource):
 
         deployment: azure_native.machinelearningservices.OnlineDeployment | None = None
         if args.model is not None:
-            deployment = blue_deployment(name, args, endpoint, endpoint_name, private, tags, self)
+            deployment = blue_deployment(name, args, endpoint, endpoint_name, tags, self)
             autoscale(name, args, deployment, tags, self)
             traffic(name, args, deployment, endpoint_name, access, tags, self)
 

@@ -3,6 +3,15 @@ and the ARM template deployment that routes the endpoint's traffic to it.
 
 Why traffic is a template deployment rather than a second `resources.Resource` declaration of
 the endpoint: see the docstring of `components.azure.azureml_online_endpoint`.
+
+The deployment does not set `egressPublicNetworkAccess`: that setting belongs to the legacy
+network isolation and does not apply in a workspace with a managed network (the training
+workspace has one), where the workspace's outbound rules govern the deployment's egress. The
+SDK still sends its default, `Enabled`, which is also the service's default when it is omitted.
+
+`ENDPOINT_API_VERSION`: the SDK states the API version of `OnlineEndpoint` only in its
+docstrings (and as the `azure_api_version` output once the endpoint exists, unknown in a
+preview), so it is a constant here that a test pins to the installed SDK.
 """
 
 from __future__ import annotations
@@ -40,7 +49,6 @@ def blue_deployment(
     args: AzureMlOnlineEndpointServingArgs,
     endpoint: azure_native.machinelearningservices.OnlineEndpoint,
     endpoint_name: pulumi.Output[str],
-    private: bool,
     tags: dict[str, str],
     parent: pulumi.Resource,
 ) -> azure_native.machinelearningservices.OnlineDeployment:
@@ -58,7 +66,6 @@ def blue_deployment(
             model=args.model,
             instance_type=args.instance_type,
             app_insights_enabled=True,
-            egress_public_network_access="Disabled" if private else "Enabled",
             # Registered as the data assets <endpoint>-blue-model_inputs / -model_outputs.
             data_collector=ml.DataCollectorArgs(
                 collections={"model_inputs": collect, "model_outputs": collect}

@@ -10,10 +10,15 @@ are kept when replaced or destroyed (`retain_on_delete`): past runs refer to the
 archives component versions rather than deleting them.
 
 An Azure ML schedule runs a one-node pipeline job with the component on the workspace's cluster
-(experiment `quality-gate`) on the blueprint's cron. A log alert on the platform's Log Analytics
-workspace fires when a run of that experiment fails, and notifies the action group when one is
-given (otherwise the alert shows in the portal only). The query reads AmlComputeJobEvent and
-AmlRunStatusChangedEvent: the workspace's diagnostic settings must send both to that workspace.
+(experiment `quality-gate`) on the blueprint's cron. The job runs as the cluster's managed
+identity (the platform's user-assigned identity, which holds the data roles on the workspace
+storage), not with the AML token of whoever created the schedule: that is the deployer, who
+has no data role there.
+
+A log alert on the platform's Log Analytics workspace fires when a run of that experiment
+fails, and notifies the action group when one is given (otherwise the alert shows in the
+portal only). The query reads AmlComputeJobEvent and AmlRunStatusChangedEvent: the workspace's
+diagnostic settings must send both to that workspace.
 """
 
 from __future__ import annotations
@@ -121,6 +126,9 @@ class AzureMlQualityGateValidation(pulumi.ComponentResource):
             display_name=f"Quality gate: {gate}",
             description=f"Checks that the candidate model's {gate}; fails otherwise.",
             experiment_name=spec.EXPERIMENT,
+            # The compute's managed identity reads the metrics file, as the SDK's
+            # ManagedIdentityConfiguration() sends it: no client, object or resource id.
+            identity=ml.ManagedIdentityArgs(identity_type="Managed"),
             inputs={
                 spec.INPUT: ml.UriFileJobInputArgs(
                     job_input_type="uri_file",

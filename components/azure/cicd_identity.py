@@ -34,6 +34,9 @@ class DeployTargetsArgs:
     """Container registry CI/CD pushes images to."""
     ml_registry_id: pulumi.Input[str] | None = None
     """Azure ML registry CI/CD registers models in; None: no grant on a registry."""
+    workload_identity_id: pulumi.Input[str] | None = None
+    """The platform's user-assigned identity that online endpoints and deployments run as:
+    deploying them requires assigning it. None: no grant on an identity."""
 
 
 def deploy_identity(
@@ -48,6 +51,9 @@ def deploy_identity(
     - AcrPush on the container registry: push the training and serving images;
     - AzureML Registry User on the ML registry, when there is one: read and register models and
       environments there;
+    - Managed Identity Operator on the platform's workload identity, when given: create or
+      update an online endpoint or deployment that runs as that identity (ARM checks
+      `Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action` on it);
     - Reader on the resource group: look up the deployments and resources it deploys to.
     """
     identity = azure_native.managedidentity.UserAssignedIdentity(
@@ -63,6 +69,9 @@ def deploy_identity(
     grant(f"{name}-push", role="AcrPush", scope=args.acr_id, principal_id=principal, parent=parent)
     if args.ml_registry_id is not None:
         grant(f"{name}-registry", role="AzureML Registry User", scope=args.ml_registry_id,
+              principal_id=principal, parent=parent)  # fmt: skip
+    if args.workload_identity_id is not None:
+        grant(f"{name}-assign", role="Managed Identity Operator", scope=args.workload_identity_id,
               principal_id=principal, parent=parent)  # fmt: skip
     grant(f"{name}-read", role="Reader", scope=args.resource_group_id, principal_id=principal,
           parent=parent)  # fmt: skip

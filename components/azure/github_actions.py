@@ -7,7 +7,9 @@ of the deploy identity, because the identity trusts exactly that issuer and subj
 secret or certificate exists anywhere.
 
 The deploy identity is not the platform's workload identity: CI/CD gets its own, with the grants
-a pipeline needs and nothing else, each on one resource of the blueprint (see `deploy_identity`).
+a pipeline needs and nothing else, each on one resource of the blueprint (see `deploy_identity`),
+including Managed Identity Operator on the platform's workload identity when given, so that the
+deploy stage can create endpoints and deployments that run as it.
 The same identity shape serves the Azure DevOps tool (components/azure/azure_devops.py);
 both take it from components/azure/cicd_identity.py.
 """

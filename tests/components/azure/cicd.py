@@ -13,16 +13,19 @@ GROUP = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}"
 WORKSPACE = f"{GROUP}/providers/Microsoft.MachineLearningServices/workspaces/fraud-prod"
 ACR = f"{GROUP}/providers/Microsoft.ContainerRegistry/registries/fraudprodacr"
 ML_REGISTRY = f"{GROUP}/providers/Microsoft.MachineLearningServices/registries/fraud-prod"
+WORKLOAD_IDENTITY = f"{GROUP}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/fraud-prod"
 COMMON_ARGS: dict[str, Any] = {
     "tags": TAGS, "resource_group_name": RESOURCE_GROUP, "resource_group_id": GROUP,
     "location": "westeurope", "tenant_id": TENANT, "subscription_id": SUBSCRIPTION,
     "workspace_id": WORKSPACE, "acr_id": ACR, "ml_registry_id": ML_REGISTRY,
+    "workload_identity_id": WORKLOAD_IDENTITY,
 }  # fmt: skip
 ROLE_IDS = {  # built-in role definition ids, the same in every tenant (not read from the code)
     "AzureML Data Scientist": "f6c7c914-8db3-469d-8ca1-694a8f32e121",
     "AcrPush": "8311e382-0749-4cb8-b61a-304f252e45ec",
     "AzureML Registry User": "1823dd4f-9b8c-4ab6-ab4e-7397a3684615",
     "Reader": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+    "Managed Identity Operator": "f1a07417-d97a-45cb-824c-7a7467783830",
 }
 SECRET_WORDS = ("password", "secret", "key", "certificate", "token")
 

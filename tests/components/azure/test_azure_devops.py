@@ -15,6 +15,7 @@ from tests.components.azure.cicd import (
     ML_REGISTRY,
     SECRET_WORDS,
     TAGS,
+    WORKLOAD_IDENTITY,
     WORKSPACE,
     grants,
     keys_of,
@@ -159,6 +160,7 @@ def test_deploy_identity_gets_exactly_the_pipeline_roles_each_on_one_resource() 
         (principal, role_definition("AzureML Data Scientist"), WORKSPACE),
         (principal, role_definition("AcrPush"), ACR),
         (principal, role_definition("AzureML Registry User"), ML_REGISTRY),
+        (principal, role_definition("Managed Identity Operator"), WORKLOAD_IDENTITY),
         (principal, role_definition("Reader"), GROUP),
     }
 
@@ -166,7 +168,19 @@ def test_deploy_identity_gets_exactly_the_pipeline_roles_each_on_one_resource() 
 def test_without_an_ml_registry_there_is_no_registry_grant() -> None:
     roles = {role for _, role, _ in grants(cicd(ml_registry_id=None))}
 
-    assert roles == {role_definition(r) for r in ("AzureML Data Scientist", "AcrPush", "Reader")}
+    assert roles == {role_definition(r) for r in ("AzureML Data Scientist", "AcrPush", "Reader",
+                                                  "Managed Identity Operator")}  # fmt: skip
+
+
+def test_without_a_workload_identity_there_is_no_identity_operator_grant() -> None:
+    graph = cicd(workload_identity_id=None)
+
+    assert grants(graph) == {
+        ("cicd-deploy-principal", role_definition(role), scope)
+        for role, scope in (("AzureML Data Scientist", WORKSPACE), ("AcrPush", ACR),
+                            ("AzureML Registry User", ML_REGISTRY), ("Reader", GROUP))
+    }  # fmt: skip
+    assert not [r for r in custom(graph) if r.name == "cicd-deploy-assign"]
 
 
 def test_no_grant_reaches_beyond_the_resource_group() -> None:
@@ -207,6 +221,7 @@ def test_it_creates_the_delivery_resources_and_nothing_else() -> None:
         ("Git", "cicd-repository"),
         ("PipelineAuthorization", "cicd-use-azure"),
         ("Project", "cicd-project"),
+        ("RoleAssignment", "cicd-deploy-assign"),
         ("RoleAssignment", "cicd-deploy-ml"),
         ("RoleAssignment", "cicd-deploy-push"),
         ("RoleAssignment", "cicd-deploy-read"),
@@ -218,7 +233,8 @@ def test_it_creates_the_delivery_resources_and_nothing_else() -> None:
 
 def test_every_resource_belongs_to_the_component() -> None:
     assert strays(cicd(), COMPONENT) == []
-    assert strays(cicd(ml_registry_id=None, protect=True), COMPONENT) == []
+    assert strays(cicd(ml_registry_id=None, workload_identity_id=None, protect=True),
+                  COMPONENT) == []  # fmt: skip
 
 
 def test_outputs_name_the_project_repository_pipeline_connection_and_identity() -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi_azure_native as azure_native
 import pytest
 
 from components.azure.azureml_model_monitor import (
     AzureMlModelMonitorMonitoring,
     AzureMlModelMonitorMonitoringArgs,
 )
-from opsblocks.preview import Graph
+from opsblocks.preview import Graph, RecordingMonitor
 from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, resolved, run, strays, taggable, untagged
 
 COMPONENT = "opsblocks:index:AzureMlModelMonitorMonitoring"
@@ -18,6 +19,10 @@ TAGS = {"team": "risk", "opsblocks:capability": "monitoring"}
 GROUP = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}"
 WORKSPACE = f"{GROUP}/providers/Microsoft.MachineLearningServices/workspaces/fraud-prod-ws"
 ENDPOINT_ID = f"{WORKSPACE}/onlineEndpoints/fraud-prod-a1b2c3"
+# What serving gives as the id of "blue" (the recording mocks make it up).
+DEPLOYMENT_ID = (
+    f"{GROUP}/providers/Microsoft.machinelearningservices/OnlineDeployment/serving-deployment"
+)
 ENDPOINT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
 IDENTITY = f"{GROUP}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/fraud-platform"
 TRAINING = "azureml://datastores/curated/paths/training/"
@@ -46,6 +51,20 @@ def outputs(**overrides: Any) -> tuple[AzureMlModelMonitorMonitoring, dict[str, 
         lambda: AzureMlModelMonitorMonitoring("monitoring", arguments(**overrides)),
         (*OUTPUTS, "action_group_id"),
     )
+
+
+def ignored_changes(monkeypatch: pytest.MonkeyPatch, **overrides: Any) -> dict[str, list[str]]:
+    """`ignore_changes` of each registered resource, by name (the graph does not record it)."""
+    seen: dict[str, list[str]] = {}
+    register = RecordingMonitor.RegisterResource
+
+    def spy(self: RecordingMonitor, request: Any) -> Any:
+        seen[request.name] = list(request.ignoreChanges)
+        return register(self, request)
+
+    monkeypatch.setattr(RecordingMonitor, "RegisterResource", spy)
+    monitoring(**overrides)
+    return seen
 
 
 def alert(graph: Graph, role: str) -> dict[str, Any]:
@@ -132,15 +151,57 @@ def test_drift_schedule_runs_on_the_cron_of_the_options() -> None:
     assert schedule["workspaceName"] == "fraud-prod-ws"
     assert schedule["properties"]["trigger"] == {
         "triggerType": "Cron", "expression": "30 2 * * 1", "timeZone": "UTC"}  # fmt: skip
-    assert schedule["properties"]["isEnabled"] is True
 
 
 @pytest.mark.parametrize(("task", "task_type"), [("classification", "Classification"),
                                                  ("regression", "Regression")])  # fmt: skip
-def test_monitor_targets_the_deployment_by_its_arm_id(task: str, task_type: str) -> None:
-    target = definition(monitoring(task=task, deployment_name="green"))["monitoringTarget"]
+def test_with_a_deployment_the_enabled_monitor_targets_its_id(task: str, task_type: str) -> None:
+    graph = monitoring(task=task, deployment_id=DEPLOYMENT_ID)
+    schedule = graph.named("monitoring-drift", "Schedule").inputs
 
-    assert target == {"taskType": task_type, "deploymentId": f"{ENDPOINT_ID}/deployments/green"}
+    assert schedule["properties"]["isEnabled"] is True
+    assert definition(graph)["monitoringTarget"] == {
+        "taskType": task_type, "deploymentId": DEPLOYMENT_ID}  # fmt: skip
+
+
+def test_with_a_deployment_the_schedule_waits_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    def build() -> None:
+        blue = azure_native.machinelearningservices.OnlineDeployment(
+            "blue",
+            resource_group_name=RESOURCE_GROUP,
+            workspace_name="fraud-prod-ws",
+            endpoint_name="fraud-prod-a1b2c3",
+            deployment_name="blue",
+            properties=azure_native.machinelearningservices.ManagedOnlineDeploymentArgs(
+                endpoint_compute_type="Managed"
+            ),
+        )
+        AzureMlModelMonitorMonitoring("monitoring", arguments(deployment_id=blue.id))
+
+    graph = run(build)
+    blue_id = f"{GROUP}/providers/Microsoft.machinelearningservices/OnlineDeployment/blue"
+
+    assert graph.named("blue").urn in graph.named("monitoring-drift").dependencies
+    assert definition(graph)["monitoringTarget"]["deploymentId"] == blue_id
+    assert ignored_changes(monkeypatch, deployment_id=DEPLOYMENT_ID)["monitoring-drift"] == []
+
+
+def test_without_a_deployment_the_schedule_waits_disabled_for_the_deploy_stage(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    graph = monitoring(deployment_name="green")
+    schedule = graph.named("monitoring-drift", "Schedule").inputs
+
+    assert schedule["properties"]["isEnabled"] is False
+    # The deployment the deploy stage will create, by the id it will have.
+    target = definition(graph)["monitoringTarget"]
+    assert target == {
+        "taskType": "Classification",
+        "deploymentId": f"{ENDPOINT_ID}/deployments/green",
+    }
+    # The deploy stage enables it: a later `pulumi up` does not turn it off again.
+    ignored = ignored_changes(monkeypatch, deployment_name="green")["monitoring-drift"]
+    assert ignored == ["properties.isEnabled"]
 
 
 def test_monitor_runs_on_serverless_spark_as_the_compute_identity() -> None:
@@ -177,12 +238,13 @@ def test_data_drift_compares_a_week_of_collected_inputs_with_the_training_data()
         "inputDataType": "Rolling", "jobInputType": "uri_folder",
         "uri": "azureml:fraud-prod-a1b2c3-blue-model_inputs:1", "dataContext": "model_inputs",
         "windowSize": "P7D", "windowOffset": "P0D"}  # fmt: skip
+    # Model monitoring reads its reference data as MLTable: the folder holds an MLTable file.
     assert signal["referenceData"] == {
-        "inputDataType": "Fixed", "jobInputType": "uri_folder", "uri": TRAINING,
+        "inputDataType": "Fixed", "jobInputType": "mltable", "uri": TRAINING,
         "dataContext": "training"}  # fmt: skip
 
 
-def test_a_training_data_asset_is_read_as_a_table() -> None:
+def test_a_training_data_asset_is_read_as_a_table_too() -> None:
     reference = definition(monitoring(reference_data_uri="azureml:training-data:1"))["signals"][
         "data-drift"]["referenceData"]  # fmt: skip
 

@@ -127,6 +127,12 @@ def test_scheduled_job_is_a_pipeline_in_the_quality_gate_experiment() -> None:
     assert job["settings"]["force_rerun"] is True
 
 
+def test_scheduled_job_runs_as_the_compute_s_managed_identity_not_the_deployer_s_token() -> None:
+    # Without it the job runs with the schedule creator's AML token: the deployer, who has no
+    # data role on the workspace storage.
+    assert job_of(gate())["identity"] == {"identityType": "Managed"}
+
+
 def test_pipeline_node_runs_this_component_version_on_the_cluster() -> None:
     [(node_name, node)] = job_of(gate())["jobs"].items()
 

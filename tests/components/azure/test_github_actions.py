@@ -17,6 +17,7 @@ from tests.components.azure.cicd import (
     ML_REGISTRY,
     SECRET_WORDS,
     TAGS,
+    WORKLOAD_IDENTITY,
     WORKSPACE,
     grants,
     keys_of,
@@ -88,6 +89,7 @@ def test_deploy_identity_gets_exactly_the_pipeline_roles_each_on_one_resource() 
         (principal, role_definition("AzureML Data Scientist"), WORKSPACE),
         (principal, role_definition("AcrPush"), ACR),
         (principal, role_definition("AzureML Registry User"), ML_REGISTRY),
+        (principal, role_definition("Managed Identity Operator"), WORKLOAD_IDENTITY),
         (principal, role_definition("Reader"), GROUP),
     }
 
@@ -97,8 +99,19 @@ def test_without_an_ml_registry_there_is_no_registry_grant() -> None:
     roles = {role for _, role, _ in grants(graph)}
 
     assert role_definition("AzureML Registry User") not in roles
-    assert len(roles) == 3
+    assert len(roles) == 4
     assert not [r for r in custom(graph) if r.name == "cicd-deploy-registry"]
+
+
+def test_without_a_workload_identity_there_is_no_identity_operator_grant() -> None:
+    graph = cicd(workload_identity_id=None)
+
+    assert grants(graph) == {
+        ("cicd-deploy-principal", role_definition(role), scope)
+        for role, scope in (("AzureML Data Scientist", WORKSPACE), ("AcrPush", ACR),
+                            ("AzureML Registry User", ML_REGISTRY), ("Reader", GROUP))
+    }  # fmt: skip
+    assert not [r for r in custom(graph) if r.name == "cicd-deploy-assign"]
 
 
 def test_no_grant_reaches_beyond_the_resource_group() -> None:
@@ -132,6 +145,7 @@ def test_every_taggable_resource_carries_the_tags() -> None:
 def test_it_creates_the_identity_its_credential_and_grants_and_nothing_else() -> None:
     assert sorted((r.type.split(":")[-1], r.name) for r in custom(cicd())) == [
         ("FederatedIdentityCredential", "cicd-github"),
+        ("RoleAssignment", "cicd-deploy-assign"),
         ("RoleAssignment", "cicd-deploy-ml"),
         ("RoleAssignment", "cicd-deploy-push"),
         ("RoleAssignment", "cicd-deploy-read"),
@@ -142,7 +156,7 @@ def test_it_creates_the_identity_its_credential_and_grants_and_nothing_else() ->
 
 def test_every_resource_belongs_to_the_component() -> None:
     assert strays(cicd(), COMPONENT) == []
-    assert strays(cicd(ml_registry_id=None), COMPONENT) == []
+    assert strays(cicd(ml_registry_id=None, workload_identity_id=None), COMPONENT) == []
 
 
 def test_outputs_are_what_azure_login_takes() -> None:
