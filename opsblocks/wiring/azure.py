@@ -82,10 +82,12 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
 
     registry = None
     if Capability.registry in tools:
+        # The container registry keeps Microsoft-managed keys: it cannot reach a key in the
+        # firewalled vault through a user-assigned identity (see the component).
         registry = make(
             Capability.registry,
-            **unique, **identity, **key, **private,
-            identity_client_id=base.identity_client_id,
+            **unique, **private,
+            identity_principal_id=base.identity_principal_id,
             registry_prefix=f"{bp.name}-",
             acr_prefix=compact,
             private=prod,
@@ -107,6 +109,8 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             app_insights_id=base.app_insights_id,
             log_workspace_id=base.log_workspace_id,
             acr_id=registry.acr_id,
+            ml_registry_id=registry.ml_registry_id,
+            tenant_id=base.tenant_id,
             private=prod,
             protect=env.protect_data,
         )  # fmt: skip
@@ -145,6 +149,7 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             endpoint_name=serving.endpoint_name,
             endpoint_id=serving.endpoint_id,
             deployment_name=serving.deployment_name,
+            deployment_id=serving.deployment_id,
             compute_identity_id=base.identity_id,
             reference_data_uri=REFERENCE_DATA_URI,
         )
@@ -178,6 +183,7 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             workspace_id=training.workspace_id,
             acr_id=registry.acr_id,
             ml_registry_id=registry.ml_registry_id,
+            workload_identity_id=base.identity_id,
         )
         outputs |= {"cicd_client_id": cicd.client_id, "tenant_id": base.tenant_id,
                     "subscription_id": base.subscription_id}  # fmt: skip

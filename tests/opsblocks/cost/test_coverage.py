@@ -46,7 +46,10 @@ ALL_RESOURCES: dict[Cloud, dict[str, dict[str, object]]] = {
     Cloud.azure: {
         "adls": {},
         "azureml-registry": {},
-        "azureml": {"compute_instance": True},
+        "azureml": {
+            "compute_instance": True,
+            "compute_instance_user": "00000000-0000-0000-0000-0000000000ab",
+        },
         "azureml-online-endpoint": {"model": "azureml://registries/r/models/fraud/versions/1"},
         "azureml-quality-gate": {},
         "azureml-model-monitor": {"alert_email": "ml@example.com"},
