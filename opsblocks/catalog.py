@@ -86,7 +86,7 @@ TOOLS: tuple[Tool, ...] = (
     ),
     Tool(
         Cloud.azure, Capability.data, "adls",
-        "ADLS Gen2 data lake (raw, curated): TLS 1.2, no keys, soft delete, CMK; ML datastores",
+        "ADLS Gen2 data lake (raw, curated): TLS 1.2, no shared keys, soft delete, CMK in prod",
         "components.azure.adls_data:AzureAdlsData", azure.AdlsOptions,
     ),
     Tool(
@@ -96,7 +96,7 @@ TOOLS: tuple[Tool, ...] = (
     ),
     Tool(
         Cloud.azure, Capability.training, "azureml",
-        "Azure ML workspace (managed network), compute cluster scaling to 0, compute instance",
+        "Azure ML workspace (managed network), datastores, cluster scaling to 0, compute instance",
         "components.azure.azureml_training:AzureMlTraining", azure.AzureMlOptions,
     ),
     Tool(

@@ -1,15 +1,17 @@
-"""Data capability on Azure: an ADLS Gen2 data lake (containers `raw` and `curated`) and the
-Azure ML datastores that point at it.
+"""Data capability on Azure: an ADLS Gen2 data lake with the containers `raw` and `curated`.
 
 The storage account has a hierarchical namespace (ADLS Gen2), accepts TLS 1.2 over HTTPS only,
 no anonymous access and no shared keys: every client authenticates with Entra ID. The platform
 identity gets "Storage Blob Data Contributor" on the account and nothing wider. Data is encrypted
-twice (infrastructure encryption), with the foundation's key when `customer_managed_key`.
-With a `subnet_id` the account is reachable only through private endpoints (blob and dfs).
-With a `workspace_name` too (private platform), the workspace's managed network gets
-private-endpoint outbound rules to blob and dfs (Spark included): the lake refuses public
-traffic, so without them jobs and serverless Spark cannot read it. The identity the workspace
-runs as approves them ("Azure AI Enterprise Network Connection Approver", on the account only).
+twice (infrastructure encryption), with the foundation's key when `customer_managed_key`; all
+four services use the account-scoped key, so the key covers queues and tables too (their scope
+can only be chosen when the account is created). With a `subnet_id` the account is reachable
+only through private endpoints (blob and dfs).
+
+The Azure ML side of the lake belongs to the training capability, which owns the workspace and
+its managed network: it registers the containers as datastores and, in prod, gives the managed
+network its private-endpoint outbound rules to the lake (`azureml_network`). Nothing here
+writes to the workspace.
 
 Blob versioning is NOT enabled: Azure documents it, and the change feed, as not supported (at
 most preview) on accounts with a hierarchical namespace ("Blob Storage feature support in Azure
@@ -30,12 +32,8 @@ from components.azure.common import grant, private_endpoint
 
 CONTAINERS = ("raw", "curated")
 LAKE_GROUPS = ("blob", "dfs")  # the sub-resources clients reach the lake through
-OUTPUTS = ("account_name", "account_id", "raw_container", "curated_container", "data_uri",
-           "datastore_names")  # fmt: skip
+OUTPUTS = ("account_name", "account_id", "raw_container", "curated_container", "data_uri")
 storage = azure_native.storage
-ml = azure_native.machinelearningservices
-# Lets the workspace's identity approve the managed network's private endpoints to the lake.
-NETWORK_APPROVER = "Azure AI Enterprise Network Connection Approver"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,9 +55,6 @@ class AzureAdlsDataArgs:
     subnet_id: pulumi.Input[str] | None = None
     """Private endpoints here and no public network access; None: public, firewall Allow."""
     dns_zone_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    workspace_name: pulumi.Input[str] | None = None
-    """Azure ML workspace to register the `raw` and `curated` datastores in (and, with a
-    `subnet_id`, to give outbound rules to the lake); None: none."""
     protect: bool = False
     """Protect and retain the storage account (prod)."""
     cool_after_days: int = 30
@@ -88,8 +83,10 @@ def _encryption(
     args: AzureAdlsDataArgs,
 ) -> tuple[azure_native.storage.EncryptionArgs, azure_native.storage.IdentityArgs | None]:
     """The account's encryption and the identity it reaches the key with (none without one)."""
+    # Queues and tables default to service-scoped keys, which the account's key never covers.
     service = storage.EncryptionServiceArgs(enabled=True, key_type=storage.KeyType.ACCOUNT)
-    services = storage.EncryptionServicesArgs(blob=service, file=service)
+    services = storage.EncryptionServicesArgs(blob=service, file=service, queue=service,
+                                              table=service)  # fmt: skip
     if not args.customer_managed_key or args.identity_id is None:
         platform = storage.KeySource.MICROSOFT_STORAGE
         return storage.EncryptionArgs(require_infrastructure_encryption=True, services=services,
@@ -121,8 +118,6 @@ class AzureAdlsData(pulumi.ComponentResource):
     """`curated`: cleaned data that training reads."""
     data_uri: pulumi.Output[str]
     """`abfss://curated@<account>.dfs.core.windows.net/`."""
-    datastore_names: list[str]
-    """Azure ML datastores registered in the workspace (`raw`, `curated`), or none."""
 
     def __init__(
         self, name: str, args: AzureAdlsDataArgs, opts: pulumi.ResourceOptions | None = None
@@ -205,29 +200,6 @@ class AzureAdlsData(pulumi.ComponentResource):
                                  dns_zone_ids=args.dns_zone_ids, tags=tags,
                                  parent=self)  # fmt: skip
 
-        datastores: list[str] = []
-        if args.workspace_name is not None:
-            subscription = account.id.apply(lambda arm_id: arm_id.split("/")[2])
-            by_identity = ml.ServiceDataAccessAuthIdentity.WORKSPACE_USER_ASSIGNED_IDENTITY
-            for container in CONTAINERS:
-                ml.Datastore(
-                    f"{name}-{container}-datastore", name=container,
-                    workspace_name=args.workspace_name, resource_group_name=group,
-                    properties=ml.AzureDataLakeGen2DatastoreArgs(
-                        datastore_type="AzureDataLakeGen2", account_name=account_name,
-                        filesystem=names[container], subscription_id=subscription,
-                        resource_group=group,
-                        # Identity-based: no key or SAS is stored in the workspace.
-                        credentials=ml.NoneDatastoreCredentialsArgs(credentials_type="None"),
-                        service_data_access_auth_identity=by_identity,
-                        description=f"opsblocks {name}: the {container} container of the lake",
-                        tags=tags),
-                    opts=child,
-                )  # fmt: skip
-                datastores.append(container)
-            if args.subnet_id is not None:
-                self._outbound_rules(name, args, account.id)
-
         self.account_name = account_name
         self.account_id = account.id
         self.raw_container = names["raw"]
@@ -235,26 +207,4 @@ class AzureAdlsData(pulumi.ComponentResource):
         self.data_uri = pulumi.Output.concat(
             "abfss://", names["curated"], "@", account_name, ".dfs.core.windows.net/"
         )
-        self.datastore_names = datastores
         self.register_outputs({output: getattr(self, output) for output in OUTPUTS})
-
-    def _outbound_rules(
-        self, name: str, args: AzureAdlsDataArgs, account_id: pulumi.Output[str]
-    ) -> None:
-        """Private endpoints from the workspace's managed network to the lake, once the identity
-        the workspace runs as may approve them; one rule at a time on the one managed network."""
-        after: list[pulumi.Resource] = [
-            grant(f"{name}-network-approver", role=NETWORK_APPROVER, scope=account_id,
-                  principal_id=args.identity_principal_id, parent=self)]  # fmt: skip
-        for group_id in LAKE_GROUPS:
-            destination = ml.PrivateEndpointDestinationArgs(
-                service_resource_id=account_id, subresource_target=group_id, spark_enabled=True
-            )
-            after = [ml.ManagedNetworkSettingsRule(
-                f"{name}-{group_id}-outbound", resource_group_name=args.resource_group_name,
-                workspace_name=args.workspace_name, rule_name=f"data-lake-{group_id}",
-                properties=ml.PrivateEndpointOutboundRuleArgs(
-                    type="PrivateEndpoint", category=ml.RuleCategory.USER_DEFINED,
-                    destination=destination),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=after),
-            )]  # fmt: skip

@@ -1,19 +1,13 @@
-"""The compute of the Azure ML training component: a cluster that scales to zero, an optional
-compute instance for notebooks, and what they need from the workspace's managed network.
+"""The compute of the Azure ML training component: a cluster that scales to zero and an
+optional compute instance for notebooks.
 
 Both run as the platform's user-assigned identity, accept Microsoft Entra authentication only
 (no local keys), have no public IP and no public SSH port. They live in the workspace's managed
-network, which the workspace configures (its isolation mode decides what they may reach) and
-Azure provisions with the first compute, approving its private endpoints as the identity: so
-compute is created once the identity holds the approver role on the workspace (the roles on
-the other dependencies come before the workspace itself) and once the outbound rule below
-exists, so that no rule is written while Azure provisions the network.
-
-With only approved outbound traffic (prod), Azure adds the private endpoints to the workspace
-and its default storage, vault and container registry itself; the Azure ML registry needs a
-user-defined private-endpoint rule (`amlregistry`, usable by serverless Spark too), and the
-identity must approve that endpoint on the registry. No FQDN rule is added: the first one
-makes Azure deploy a billed Azure Firewall in the managed network.
+network, which the training component owns whole (`azureml_network`): its rules are written
+in the workspace and, in prod, Azure provisions it as it creates the workspace
+(`provision_network_now`), so compute only waits for the workspace (it names it) and for the
+identity's roles on it (jobs log metrics and register models as it; it approves the
+workspace's endpoint).
 
 The compute instance belongs to one user (`compute_instance_user`, an Entra object id): only
 they may use it.
@@ -28,6 +22,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from components.azure import common
+from components.azure.azureml_network import NETWORK_APPROVER
 
 if TYPE_CHECKING:
     from pulumi_azure_native.machinelearningservices import Compute
@@ -38,11 +33,6 @@ ml = azure_native.machinelearningservices
 
 CLUSTER_NAME = "train"
 """Compute name of the cluster (2-16 characters, unique in the workspace)."""
-REGISTRY_RULE = "ml-registry"
-"""Name of the managed network's outbound rule to the Azure ML registry."""
-# Approves the private endpoints the workspace's managed network opens to its dependencies.
-# Microsoft asks for it on workspaces with a user-assigned identity.
-NETWORK_APPROVER = "Azure AI Enterprise Network Connection Approver"
 
 
 def workspace_compute(
@@ -54,30 +44,13 @@ def workspace_compute(
     parent: pulumi.Resource,
 ) -> tuple[Compute, Compute | None]:
     """The cluster and the optional instance, after the identity's roles on the workspace
-    (jobs log metrics and register models as it; it approves the workspace's endpoint) and the
-    registry's outbound rule."""
+    (jobs log metrics and register models as it; it approves the workspace's endpoint)."""
     before: list[pulumi.Resource] = [
         common.grant(f"{name}-{suffix}", role=role, scope=workspace_id,
                      principal_id=args.identity_principal_id, parent=parent)
         for suffix, role in (("data-scientist", "AzureML Data Scientist"),
                              ("workspace-approver", NETWORK_APPROVER))
     ]  # fmt: skip
-    if args.private and args.ml_registry_id is not None:
-        approver = common.grant(
-            f"{name}-ml-registry-approver", role=NETWORK_APPROVER, scope=args.ml_registry_id,
-            principal_id=args.identity_principal_id, parent=parent,
-        )  # fmt: skip
-        before.append(ml.ManagedNetworkSettingsRule(
-            f"{name}-ml-registry-rule", rule_name=REGISTRY_RULE,
-            resource_group_name=args.resource_group_name, workspace_name=workspace_name,
-            properties=ml.PrivateEndpointOutboundRuleArgs(
-                type="PrivateEndpoint", category=ml.RuleCategory.USER_DEFINED,
-                destination=ml.PrivateEndpointDestinationArgs(
-                    service_resource_id=args.ml_registry_id, subresource_target="amlregistry",
-                    spark_enabled=True),
-            ),
-            opts=pulumi.ResourceOptions(parent=parent, depends_on=[approver]),
-        ))  # fmt: skip
     cluster = training_cluster(
         f"{name}-cluster", resource_group_name=args.resource_group_name,
         location=args.location, workspace_name=workspace_name, identity_id=args.identity_id,

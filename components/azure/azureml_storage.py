@@ -11,7 +11,10 @@ isolation": required when the default storage has public network access disabled
 
 With `customer_managed_key` the account is encrypted with the platform key through the
 identity. It names the identity by the foundation's `identity_id`, which resolves only once the
-identity may use the key, so Azure never sees the account before that role.
+identity may use the key, so Azure never sees the account before that role. All four services
+(blob, file, queue, table) use the account-scoped key, so the platform key covers them all:
+queues and tables otherwise keep service-scoped keys, and that scope can only be chosen when
+the account is created.
 """
 
 from __future__ import annotations
@@ -40,10 +43,13 @@ STORAGE_ROLES = {
 def _encryption(args: AzureMlTrainingArgs) -> azure_native.storage.EncryptionArgs:
     """Infrastructure (double) encryption; the platform key through the identity if asked."""
     cmk = args.customer_managed_key
+    # Queues and tables default to service-scoped keys, which the account's key never covers.
     service = storage.EncryptionServiceArgs(enabled=True, key_type=storage.KeyType.ACCOUNT)
     return storage.EncryptionArgs(
         require_infrastructure_encryption=True,
-        services=storage.EncryptionServicesArgs(blob=service, file=service),
+        services=storage.EncryptionServicesArgs(
+            blob=service, file=service, queue=service, table=service
+        ),
         key_source=storage.KeySource.MICROSOFT_KEYVAULT
         if cmk
         else storage.KeySource.MICROSOFT_STORAGE,

@@ -6,10 +6,13 @@ identity (`system_datastores_auth_mode`), so the storage account refuses shared 
 identity gets, each on one resource, the roles Microsoft lists for a workspace with a
 user-assigned identity ("Set up authentication between Azure Machine Learning and other
 services"), narrowed where the listed role would reach further than the workspace needs
-(see `AzureMlTraining._grants`). Compute lives in the workspace's managed network (see
-`azureml_compute`): only approved outbound traffic in prod, internet outbound otherwise, never
-a public IP or SSH port. Job and run events go to the platform's Log Analytics workspace,
-where the quality gate alerts on failed runs.
+(see `AzureMlTraining._grants`). Compute lives in the workspace's managed network, which this
+component alone writes (`azureml_network`): only approved outbound traffic in prod, with
+private-endpoint rules to the data lake and the ML registry written in the workspace and the
+network provisioned as the workspace is created; internet outbound otherwise; never a public
+IP or SSH port (`azureml_compute`). The lake's containers become identity-based datastores.
+Job and run events go to the platform's Log Analytics workspace, where the quality gate alerts
+on failed runs.
 
 Images: a private registry cannot build with ACR Tasks, so the workspace builds environment
 images on the training cluster (`image_build_compute`), which reaches the registry through the
@@ -29,7 +32,7 @@ and encryption can only be chosen when a workspace is created, so adding it late
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -37,11 +40,13 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from components.azure import common
-from components.azure.azureml_compute import (
-    CLUSTER_NAME,
+from components.azure.azureml_compute import CLUSTER_NAME, instance_owner, workspace_compute
+from components.azure.azureml_network import (
     NETWORK_APPROVER,
-    instance_owner,
-    workspace_compute,
+    check_data,
+    datastores,
+    managed_network,
+    network_grants,
 )
 from components.azure.azureml_storage import workspace_storage
 
@@ -79,7 +84,14 @@ class AzureMlTrainingArgs:
     """Container registry of the registry capability (which grants the identity AcrPush)."""
     ml_registry_id: pulumi.Input[str] | None = None
     """Azure ML registry of the registry capability: with `private`, the managed network gets
-    a private-endpoint outbound rule to it."""
+    a private-endpoint outbound rule to it (`ml-registry`)."""
+    data_account_name: pulumi.Input[str] | None = None
+    """The data lake (ADLS Gen2) account of the data capability; needed with `data_containers`."""
+    data_account_id: pulumi.Input[str] | None = None
+    """ARM id of that account: with `private`, the managed network gets private-endpoint
+    outbound rules to its blob and dfs endpoints (`data-lake-blob`, `data-lake-dfs`)."""
+    data_containers: Sequence[str] = ()
+    """Containers of the lake to register as datastores of the same name; empty: none."""
     tenant_id: pulumi.Input[str] | None = None
     """Entra tenant of `compute_instance_user`; needed with `compute_instance`."""
     customer_managed_key: bool = False
@@ -112,6 +124,8 @@ class AzureMlTraining(pulumi.ComponentResource):
     """Compute name of the notebook instance; None without one."""
     storage_account_id: pulumi.Output[str]
     """ARM id of the workspace's default storage account."""
+    datastore_names: list[str]
+    """Datastores registered for the lake's containers (`data_containers`), or none."""
 
     def __init__(
         self, name: str, args: AzureMlTrainingArgs, opts: pulumi.ResourceOptions | None = None
@@ -119,9 +133,11 @@ class AzureMlTraining(pulumi.ComponentResource):
         if args.customer_managed_key and (args.key_vault_uri is None or args.key_name is None):
             raise ValueError("customer_managed_key needs key_vault_uri and key_name")
         instance_owner(args)  # refuses a compute instance without its user
+        check_data(args)
         super().__init__("opsblocks:index:AzureMlTraining", name, {}, opts)
         storage, storage_grants = workspace_storage(name, args, parent=self)
-        workspace = self._workspace(name, args, storage, storage_grants + self._grants(name, args))
+        grants = storage_grants + self._grants(name, args) + network_grants(name, args, parent=self)
+        workspace = self._workspace(name, args, storage, grants)
         if args.subnet_id is not None:
             common.private_endpoint(
                 f"{name}-workspace-pe", target_id=workspace.id, group_id="amlworkspace",
@@ -145,12 +161,14 @@ class AzureMlTraining(pulumi.ComponentResource):
         cluster, instance = workspace_compute(
             name, args, workspace_name=workspace.name, workspace_id=workspace.id, parent=self
         )
+        stores = datastores(name, args, workspace_name=workspace.name, parent=self)
 
         self.workspace_name = workspace.name
         self.workspace_id = workspace.id
         self.cluster_name = cluster.name
         self.compute_instance_name = instance.name if instance is not None else None
         self.storage_account_id = storage.id
+        self.datastore_names = stores
         self.register_outputs(
             {
                 "workspace_name": self.workspace_name,
@@ -158,6 +176,7 @@ class AzureMlTraining(pulumi.ComponentResource):
                 "cluster_name": self.cluster_name,
                 "compute_instance_name": self.compute_instance_name,
                 "storage_account_id": self.storage_account_id,
+                "datastore_names": self.datastore_names,
             }
         )
 
@@ -189,9 +208,9 @@ class AzureMlTraining(pulumi.ComponentResource):
         storage: azure_native.storage.StorageAccount,
         grants: list[pulumi.Resource],
     ) -> Workspace:
-        """The workspace, created once the identity holds its roles on the dependencies."""
+        """The workspace, created once the identity holds its roles on the dependencies and on
+        the managed network's targets; in prod Azure provisions the network with it."""
         access = ml.PublicNetworkAccessType
-        isolation = ml.IsolationMode
         return ml.Workspace(
             f"{name}-workspace",
             workspace_name=args.workspace_name,
@@ -212,13 +231,11 @@ class AzureMlTraining(pulumi.ComponentResource):
             container_registry=args.acr_id,
             system_datastores_auth_mode=ml.SystemDatastoresAuthMode.IDENTITY,
             public_network_access=access.DISABLED if args.private else access.ENABLED,
-            managed_network=ml.ManagedNetworkSettingsArgs(
-                isolation_mode=(
-                    isolation.ALLOW_ONLY_APPROVED_OUTBOUND
-                    if args.private
-                    else isolation.ALLOW_INTERNET_OUTBOUND
-                )
-            ),
+            managed_network=managed_network(args),
+            # Provisioned now, rules included, before any compute, datastore or endpoint
+            # (they name the workspace); dev leaves it to the first compute (no billed
+            # endpoints before it is used).
+            provision_network_now=True if args.private else None,
             # A private registry cannot build images with ACR Tasks (see the module doc).
             image_build_compute=CLUSTER_NAME,
             v1_legacy_mode=False,

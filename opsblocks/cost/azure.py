@@ -87,13 +87,13 @@ def private_endpoint(resource: Resource, context: Context) -> list[Line]:
                          HOURS_PER_MONTH)]  # fmt: skip
 
 
-def outbound_rule(resource: Resource, context: Context) -> list[Line]:
-    """A private-endpoint rule of a workspace's managed network: Azure creates (and bills) a
-    private endpoint in the managed network for it. Service-tag rules cost nothing."""
-    if resource.inputs.get("properties", {}).get("type") != "PrivateEndpoint":
-        return []
-    return [context.line("Managed private endpoint", Kind.hourly, "private-endpoint", "endpoint",
-                         HOURS_PER_MONTH)]  # fmt: skip
+def workspace(resource: Resource, context: Context) -> list[Line]:
+    """Azure ML itself is free; each private-endpoint outbound rule of its managed network is a
+    private endpoint Azure creates (and bills) in that network. Service-tag rules are free."""
+    rules = resource.inputs.get("managedNetwork", {}).get("outboundRules", {})
+    endpoints = [n for n, rule in rules.items() if rule.get("type") == "PrivateEndpoint"]
+    return [context.line(f"Managed private endpoint ({name})", Kind.hourly, "private-endpoint",
+                         "endpoint", HOURS_PER_MONTH) for name in sorted(endpoints)]  # fmt: skip
 
 
 def private_zone(resource: Resource, context: Context) -> list[Line]:
@@ -264,7 +264,7 @@ def scheduled_query_rule(resource: Resource, context: Context) -> list[Line] | N
 PRICED: dict[str, Pricer] = {
     "azure-native:keyvault:Key": key,
     "azure-native:network:PrivateEndpoint": private_endpoint,
-    "azure-native:machinelearningservices:ManagedNetworkSettingsRule": outbound_rule,
+    "azure-native:machinelearningservices:Workspace": workspace,
     "azure-native:privatedns:PrivateZone": private_zone,
     "azure-native:network:PrivateZone": private_zone,
     "azure-native:containerregistry:Registry": container_registry,

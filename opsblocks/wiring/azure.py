@@ -1,8 +1,10 @@
-"""Azure: the foundation, then registry, training, data, serving, monitoring, validation, CI/CD.
+"""Azure: the foundation, then data, registry, training, serving, monitoring, validation, CI/CD.
 
-Azure builds in a slightly different order from the capability order: the data lake's Azure ML
-datastores live in the training capability's workspace, and the quality gate notifies the
-monitoring capability's action group. Each component still receives outputs only, never another
+The training capability's workspace owns what points into it: the Azure ML datastores of the
+data lake, and in prod its managed network's private-endpoint rules to the lake and the ML
+registry, all declared with the workspace so the network is provisioned once, before any
+compute. Monitoring is built before validation because the quality gate notifies the
+monitoring capability's action group. Each component receives outputs only, never another
 component.
 
 Names: the blueprint name prefixes everything. Globally unique names (storage accounts, key
@@ -24,8 +26,9 @@ from opsblocks.environment import profile
 from opsblocks.model import Capability, Cloud, Environment
 from opsblocks.tags import platform_tags
 
-# The Azure ML datastore the training data lives in, and where the model monitor finds the
-# training data it compares production traffic with.
+# The lake's containers, registered as Azure ML datastores of the same names; the model monitor
+# compares production traffic with the training data (an MLTable folder) in `curated`.
+DATASTORES = ("raw", "curated")
 REFERENCE_DATA_URI = "azureml://datastores/curated/paths/training/"
 
 
@@ -80,6 +83,16 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
         "identity_client_id": base.identity_client_id,
     }
 
+    data = None
+    if Capability.data in tools:
+        data = make(
+            Capability.data,
+            **unique, **identity, **key, **private,
+            account_prefix=f"{compact}dl",
+            protect=env.protect_data,
+        )  # fmt: skip
+        outputs |= {"data_uri": data.data_uri, "data_account": data.account_name}
+
     registry = None
     if Capability.registry in tools:
         # The container registry keeps Microsoft-managed keys: it cannot reach a key in the
@@ -98,7 +111,7 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
 
     training = None
     if Capability.training in tools:
-        assert registry is not None  # REQUIRES guarantees it; narrows the type
+        assert data is not None and registry is not None  # REQUIRES guarantees them
         training = make(
             Capability.training,
             **unique, **identity, **key, **private,
@@ -110,21 +123,14 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             log_workspace_id=base.log_workspace_id,
             acr_id=registry.acr_id,
             ml_registry_id=registry.ml_registry_id,
+            data_account_name=data.account_name,
+            data_account_id=data.account_id,
+            data_containers=DATASTORES,
             tenant_id=base.tenant_id,
             private=prod,
             protect=env.protect_data,
         )  # fmt: skip
         outputs |= {"workspace": training.workspace_name, "compute_cluster": training.cluster_name}
-
-    if Capability.data in tools:
-        data = make(
-            Capability.data,
-            **unique, **identity, **key, **private,
-            account_prefix=f"{compact}dl",
-            workspace_name=training.workspace_name if training else None,
-            protect=env.protect_data,
-        )  # fmt: skip
-        outputs |= {"data_uri": data.data_uri, "data_account": data.account_name}
 
     serving = None
     if Capability.serving in tools:

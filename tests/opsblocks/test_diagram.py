@@ -126,8 +126,9 @@ def test_main_resources_are_drawn_and_auxiliary_ones_counted(path: Path) -> None
 def test_azure_draws_what_a_reader_looks_for_in_an_azure_ml_platform() -> None:
     types = {c.id: {n.type for n in c.nodes} for c in drawn(AZURE_ML).clusters}
     ml = "azure_native.machinelearningservices"
-    assert types["training"] == {f"{ml}.Workspace", f"{ml}.Compute",
+    assert types["training"] == {f"{ml}.Workspace", f"{ml}.Compute", f"{ml}.Datastore",
                                  "azure_native.storage.StorageAccount"}  # fmt: skip
+    assert types["data"] == {"azure_native.storage.StorageAccount"}
     assert types["registry"] == {f"{ml}.Registry", "azure_native.containerregistry.Registry"}
     assert types["validation"] == {f"{ml}.ComponentVersion", f"{ml}.Schedule"}
     assert types["cicd"] >= {"azuredevops.Project", "azuredevops.BuildDefinition"}

@@ -1,4 +1,4 @@
-"""AzureAdlsData: the ADLS Gen2 account, its protection, containers, access and datastores."""
+"""AzureAdlsData: the ADLS Gen2 account, its protection, containers and access."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def arguments(**overrides: Any) -> AzureAdlsDataArgs:
 CMK: dict[str, Any] = {"customer_managed_key": True, "key_vault_uri": VAULT,
                        "key_name": "fraud-key", "identity_id": IDENTITY}  # fmt: skip
 PRIVATE: dict[str, Any] = {"subnet_id": SUBNET, "dns_zone_ids": ZONES}
-LAKE = ("blob", "dfs")
+ACCOUNT_SCOPED = {"enabled": True, "keyType": "Account"}
 
 
 def data(**overrides: Any) -> Graph:
@@ -90,6 +90,14 @@ def test_platform_managed_keys_still_encrypt_twice_and_need_no_identity() -> Non
     assert sent["encryption"]["keySource"] == "Microsoft.Storage"
     assert "keyVaultProperties" not in sent["encryption"]
     assert "identity" not in sent
+
+
+@pytest.mark.parametrize("overrides", [{}, CMK], ids=["microsoft-keys", "platform-key"])
+def test_all_four_services_use_the_account_scoped_key(overrides: dict[str, Any]) -> None:
+    """Queues and tables keep service-scoped keys (outside the CMK) unless set at creation."""
+    services = account(data(**overrides))["encryption"]["services"]
+
+    assert services == {service: ACCOUNT_SCOPED for service in ("blob", "file", "queue", "table")}
 
 
 def test_customer_managed_key_is_reached_with_the_user_assigned_identity() -> None:
@@ -143,7 +151,7 @@ def test_without_a_subnet_the_account_is_public_but_still_lets_azure_services_in
 
 
 def test_only_the_account_is_protected_and_retained_and_only_when_asked() -> None:
-    protected = data(protect=True, **PRIVATE, workspace_name="fraud-prod")
+    protected = data(protect=True, **PRIVATE, **CMK)
     unprotected = data()
 
     assert [(r.name, r.retain_on_delete) for r in protected.resources if r.protect] == [
@@ -200,74 +208,18 @@ def test_the_identity_gets_blob_data_contributor_on_the_account_only() -> None:
                                                             "ServicePrincipal")  # fmt: skip
 
 
-def test_with_a_workspace_raw_and_curated_become_identity_based_datastores() -> None:
-    graph = data(workspace_name="fraud-prod")
-
-    for container in ("raw", "curated"):
-        sent = graph.named(f"data-{container}-datastore", "Datastore").inputs
-        assert (sent["name"], sent["workspaceName"]) == (container, "fraud-prod")
-        assert sent["properties"] == {
-            "datastoreType": "AzureDataLakeGen2", "accountName": ACCOUNT,
-            "filesystem": container, "credentials": {"credentialsType": "None"},
-            "serviceDataAccessAuthIdentity": "WorkspaceUserAssignedIdentity",
-            "subscriptionId": SUBSCRIPTION, "resourceGroup": RESOURCE_GROUP,
-            "description": f"opsblocks data: the {container} container of the lake",
-            "tags": TAGS,
-        }  # fmt: skip
-    assert outputs(workspace_name="fraud-prod")[0].datastore_names == ["raw", "curated"]
+def test_the_lake_no_longer_takes_a_workspace() -> None:
+    """The training capability owns the workspace: datastores and its managed network."""
+    with pytest.raises(TypeError, match="workspace_name"):
+        arguments(workspace_name="fraud-prod")
 
 
-def test_a_private_lake_gets_outbound_rules_from_the_workspace_managed_network() -> None:
-    """Jobs and serverless Spark in the managed network reach the lake only through these."""
-    graph = data(**PRIVATE, workspace_name="fraud-prod")
-
-    for group_id in LAKE:
-        sent = graph.named(f"data-{group_id}-outbound", "ManagedNetworkSettingsRule").inputs
-        assert (sent["workspaceName"], sent["resourceGroupName"], sent["ruleName"]) == (
-            "fraud-prod", RESOURCE_GROUP, f"data-lake-{group_id}")  # fmt: skip
-        assert sent["properties"] == {
-            "type": "PrivateEndpoint", "category": "UserDefined",
-            "destination": {"serviceResourceId": ACCOUNT_ID, "subresourceTarget": group_id,
-                            "sparkEnabled": True},
-        }  # fmt: skip
-
-
-def test_the_identity_may_approve_the_managed_network_endpoints_on_the_account_only() -> None:
-    graph = data(**PRIVATE, workspace_name="fraud-prod")
-    approver = graph.named("data-network-approver", "RoleAssignment").inputs
-
-    assert approver["scope"] == ACCOUNT_ID
-    assert approver["roleDefinitionId"] == (
-        f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/"
-        f"{ROLES['Azure AI Enterprise Network Connection Approver']}"
-    )
-    assert approver["principalId"] == "fraud-id-principal"
-
-
-def test_outbound_rules_wait_for_the_approver_role_and_come_one_at_a_time() -> None:
-    graph = data(**PRIVATE, workspace_name="fraud-prod")
-    blob, dfs = (graph.named(f"data-{g}-outbound", "ManagedNetworkSettingsRule") for g in LAKE)
-
-    assert graph.named("data-network-approver").urn in blob.dependencies
-    assert blob.urn in dfs.dependencies
-
-
-@pytest.mark.parametrize(
-    "overrides", [{"workspace_name": "fraud-prod"}, PRIVATE, {}], ids=["public", "no-ws", "neither"]
-)
-def test_without_both_a_workspace_and_a_subnet_there_are_no_outbound_rules(
-    overrides: dict[str, Any],
-) -> None:
+@pytest.mark.parametrize("overrides", [{}, PRIVATE | CMK], ids=["dev", "prod"])
+def test_nothing_is_written_to_an_azure_ml_workspace(overrides: dict[str, Any]) -> None:
     graph = data(**overrides)
 
-    assert not graph.of_type("azure-native:machinelearningservices:ManagedNetworkSettingsRule")
-    assert not [r for r in graph.of_type("azure-native:authorization:RoleAssignment")
-                if r.name == "data-network-approver"]  # fmt: skip
-
-
-def test_without_a_workspace_there_are_no_datastores() -> None:
-    assert not data().of_type("azure-native:machinelearningservices:Datastore")
-    assert outputs()[0].datastore_names == []
+    assert not [r.type for r in graph.resources if ":machinelearningservices:" in r.type]
+    assert not hasattr(outputs(**overrides)[0], "datastore_names")
 
 
 def test_it_creates_the_lake_and_nothing_else() -> None:
@@ -277,19 +229,21 @@ def test_it_creates_the_lake_and_nothing_else() -> None:
                      "ManagementPolicy", "RoleAssignment", "StorageAccount"]  # fmt: skip
 
 
-def test_a_private_lake_with_a_workspace_creates_exactly_these_resources() -> None:
-    kinds = sorted(r.type.split(":")[2] for r in custom(data(**PRIVATE, workspace_name="ws")))
+def test_a_private_lake_creates_exactly_these_resources() -> None:
+    graph = data(**PRIVATE, **CMK)
+    kinds = sorted(r.type.split(":")[2] for r in custom(graph))
 
     assert kinds == sorted(
         ["BlobContainer", "BlobContainer", "BlobServiceProperties", "ManagementPolicy",
          "RoleAssignment", "StorageAccount", "PrivateEndpoint", "PrivateEndpoint",
-         "PrivateDnsZoneGroup", "PrivateDnsZoneGroup", "Datastore", "Datastore",
-         "RoleAssignment", "ManagedNetworkSettingsRule", "ManagedNetworkSettingsRule"]
+         "PrivateDnsZoneGroup", "PrivateDnsZoneGroup"]
     )  # fmt: skip
+    [assignment] = graph.of_type("azure-native:authorization:RoleAssignment")
+    assert assignment.name == "data-data-contributor"  # no network approver any more
 
 
 def test_every_taggable_resource_carries_the_tags() -> None:
-    graph = data(**CMK, **PRIVATE, workspace_name="fraud-prod")
+    graph = data(**CMK, **PRIVATE)
 
     assert {r.name for r in taggable(graph)} == {
         "data-account", "data-blob-endpoint", "data-dfs-endpoint"}  # fmt: skip
@@ -298,7 +252,7 @@ def test_every_taggable_resource_carries_the_tags() -> None:
 
 def test_every_resource_belongs_to_the_component() -> None:
     assert strays(data(), COMPONENT) == []
-    assert strays(data(**CMK, **PRIVATE, workspace_name="fraud-prod"), COMPONENT) == []
+    assert strays(data(**CMK, **PRIVATE), COMPONENT) == []
 
 
 def test_outputs_name_the_account_its_containers_and_the_curated_uri() -> None:

@@ -55,7 +55,6 @@ USER = "11111111-2222-3333-4444-555555555555"  # an Entra object id
 INSTANCE: dict[str, Any] = {"compute_instance": True, "compute_instance_user": USER,
                             "tenant_id": TENANT}  # fmt: skip
 ML_REGISTRY = f"{GROUP_ID}/providers/Microsoft.MachineLearningServices/registries/fraud-registry"
-RULE = "azure-native:machinelearningservices:ManagedNetworkSettingsRule"
 
 
 def arguments(**overrides: Any) -> AzureMlTrainingArgs:
@@ -194,6 +193,17 @@ def test_storage_is_double_encrypted_with_microsoft_keys_by_default() -> None:
     assert sent["encryption"]["keySource"] == "Microsoft.Storage"
     assert "keyVaultProperties" not in sent["encryption"]
     assert "identity" not in sent
+
+
+@pytest.mark.parametrize("options", [{}, CMK], ids=["microsoft-keys", "platform-key"])
+def test_storage_encrypts_all_four_services_with_the_account_scoped_key(
+    options: dict[str, Any],
+) -> None:
+    """Queues and tables keep service-scoped keys (outside the CMK) unless set at creation."""
+    services = storage(training(**options))["encryption"]["services"]
+
+    assert services == {service: {"enabled": True, "keyType": "Account"}
+                        for service in ("blob", "file", "queue", "table")}  # fmt: skip
 
 
 def test_storage_uses_the_platform_key_through_the_identity_when_asked() -> None:
@@ -449,53 +459,3 @@ def test_workspace_and_storage_wait_for_the_foundations_roles_on_the_vault_and_k
 
     assert foundation_grants <= set(graph.named("training-workspace").dependencies)
     assert foundation_grants <= set(graph.named("training-storage").dependencies)
-
-
-def test_private_managed_network_reaches_the_ml_registry_through_a_private_endpoint() -> None:
-    graph = training(**PRIVATE, ml_registry_id=ML_REGISTRY)
-    [rule] = graph.of_type(RULE)
-
-    assert rule.inputs["ruleName"] == "ml-registry"
-    assert rule.inputs["workspaceName"] == "fraud-prod"  # the workspace's name output
-    assert rule.inputs["properties"] == {
-        "type": "PrivateEndpoint", "category": "UserDefined",
-        "destination": {"serviceResourceId": ML_REGISTRY, "subresourceTarget": "amlregistry",
-                        "sparkEnabled": True},
-    }  # fmt: skip
-
-
-def test_the_identity_may_approve_the_registry_endpoint_before_the_rule_asks() -> None:
-    graph = training(**PRIVATE, ml_registry_id=ML_REGISTRY)
-    approver = graph.named("training-ml-registry-approver", "RoleAssignment")
-
-    assert (role(approver), approver.inputs["scope"]) == (APPROVER, ML_REGISTRY)
-    assert approver.inputs["principalId"] == PRINCIPAL
-    assert approver.urn in graph.named("training-ml-registry-rule").dependencies
-
-
-def test_compute_is_created_once_the_registry_rule_exists() -> None:
-    graph = training(**PRIVATE, **INSTANCE, ml_registry_id=ML_REGISTRY)
-    rule = graph.named("training-ml-registry-rule").urn
-
-    for name in ("training-cluster", "training-notebook"):
-        assert rule in graph.named(name).dependencies, name
-
-
-@pytest.mark.parametrize(
-    "options",
-    [{}, {"ml_registry_id": ML_REGISTRY}, PRIVATE],
-    ids=["dev", "dev-with-registry", "private-without-registry"],
-)
-def test_no_registry_rule_unless_private_with_a_registry(options: dict[str, Any]) -> None:
-    graph = training(**options)
-
-    assert not graph.of_type(RULE)
-    assert not [r for r in grants(graph) if r.inputs["scope"] == ML_REGISTRY]
-
-
-def test_no_fqdn_rule_and_so_no_azure_firewall() -> None:
-    graph = training(**PRIVATE, ml_registry_id=ML_REGISTRY)
-    network = workspace(graph)["managedNetwork"]
-
-    assert "outboundRules" not in network and "firewallSku" not in network
-    assert {r.inputs["properties"]["type"] for r in graph.of_type(RULE)} == {"PrivateEndpoint"}

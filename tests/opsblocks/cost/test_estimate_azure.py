@@ -292,18 +292,24 @@ def test_private_endpoints_and_zones_cost_7_30_and_0_50(bp: Blueprint) -> None:
     assert urn("azure-native:privatedns:VirtualNetworkLink", "fraud-dns-blob-link") in costed.free
 
 
-def test_a_private_endpoint_rule_of_the_managed_network_costs_a_private_endpoint(
+def test_each_private_endpoint_rule_of_the_managed_network_costs_a_private_endpoint(
     bp: Blueprint,
 ) -> None:
-    rule = "azure-native:machinelearningservices:ManagedNetworkSettingsRule"
-    graph = platform(
-        ("data", rule, "fraud-data-blob-outbound", {"properties": {"type": "PrivateEndpoint"}}),
-        ("data", rule, "fraud-data-tag-outbound", {"properties": {"type": "ServiceTag"}}),
-    )
-    costed = estimate(bp, graph)
-    assert only(costed, "fraud-data-blob-outbound").monthly_cost == Decimal("7.30")
-    [tag_rule] = [r for r in costed.resources if r.name == "fraud-data-tag-outbound"]
-    assert tag_rule.lines == ()  # a service-tag rule opens no private endpoint
+    endpoint = {"type": "PrivateEndpoint"}
+    rules = {"data-lake-blob": endpoint, "ml-registry": endpoint,
+             "azure-monitor": {"type": "ServiceTag"}}  # fmt: skip
+    workspace = ("training", "azure-native:machinelearningservices:Workspace", "fraud-workspace",
+                 {"managedNetwork": {"outboundRules": rules}})  # fmt: skip
+    lines = named(estimate(bp, platform(workspace)), "fraud-workspace").lines
+    assert [line.name for line in lines] == ["Managed private endpoint (data-lake-blob)",
+                                             "Managed private endpoint (ml-registry)"]  # fmt: skip
+    assert sum(line.monthly_cost for line in lines) == Decimal("14.60")  # 2 x 730 h x ~$0.01
+
+
+def test_a_workspace_without_private_endpoint_rules_costs_nothing(bp: Blueprint) -> None:
+    workspace = ("training", "azure-native:machinelearningservices:Workspace", "fraud-workspace",
+                 {"managedNetwork": {"isolationMode": "AllowInternetOutbound"}})  # fmt: skip
+    assert named(estimate(bp, platform(workspace)), "fraud-workspace").lines == ()
 
 
 # -- training -------------------------------------------------------------------------------
