@@ -1,9 +1,13 @@
 """Data capability on Azure: an ADLS Gen2 data lake with the containers `raw` and `curated`.
 
 The storage account has a hierarchical namespace (ADLS Gen2), accepts TLS 1.2 over HTTPS only,
-no anonymous access and no shared keys: every client authenticates with Entra ID. The platform
-identity gets "Storage Blob Data Contributor" on the account and nothing wider. Data is encrypted
-twice (infrastructure encryption), with the foundation's key when `customer_managed_key`; all
+no anonymous access and no shared keys: every client authenticates with Entra ID. The identity
+that reads and writes the lake (`identity_principal_id`, the workload identity that jobs and
+Spark run as) gets "Storage Blob Data Contributor" on the account, and the one that only reads
+it (`reader_principal_id`, the workspace identity Azure ML datastores read through) "Storage
+Blob Data Reader"; nothing wider. Data is encrypted twice (infrastructure encryption), with the
+foundation's key, read through the workspace identity (`identity_id`), when
+`customer_managed_key`; all
 four services use the account-scoped key, so the key covers queues and tables too (their scope
 can only be chosen when the account is created). With a `subnet_id` the account is reachable
 only through private endpoints (blob and dfs).
@@ -46,12 +50,17 @@ class AzureAdlsDataArgs:
     account_prefix: str
     """Lowercase letters and digits, at most 18, so the account name has 3-24 characters."""
     identity_principal_id: pulumi.Input[str]
-    """The platform identity: it reads and writes the lake."""
+    """Entra object id of the principal that reads and writes the lake ("Storage Blob Data
+    Contributor"): the workload identity."""
+    reader_principal_id: pulumi.Input[str] | None = None
+    """Entra object id of a principal that only reads the lake ("Storage Blob Data Reader"):
+    the workspace identity, which identity-based datastores read through. None: no reader."""
     customer_managed_key: bool = False
     key_vault_uri: pulumi.Input[str] | None = None
     key_name: pulumi.Input[str] | None = None
     identity_id: pulumi.Input[str] | None = None
-    """User-assigned identity the account reaches the key with (customer_managed_key)."""
+    """User-assigned identity the account reads the key with (customer_managed_key): the
+    workspace identity, which holds the key's role; never the workload identity."""
     subnet_id: pulumi.Input[str] | None = None
     """Private endpoints here and no public network access; None: public, firewall Allow."""
     dns_zone_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
@@ -191,6 +200,9 @@ class AzureAdlsData(pulumi.ComponentResource):
         names = {c: _once(resource, c) for c, resource in containers.items()}
         grant(f"{name}-data-contributor", role="Storage Blob Data Contributor", scope=account.id,
               principal_id=args.identity_principal_id, parent=self)  # fmt: skip
+        if args.reader_principal_id is not None:
+            grant(f"{name}-data-reader", role="Storage Blob Data Reader", scope=account.id,
+                  principal_id=args.reader_principal_id, parent=self)  # fmt: skip
 
         if args.subnet_id is not None:
             for group_id in LAKE_GROUPS:

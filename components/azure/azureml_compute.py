@@ -1,13 +1,17 @@
 """The compute of the Azure ML training component: a cluster that scales to zero and an
 optional compute instance for notebooks.
 
-Both run as the platform's user-assigned identity, accept Microsoft Entra authentication only
-(no local keys), have no public IP and no public SSH port. They live in the workspace's managed
-network, which the training component owns whole (`azureml_network`): its rules are written
-in the workspace and, in prod, Azure provisions it as it creates the workspace
-(`provision_network_now`), so compute only waits for the workspace (it names it) and for the
-identity's roles on it (jobs log metrics and register models as it; it approves the
-workspace's endpoint).
+Both run as the workload identity, never the workspace identity: user code gets the workload
+identity's roles only, each on one resource and created before the compute: "Storage Blob
+Data Contributor" and "Storage File Data Privileged Contributor" on the workspace storage (job
+outputs, notebook files) and "AzureML Data Scientist" on the workspace (log metrics, register
+models). No Contributor, vault or approver role: those stay with the workspace identity, which
+approves the workspace's own endpoint in the managed network. Both accept Microsoft Entra
+authentication only (no local keys), have no public IP and no public SSH port. They live in
+the workspace's managed network, which the training component owns whole
+(`azureml_network`): its rules are written in the workspace and, in prod, Azure provisions it
+as it creates the workspace (`provision_network_now`), so compute only waits for the
+workspace (it names it) and for those roles.
 
 The compute instance belongs to one user (`compute_instance_user`, an Entra object id): only
 they may use it.
@@ -33,6 +37,11 @@ ml = azure_native.machinelearningservices
 
 CLUSTER_NAME = "train"
 """Compute name of the cluster (2-16 characters, unique in the workspace)."""
+WORKLOAD_STORAGE_ROLES = {
+    "workload-storage-blob": "Storage Blob Data Contributor",
+    "workload-storage-file": "Storage File Data Privileged Contributor",
+}
+"""The workload identity's roles on the workspace storage: job outputs, notebook files."""
 
 
 def workspace_compute(
@@ -41,19 +50,27 @@ def workspace_compute(
     *,
     workspace_name: pulumi.Input[str],
     workspace_id: pulumi.Input[str],
+    storage_id: pulumi.Input[str],
     parent: pulumi.Resource,
 ) -> tuple[Compute, Compute | None]:
-    """The cluster and the optional instance, after the identity's roles on the workspace
-    (jobs log metrics and register models as it; it approves the workspace's endpoint)."""
+    """The cluster and the optional instance, running as the workload identity, after its
+    roles (see the module doc) and the workspace identity's approver role on the workspace."""
+    workload = args.workload_identity_principal_id
     before: list[pulumi.Resource] = [
-        common.grant(f"{name}-{suffix}", role=role, scope=workspace_id,
-                     principal_id=args.identity_principal_id, parent=parent)
-        for suffix, role in (("data-scientist", "AzureML Data Scientist"),
-                             ("workspace-approver", NETWORK_APPROVER))
+        common.grant(f"{name}-{suffix}", role=role, scope=storage_id, principal_id=workload,
+                     parent=parent)
+        for suffix, role in WORKLOAD_STORAGE_ROLES.items()
+    ]  # fmt: skip
+    before += [
+        common.grant(f"{name}-workload-data-scientist", role="AzureML Data Scientist",
+                     scope=workspace_id, principal_id=workload, parent=parent),
+        common.grant(f"{name}-workspace-approver", role=NETWORK_APPROVER, scope=workspace_id,
+                     principal_id=args.identity_principal_id, parent=parent),
     ]  # fmt: skip
     cluster = training_cluster(
         f"{name}-cluster", resource_group_name=args.resource_group_name,
-        location=args.location, workspace_name=workspace_name, identity_id=args.identity_id,
+        location=args.location, workspace_name=workspace_name,
+        identity_id=args.workload_identity_id,
         vm_size=args.vm_size, max_nodes=args.max_nodes,
         idle_seconds_before_scale_down=args.idle_seconds_before_scale_down,
         low_priority=args.low_priority, tags=args.tags, parent=parent, depends_on=before,
@@ -63,8 +80,9 @@ def workspace_compute(
         return cluster, None
     instance = notebook_instance(
         f"{name}-notebook", resource_group_name=args.resource_group_name,
-        location=args.location, workspace_name=workspace_name, identity_id=args.identity_id,
-        unique_suffix=args.unique_suffix, vm_size=args.compute_instance_vm_size,
+        location=args.location, workspace_name=workspace_name,
+        identity_id=args.workload_identity_id, unique_suffix=args.unique_suffix,
+        vm_size=args.compute_instance_vm_size,
         user_object_id=owner[0], tenant_id=owner[1],
         idle_minutes_before_shutdown=args.idle_minutes_before_shutdown, tags=args.tags,
         parent=parent, depends_on=before,
@@ -87,7 +105,7 @@ def instance_owner(args: AzureMlTrainingArgs) -> tuple[str, pulumi.Input[str]] |
 def _identity(
     identity_id: pulumi.Input[str],
 ) -> azure_native.machinelearningservices.ManagedServiceIdentityArgs:
-    """Runs as the platform's identity: jobs and notebooks get its roles, no keys."""
+    """Runs as the workload identity: jobs and notebooks get its roles, no keys."""
     return ml.ManagedServiceIdentityArgs(
         type=ml.ManagedServiceIdentityType.USER_ASSIGNED, user_assigned_identities=[identity_id]
     )

@@ -9,11 +9,12 @@ network) and drift against the workspace's own `managedNetwork` (pulumi-azure-na
 With only approved outbound traffic (`private`, prod) the rules are private endpoints to the
 data lake (`blob` and `dfs`, usable by serverless Spark) and to the Azure ML registry
 (`amlregistry`; Azure offers Spark only for Storage targets). Azure adds the endpoints to the
-workspace's own storage, vault and container registry itself. The identity the workspace runs
-as approves the endpoints, so it holds, before the workspace exists: "Azure AI Enterprise Network
-Connection Approver" on the lake account, and Contributor on the ML registry, because that
-approver role has no action on `Microsoft.MachineLearningServices/registries` and Contributor
-on the target is Microsoft's documented fallback. The workspace is created with
+workspace's own storage, vault and container registry itself. The workspace identity (never
+the workload identity, which runs user code) approves the endpoints, so it holds, before the
+workspace exists: "Azure AI Enterprise Network Connection Approver" on the lake account, and
+Contributor on the ML registry, because that approver role has no action on
+`Microsoft.MachineLearningServices/registries` and Contributor on the target is Microsoft's
+documented fallback. The workspace is created with
 `provision_network_now`, so Azure provisions the network, rules included, as it creates the
 workspace: before any compute, datastore or endpoint, which all name the workspace.
 
@@ -24,8 +25,10 @@ which no resource does: run once, after the first deployment,
 No FQDN rule is added: the first one makes Azure deploy a billed Azure Firewall.
 
 Datastores: each container of the lake (`data_containers`) becomes an identity-based Azure
-ML datastore of the same name (no key or SAS stored in the workspace; jobs reach the data as
-the workspace's user-assigned identity).
+ML datastore of the same name (no key or SAS stored in the workspace). Jobs reach the data as
+the compute's identity, the workload identity (the data capability grants it Storage Blob
+Data Contributor on the lake); the workspace reads it through the workspace identity
+(`WorkspaceUserAssignedIdentity`, e.g. studio previews: Storage Blob Data Reader there).
 """
 
 from __future__ import annotations
@@ -109,8 +112,9 @@ def managed_network(
 def network_grants(
     name: str, args: AzureMlTrainingArgs, *, parent: pulumi.Resource
 ) -> list[pulumi.Resource]:
-    """The identity's roles on the rules' targets, each on that one resource; the workspace
-    waits for them, since Azure approves the endpoints as the identity when it creates it."""
+    """The workspace identity's roles on the rules' targets, each on that one resource; the
+    workspace waits for them, since Azure approves the endpoints as its identity when it
+    creates it."""
     if not args.private:
         return []
     grants: list[pulumi.Resource] = []

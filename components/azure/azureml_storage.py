@@ -1,5 +1,5 @@
 """The default storage account of the Azure ML training workspace, its private endpoints and
-the identity's roles on it.
+the workspace identity's roles on it (the workload identity's are in `azureml_compute`).
 
 Azure ML's default storage must not have a hierarchical namespace. The workspace reaches it with
 its identity (`system_datastores_auth_mode` "identity"), which Microsoft documents as working
@@ -10,8 +10,9 @@ workspace identity needs Reader on those endpoints (Microsoft, "Managed virtual 
 isolation": required when the default storage has public network access disabled).
 
 With `customer_managed_key` the account is encrypted with the platform key through the
-identity. It names the identity by the foundation's `identity_id`, which resolves only once the
-identity may use the key, so Azure never sees the account before that role. All four services
+workspace identity. It names that identity by the foundation's `identity_id`, which resolves
+only once the identity may use the key, so Azure never sees the account before that role.
+All four services
 (blob, file, queue, table) use the account-scoped key, so the platform key covers them all:
 queues and tables otherwise keep service-scoped keys, and that scope can only be chosen when
 the account is created.
@@ -31,17 +32,19 @@ if TYPE_CHECKING:
 
 storage = azure_native.storage
 
-# The control plane (containers, file share, datastores: Contributor, as Microsoft lists it for
-# the storage of a workspace with a user-assigned identity) and the data the jobs read and write.
+# The workspace identity's, as Microsoft lists them for the storage of a workspace with a
+# user-assigned identity: the control plane (containers, file share, datastores: Contributor)
+# and blobs (the workspace reaches its system datastores as itself, studio previews data). The
+# file share's data (notebooks) and job outputs are the workload identity's (`azureml_compute`).
 STORAGE_ROLES = {
     "storage-contributor": "Contributor",
     "storage-blob": "Storage Blob Data Contributor",
-    "storage-file": "Storage File Data Privileged Contributor",
 }
 
 
 def _encryption(args: AzureMlTrainingArgs) -> azure_native.storage.EncryptionArgs:
-    """Infrastructure (double) encryption; the platform key through the identity if asked."""
+    """Infrastructure (double) encryption; the platform key through the workspace identity if
+    asked."""
     cmk = args.customer_managed_key
     # Queues and tables default to service-scoped keys, which the account's key never covers.
     service = storage.EncryptionServiceArgs(enabled=True, key_type=storage.KeyType.ACCOUNT)
@@ -69,7 +72,8 @@ def _encryption(args: AzureMlTrainingArgs) -> azure_native.storage.EncryptionArg
 def workspace_storage(
     name: str, args: AzureMlTrainingArgs, *, parent: pulumi.Resource
 ) -> tuple[azure_native.storage.StorageAccount, list[pulumi.Resource]]:
-    """The account and the role assignments the workspace needs on it before it is created."""
+    """The account and the role assignments the workspace identity needs on it before the
+    workspace is created."""
     private_link = args.subnet_id is not None
     account = storage.StorageAccount(
         f"{name}-storage",

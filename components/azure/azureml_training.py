@@ -1,18 +1,22 @@
 """Training capability on Azure: an Azure ML workspace, its default storage, a compute cluster
 that scales to zero and, optionally, a compute instance for notebooks.
 
-The workspace runs as the platform's user-assigned identity and reaches its storage with that
-identity (`system_datastores_auth_mode`), so the storage account refuses shared keys. The
-identity gets, each on one resource, the roles Microsoft lists for a workspace with a
-user-assigned identity ("Set up authentication between Azure Machine Learning and other
-services"), narrowed where the listed role would reach further than the workspace needs
-(see `AzureMlTraining._grants`). Compute lives in the workspace's managed network, which this
-component alone writes (`azureml_network`): only approved outbound traffic in prod, with
-private-endpoint rules to the data lake and the ML registry written in the workspace and the
-network provisioned as the workspace is created; internet outbound otherwise; never a public
-IP or SSH port (`azureml_compute`). The lake's containers become identity-based datastores.
-Job and run events go to the platform's Log Analytics workspace, where the quality gate alerts
-on failed runs.
+Two identities, so user code never runs with the control plane's roles. The workspace runs as
+the foundation's workspace identity (`identity_*`) and reaches its storage with it
+(`system_datastores_auth_mode`), so the storage account refuses shared keys. It gets, each on
+one resource, the roles Microsoft lists for a workspace with a user-assigned identity ("Set up
+authentication between Azure Machine Learning and other services"), narrowed where the listed
+role would reach further than the workspace needs (see `AzureMlTraining._grants`), and runs
+nothing. The cluster and the compute instance run as the workload identity
+(`workload_identity_*`): it reads and writes the workspace storage (job outputs, notebook
+files) and works in the workspace as "AzureML Data Scientist" (log metrics, register models),
+and holds no Contributor, vault or approver role (`azureml_compute`). Compute lives in the
+workspace's managed network, which this component alone writes (`azureml_network`): only
+approved outbound traffic in prod, with private-endpoint rules to the data lake and the ML
+registry written in the workspace and the network provisioned as the workspace is created;
+internet outbound otherwise; never a public IP or SSH port. The lake's containers become
+identity-based datastores. Job and run events go to the platform's Log Analytics workspace,
+where the quality gate alerts on failed runs.
 
 Images: a private registry cannot build with ACR Tasks, so the workspace builds environment
 images on the training cluster (`image_build_compute`), which reaches the registry through the
@@ -72,16 +76,23 @@ class AzureMlTrainingArgs:
     storage_prefix: str
     """Lowercase letters and digits: the workspace storage account is this plus the suffix."""
     identity_id: pulumi.Input[str]
-    """The foundation's `identity_id`: resolves once the identity may use the key and manage
-    the vault's secrets, so the storage and the workspace wait for those roles."""
+    """The foundation's workspace identity (`identity_id`): the workspace's identity and the
+    one its storage reads the key with. Resolves once it may use the key and manage the
+    vault's secrets, so the storage and the workspace wait for those roles."""
     identity_principal_id: pulumi.Input[str]
+    """Entra object id of the workspace identity: the control-plane grants name it."""
     identity_client_id: pulumi.Input[str]
+    workload_identity_id: pulumi.Input[str]
+    """The foundation's `workload_identity_id`: the cluster and the compute instance run as
+    it."""
+    workload_identity_principal_id: pulumi.Input[str]
+    """Entra object id of the workload identity: its data and workspace grants name it."""
     key_vault_id: pulumi.Input[str]
     """The platform key vault: the workspace keeps its secrets there; it holds the CMK too."""
     app_insights_id: pulumi.Input[str]
     log_workspace_id: pulumi.Input[str]
     acr_id: pulumi.Input[str]
-    """Container registry of the registry capability (which grants the identity AcrPush)."""
+    """Container registry of the registry capability (which grants AcrPush)."""
     ml_registry_id: pulumi.Input[str] | None = None
     """Azure ML registry of the registry capability: with `private`, the managed network gets
     a private-endpoint outbound rule to it (`ml-registry`)."""
@@ -159,8 +170,9 @@ class AzureMlTraining(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )  # fmt: skip
         cluster, instance = workspace_compute(
-            name, args, workspace_name=workspace.name, workspace_id=workspace.id, parent=self
-        )
+            name, args, workspace_name=workspace.name, workspace_id=workspace.id,
+            storage_id=storage.id, parent=self,
+        )  # fmt: skip
         stores = datastores(name, args, workspace_name=workspace.name, parent=self)
 
         self.workspace_name = workspace.name
@@ -181,14 +193,15 @@ class AzureMlTraining(pulumi.ComponentResource):
         )
 
     def _grants(self, name: str, args: AzureMlTrainingArgs) -> list[pulumi.Resource]:
-        """The identity's roles on the other dependencies. Microsoft lists Contributor on each
-        and Key Vault Administrator on the vault; Contributor is kept on Application Insights.
-        The vault also holds the platform key: the foundation grants Key Vault Secrets Officer
-        (the workspace keeps secrets, not keys; `identity_id` waits for it), here the network
-        approver (reads the vault, approves the managed network's endpoint). The registry:
-        Reader and the approver, as images are built on the cluster (`image_build_compute`) and
-        pushed with the registry capability's AcrPush, not by ACR Tasks, which is what
-        Contributor there is for."""
+        """The workspace identity's roles on the other dependencies. Microsoft lists Contributor
+        on each and Key Vault Administrator on the vault; Contributor is kept on Application
+        Insights. The vault also holds the platform key: the foundation grants Key Vault
+        Secrets Officer (the workspace keeps secrets, not keys; `identity_id` waits for it),
+        here the network approver (reads the vault, approves the managed network's endpoint).
+        The registry: Reader and the approver, as images are built on the cluster
+        (`image_build_compute`) and pushed with the registry capability's AcrPush, not by ACR
+        Tasks, which is what Contributor there is for. All control plane: the workload
+        identity gets none of them."""
         roles = (
             ("vault-approver", NETWORK_APPROVER, args.key_vault_id),
             ("registry-reader", "Reader", args.acr_id),
@@ -208,8 +221,9 @@ class AzureMlTraining(pulumi.ComponentResource):
         storage: azure_native.storage.StorageAccount,
         grants: list[pulumi.Resource],
     ) -> Workspace:
-        """The workspace, created once the identity holds its roles on the dependencies and on
-        the managed network's targets; in prod Azure provisions the network with it."""
+        """The workspace, running as the workspace identity, created once that identity holds
+        its roles on the dependencies and on the managed network's targets; in prod Azure
+        provisions the network with it."""
         access = ml.PublicNetworkAccessType
         return ml.Workspace(
             f"{name}-workspace",

@@ -1,8 +1,13 @@
-"""The Azure foundation every capability shares: resource group, identity, key, logs, network.
+"""The Azure foundation every capability shares: resource group, identities, key, logs, network.
 
-Once per blueprint: the resource group; a user-assigned managed identity, the platform's
-workload identity, which may use the customer-managed key and manage the vault's secrets
-(Azure ML workspaces keep theirs there); a Key Vault (RBAC authorization, firewall denying all
+Once per blueprint: the resource group; two user-assigned managed identities, kept apart so
+user code never runs with the control plane's roles: the workspace identity (`identity_*`),
+the Azure ML workspace's control-plane identity and the one the stores read the
+customer-managed key with, which may use that key and manage the vault's secrets (Azure ML
+workspaces keep theirs there); and the workload identity (`workload_identity_*`,
+`<name>-workload`), which runs user code (cluster jobs, notebooks, online endpoints, Spark)
+and gets no role here: the capabilities grant it data access, never a key, the vault or a
+Contributor role; a Key Vault (RBAC authorization, firewall denying all
 but trusted Azure services, audit log to Log Analytics) holding an RSA key rotated every 90
 days, the customer-managed key of every store; a Log Analytics workspace and a workspace-based
 Application Insights; with `private_network` (prod) a VNet with a `private-endpoints` subnet
@@ -11,7 +16,7 @@ the vault's private endpoint (the vault then refuses public traffic). Compute ne
 here: it lives in the Azure ML workspace's managed network.
 
 Azure checks a store's access to the key, and a workspace's to the vault, when it creates
-them. So `identity_id` resolves only once the identity holds "Key Vault Crypto Service
+them. So `identity_id` resolves only once the workspace identity holds "Key Vault Crypto Service
 Encryption User" on the key and "Key Vault Secrets Officer" on the vault: every resource
 naming the identity (encryption identity, workspace identity) waits for both grants. No other
 component grants them again (Azure refuses an identical assignment: RoleAssignmentExists).
@@ -47,6 +52,7 @@ VAULT_PREFIX = re.compile(r"^(?!.*--)[a-z][a-z0-9-]{0,17}$")
 SUBNET = "private-endpoints"  # the 2nd /24 of the VNet
 OUTPUTS = ("resource_group_name", "resource_group_id", "location", "unique_suffix", "tenant_id",
            "subscription_id", "identity_id", "identity_principal_id", "identity_client_id",
+           "workload_identity_id", "workload_identity_principal_id", "workload_identity_client_id",
            "key_vault_id", "key_vault_name", "key_vault_uri", "key_name", "key_uri", "key_id",
            "log_workspace_id", "app_insights_id", "subnet_id", "dns_zone_ids")  # fmt: skip
 
@@ -83,10 +89,20 @@ class AzureFoundation(pulumi.ComponentResource):
     tenant_id: pulumi.Output[str]
     subscription_id: pulumi.Output[str]
     identity_id: pulumi.Output[str]
-    """ARM id of the platform's user-assigned managed identity (workloads run as it), resolved
-    only once the identity holds its roles on the key and the vault: whatever names it waits."""
+    """ARM id of the workspace identity: the Azure ML workspace's control-plane identity and
+    the one storage reads the customer-managed key with; it runs no user code. Resolved only
+    once it holds its roles on the key and the vault: whatever names it waits."""
     identity_principal_id: pulumi.Output[str]
+    """Entra object id of the workspace identity."""
     identity_client_id: pulumi.Output[str]
+    """Client id of the workspace identity."""
+    workload_identity_id: pulumi.Output[str]
+    """ARM id of the workload identity (`<name>-workload`): cluster jobs, notebooks, online
+    endpoints and Spark run as it. No role on the key or the vault."""
+    workload_identity_principal_id: pulumi.Output[str]
+    """Entra object id of the workload identity: what data-access grants name."""
+    workload_identity_client_id: pulumi.Output[str]
+    """Client id of the workload identity (`AZURE_CLIENT_ID` in user code)."""
     key_vault_id: pulumi.Output[str]
     key_vault_name: pulumi.Output[str]
     key_vault_uri: pulumi.Output[str]
@@ -95,7 +111,8 @@ class AzureFoundation(pulumi.ComponentResource):
     key_uri: pulumi.Output[str]
     """Versionless key URI: services follow the key's rotations."""
     key_id: pulumi.Output[str]
-    """ARM id of the key; the identity holds Key Vault Crypto Service Encryption User on it."""
+    """ARM id of the key; the workspace identity holds Key Vault Crypto Service Encryption User
+    on it."""
     log_workspace_id: pulumi.Output[str]
     app_insights_id: pulumi.Output[str]
     subnet_id: pulumi.Output[str] | None
@@ -131,6 +148,11 @@ class AzureFoundation(pulumi.ComponentResource):
 
         identity = azure_native.managedidentity.UserAssignedIdentity(
             f"{name}-identity", resource_group_name=rg, location=args.location, tags=tags,
+            opts=child,
+        )  # fmt: skip
+        # Runs user code: no role here (see the module doc).
+        workload = azure_native.managedidentity.UserAssignedIdentity(
+            f"{name}-workload", resource_group_name=rg, location=args.location, tags=tags,
             opts=child,
         )  # fmt: skip
         vault = kv.Vault(
@@ -220,6 +242,9 @@ class AzureFoundation(pulumi.ComponentResource):
         )
         self.identity_principal_id = identity.principal_id
         self.identity_client_id = identity.client_id
+        self.workload_identity_id = workload.id
+        self.workload_identity_principal_id = workload.principal_id
+        self.workload_identity_client_id = workload.client_id
         self.key_vault_id = vault.id
         self.key_vault_name = vault.name
         self.key_vault_uri = vault.properties.apply(lambda p: p.vault_uri)

@@ -72,22 +72,28 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
     )
     group = {"resource_group_name": base.resource_group_name, "location": bp.region}
     unique = {**group, "unique_suffix": base.unique_suffix}
-    identity = {"identity_id": base.identity_id,
-                "identity_principal_id": base.identity_principal_id}  # fmt: skip
+    # Two identities: the workspace's (control plane; storage reads the key with it) and the
+    # workload's, which runs user code (jobs, notebooks, endpoints, drift jobs).
+    workspace_identity = {"identity_id": base.identity_id,
+                          "identity_principal_id": base.identity_principal_id,
+                          "identity_client_id": base.identity_client_id}  # fmt: skip
     key = {"customer_managed_key": prod, "key_vault_uri": base.key_vault_uri,
            "key_name": base.key_name}  # fmt: skip
     private = {"subnet_id": base.subnet_id, "dns_zone_ids": base.dns_zone_ids}
     outputs: dict[str, pulumi.Input[Any]] = {
         "resource_group": base.resource_group_name,
         "key_vault_uri": base.key_vault_uri,
-        "identity_client_id": base.identity_client_id,
+        "workload_identity_client_id": base.workload_identity_client_id,
     }
 
     data = None
     if Capability.data in tools:
         data = make(
             Capability.data,
-            **unique, **identity, **key, **private,
+            **unique, **key, **private,
+            identity_id=base.identity_id,
+            identity_principal_id=base.workload_identity_principal_id,
+            reader_principal_id=base.identity_principal_id,
             account_prefix=f"{compact}dl",
             protect=env.protect_data,
         )  # fmt: skip
@@ -100,7 +106,7 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
         registry = make(
             Capability.registry,
             **unique, **private,
-            identity_principal_id=base.identity_principal_id,
+            identity_principal_id=base.workload_identity_principal_id,
             registry_prefix=f"{bp.name}-",
             acr_prefix=compact,
             private=prod,
@@ -114,8 +120,9 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
         assert data is not None and registry is not None  # REQUIRES guarantees them
         training = make(
             Capability.training,
-            **unique, **identity, **key, **private,
-            identity_client_id=base.identity_client_id,
+            **unique, **workspace_identity, **key, **private,
+            workload_identity_id=base.workload_identity_id,
+            workload_identity_principal_id=base.workload_identity_principal_id,
             workspace_name=physical,
             storage_prefix=f"{compact}ml",
             key_vault_id=base.key_vault_id,
@@ -140,7 +147,7 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             **unique,
             endpoint_prefix=f"{bp.name}-",
             workspace_name=training.workspace_name,
-            identity_id=base.identity_id,
+            identity_id=base.workload_identity_id,
             private_default=prod,
         )
         outputs |= {"endpoint": serving.endpoint_name, "scoring_uri": serving.scoring_uri}
@@ -156,7 +163,7 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             endpoint_id=serving.endpoint_id,
             deployment_name=serving.deployment_name,
             deployment_id=serving.deployment_id,
-            compute_identity_id=base.identity_id,
+            compute_identity_id=base.workload_identity_id,
             reference_data_uri=REFERENCE_DATA_URI,
         )
         outputs |= {"monitor_schedule": monitoring.monitor_schedule_name}
@@ -189,7 +196,7 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             workspace_id=training.workspace_id,
             acr_id=registry.acr_id,
             ml_registry_id=registry.ml_registry_id,
-            workload_identity_id=base.identity_id,
+            workload_identity_id=base.workload_identity_id,
         )
         outputs |= {"cicd_client_id": cicd.client_id, "tenant_id": base.tenant_id,
                     "subscription_id": base.subscription_id}  # fmt: skip

@@ -195,3 +195,29 @@ def test_stack_outputs_give_ci_cd_what_it_signs_in_with() -> None:
         "monitor_schedule",
         "quality_gate_schedule",
     } <= outputs.keys()
+
+
+CONTROL_PLANE_ROLES = {
+    "b24988ac-6180-42a0-ab88-20f7382dd24c",  # Contributor
+    "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",  # Key Vault Secrets Officer
+    "e147488a-f6f5-4113-8e2d-b22465e65bf6",  # Key Vault Crypto Service Encryption User
+    "b556d68e-0be0-4f35-a333-ad7ee1ce17ea",  # Azure AI Enterprise Network Connection Approver
+}
+
+
+def test_user_code_runs_as_an_identity_without_control_plane_roles(
+    shipped: tuple[Blueprint, Graph],
+) -> None:
+    bp, graph = shipped
+    workload = f"{bp.name}-workload-principal"
+    roles = {g.inputs["roleDefinitionId"].rsplit("/", 1)[1]
+             for g in graph.of_type("azure-native:authorization:RoleAssignment")
+             if g.inputs["principalId"] == workload}  # fmt: skip
+    assert roles and not roles & CONTROL_PLANE_ROLES
+    runners = graph.of_type("azure-native:machinelearningservices:Compute") + graph.of_type(
+        "azure-native:machinelearningservices:OnlineEndpoint"
+    )
+    assert runners
+    for runner in runners:
+        [identity] = runner.inputs["identity"]["userAssignedIdentities"]
+        assert identity.endswith(f"/{bp.name}-workload"), runner.urn

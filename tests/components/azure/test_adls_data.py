@@ -30,6 +30,8 @@ VAULT = "https://fraud-kv.vault.azure.net/"
 SUBNET = f"{GROUP_ID}/providers/Microsoft.Network/virtualNetworks/fraud/subnets/private"
 ZONES = {"blob": "zone-blob", "dfs": "zone-dfs", "vault": "zone-vault"}
 OUTPUTS = ("account_name", "account_id", "raw_container", "curated_container", "data_uri")
+GRANT = "azure-native:authorization:RoleAssignment"
+READER: dict[str, Any] = {"reader_principal_id": "fraud-workspace-principal"}
 
 
 def arguments(**overrides: Any) -> AzureAdlsDataArgs:
@@ -194,9 +196,13 @@ def test_raw_and_curated_containers_are_private() -> None:
         assert sent["accountName"] == ACCOUNT
 
 
+def role_of(definition: str) -> str:
+    return next(name for name, guid in ROLES.items() if definition.endswith(f"/{guid}"))
+
+
 def test_the_identity_gets_blob_data_contributor_on_the_account_only() -> None:
     graph = data()
-    [assignment] = graph.of_type("azure-native:authorization:RoleAssignment")
+    [assignment] = graph.of_type(GRANT)
     sent = assignment.inputs
 
     assert sent["scope"] == ACCOUNT_ID
@@ -206,6 +212,27 @@ def test_the_identity_gets_blob_data_contributor_on_the_account_only() -> None:
     )
     assert (sent["principalId"], sent["principalType"]) == ("fraud-id-principal",
                                                             "ServicePrincipal")  # fmt: skip
+
+
+def test_the_reader_only_reads_and_the_writer_only_writes_blobs_of_this_account() -> None:
+    """The workspace identity (datastores read through it) gets Reader and no data role
+    beyond; the workload identity (jobs, Spark) reads and writes."""
+    graph = data(**READER, **PRIVATE, **CMK)
+    found = {(r.inputs["principalId"], role_of(r.inputs["roleDefinitionId"]), r.inputs["scope"])
+             for r in graph.of_type(GRANT)}  # fmt: skip
+
+    assert found == {
+        ("fraud-id-principal", "Storage Blob Data Contributor", ACCOUNT_ID),
+        ("fraud-workspace-principal", "Storage Blob Data Reader", ACCOUNT_ID),
+    }
+    for grant in graph.of_type(GRANT):
+        assert grant.inputs["principalType"] == "ServicePrincipal", grant.name
+
+
+def test_without_a_reader_only_the_writer_is_granted() -> None:
+    assert [r.name for r in data().of_type(GRANT)] == ["data-data-contributor"]
+    assert sorted(r.name for r in data(**READER).of_type(GRANT)) == [
+        "data-data-contributor", "data-data-reader"]  # fmt: skip
 
 
 def test_the_lake_no_longer_takes_a_workspace() -> None:

@@ -18,6 +18,7 @@ from tests.components.azure.test_azureml_training import (
     PRIVATE,
     SUBSCRIPTION_ID,
     TAGS,
+    WORKLOAD_PRINCIPAL,
     WORKSPACE_ID,
     arguments,
     grants,
@@ -112,7 +113,7 @@ def test_no_fqdn_rule_and_so_no_azure_firewall() -> None:
     assert {rule["type"] for rule in sent["outboundRules"].values()} == {"PrivateEndpoint"}
 
 
-def test_the_identity_may_approve_the_lake_and_is_contributor_on_the_registry_only() -> None:
+def test_the_workspace_identity_may_approve_the_lake_and_is_contributor_on_the_registry() -> None:
     graph = training(**PRIVATE, **LAKE, **REGISTRY)
 
     assert network_grants(graph) == {
@@ -146,10 +147,21 @@ def test_azure_provisions_the_network_with_a_private_workspace_only() -> None:
     assert "provisionNetworkNow" not in workspace(training())
 
 
-def test_compute_waits_for_the_workspace_and_its_roles_on_it_only() -> None:
+def test_the_workload_identity_gets_no_role_on_the_rule_targets() -> None:
+    """Approving endpoints is the workspace's job; the lake's data roles are the data
+    capability's (the workload reads and writes, the workspace identity only reads)."""
+    graph = training(**PRIVATE, **STORES, **REGISTRY)
+    on_targets = [r for r in grants(graph) if r.inputs["scope"] in (LAKE_ID, ML_REGISTRY)]
+
+    assert len(on_targets) == 2
+    assert {r.inputs["principalId"] for r in on_targets} == {PRINCIPAL}
+
+
+def test_compute_waits_for_the_workspace_and_the_roles_it_runs_with_only() -> None:
     graph = training(**PRIVATE, **STORES, **REGISTRY, **INSTANCE)
-    on_workspace = {r.urn for r in grants(graph) if r.inputs["scope"] == WORKSPACE_ID}
-    expected = {graph.named("training-workspace").urn} | on_workspace
+    before = {r.urn for r in grants(graph) if r.inputs["scope"] == WORKSPACE_ID
+              or r.inputs["principalId"] == WORKLOAD_PRINCIPAL}  # fmt: skip
+    expected = {graph.named("training-workspace").urn} | before
 
     for name in ("training-cluster", "training-notebook"):
         assert set(graph.named(name).dependencies) == expected, name
@@ -212,6 +224,6 @@ def test_prod_with_everything_creates_exactly_these_resources() -> None:
 
     assert kinds == sorted(
         ["Compute", "DiagnosticSetting", "StorageAccount", "Workspace", "Datastore", "Datastore"]
-        + ["RoleAssignment"] * 13
+        + ["RoleAssignment"] * 14
         + ["PrivateEndpoint", "PrivateDnsZoneGroup"] * 3
     )

@@ -1,4 +1,4 @@
-"""AzureMlTraining: the workspace, its storage, the identity's roles, compute and diagnostics."""
+"""AzureMlTraining: the workspace, its storage, the identities' roles, compute and diagnostics."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ SUBSCRIPTION_ID = f"/subscriptions/{SUBSCRIPTION}"
 GROUP_ID = f"{SUBSCRIPTION_ID}/resourceGroups/{RESOURCE_GROUP}"
 IDENTITY = f"{GROUP_ID}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/fraud-id"
 PRINCIPAL = "fraud-id-principal"
+WORKLOAD = f"{GROUP_ID}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/fraud-workload"
+WORKLOAD_PRINCIPAL = "fraud-workload-principal"
 VAULT_ID = f"{GROUP_ID}/providers/Microsoft.KeyVault/vaults/fraud-kv"
 VAULT_URI = "https://fraud-kv.vault.azure.net/"
 INSIGHTS = f"{GROUP_ID}/providers/Microsoft.Insights/components/fraud-insights"
@@ -62,7 +64,8 @@ def arguments(**overrides: Any) -> AzureMlTrainingArgs:
         "tags": TAGS, "resource_group_name": RESOURCE_GROUP, "location": "westeurope",
         "unique_suffix": "a1b2c3", "workspace_name": "fraud-prod", "storage_prefix": "fraudml",
         "identity_id": IDENTITY, "identity_principal_id": PRINCIPAL,
-        "identity_client_id": "fraud-id-client", "key_vault_id": VAULT_ID,
+        "identity_client_id": "fraud-id-client", "workload_identity_id": WORKLOAD,
+        "workload_identity_principal_id": WORKLOAD_PRINCIPAL, "key_vault_id": VAULT_ID,
         "app_insights_id": INSIGHTS, "log_workspace_id": LOGS, "acr_id": ACR,
     }  # fmt: skip
     return AzureMlTrainingArgs(**args | overrides)
@@ -100,7 +103,13 @@ def role(resource: Resource) -> str:
     return str(resource.inputs["roleDefinitionId"]).rsplit("/", 1)[-1]
 
 
-def test_workspace_runs_as_the_identity_on_the_given_dependencies() -> None:
+def roles_of(graph: Graph, principal: str) -> set[tuple[str, str]]:
+    """(role id, scope) of every grant to `principal`."""
+    return {(role(r), r.inputs["scope"]) for r in grants(graph)
+            if r.inputs["principalId"] == principal}  # fmt: skip
+
+
+def test_workspace_runs_as_the_workspace_identity_on_the_given_dependencies() -> None:
     sent = workspace(training())
 
     assert sent["identity"] == {"type": "UserAssigned", "userAssignedIdentities": [IDENTITY]}
@@ -273,7 +282,7 @@ def test_cluster_scales_to_zero_with_no_public_ip_ssh_or_local_auth() -> None:
                           "nodeIdleTimeBeforeScaleDown": "PT120S"},
         "enableNodePublicIp": False, "remoteLoginPortPublicAccess": "Disabled",
     }  # fmt: skip
-    assert sent["identity"] == {"type": "UserAssigned", "userAssignedIdentities": [IDENTITY]}
+    assert sent["identity"] == {"type": "UserAssigned", "userAssignedIdentities": [WORKLOAD]}
     assert sent["location"] == "westeurope"
 
 
@@ -323,7 +332,7 @@ def test_compute_instance_has_a_regional_name_no_ssh_and_shuts_down_when_idle() 
     assert instance["properties"]["sshSettings"] == {"sshPublicAccess": "Disabled"}
     assert instance["properties"]["enableNodePublicIp"] is False
     assert instance["properties"]["idleTimeBeforeShutdown"] == "PT90M"
-    assert sent["identity"] == {"type": "UserAssigned", "userAssignedIdentities": [IDENTITY]}
+    assert sent["identity"] == {"type": "UserAssigned", "userAssignedIdentities": [WORKLOAD]}
 
 
 def test_compute_instance_belongs_to_its_user() -> None:
@@ -344,27 +353,54 @@ def test_without_a_compute_instance_no_user_is_needed() -> None:
     AzureMlTraining("training", arguments(compute_instance=False))  # no ValueError
 
 
-def test_identity_gets_each_role_on_one_resource() -> None:
-    found = {(r.name, role(r), r.inputs["scope"]) for r in grants(training(**PRIVATE))}
+def test_each_identity_gets_each_role_on_one_resource() -> None:
+    found = {(r.name, role(r), r.inputs["scope"], r.inputs["principalId"])
+             for r in grants(training(**PRIVATE))}  # fmt: skip
+    ws, wl = PRINCIPAL, WORKLOAD_PRINCIPAL
 
     assert found == {
-        ("training-storage-contributor", CONTRIBUTOR, STORAGE_ID),
-        ("training-storage-blob", BLOB_DATA_CONTRIBUTOR, STORAGE_ID),
-        ("training-storage-file", FILE_DATA_PRIVILEGED_CONTRIBUTOR, STORAGE_ID),
-        ("training-storage-blob-pe-reader", READER, ENDPOINT.format("blob")),
-        ("training-storage-file-pe-reader", READER, ENDPOINT.format("file")),
-        ("training-vault-approver", APPROVER, VAULT_ID),
-        ("training-registry-reader", READER, ACR),
-        ("training-registry-approver", APPROVER, ACR),
-        ("training-insights-contributor", CONTRIBUTOR, INSIGHTS),
-        ("training-data-scientist", DATA_SCIENTIST, WORKSPACE_ID),
-        ("training-workspace-approver", APPROVER, WORKSPACE_ID),
+        ("training-storage-contributor", CONTRIBUTOR, STORAGE_ID, ws),
+        ("training-storage-blob", BLOB_DATA_CONTRIBUTOR, STORAGE_ID, ws),
+        ("training-storage-blob-pe-reader", READER, ENDPOINT.format("blob"), ws),
+        ("training-storage-file-pe-reader", READER, ENDPOINT.format("file"), ws),
+        ("training-vault-approver", APPROVER, VAULT_ID, ws),
+        ("training-registry-reader", READER, ACR, ws),
+        ("training-registry-approver", APPROVER, ACR, ws),
+        ("training-insights-contributor", CONTRIBUTOR, INSIGHTS, ws),
+        ("training-workspace-approver", APPROVER, WORKSPACE_ID, ws),
+        ("training-workload-storage-blob", BLOB_DATA_CONTRIBUTOR, STORAGE_ID, wl),
+        ("training-workload-storage-file", FILE_DATA_PRIVILEGED_CONTRIBUTOR, STORAGE_ID, wl),
+        ("training-workload-data-scientist", DATA_SCIENTIST, WORKSPACE_ID, wl),
     }
 
 
-def test_grants_name_the_identity_and_built_in_roles_of_the_subscription() -> None:
+@pytest.mark.parametrize("options", [{}, PRIVATE | INSTANCE | {"ml_registry_id": ML_REGISTRY}],
+                         ids=["dev", "prod"])  # fmt: skip
+def test_the_workload_identity_may_only_use_the_storage_and_work_in_the_workspace(
+    options: dict[str, Any],
+) -> None:
+    """User code runs as it: no Contributor, vault, approver or Reader role anywhere."""
+    assert roles_of(training(**options), WORKLOAD_PRINCIPAL) == {
+        (BLOB_DATA_CONTRIBUTOR, STORAGE_ID),
+        (FILE_DATA_PRIVILEGED_CONTRIBUTOR, STORAGE_ID),
+        (DATA_SCIENTIST, WORKSPACE_ID),
+    }
+
+
+def test_the_workspace_identity_runs_nothing_and_does_no_data_science() -> None:
+    graph = training(**PRIVATE, **INSTANCE)
+    computes = graph.of_type("azure-native:machinelearningservices:Compute")
+
+    assert len(computes) == 2
+    for compute in computes:
+        assert compute.inputs["identity"]["userAssignedIdentities"] == [WORKLOAD], compute.name
+    held = {found for found, _ in roles_of(graph, PRINCIPAL)}
+    assert not held & {DATA_SCIENTIST, FILE_DATA_PRIVILEGED_CONTRIBUTOR}
+
+
+def test_grants_name_an_identity_and_built_in_roles_of_the_subscription() -> None:
     for grant in grants(training(**PRIVATE)):
-        assert grant.inputs["principalId"] == PRINCIPAL, grant.name
+        assert grant.inputs["principalId"] in (PRINCIPAL, WORKLOAD_PRINCIPAL), grant.name
         assert grant.inputs["principalType"] == "ServicePrincipal", grant.name
         assert grant.inputs["roleDefinitionId"].startswith(
             f"{SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/"
@@ -391,19 +427,23 @@ def test_endpoint_readers_exist_only_with_private_endpoints() -> None:
 
 def test_workspace_is_created_after_the_roles_it_needs() -> None:
     graph = training(**PRIVATE)
-    needed = {r.urn for r in grants(graph) if r.inputs["scope"] != WORKSPACE_ID}
+    needed = {r.urn for r in grants(graph)
+              if r.inputs["scope"] != WORKSPACE_ID
+              and r.inputs["principalId"] == PRINCIPAL}  # fmt: skip
 
-    assert len(needed) == 9
+    assert len(needed) == 8
     assert needed <= set(graph.named("training-workspace").dependencies)
 
 
-def test_compute_is_created_after_the_roles_on_the_workspace() -> None:
+def test_compute_is_created_after_the_workload_roles_and_the_roles_on_the_workspace() -> None:
     graph = training(**INSTANCE)
-    on_workspace = {r.urn for r in grants(graph) if r.inputs["scope"] == WORKSPACE_ID}
+    before = {r.urn for r in grants(graph)
+              if r.inputs["scope"] == WORKSPACE_ID
+              or r.inputs["principalId"] == WORKLOAD_PRINCIPAL}  # fmt: skip
 
-    assert len(on_workspace) == 2
+    assert len(before) == 4
     for name in ("training-cluster", "training-notebook"):
-        assert on_workspace <= set(graph.named(name).dependencies), name
+        assert before <= set(graph.named(name).dependencies), name
 
 
 def test_every_taggable_resource_carries_the_tags() -> None:
@@ -422,10 +462,8 @@ def test_every_resource_belongs_to_the_component() -> None:
 def test_nothing_but_the_expected_resources_is_created() -> None:
     kinds = sorted(r.type.rsplit(":", 1)[-1] for r in custom(training()))
 
-    assert kinds == ["Compute", "DiagnosticSetting", "RoleAssignment", "RoleAssignment",
-                     "RoleAssignment", "RoleAssignment", "RoleAssignment", "RoleAssignment",
-                     "RoleAssignment", "RoleAssignment", "RoleAssignment",
-                     "StorageAccount", "Workspace"]  # fmt: skip
+    assert kinds == sorted(["Compute", "DiagnosticSetting", "StorageAccount", "Workspace"]
+                           + ["RoleAssignment"] * 10)  # fmt: skip
 
 
 def test_outputs_are_read_from_the_resources() -> None:
@@ -440,7 +478,7 @@ def test_outputs_are_read_from_the_resources() -> None:
     }
 
 
-def test_the_foundation_alone_grants_the_identity_the_vault_secrets() -> None:
+def test_the_foundation_alone_grants_the_vault_secrets_and_never_to_the_workload() -> None:
     # Azure refuses a second identical assignment (RoleAssignmentExists).
     for options in ({}, PRIVATE, CMK, INSTANCE):
         assert SECRETS_OFFICER not in {role(r) for r in grants(training(**options))}
@@ -452,10 +490,17 @@ def test_workspace_and_storage_wait_for_the_foundations_roles_on_the_vault_and_k
             tags=TAGS, location="westeurope", resource_group_name=RESOURCE_GROUP,
             key_vault_prefix="fraud-"))  # fmt: skip
         AzureMlTraining("training", arguments(
-            **CMK, identity_id=base.identity_id, key_vault_id=base.key_vault_id))  # fmt: skip
+            **CMK, identity_id=base.identity_id, key_vault_id=base.key_vault_id,
+            workload_identity_id=base.workload_identity_id,
+            workload_identity_principal_id=base.workload_identity_principal_id))  # fmt: skip
 
     graph = run(build)
     foundation_grants = {graph.named(f"base-{n}").urn for n in ("vault-secrets", "key-encryption")}
+    workload = graph.named("base-workload", "UserAssignedIdentity")
 
     assert foundation_grants <= set(graph.named("training-workspace").dependencies)
     assert foundation_grants <= set(graph.named("training-storage").dependencies)
+    assert workload.urn in graph.named("training-cluster").dependencies
+    assert cluster(graph)["identity"]["userAssignedIdentities"] == [
+        f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}/providers/"
+        "Microsoft.managedidentity/UserAssignedIdentity/base-workload"]  # fmt: skip

@@ -1,4 +1,4 @@
-"""AzureFoundation: resource group, identity, key vault and key, logs, private network."""
+"""AzureFoundation: resource group, identities, key vault and key, logs, private network."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 from pulumi.runtime import mocks
 
 from components.azure.common import PRIVATE_DNS_ZONES, ROLES
+from components.azure.foundation import OUTPUTS as foundation_outputs
 from components.azure.foundation import AzureFoundation, AzureFoundationArgs
 from opsblocks.preview import Graph, _AnswerInvokes
 from tests.recording import SUBSCRIPTION, TENANT, custom, run, strays, taggable, untagged
@@ -31,6 +32,7 @@ NETWORK_TYPES = ("network:VirtualNetwork", "network:Subnet", "network:NetworkSec
                  "network:PrivateEndpoint", "network:PrivateDnsZoneGroup")  # fmt: skip
 OUTPUTS = ("resource_group_name", "resource_group_id", "unique_suffix", "tenant_id",
            "subscription_id", "identity_id", "identity_principal_id", "identity_client_id",
+           "workload_identity_id", "workload_identity_principal_id", "workload_identity_client_id",
            "key_vault_id", "key_vault_name", "key_vault_uri", "key_name", "key_uri", "key_id",
            "log_workspace_id", "app_insights_id")  # fmt: skip
 
@@ -208,6 +210,28 @@ def test_identity_encrypts_with_the_key_and_manages_the_vault_secrets_only() -> 
         assert grant["principalType"] == "ServicePrincipal"
 
 
+def test_two_identities_in_the_group_and_location_the_workload_one_named_after_it() -> None:
+    graph = foundation()
+    identities = graph.of_type("azure-native:managedidentity:UserAssignedIdentity")
+
+    group = graph.named("foundation-resource-group", "ResourceGroup").urn
+
+    assert sorted(i.name for i in identities) == ["foundation-identity", "foundation-workload"]
+    for identity in identities:
+        assert identity.inputs["resourceGroupName"] == "fraud-prod", identity.name
+        assert group in identity.dependencies, identity.name  # the group's name output
+        assert identity.inputs["location"] == "westeurope", identity.name
+
+
+@pytest.mark.parametrize("private_network", [False, True])
+def test_the_workload_identity_gets_no_role_on_the_key_or_the_vault(private_network: bool) -> None:
+    grants = foundation(private_network=private_network).of_type(
+        "azure-native:authorization:RoleAssignment"
+    )
+
+    assert {g.inputs["principalId"] for g in grants} == {"foundation-identity-principal"}
+
+
 @pytest.mark.parametrize("private_network", [False, True])
 def test_no_role_is_granted_beyond_one_resource(private_network: bool) -> None:
     grants = foundation(private_network=private_network).of_type(
@@ -339,6 +363,11 @@ def test_outputs_name_the_identity_the_vault_the_key_and_the_logs() -> None:
     assert found["identity_id"] == f"{ARM}.managedidentity/UserAssignedIdentity/foundation-identity"
     assert found["identity_principal_id"] == "foundation-identity-principal"
     assert found["identity_client_id"] == "foundation-identity-client"
+    assert found["workload_identity_id"] == (
+        f"{ARM}.managedidentity/UserAssignedIdentity/foundation-workload"
+    )
+    assert found["workload_identity_principal_id"] == "foundation-workload-principal"
+    assert found["workload_identity_client_id"] == "foundation-workload-client"
     assert (found["key_vault_id"], found["key_vault_name"]) == (
         VAULT_ID,
         f"fraud-{suffix_of(GROUP_ID)}",
@@ -393,3 +422,10 @@ def test_what_names_the_identity_waits_for_its_roles_on_the_key_and_the_vault() 
 
     assert len(grants) == 2
     assert grants | {identity} <= set(graph.named("consumer", "StorageAccount").dependencies)
+
+
+def test_the_outputs_of_both_identities_are_registered() -> None:
+    """`register_outputs` takes the names in `foundation.OUTPUTS`."""
+    assert {"identity_id", "identity_principal_id", "identity_client_id", "workload_identity_id",
+            "workload_identity_principal_id", "workload_identity_client_id"} <= set(
+        foundation_outputs)  # fmt: skip
