@@ -250,7 +250,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Mapping) and value.get(rpc._special_sig_key) == rpc._special_secret_sig:
         return SECRET
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        # Sorted: the engine's property maps come in no fixed order, the record must.
+        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value

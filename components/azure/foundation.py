@@ -36,7 +36,6 @@ before the next `up` (`az keyvault purge --name <vault>`). Use the key as a CMK 
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -45,11 +44,11 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from components.azure import common
+from components.azure.private_network import private_network
 
 KEY_NAME = "platform-cmk"
 # + 6 hex characters: 3-24 in all; Key Vault refuses consecutive hyphens.
 VAULT_PREFIX = re.compile(r"^(?!.*--)[a-z][a-z0-9-]{0,17}$")
-SUBNET = "private-endpoints"  # the 2nd /24 of the VNet
 OUTPUTS = ("resource_group_name", "resource_group_id", "location", "unique_suffix", "tenant_id",
            "subscription_id", "identity_id", "identity_principal_id", "identity_client_id",
            "workload_identity_id", "workload_identity_principal_id", "workload_identity_client_id",
@@ -228,7 +227,10 @@ class AzureFoundation(pulumi.ComponentResource):
         self.subnet_id = None
         self.dns_zone_ids = {}
         if args.private_network:
-            self._private_network(name, args, rg, tags, vault.id)
+            self.subnet_id, self.dns_zone_ids = private_network(
+                name, location=args.location, vnet_cidr=args.vnet_cidr, resource_group_name=rg,
+                tags=tags, vault_id=vault.id, parent=self,
+            )  # fmt: skip
 
         self.resource_group_name = rg
         self.resource_group_id = group.id
@@ -254,51 +256,3 @@ class AzureFoundation(pulumi.ComponentResource):
         self.log_workspace_id = workspace.id
         self.app_insights_id = app_insights.id
         self.register_outputs({output: getattr(self, output) for output in OUTPUTS})
-
-    def _private_network(
-        self, name: str, args: AzureFoundationArgs, rg: pulumi.Output[str],
-        tags: dict[str, str], vault_id: pulumi.Output[str],
-    ) -> None:  # fmt: skip
-        """VNet, private-endpoints subnet, NSG, private DNS zones, the vault's endpoint."""
-        network, dns = azure_native.network, azure_native.privatedns
-        child = pulumi.ResourceOptions(parent=self)
-        cidr = ipaddress.ip_network(args.vnet_cidr)
-        if cidr.version != 4 or cidr.prefixlen > 23:
-            raise ValueError(f"vnet_cidr {args.vnet_cidr!r}: an IPv4 range of /23 or larger")
-        block = list(cidr.subnets(new_prefix=24))[1]
-        # No inline `subnets`: the subnet below is a separate resource, never both.
-        vnet = network.VirtualNetwork(
-            f"{name}-vnet", resource_group_name=rg, location=args.location, tags=tags,
-            address_space=network.AddressSpaceArgs(address_prefixes=[args.vnet_cidr]),
-            opts=child,
-        )  # fmt: skip
-        nsg = network.NetworkSecurityGroup(
-            f"{name}-nsg", resource_group_name=rg, location=args.location, tags=tags, opts=child
-        )
-        subnet = network.Subnet(
-            f"{name}-{SUBNET}", subnet_name=SUBNET, address_prefix=str(block),
-            virtual_network_name=vnet.name, resource_group_name=rg,
-            network_security_group=network.NetworkSecurityGroupArgs(id=nsg.id),
-            # NSG rules apply to private endpoints too; endpoints need no outbound internet.
-            private_endpoint_network_policies="Enabled",
-            default_outbound_access=False,
-            opts=child,
-        )  # fmt: skip
-        for group_id, zone_name in common.PRIVATE_DNS_ZONES.items():
-            zone = dns.PrivateZone(
-                f"{name}-dns-{group_id}", private_zone_name=zone_name, resource_group_name=rg,
-                location="global", tags=tags, opts=child,
-            )  # fmt: skip
-            dns.VirtualNetworkLink(
-                f"{name}-dns-{group_id}-link", private_zone_name=zone.name,
-                resource_group_name=rg, location="global", tags=tags,
-                virtual_network=dns.SubResourceArgs(id=vnet.id), registration_enabled=False,
-                opts=child,
-            )  # fmt: skip
-            self.dns_zone_ids[group_id] = zone.id
-        self.subnet_id = subnet.id
-        common.private_endpoint(
-            f"{name}-vault-endpoint", target_id=vault_id, group_id="vault",
-            resource_group_name=rg, location=args.location, subnet_id=self.subnet_id,
-            dns_zone_ids=self.dns_zone_ids, tags=tags, parent=self,
-        )  # fmt: skip
