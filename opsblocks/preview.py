@@ -53,6 +53,8 @@ class Resource:
     retain_on_delete: bool
     dependencies: list[str]
     provider: str | None
+    ignore_changes: list[str] = field(default_factory=list)
+    """Input paths `pulumi up` leaves alone once created (e.g. what auto-scaling owns)."""
 
     @property
     def is_component(self) -> bool:
@@ -178,6 +180,7 @@ def _recorded(request: Any, urn: str, inputs: dict[str, Any]) -> Resource:
         retain_on_delete=request.retainOnDelete if request.HasField("retainOnDelete") else False,
         dependencies=sorted({_engine_urn(d) for d in request.dependencies}),
         provider=request.provider or None,
+        ignore_changes=list(request.ignoreChanges),
     )
 
 

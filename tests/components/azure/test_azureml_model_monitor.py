@@ -11,7 +11,7 @@ from components.azure.azureml_model_monitor import (
     AzureMlModelMonitorMonitoring,
     AzureMlModelMonitorMonitoringArgs,
 )
-from opsblocks.preview import Graph, RecordingMonitor
+from opsblocks.preview import Graph
 from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, resolved, run, strays, taggable, untagged
 
 COMPONENT = "opsblocks:index:AzureMlModelMonitorMonitoring"
@@ -53,18 +53,9 @@ def outputs(**overrides: Any) -> tuple[AzureMlModelMonitorMonitoring, dict[str, 
     )
 
 
-def ignored_changes(monkeypatch: pytest.MonkeyPatch, **overrides: Any) -> dict[str, list[str]]:
-    """`ignore_changes` of each registered resource, by name (the graph does not record it)."""
-    seen: dict[str, list[str]] = {}
-    register = RecordingMonitor.RegisterResource
-
-    def spy(self: RecordingMonitor, request: Any) -> Any:
-        seen[request.name] = list(request.ignoreChanges)
-        return register(self, request)
-
-    monkeypatch.setattr(RecordingMonitor, "RegisterResource", spy)
-    monitoring(**overrides)
-    return seen
+def ignored_changes(**overrides: Any) -> dict[str, list[str]]:
+    """`ignore_changes` of each registered resource, by name."""
+    return {r.name: r.ignore_changes for r in monitoring(**overrides).resources}
 
 
 def alert(graph: Graph, role: str) -> dict[str, Any]:
@@ -164,7 +155,7 @@ def test_with_a_deployment_the_enabled_monitor_targets_its_id(task: str, task_ty
         "taskType": task_type, "deploymentId": DEPLOYMENT_ID}  # fmt: skip
 
 
-def test_with_a_deployment_the_schedule_waits_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_with_a_deployment_the_schedule_waits_for_it() -> None:
     def build() -> None:
         blue = azure_native.machinelearningservices.OnlineDeployment(
             "blue",
@@ -183,12 +174,10 @@ def test_with_a_deployment_the_schedule_waits_for_it(monkeypatch: pytest.MonkeyP
 
     assert graph.named("blue").urn in graph.named("monitoring-drift").dependencies
     assert definition(graph)["monitoringTarget"]["deploymentId"] == blue_id
-    assert ignored_changes(monkeypatch, deployment_id=DEPLOYMENT_ID)["monitoring-drift"] == []
+    assert ignored_changes(deployment_id=DEPLOYMENT_ID)["monitoring-drift"] == []
 
 
-def test_without_a_deployment_the_schedule_waits_disabled_for_the_deploy_stage(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_without_a_deployment_the_schedule_waits_disabled_for_the_deploy_stage() -> None:
     graph = monitoring(deployment_name="green")
     schedule = graph.named("monitoring-drift", "Schedule").inputs
 
@@ -200,7 +189,7 @@ def test_without_a_deployment_the_schedule_waits_disabled_for_the_deploy_stage(
         "deploymentId": f"{ENDPOINT_ID}/deployments/green",
     }
     # The deploy stage enables it: a later `pulumi up` does not turn it off again.
-    ignored = ignored_changes(monkeypatch, deployment_name="green")["monitoring-drift"]
+    ignored = ignored_changes(deployment_name="green")["monitoring-drift"]
     assert ignored == ["properties.isEnabled"]
 
 

@@ -14,7 +14,7 @@ from components.azure.azureml_online_endpoint import (
     AzureMlOnlineEndpointServingArgs,
 )
 from components.azure.azureml_online_endpoint_deployment import ENDPOINT_API_VERSION
-from opsblocks.preview import Graph, RecordingMonitor
+from opsblocks.preview import Graph
 from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, resolved, run, strays, taggable, untagged
 
 COMPONENT = "opsblocks:index:AzureMlOnlineEndpointServing"
@@ -52,18 +52,9 @@ def outputs(**overrides: Any) -> tuple[AzureMlOnlineEndpointServing, dict[str, A
     )
 
 
-def ignored_changes(monkeypatch: pytest.MonkeyPatch, **overrides: Any) -> dict[str, list[str]]:
-    """`ignore_changes` of each registered resource, by name (the graph does not record it)."""
-    seen: dict[str, list[str]] = {}
-    register = RecordingMonitor.RegisterResource
-
-    def spy(self: RecordingMonitor, request: Any) -> Any:
-        seen[request.name] = list(request.ignoreChanges)
-        return register(self, request)
-
-    monkeypatch.setattr(RecordingMonitor, "RegisterResource", spy)
-    serving(**overrides)
-    return seen
+def ignored_changes(**overrides: Any) -> dict[str, list[str]]:
+    """`ignore_changes` of each registered resource, by name."""
+    return {r.name: r.ignore_changes for r in serving(**overrides).resources}
 
 
 def endpoint(graph: Graph) -> dict[str, Any]:
@@ -113,11 +104,9 @@ def test_private_output_is_the_plain_decision() -> None:
 
 
 @pytest.mark.parametrize("model", [None, MODEL])
-def test_endpoint_is_created_without_traffic_and_leaves_it_to_others(
-    monkeypatch: pytest.MonkeyPatch, model: str | None
-) -> None:
+def test_endpoint_is_created_without_traffic_and_leaves_it_to_others(model: str | None) -> None:
     assert "traffic" not in endpoint(serving(model=model))["properties"]
-    ignored = ignored_changes(monkeypatch, model=model)["serving-endpoint"]
+    ignored = ignored_changes(model=model)["serving-endpoint"]
     assert ignored == ["properties.traffic", "properties.mirrorTraffic"]
 
 
@@ -158,13 +147,11 @@ def test_deployment_probes_state_the_azure_ml_defaults() -> None:
     assert properties["readinessProbe"] == default
 
 
-def test_deployment_waits_for_the_endpoint_and_leaves_its_size_to_auto_scale(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_deployment_waits_for_the_endpoint_and_leaves_its_size_to_auto_scale() -> None:
     graph = serving(model=MODEL)
 
     assert graph.named("serving-endpoint").urn in graph.named("serving-deployment").dependencies
-    assert ignored_changes(monkeypatch, model=MODEL)["serving-deployment"] == ["sku.capacity"]
+    assert ignored_changes(model=MODEL)["serving-deployment"] == ["sku.capacity"]
 
 
 def test_auto_scale_keeps_the_deployment_between_min_and_max_on_cpu() -> None:
