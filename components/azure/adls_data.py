@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure.common import grant, private_endpoint
+from components.azure.common import grant, once, private_endpoint
 
 CONTAINERS = ("raw", "curated")
 LAKE_GROUPS = ("blob", "dfs")  # the sub-resources clients reach the lake through
@@ -81,11 +81,6 @@ def _check(args: AzureAdlsDataArgs) -> None:
     missing = [n for n in ("key_vault_uri", "key_name", "identity_id") if getattr(args, n) is None]
     if args.customer_managed_key and missing:
         raise ValueError(f"customer_managed_key needs {', '.join(missing)}")
-
-
-def _once(resource: pulumi.CustomResource, value: pulumi.Input[str]) -> pulumi.Output[str]:
-    """`value`, known once `resource` exists: a name that waits for what it names."""
-    return pulumi.Output.all(resource.id, value).apply(lambda found: str(found[1]))
 
 
 def _encryption(
@@ -167,7 +162,7 @@ class AzureAdlsData(pulumi.ComponentResource):
                 parent=self, protect=args.protect, retain_on_delete=args.protect
             ),
         )
-        account_name = _once(account, pulumi.Output.concat(args.account_prefix, args.unique_suffix))
+        account_name = once(pulumi.Output.concat(args.account_prefix, args.unique_suffix), account)
         group = args.resource_group_name
         retention = storage.DeleteRetentionPolicyArgs(enabled=True, days=args.soft_delete_days)
         # No is_versioning_enabled / change_feed: not supported on HNS accounts (module docstring).
@@ -197,7 +192,7 @@ class AzureAdlsData(pulumi.ComponentResource):
                                              public_access=storage.PublicAccess.NONE, opts=child)
             for container in CONTAINERS
         }  # fmt: skip
-        names = {c: _once(resource, c) for c, resource in containers.items()}
+        names = {c: once(c, resource) for c, resource in containers.items()}
         grant(f"{name}-data-contributor", role="Storage Blob Data Contributor", scope=account.id,
               principal_id=args.identity_principal_id, parent=self)  # fmt: skip
         if args.reader_principal_id is not None:

@@ -39,6 +39,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from components.azure.azureml_model_monitor_signals import monitor_definition
+from components.azure.common import once
 
 ENDPOINT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
 SHORT_NAME = "opsblocks-ml"
@@ -227,9 +228,7 @@ class AzureMlModelMonitorMonitoring(pulumi.ComponentResource):
 
         self.action_group_id = group.id if group is not None else None
         # The name, once the schedule exists.
-        self.monitor_schedule_name = pulumi.Output.all(schedule.id, schedule_name).apply(
-            lambda found: str(found[1])
-        )
+        self.monitor_schedule_name = once(schedule_name, schedule)
         self.latency_alert_id = latency.id
         self.error_alert_id = errors.id
         self.register_outputs(

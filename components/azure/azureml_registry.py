@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure.common import grant, private_endpoint
+from components.azure.common import grant, once, private_endpoint
 
 acr = azure_native.containerregistry
 ml = azure_native.machinelearningservices
@@ -88,11 +88,6 @@ def _sku(args: AzureMlRegistryArgs) -> str:
         if wanted and sku != "Premium":
             raise ValueError(f"{feature} needs the Premium container registry, not acr_sku {sku}")
     return sku
-
-
-def _once(resource: pulumi.CustomResource, value: pulumi.Input[str]) -> pulumi.Output[str]:
-    """`value`, known once `resource` exists: a name that waits for what it names."""
-    return pulumi.Output.all(resource.id, value).apply(lambda found: str(found[1]))
 
 
 class AzureMlRegistry(pulumi.ComponentResource):
@@ -196,12 +191,12 @@ class AzureMlRegistry(pulumi.ComponentResource):
                     parent=self,
                 )
 
-        self.ml_registry_name = _once(
-            registry, pulumi.Output.concat(args.registry_prefix, args.unique_suffix)
+        self.ml_registry_name = once(
+            pulumi.Output.concat(args.registry_prefix, args.unique_suffix), registry
         )
         self.ml_registry_id = registry.id
         self.registry_uri = pulumi.Output.concat("azureml://registries/", self.ml_registry_name)
         self.acr_id = images.id
-        self.acr_name = _once(images, pulumi.Output.concat(args.acr_prefix, args.unique_suffix))
+        self.acr_name = once(pulumi.Output.concat(args.acr_prefix, args.unique_suffix), images)
         self.acr_login_server = images.login_server
         self.register_outputs({output: getattr(self, output) for output in OUTPUTS})

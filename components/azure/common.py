@@ -61,6 +61,12 @@ def zones_of(group_id: str) -> tuple[str, ...]:
     return ZONES_OF_GROUP.get(group_id, (group_id,))
 
 
+def once(value: pulumi.Input[str], *resources: pulumi.CustomResource) -> pulumi.Output[str]:
+    """`value`, known only once every one of `resources` exists: whatever reads it waits for
+    them (a name that waits for what it names, an identity that waits for its grants)."""
+    return pulumi.Output.all(value, *(r.id for r in resources)).apply(lambda v: str(v[0]))
+
+
 def role_definition_id(scope: pulumi.Input[str], role: str) -> pulumi.Output[str]:
     """The subscription-scoped id of a built-in role, from any resource id in the subscription."""
     guid = ROLES[role]

@@ -239,9 +239,7 @@ class AzureFoundation(pulumi.ComponentResource):
         self.tenant_id = config.tenant_id
         self.subscription_id = config.subscription_id
         # The identity's id, carrying the grants as dependencies (see the module doc).
-        self.identity_id = pulumi.Output.all(identity.id, *(g.id for g in grants)).apply(
-            lambda ids: str(ids[0])
-        )
+        self.identity_id = common.once(identity.id, *grants)
         self.identity_principal_id = identity.principal_id
         self.identity_client_id = identity.client_id
         self.workload_identity_id = workload.id
