@@ -16,6 +16,7 @@ from opsblocks import catalog
 from opsblocks.blueprint import Blueprint
 from opsblocks.environment import profile
 from opsblocks.model import Capability, Cloud, Environment
+from opsblocks.providers import stack_settings
 from opsblocks.tags import platform_labels
 
 # The APIs each tool needs, enabled by the foundation before anything uses them.
@@ -35,8 +36,11 @@ TOOL_APIS: dict[str, tuple[str, ...]] = {
 def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
     env = profile(bp.environment)
     tools = bp.tools()
-    # The blueprint decides the region; the project comes from the stack's gcp:project.
-    provider = gcp.Provider("gcp", region=bp.region)
+    # The blueprint decides the region; the project (required), impersonation and the rest of
+    # the provider's settings come from the stack's gcp config.
+    provider = gcp.Provider(
+        "gcp", **stack_settings("gcp", gcp.ProviderArgs, decided={"region": bp.region})
+    )
     opts = pulumi.ResourceOptions(providers=[provider])
 
     def labels(capability: str, tool: str) -> dict[str, str]:
