@@ -84,6 +84,10 @@ class AwsFoundation(pulumi.ComponentResource):
                 # S3 server access logging cannot deliver to SSE-KMS buckets: SSE-S3 here.
                 kms_key_arn=None,
                 log_delivery_account_id=account_id,
+                # Kept as long as the other logs, then gone: log objects are never rewritten,
+                # so the version an expiry leaves behind need not outlive it by more than a day.
+                expire_after_days=args.log_retention_days,
+                noncurrent_versions_days=1,
             ),
             opts=child,
         )

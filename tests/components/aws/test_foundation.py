@@ -107,3 +107,10 @@ def test_cloudwatch_alarms_use_the_key_only_for_this_accounts_alarms() -> None:
         "ArnLike": {"aws:SourceArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:*"},
     }
 
+
+def test_access_logs_expire_after_the_log_retention() -> None:
+    rule = foundation(log_retention_days=365).named("fraud-access-logs-lifecycle").inputs["rules"]
+    [expiring] = [r for r in rule if "expiration" in r]
+    assert expiring["expiration"] == {"days": 365}
+    # The delete marker expiration leaves behind goes one day later, with the logged version.
+    assert expiring["noncurrentVersionExpiration"] == {"noncurrentDays": 1}
