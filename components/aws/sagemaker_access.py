@@ -43,8 +43,9 @@ def repository_of(image_uri: pulumi.Input[str], partition: str) -> pulumi.Output
 def pull_images(repository_arns: Sequence[pulumi.Input[str]]) -> list[iam.Statement]:
     """Pull from exactly these repositories. GetAuthorizationToken is account-wide: AWS accepts
     no resource but "*" for it."""
+    unique = pulumi.Output.all(*repository_arns).apply(lambda arns: sorted(set(arns)))
     return [
-        iam.allow(ECR_PULL_ACTIONS, repository_arns),
+        {"Effect": "Allow", "Action": list(ECR_PULL_ACTIONS), "Resource": unique},
         iam.allow(["ecr:GetAuthorizationToken"], ["*"]),
     ]
 
