@@ -53,6 +53,9 @@ class AwsSagemakerEndpointServingArgs:
     """`model.tar.gz` to serve now; None leaves the endpoint to the CI/CD deploy stage."""
     image_uri: str | None = None
     """Inference image; None means the SageMaker XGBoost image of the region."""
+    released_by_cicd: bool = False
+    """Whether a CI/CD deploy stage points the endpoint at new configurations; Pulumi then
+    leaves the endpoint's configuration to it after creating the endpoint."""
     training_image_uri: str | None = None
     """Image training registers model packages with (the deploy stage serves them); None
     means the SageMaker XGBoost image of the region."""
@@ -184,9 +187,14 @@ class AwsSagemakerEndpointServing(pulumi.ComponentResource):
             tags=dict(args.tags),
             opts=child,
         )  # fmt: skip
-        endpoint = sagemaker.Endpoint(f"{name}-endpoint", name=args.endpoint_name,
-                                      endpoint_config_name=config.name, tags=dict(args.tags),
-                                      opts=child)  # fmt: skip
+        # The deploy stage releases a model by pointing the endpoint at a new configuration;
+        # the next `up` must not point it back at this one (and roll back the model).
+        released = ["endpointConfigName"] if args.released_by_cicd else []
+        endpoint = sagemaker.Endpoint(
+            f"{name}-endpoint", name=args.endpoint_name, endpoint_config_name=config.name,
+            tags=dict(args.tags),
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=released),
+        )  # fmt: skip
         target = scaling.Target(
             f"{name}-scaling-target",
             service_namespace="sagemaker",

@@ -103,6 +103,15 @@ def test_outputs_name_every_capability_entry_point() -> None:
     assert Capability.cicd in bp.tools()
 
 
+def test_endpoint_released_by_cicd_keeps_the_configuration_the_deploy_stage_set(
+    tmp_path: Path,
+) -> None:
+    bp = with_model(tmp_path)
+    assert Capability.cicd in bp.tools()
+    [endpoint] = build(bp).of_type("aws:sagemaker/endpoint:Endpoint")
+    assert endpoint.ignore_changes == ["endpointConfigName"]
+
+
 def test_serving_role_may_pull_the_image_training_registers_models_with(tmp_path: Path) -> None:
     image = f"{ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/trainer:7"
     path = tmp_path / "trained-with-own-image.yaml"

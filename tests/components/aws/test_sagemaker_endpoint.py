@@ -216,3 +216,17 @@ def test_role_may_pull_the_given_image_and_the_image_training_registers_packages
         "arn:aws:ecr:us-east-1:210987654321:repository/inference",
         "arn:aws:ecr:us-east-1:123456789012:repository/trainer",
     }
+
+
+def test_endpoint_keeps_the_configuration_the_deploy_stage_switched_it_to() -> None:
+    # The deploy stage points the endpoint at a new configuration: the next `pulumi up` must not
+    # switch it back to the configuration (and model) Pulumi created first.
+    endpoint = serving(model_data_url=MODEL, released_by_cicd=True).named("serving-endpoint")
+
+    assert endpoint.ignore_changes == ["endpointConfigName"]
+
+
+def test_without_a_deploy_stage_pulumi_rolls_out_a_new_configuration() -> None:
+    endpoint = serving(model_data_url=MODEL).named("serving-endpoint")
+
+    assert endpoint.ignore_changes == []
