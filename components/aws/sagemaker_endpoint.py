@@ -160,7 +160,10 @@ class AwsSagemakerEndpointServing(pulumi.ComponentResource):
             enable_network_isolation=True,
             tags=dict(args.tags),
             # CreateModel checks that the role can already read the artifact and the image.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy]),
+            # Replaced while the deploy stage may still serve it: SageMaker keeps it.
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[role_policy], retain_on_delete=args.released_by_cicd
+            ),
         )
 
     def _endpoint(
@@ -185,7 +188,9 @@ class AwsSagemakerEndpointServing(pulumi.ComponentResource):
                     sagemaker.EndpointConfigurationDataCaptureConfigCaptureOptionArgs(capture_mode=mode)
                     for mode in ("Input", "Output")]),
             tags=dict(args.tags),
-            opts=child,
+            # SageMaker: never delete a configuration an endpoint uses. Once the deploy stage
+            # owns the endpoint, Pulumi cannot know whether it still uses this one.
+            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=args.released_by_cicd),
         )  # fmt: skip
         # The deploy stage releases a model by pointing the endpoint at a new configuration;
         # the next `up` must not point it back at this one (and roll back the model).

@@ -230,3 +230,14 @@ def test_without_a_deploy_stage_pulumi_rolls_out_a_new_configuration() -> None:
     endpoint = serving(model_data_url=MODEL).named("serving-endpoint")
 
     assert endpoint.ignore_changes == []
+
+
+def test_model_and_configuration_are_kept_while_the_deploy_stage_may_still_serve_them() -> None:
+    # With the endpoint left to the deploy stage, a replaced model or configuration may still be
+    # the one it serves: SageMaker says not to delete a configuration in use.
+    released = serving(model_data_url=MODEL, released_by_cicd=True)
+    alone = serving(model_data_url=MODEL)
+
+    for name in ("serving-model", "serving-config"):
+        assert released.named(name).retain_on_delete is True
+        assert alone.named(name).retain_on_delete is False
