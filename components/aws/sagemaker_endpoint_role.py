@@ -62,6 +62,13 @@ def execution_role_statements(
         iam.use_key(kms_key_arn),
         *pull_images([repository_arn, *(repository_of(image, partition) for image in images)]),
         iam.write_logs(region, account_id, partition),
+        # The instances publish CPU, memory and disk metrics with the role. PutMetricData has
+        # no resources; the namespace condition is the only scope AWS offers.
+        iam.allow(
+            ["cloudwatch:PutMetricData"],
+            ["*"],
+            Condition={"StringLike": {"cloudwatch:namespace": "/aws/sagemaker/*"}},
+        ),
         iam.allow(NETWORK_DESCRIBE_ACTIONS, ["*"]),
         {"Effect": "Allow", "Action": ["ec2:CreateNetworkInterface"], "Resource": placement},
         iam.allow(NETWORK_INTERFACE_ACTIONS, [network_interfaces]),

@@ -35,8 +35,9 @@ DEPLOYED_TYPES = {
 }  # fmt: skip
 # Actions AWS authorizes only on Resource "*"; nothing else may be granted on "*".
 UNSCOPABLE = {
-    "ecr:GetAuthorizationToken", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
-    "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
+    "ecr:GetAuthorizationToken", "cloudwatch:PutMetricData", "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeVpcs", "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets",
+    "ec2:DescribeSecurityGroups",
 }  # fmt: skip
 
 
@@ -241,3 +242,13 @@ def test_model_and_configuration_are_kept_while_the_deploy_stage_may_still_serve
     for name in ("serving-model", "serving-config"):
         assert released.named(name).retain_on_delete is True
         assert alone.named(name).retain_on_delete is False
+
+
+def test_role_may_publish_the_instance_metrics_the_dashboard_shows() -> None:
+    # SageMaker's CreateModel role permissions include cloudwatch:PutMetricData: the endpoint's
+    # instances publish CPU and memory under /aws/sagemaker/Endpoints with the role.
+    [metrics] = [
+        s for s in role_statements(serving()) if "cloudwatch:PutMetricData" in as_list(s["Action"])
+    ]
+    assert as_list(metrics["Resource"]) == ["*"]
+    assert metrics["Condition"] == {"StringLike": {"cloudwatch:namespace": "/aws/sagemaker/*"}}
