@@ -111,6 +111,13 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             endpoint_name=physical(""),
             artifact_bucket_arn=registry.artifact_bucket_arn,
             repository_arn=registry.repository_arn,
+            # The deploy stage serves the model packages training registers, with its image.
+            released_by_cicd=Capability.cicd in tools,
+            training_image_uri=getattr(
+                tools[Capability.training].options if Capability.training in tools else None,
+                "image_uri",
+                None,
+            ),
         )
         outputs |= {"endpoint_name": serving.endpoint_name, "capture_uri": serving.capture_uri}
 
