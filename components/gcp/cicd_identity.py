@@ -191,6 +191,15 @@ def _deploy_grants(
             member=member,
             opts=child,
         ),
+        # The deploy build checks the test build of the run's commit; Cloud Build has no IAM
+        # on single builds: reading them is granted on the project.
+        gcp.projects.IAMMember(
+            f"{name}-builds-viewer",
+            project=args.project,
+            role="roles/cloudbuild.builds.viewer",
+            member=member,
+            opts=child,
+        ),
         # Deployed models run as the serving account: the deploy account may act as it only.
         gcp.serviceaccount.IAMMember(
             f"{name}-acts-as-serving",

@@ -137,8 +137,9 @@ class GcpCloudBuildCicd(pulumi.ComponentResource):
         )
         pushed = f"on every push to {args.branch}"
         when = {"test": pushed, "train": pushed, "deploy": "after a train run, once approved"}
-        triggers = {
-            stage: gcp.cloudbuild.Trigger(
+        triggers: dict[str, gcp.cloudbuild.Trigger] = {}
+        for stage, identity in identities.items():
+            triggers[stage] = gcp.cloudbuild.Trigger(
                 f"{name}-{stage}",
                 project=args.project,
                 location=args.region,
@@ -161,8 +162,9 @@ class GcpCloudBuildCicd(pulumi.ComponentResource):
                 # A first build must not start before its account may work.
                 opts=pulumi.ResourceOptions(parent=self, depends_on=identity.grants),
             )
-            for stage, identity in identities.items()
-        }
+            if stage == "test":
+                # The deploy build checks that the tests of the run's commit passed.
+                values[steps.TEST_TRIGGER] = triggers["test"].trigger_id
 
         self.service_account_email = identities["train"].account.email
         self.deploy_service_account_email = (

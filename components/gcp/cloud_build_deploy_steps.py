@@ -21,6 +21,7 @@ from components.gcp.cloud_build_step import (
     PIPELINE_NAME,
     REGION,
     SERVING_SA,
+    TEST_TRIGGER,
     Step,
 )
 
@@ -44,13 +45,14 @@ def deploy_substitutions(deploy_settings: str) -> dict[str, str]:
 
 # The deploy build starts from a pipeline job's completion event, which names the job only: it
 # deploys nothing unless the job is one the train build started (its id and commit label),
-# it succeeded (the quality gate runs inside it), and it registered exactly one model, which
+# it succeeded (the quality gate runs inside it), the test build of its commit succeeded, and
+# it registered exactly one model, which
 # it then deploys (never "the newest model of that name", which may be another run's).
 FIND_MODEL = Step(
     id="model",
     image=CLOUD_SDK,
     entrypoint="python3",
-    env=("PROJECT_ID", REGION, PIPELINE_NAME, PIPELINE_JOB),
+    env=("PROJECT_ID", REGION, PIPELINE_NAME, PIPELINE_JOB, TEST_TRIGGER),
     script=f"""\
 import json, os, subprocess, sys, urllib.request
 
@@ -58,8 +60,14 @@ env = os.environ
 region, job_id = env["REGION"], env["PIPELINE_JOB"]
 if not job_id.startswith(env["PIPELINE_NAME"] + "-ci-"):
     sys.exit(f"pipeline job '{{job_id}}' was not started by the train build")
-token = subprocess.run(["gcloud", "auth", "print-access-token"], check=True,
-                       capture_output=True, text=True).stdout.strip()
+
+
+def gcloud(*args):
+    return subprocess.run(["gcloud", *args], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+token = gcloud("auth", "print-access-token")
 request = urllib.request.Request(
     f"https://{{region}}-aiplatform.googleapis.com/v1/projects/{{env['PROJECT_ID']}}/locations/"
     f"{{region}}/pipelineJobs/{{job_id}}", headers={{"Authorization": "Bearer " + token}})
@@ -70,6 +78,12 @@ if job.get("state") != "PIPELINE_STATE_SUCCEEDED":
 commit = job.get("labels", {{}}).get("{COMMIT_LABEL}")
 if not commit:
     sys.exit(f"pipeline job {{job_id}} has no {COMMIT_LABEL} label")
+# The train build does not wait for the tests: an untested commit is never deployed.
+tested = gcloud("builds", "list", f"--region={{region}}", "--limit=1", "--format=value(id)",
+                f"--filter=buildTriggerId={{env['TEST_TRIGGER']}} AND status=SUCCESS "
+                f"AND substitutions.SHORT_SHA={{commit}}")
+if not tested:
+    sys.exit(f"commit {{commit}} has no successful test build, nothing to deploy")
 models = {{
     artifact["metadata"]["resourceName"]
     for task in job.get("jobDetail", {{}}).get("taskDetails", [])

@@ -189,6 +189,7 @@ def test_the_train_account_may_start_runs_but_not_deploy() -> None:
 def test_the_deploy_account_may_deploy_as_the_serving_account_and_change_nothing_else() -> None:
     assert grants_of(cicd(**DEPLOY), DEPLOY_SA) == {
         ("roles/aiplatform.user", PROJECT),
+        ("roles/cloudbuild.builds.viewer", PROJECT),
         ("roles/logging.logWriter", PROJECT),
         ("roles/iam.serviceAccountUser", f"projects/{PROJECT}/serviceAccounts/{SERVING_SA}"),
     }
@@ -286,6 +287,7 @@ def test_deploy_build_deploys_with_the_serving_settings() -> None:
         steps.MIN_REPLICAS: "2",
         steps.MAX_REPLICAS: "5",
         steps.PIPELINE_JOB: "$(body.message.data.resource.labels.pipeline_job_id)",
+        steps.TEST_TRIGGER: "(known after up)",
     }
 
 

@@ -76,7 +76,13 @@ def test_built_in_substitutions_are_the_ones_cloud_build_defines() -> None:
 def test_a_stage_s_substitutions_are_the_user_defined_ones_its_steps_read() -> None:
     assert steps.substitutions("test") == []
     assert steps.substitutions("deploy") == sorted(
-        [steps.REGION, steps.PIPELINE_NAME, steps.PIPELINE_JOB, *steps.DEPLOY_SETTINGS]
+        [
+            steps.REGION,
+            steps.PIPELINE_NAME,
+            steps.PIPELINE_JOB,
+            steps.TEST_TRIGGER,
+            *steps.DEPLOY_SETTINGS,
+        ]
     )
     assert steps.IMAGE in steps.substitutions("train")
 
@@ -198,18 +204,27 @@ CI_JOB = "fraud-prod-training-ci-abc1234-20260102030405"
 
 
 def find_model(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, job: dict[str, Any], job_id: str = CI_JOB
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    job: dict[str, Any],
+    job_id: str = CI_JOB,
+    tested: bool = True,
 ) -> list[str]:
     """Run the deploy build's model step against `job`; return the URLs it read."""
     read: list[str] = []
+
+    def gcloud(command: list[str], **_: Any) -> subprocess.CompletedProcess[str]:
+        if command[1:3] == ["builds", "list"]:
+            wanted = "buildTriggerId=test-trigger AND status=SUCCESS AND substitutions.SHORT_SHA="
+            assert f"--filter={wanted}abc1234" in command
+            return subprocess.CompletedProcess(command, 0, "build-1\n" if tested else "", "")
+        return subprocess.CompletedProcess(command, 0, "token", "")
 
     def urlopen(request: Any) -> _Response:
         read.append(request.full_url)
         return _Response(json.dumps(job).encode())
 
-    monkeypatch.setattr(
-        subprocess, "run", lambda command, **_: subprocess.CompletedProcess(command, 0, "token", "")
-    )
+    monkeypatch.setattr(subprocess, "run", gcloud)
     monkeypatch.setattr("urllib.request.urlopen", urlopen)
     monkeypatch.chdir(tmp_path)
     for key, value in {
@@ -217,8 +232,9 @@ def find_model(
         "REGION": "europe-west4",
         "PIPELINE_NAME": "fraud-prod-training",
         "PIPELINE_JOB": job_id,
+        "TEST_TRIGGER": "test-trigger",
     }.items():
-        monkeypatch.setenv(key, value)  # fmt: skip
+        monkeypatch.setenv(key, value)
     step = steps.BUILDS["deploy"][0]
     exec(compile(step.script, step.id, "exec"), {"__name__": "__main__"})
     return read
@@ -252,6 +268,14 @@ def test_deploy_build_deploys_nothing_from_a_run_that_failed_or_is_ambiguous(
 ) -> None:
     with pytest.raises(SystemExit, match=complaint):
         find_model(monkeypatch, tmp_path, job)
+    assert not (tmp_path / ".opsblocks-release").exists()
+
+
+def test_deploy_build_deploys_nothing_from_a_commit_whose_tests_did_not_pass(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    with pytest.raises(SystemExit, match="commit abc1234 has no successful test build"):
+        find_model(monkeypatch, tmp_path, job_of_the_run(), tested=False)
     assert not (tmp_path / ".opsblocks-release").exists()
 
 

@@ -145,6 +145,7 @@ def test_the_deploy_account_may_deploy_as_the_serving_account_and_change_nothing
     assert (account["accountId"], account["project"]) == ("fraud-deploy", PROJECT)
     assert grants_of(graph, f"serviceAccount:{DEPLOY_SA}") == {
         ("roles/aiplatform.user", PROJECT),
+        ("roles/cloudbuild.builds.viewer", PROJECT),
         ("roles/iam.serviceAccountUser", f"projects/{PROJECT}/serviceAccounts/{SERVING_SA}"),
     }
 
