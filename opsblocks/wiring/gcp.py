@@ -28,7 +28,8 @@ TOOL_APIS: dict[str, tuple[str, ...]] = {
     "vertex-endpoint": ("aiplatform.googleapis.com", "bigquery.googleapis.com"),
     "vertex-quality-gate": ("monitoring.googleapis.com", "logging.googleapis.com"),
     "vertex-model-monitoring": ("monitoring.googleapis.com", "cloudscheduler.googleapis.com"),
-    "cloud-build": ("cloudbuild.googleapis.com", "secretmanager.googleapis.com"),
+    "cloud-build": ("cloudbuild.googleapis.com", "secretmanager.googleapis.com",
+                    "iam.googleapis.com", "pubsub.googleapis.com", "logging.googleapis.com"),
     "github-actions": ("iam.googleapis.com", "iamcredentials.googleapis.com", "sts.googleapis.com"),
 }  # fmt: skip
 
@@ -158,11 +159,10 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
         # Cloud Build runs the builds itself: it encrypts the runs it starts and reads the
         # scheduled run; github-actions federates GitHub's identity in its own identity pool.
         per_tool = {
-            "cloud-build": {"service_account_id": f"{bp.name}-build",
+            "cloud-build": {"account_prefix": bp.name,
                             "kms_key_id": base.kms_key_id, "pipeline_name": training.pipeline_name,
                             "scheduler_job_name": training.scheduler_job_name},
-            "github-actions": {"service_account_id": f"{bp.name}-deploy",
-                               "pool_id": physical("gh")},
+            "github-actions": {"account_prefix": bp.name, "pool_id": physical("gh")},
         }  # fmt: skip
         cicd = make(
             Capability.cicd,
@@ -175,5 +175,8 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             training_service_account=training.service_account_email,
             deploy_settings=serving.deploy_settings if serving else None,
         )
+        # One account per duty: the train account starts runs, the deploy account deploys.
         outputs |= {"cicd_service_account": cicd.service_account_email}
+        if serving is not None:
+            outputs["cicd_deploy_service_account"] = cicd.deploy_service_account_email
     return outputs
