@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from components.gcp.dataset import dataset_reader
 from components.gcp.vertex_monitoring_documents import (
     DRIFT_TEMPLATE,
     ERROR_COUNT,
@@ -190,13 +191,12 @@ class GcpVertexModelMonitoringMonitoring(pulumi.ComponentResource):
                                              opts=child)  # fmt: skip
         member = pulumi.Output.concat("serviceAccount:", account.email)
         grants: list[pulumi.Resource] = [
-            gcp.bigquery.DatasetIamMember(
+            dataset_reader(
                 f"{name}-read-predictions",
                 project=args.project,
                 dataset_id=pulumi.Output.from_input(args.prediction_log_table).apply(dataset_of),
-                role="roles/bigquery.dataViewer",
-                member=member,
-                opts=child,
+                service_account_email=account.email,
+                parent=self,
             )
         ]
         # Project-level, because GCP offers nothing narrower: pipeline jobs and BigQuery query

@@ -164,11 +164,16 @@ def test_outputs_are_the_dashboard_console_url_and_the_policy_names() -> None:
 def test_drift_checks_run_as_a_dedicated_service_account_reading_only_the_log_dataset() -> None:
     graph = monitoring()
     account = graph.named("monitoring-identity", "Account").inputs
-    read = graph.named("monitoring-read-predictions", "DatasetIamMember").inputs
+    read = graph.named("monitoring-read-predictions", "DatasetAccess").inputs
 
     assert (account["accountId"], account["project"]) == ("fraud-monitor", PROJECT)
-    assert read == {"project": PROJECT, "datasetId": "fraud_prod_predictions",
-                    "role": "roles/bigquery.dataViewer", "member": IDENTITY}  # fmt: skip
+    # A `DatasetAccess` entry: IAM members would fight the dataset's explicit `accesses`.
+    assert read == {
+        "project": PROJECT,
+        "datasetId": "fraud_prod_predictions",
+        "role": "READER",
+        "userByEmail": IDENTITY.removeprefix("serviceAccount:"),
+    }
 
 
 def test_project_level_grants_are_only_those_gcp_offers_nowhere_narrower() -> None:
