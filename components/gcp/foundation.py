@@ -28,6 +28,8 @@ SERVICE_NETWORKING = "servicenetworking.googleapis.com"
 # Enabled whatever the tools: the key, the network and its Private Services Access need them.
 BASE_APIS = ("cloudkms.googleapis.com", "compute.googleapis.com", SERVICE_NETWORKING)
 KEY_ROTATION = "7776000s"  # 90 days
+USAGE_LOG_WRITER = "group:cloud-storage-analytics@google.com"
+"""Who delivers Cloud Storage usage logs (Google docs, usage logs: "Set IAM permissions")."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,6 +146,15 @@ class GcpFoundation(pulumi.ComponentResource):
                                 protect=args.protect),
             opts=after_apis,
         )  # fmt: skip
+        # Cloud Storage writes the usage logs as this Google group: it must be allowed to create
+        # objects in the log bucket, or no log is ever delivered (uniform access: IAM, no ACL).
+        gcp.storage.BucketIAMMember(
+            f"{name}-access-logs-writer",
+            bucket=access_logs.bucket,
+            role="roles/storage.objectCreator",
+            member=USAGE_LOG_WRITER,
+            opts=child,
+        )
 
         gates = [s.id for s in services] + [g.etag for g in grants]
         self.project = pulumi.Output.all(project.project_id, *gates).apply(lambda v: v[0])

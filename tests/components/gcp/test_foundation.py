@@ -109,3 +109,14 @@ def test_labels_and_parents() -> None:
     graph = foundation()
     assert not untagged(graph, LABELS)
     assert not strays(graph, COMPONENT)
+
+
+def test_cloud_storage_may_deliver_usage_logs_to_the_access_log_bucket() -> None:
+    graph = foundation()
+    [grant] = [g for g in graph.of_type("gcp:storage/bucketIAMMember:BucketIAMMember")
+               if g.inputs["bucket"] == "forecast-access-logs"]  # fmt: skip
+
+    # Google's usage-log set-up: the analytics group may create objects in the log bucket.
+    assert grant.inputs == {"bucket": "forecast-access-logs",
+                            "role": "roles/storage.objectCreator",
+                            "member": "group:cloud-storage-analytics@google.com"}  # fmt: skip
