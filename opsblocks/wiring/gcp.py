@@ -150,6 +150,8 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             service_account_id=f"{bp.name}-monitor",
             template_repository_id=training.template_repository_id if training else None,
             pipeline_root_uri=training.pipeline_root_uri if training else None,
+            # A training schedule that cannot start its run pages the monitoring channel.
+            scheduler_job_names=[training.scheduler_job_name] if training else [],
         )
         outputs |= {"dashboard_url": monitoring.dashboard_url,
                     "notification_channel": monitoring.notification_channel}  # fmt: skip
