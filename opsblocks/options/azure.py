@@ -149,7 +149,15 @@ class AzureDevopsOptions(Strict):
 
 
 class GithubActionsOptions(Strict):
-    """A federated credential for GitHub Actions on a deploy identity: no secrets."""
+    """Federated train and deploy identities for GitHub Actions: no secrets."""
 
     repository: Annotated[Repository, ASK]
-    branch: Annotated[Branch, ASK] = "main"
+    branch: Annotated[Branch, ASK] = Field(
+        "main", description="Only workflow runs on this branch get the train identity's token."
+    )
+    environment: str = Field(
+        "production",
+        pattern=r"^[A-Za-z0-9_.-]{1,255}$",
+        description="Only jobs in this GitHub environment get the deploy identity's token; "
+        "give it required reviewers and deployment branches in the repository.",
+    )

@@ -198,9 +198,13 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             ml_registry_id=registry.ml_registry_id,
             workload_identity_id=base.workload_identity_id,
         )
-        outputs |= {"cicd_client_id": cicd.client_id, "tenant_id": base.tenant_id,
+        # Two identities: train (no serving rights) and deploy (behind an approval).
+        outputs |= {"cicd_client_id": cicd.client_id,
+                    "cicd_train_client_id": cicd.train_client_id, "tenant_id": base.tenant_id,
                     "subscription_id": base.subscription_id}  # fmt: skip
         if tools[Capability.cicd].tool == "azure-devops":
             outputs |= {"cicd_repository_url": cicd.repository_url,
-                        "cicd_service_connection": cicd.service_connection_name}  # fmt: skip
+                        "cicd_service_connection": cicd.service_connection_name,
+                        "cicd_train_service_connection": cicd.train_service_connection_name,
+                        "cicd_approvers_group": cicd.approvers_group}  # fmt: skip
     return outputs

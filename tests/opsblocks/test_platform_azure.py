@@ -118,7 +118,9 @@ def test_the_datastores_point_at_the_data_lake_in_the_training_workspace() -> No
 def test_stack_outputs_give_ci_cd_what_it_signs_in_with() -> None:
     bp = blueprint.load(ROOT / "blueprints" / "azure-ml.yaml")
     outputs = record(lambda: program.build(bp), invokes=TEST_INVOKES, outputs=fake_outputs).outputs
-    assert outputs["cicd_service_connection"] == "fraud-detection-prod-azure"
+    assert outputs["cicd_service_connection"] == "fraud-detection-prod-deploy"
+    assert outputs["cicd_train_service_connection"] == "fraud-detection-prod-train"
+    assert outputs["cicd_client_id"] != outputs["cicd_train_client_id"]
     assert (outputs["tenant_id"], outputs["subscription_id"]) == (TENANT, SUBSCRIPTION)
     assert outputs["resource_group"] == "fraud-detection-prod"
     assert {
