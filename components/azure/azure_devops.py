@@ -25,6 +25,11 @@ checks). Hence:
   administrator adds its members (until then deployments wait, and time out after 3 days).
 What remains is the README's (Known limits): whoever administers the project can change checks.
 
+Agents: in a private platform (prod) Microsoft-hosted agents cannot reach the workspace, the
+registries or storage, so `agents` "vnet" (the default there) adds a subnet of the platform's
+VNet delegated to Managed DevOps Pools (components/azure/cicd_agents.py) and the pool is
+created on it; "microsoft-hosted" there, or "vnet" without a VNet, is refused.
+
 Scope of the connections: Azure DevOps records a resource-group scope only for connections it
 creates itself (the provider's `resource_group` conflicts with `credentials`), so these
 manually created connections are subscription-level in Azure DevOps. What they can do is
@@ -51,11 +56,13 @@ from components.azure.azure_devops_guard import (
     federated_connection,
     reviewed_branch,
 )
+from components.azure.cicd_agents import agent_path, agent_subnet
 from components.azure.cicd_identity import (
     DeployTargetsArgs,
     deploy_identity,
     train_identity,
 )
+from components.azure.private_network import AGENT_SUBNET
 
 FEATURES = {
     "repositories": "enabled",
@@ -83,6 +90,16 @@ class AzureDevopsCicdArgs(DeployTargetsArgs):
     """The repository's default branch; pushes to it run the pipeline."""
     pipeline_file: str = "azure-pipelines.yml"
     """The pipeline definition's path in the repository."""
+    agents: str | None = None
+    """Where jobs run: "microsoft-hosted", or "vnet" (a subnet of `agent_vnet_id` delegated to
+    Managed DevOps Pools); None: "vnet" when there is a VNet, else "microsoft-hosted"."""
+    agent_vnet_id: pulumi.Input[str] | None = None
+    """The blueprint's private VNet (prod), where the platform's private endpoints are."""
+    agent_subnet_prefix: str | None = None
+    """The agents' subnet range in that VNet."""
+    devops_infrastructure_principal_id: str | None = None
+    """Object id of the tenant's DevOpsInfrastructure service principal: Reader and Network
+    Contributor on the VNet, which a pool needs; None: granted by hand."""
 
 
 class AzureDevopsCicd(pulumi.ComponentResource):
@@ -104,6 +121,8 @@ class AzureDevopsCicd(pulumi.ComponentResource):
     """Application (client) id of the deploy identity."""
     train_client_id: pulumi.Output[str]
     """Application (client) id of the train identity."""
+    agent_subnet_id: pulumi.Output[str] | None
+    """The subnet to create the Managed DevOps Pool in (agents "vnet"), else None."""
     identity_id: pulumi.Output[str]
     """ARM id of the deploy identity."""
     identity_principal_id: pulumi.Output[str]
@@ -115,6 +134,7 @@ class AzureDevopsCicd(pulumi.ComponentResource):
         args: AzureDevopsCicdArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        agents = agent_path(args.agents, has_vnet=args.agent_vnet_id is not None)
         super().__init__("opsblocks:index:AzureDevopsCicd", name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
         kept = pulumi.ResourceOptions(
@@ -179,6 +199,17 @@ class AzureDevopsCicd(pulumi.ComponentResource):
             f"{name}-deploy-approval", project.id, connection.id, args.project_name, self
         )
 
+        subnet = None
+        if agents == "vnet":
+            assert args.agent_vnet_id is not None and args.agent_subnet_prefix is not None
+            subnet = agent_subnet(
+                f"{name}-agents", subnet_name=AGENT_SUBNET, vnet_id=args.agent_vnet_id,
+                address_prefix=args.agent_subnet_prefix,
+                resource_group_name=args.resource_group_name, location=args.location,
+                tags=args.tags, pools_principal_id=args.devops_infrastructure_principal_id,
+                parent=self,
+            )  # fmt: skip
+
         self.project_id = project.id
         self.repository_url = repository.remote_url
         self.pipeline_id = pipeline_id
@@ -188,6 +219,7 @@ class AzureDevopsCicd(pulumi.ComponentResource):
         self.approvers_group = approvers.descriptor
         self.client_id = identity.client_id
         self.train_client_id = train.client_id
+        self.agent_subnet_id = subnet.id if subnet is not None else None
         self.identity_id = identity.id
         self.identity_principal_id = identity.principal_id
         self.register_outputs(
@@ -201,6 +233,7 @@ class AzureDevopsCicd(pulumi.ComponentResource):
                 "approvers_group": self.approvers_group,
                 "client_id": self.client_id,
                 "train_client_id": self.train_client_id,
+                "agent_subnet_id": self.agent_subnet_id,
                 "identity_id": self.identity_id,
                 "identity_principal_id": self.identity_principal_id,
             }

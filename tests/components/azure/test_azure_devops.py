@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from components.azure.azure_devops import AzureDevopsCicd, AzureDevopsCicdArgs, pipeline_number
+from components.azure.cicd_agents import agent_path
 from opsblocks.preview import Graph
 from tests.components.azure.cicd import (
     COMMON_ARGS,
@@ -45,6 +46,7 @@ REMOTE_URL = "https://dev.azure.com/acme/_git/cicd-repository"
 
 
 IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
+NSG = "azure-native:network:NetworkSecurityGroup"
 
 
 def arguments(**overrides: Any) -> AzureDevopsCicdArgs:
@@ -310,3 +312,61 @@ def test_outputs_name_the_project_repository_pipeline_connection_and_identity() 
         "identity_id": arm_id(IDENTITY, "cicd-deploy"),
         "identity_principal_id": "cicd-deploy-principal",
     }
+
+
+VNET = f"{GROUP}/providers/Microsoft.Network/virtualNetworks/fraud-prod-vnet"
+POOLS_PRINCIPAL = "0b9a3c1e-5d7f-4e2a-9c3b-8f1d2e4a6b7c"
+ON_THE_VNET = {"agent_vnet_id": VNET, "agent_subnet_prefix": "10.20.2.0/24"}
+
+
+def test_in_a_private_platform_agents_get_a_subnet_delegated_to_managed_devops_pools() -> None:
+    graph = cicd(**ON_THE_VNET)
+    subnet = graph.named("cicd-agents", "Subnet").inputs
+    nsg = graph.named("cicd-agents-nsg", "NetworkSecurityGroup")
+
+    assert (subnet["subnetName"], subnet["virtualNetworkName"]) == ("cicd-agents",
+                                                                    "fraud-prod-vnet")  # fmt: skip
+    assert subnet["addressPrefix"] == "10.20.2.0/24"
+    assert subnet["delegations"] == [
+        {"name": "pools", "serviceName": "Microsoft.DevOpsInfrastructure/pools"}
+    ]
+    assert subnet["networkSecurityGroup"] == {"id": arm_id(NSG, "cicd-agents-nsg")}
+    assert nsg.inputs["tags"] == TAGS
+    # Without the DevOpsInfrastructure principal's object id, its roles are granted by hand.
+    assert not [r for r in custom(graph) if r.name.startswith("cicd-agents-") and "Role" in r.type]
+
+
+def test_the_pools_principal_may_read_the_vnet_and_join_its_subnet() -> None:
+    graph = cicd(**ON_THE_VNET, devops_infrastructure_principal_id=POOLS_PRINCIPAL)
+    definitions = f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions"
+
+    assert {(r.inputs["principalId"], r.inputs["roleDefinitionId"], r.inputs["scope"])
+            for r in graph.of_type("azure-native:authorization:RoleAssignment")
+            if r.name.startswith("cicd-agents-")} == {
+        (POOLS_PRINCIPAL, f"{definitions}/acdd72a7-3385-48ef-bd42-f606fba81ae7", VNET),
+        (POOLS_PRINCIPAL, f"{definitions}/4d97b98b-1d4f-4787-a291-c67834d212e7", VNET),
+    }  # fmt: skip
+
+
+def test_the_agent_subnet_is_an_output_only_when_there_is_one() -> None:
+    _, found = resolved(lambda: AzureDevopsCicd("cicd", arguments(**ON_THE_VNET)),
+                        ("agent_subnet_id",))  # fmt: skip
+    component, _ = resolved(lambda: AzureDevopsCicd("cicd", arguments()), ())
+
+    assert found["agent_subnet_id"] == arm_id("azure-native:network:Subnet", "cicd-agents")
+    assert component.agent_subnet_id is None
+    assert not cicd().of_type("azure-native:network:Subnet")
+
+
+@pytest.mark.parametrize(
+    ("agents", "vnet", "complaint"),
+    [("microsoft-hosted", True, "cannot reach a private platform"),
+     ("vnet", False, "needs the private network")],
+)  # fmt: skip
+def test_agents_that_cannot_reach_the_platform_are_refused(
+    agents: str, vnet: bool, complaint: str
+) -> None:
+    with pytest.raises(ValueError, match=f"^agents: .*{complaint}"):
+        AzureDevopsCicd("cicd", arguments(agents=agents, **(ON_THE_VNET if vnet else {})))
+    assert agent_path(None, has_vnet=True) == "vnet"
+    assert agent_path(None, has_vnet=False) == "microsoft-hosted"
