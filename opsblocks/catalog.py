@@ -119,12 +119,12 @@ TOOLS: tuple[Tool, ...] = (
     ),
     Tool(
         Cloud.azure, Capability.cicd, "azure-devops",
-        "Azure DevOps project, repository and pipeline; workload identity federation, no secrets",
+        "Azure DevOps project, repository, pipeline; train and deploy connections, approval",
         "components.azure.azure_devops:AzureDevopsCicd", azure.AzureDevopsOptions,
     ),
     Tool(
         Cloud.azure, Capability.cicd, "github-actions",
-        "Federated credential for GitHub Actions on a deploy identity scoped to the group",
+        "GitHub Actions: federated train and deploy identities, deploy in a protected environment",
         "components.azure.github_actions:AzureGithubActionsCicd", azure.GithubActionsOptions,
     ),
     Tool(

@@ -93,6 +93,7 @@ def azure_outputs(
                 "workloadIdentityFederationSubject":
                     f"/eid1/c/pub/t/tenant/a/app/sc/organization/{name}-id"},
             "Git": {"remoteUrl": f"https://dev.azure.com/acme/_git/{name}"},
+            "Group": {"originId": f"{name}-origin", "descriptor": f"vssgp.{name}"},
         }.get(kind, {})  # fmt: skip
         return made_up
     group = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}"

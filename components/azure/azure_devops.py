@@ -2,22 +2,39 @@
 
 Provisions a private Azure DevOps project (Git, Agile; only Repos and Pipelines turned on), an
 Azure Repos repository in it, and a YAML pipeline that runs `pipeline_file` of the repository on
-pushes to `branch`. The pipeline reaches Azure through an Azure Resource Manager service
-connection with workload identity federation: the connection names the client id of a dedicated
-deploy identity, and the identity trusts the issuer and subject Azure DevOps gives that connection.
-No client secret or certificate exists anywhere. Only this pipeline is authorized to use the
-connection (not every pipeline of the project), and its job tokens are scoped to the project.
+pushes to `branch`. The pipeline reaches Azure through Azure Resource Manager service
+connections with workload identity federation: each names the client id of one identity, and
+the identity trusts the issuer and subject Azure DevOps gives that connection. No client secret
+or certificate exists anywhere. Only this pipeline is authorized to use the connections (not
+every pipeline of the project), and its job tokens are scoped to the project.
 
-The deploy identity and its grants are those of the GitHub Actions tool (`deploy_identity`): the
-workspace (AzureML Data Scientist), the container registry (AcrPush), the ML registry when given
-(AzureML Registry User), the platform's workload identity when given (Managed Identity Operator:
-endpoints and deployments run as it), the resource group (Reader); never the subscription.
+Separation of duties. The pipeline YAML comes from the repository, so whoever pushes a branch
+decides what runs; Azure DevOps evaluates checks on a protected resource before any stage that
+uses it, and "users modifying the pipeline YAML can't modify the checks" (Define approvals and
+checks). Hence:
+- two connections, `<project>-train` and `<project>-deploy`, each for its own identity
+  (components/azure/cicd_identity.py): the train identity cannot create or change endpoints,
+  so only the deploy connection can serve a model;
+- branch control on both: only runs of `refs/heads/<branch>`, verified protected (unknown
+  protection refused), may use them, so code under test on another branch or a pull request
+  holds neither;
+- `branch` is protected by a blocking policy: one reviewer other than the pusher, votes reset
+  on each push, so what reaches it has been reviewed;
+- an approval on the deploy connection by the `<project>-deploy-approvers` group, the
+  requester never approving: no YAML can skip it. The group is created empty; a project
+  administrator adds its members (until then deployments wait, and time out after 3 days).
+What remains is the README's (Known limits): whoever administers the project can change checks.
 
-Scope of the connection: Azure DevOps records a resource-group scope only for connections it
-creates itself (the provider's `resource_group` conflicts with `credentials`), so this
-manually created connection is subscription-level in Azure DevOps. What it can do is decided by
-the identity's role assignments above, which stop at the resource group. The subscription name
-is a display label there; the subscription id stands in for it.
+Agents: in a private platform (prod) Microsoft-hosted agents cannot reach the workspace, the
+registries or storage, so `agents` "vnet" (the default there) adds a subnet of the platform's
+VNet delegated to Managed DevOps Pools (components/azure/cicd_agents.py) and the pool is
+created on it; "microsoft-hosted" there, or "vnet" without a VNet, is refused.
+
+Scope of the connections: Azure DevOps records a resource-group scope only for connections it
+creates itself (the provider's `resource_group` conflicts with `credentials`), so these
+manually created connections are subscription-level in Azure DevOps. What they can do is
+decided by the identities' role assignments, which stop at the resource group. The
+subscription name is a display label there; the subscription id stands in for it.
 
 The Azure DevOps provider reads its organization URL and token from the stack config
 (`azuredevops:orgServiceUrl`, `azuredevops:personalAccessToken`) or `AZDO_*` variables.
@@ -31,10 +48,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_azure_native as azure_native
 import pulumi_azuredevops as azuredevops
 
-from components.azure.cicd_identity import AUDIENCE, DeployTargetsArgs, deploy_identity
+from components.azure.azure_devops_guard import (
+    approval,
+    branch_only,
+    federated_connection,
+    reviewed_branch,
+)
+from components.azure.cicd_agents import agent_path, agent_subnet
+from components.azure.cicd_identity import (
+    DeployTargetsArgs,
+    deploy_identity,
+    train_identity,
+)
+from components.azure.private_network import AGENT_SUBNET
 
 FEATURES = {
     "repositories": "enabled",
@@ -43,7 +71,6 @@ FEATURES = {
     "testplans": "disabled",
     "artifacts": "disabled",
 }
-WORKLOAD_IDENTITY_FEDERATION = "WorkloadIdentityFederation"
 
 
 def pipeline_number(definition_id: str) -> int:
@@ -63,6 +90,16 @@ class AzureDevopsCicdArgs(DeployTargetsArgs):
     """The repository's default branch; pushes to it run the pipeline."""
     pipeline_file: str = "azure-pipelines.yml"
     """The pipeline definition's path in the repository."""
+    agents: str | None = None
+    """Where jobs run: "microsoft-hosted", or "vnet" (a subnet of `agent_vnet_id` delegated to
+    Managed DevOps Pools); None: "vnet" when there is a VNet, else "microsoft-hosted"."""
+    agent_vnet_id: pulumi.Input[str] | None = None
+    """The blueprint's private VNet (prod), where the platform's private endpoints are."""
+    agent_subnet_prefix: str | None = None
+    """The agents' subnet range in that VNet."""
+    devops_infrastructure_principal_id: str | None = None
+    """Object id of the tenant's DevOpsInfrastructure service principal: Reader and Network
+    Contributor on the VNet, which a pool needs; None: granted by hand."""
 
 
 class AzureDevopsCicd(pulumi.ComponentResource):
@@ -73,11 +110,19 @@ class AzureDevopsCicd(pulumi.ComponentResource):
     pipeline_id: pulumi.Output[int]
     """Id of the pipeline (build definition)."""
     service_connection_id: pulumi.Output[str]
-    """Id of the Azure Resource Manager service connection the pipeline signs in with."""
+    """Id of the deploy service connection (approval and branch control on it)."""
     service_connection_name: pulumi.Output[str]
-    """Its name: what a pipeline step's `azureSubscription` takes."""
+    """Its name: what a deploy step's `azureSubscription` takes."""
+    train_service_connection_name: pulumi.Output[str]
+    """The train service connection's name: what a train step's `azureSubscription` takes."""
+    approvers_group: pulumi.Output[str]
+    """Descriptor of the group whose members approve deployments (created empty)."""
     client_id: pulumi.Output[str]
     """Application (client) id of the deploy identity."""
+    train_client_id: pulumi.Output[str]
+    """Application (client) id of the train identity."""
+    agent_subnet_id: pulumi.Output[str] | None
+    """The subnet to create the Managed DevOps Pool in (agents "vnet"), else None."""
     identity_id: pulumi.Output[str]
     """ARM id of the deploy identity."""
     identity_principal_id: pulumi.Output[str]
@@ -89,6 +134,7 @@ class AzureDevopsCicd(pulumi.ComponentResource):
         args: AzureDevopsCicdArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        agents = agent_path(args.agents, has_vnet=args.agent_vnet_id is not None)
         super().__init__("opsblocks:index:AzureDevopsCicd", name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
         kept = pulumi.ResourceOptions(
@@ -114,33 +160,6 @@ class AzureDevopsCicd(pulumi.ComponentResource):
             opts=kept,
         )
 
-        identity = deploy_identity(f"{name}-deploy", args, parent=self)
-        connection = azuredevops.ServiceEndpointAzureRM(
-            f"{name}-azure",
-            project_id=project.id,
-            service_endpoint_name=f"{args.project_name}-azure",
-            description="opsblocks: deploy identity, workload identity federation",
-            service_endpoint_authentication_scheme=WORKLOAD_IDENTITY_FEDERATION,
-            # The client id only: with workload identity federation there is no secret.
-            credentials=azuredevops.ServiceEndpointAzureRMCredentialsArgs(
-                serviceprincipalid=identity.client_id
-            ),
-            azurerm_spn_tenantid=args.tenant_id,
-            azurerm_subscription_id=args.subscription_id,
-            azurerm_subscription_name=args.subscription_id,
-            opts=child,
-        )
-        # Only tokens Azure DevOps issues for this connection match issuer and subject.
-        azure_native.managedidentity.FederatedIdentityCredential(
-            f"{name}-federated",
-            resource_group_name=args.resource_group_name,
-            resource_name_=identity.name,
-            issuer=connection.workload_identity_federation_issuer,
-            subject=connection.workload_identity_federation_subject,
-            audiences=[AUDIENCE],
-            opts=child,
-        )
-
         pipeline = azuredevops.BuildDefinition(
             f"{name}-pipeline",
             project_id=project.id,
@@ -158,21 +177,49 @@ class AzureDevopsCicd(pulumi.ComponentResource):
             opts=child,
         )
         pipeline_id = pipeline.id.apply(pipeline_number)
-        azuredevops.PipelineAuthorization(
-            f"{name}-use-azure",
-            project_id=project.id,
-            type="endpoint",
-            resource_id=connection.id,
-            pipeline_id=pipeline_id,
-            opts=child,
+        reviewed_branch(f"{name}-reviewed", project.id, repository.id, args.branch, parent=self)
+
+        train = train_identity(f"{name}-train", args, parent=self)
+        identity = deploy_identity(f"{name}-deploy", args, parent=self)
+        train_connection = federated_connection(f"{name}-train-azure", f"{args.project_name}-train",
+                                                train, project.id, args, parent=self)  # fmt: skip
+        connection = federated_connection(f"{name}-azure", f"{args.project_name}-deploy",
+                                          identity, project.id, args, parent=self)  # fmt: skip
+        for role, endpoint in (("train", train_connection), ("deploy", connection)):
+            azuredevops.PipelineAuthorization(
+                f"{name}-use-{role}",
+                project_id=project.id,
+                type="endpoint",
+                resource_id=endpoint.id,
+                pipeline_id=pipeline_id,
+                opts=child,
+            )
+            branch_only(f"{name}-{role}-branch", project.id, endpoint.id, args.branch, self)
+        approvers = approval(
+            f"{name}-deploy-approval", project.id, connection.id, args.project_name, self
         )
+
+        subnet = None
+        if agents == "vnet":
+            assert args.agent_vnet_id is not None and args.agent_subnet_prefix is not None
+            subnet = agent_subnet(
+                f"{name}-agents", subnet_name=AGENT_SUBNET, vnet_id=args.agent_vnet_id,
+                address_prefix=args.agent_subnet_prefix,
+                resource_group_name=args.resource_group_name, location=args.location,
+                tags=args.tags, pools_principal_id=args.devops_infrastructure_principal_id,
+                parent=self,
+            )  # fmt: skip
 
         self.project_id = project.id
         self.repository_url = repository.remote_url
         self.pipeline_id = pipeline_id
         self.service_connection_id = connection.id
         self.service_connection_name = connection.service_endpoint_name
+        self.train_service_connection_name = train_connection.service_endpoint_name
+        self.approvers_group = approvers.descriptor
         self.client_id = identity.client_id
+        self.train_client_id = train.client_id
+        self.agent_subnet_id = subnet.id if subnet is not None else None
         self.identity_id = identity.id
         self.identity_principal_id = identity.principal_id
         self.register_outputs(
@@ -181,7 +228,12 @@ class AzureDevopsCicd(pulumi.ComponentResource):
                 "repository_url": self.repository_url,
                 "pipeline_id": self.pipeline_id,
                 "service_connection_id": self.service_connection_id,
+                "service_connection_name": self.service_connection_name,
+                "train_service_connection_name": self.train_service_connection_name,
+                "approvers_group": self.approvers_group,
                 "client_id": self.client_id,
+                "train_client_id": self.train_client_id,
+                "agent_subnet_id": self.agent_subnet_id,
                 "identity_id": self.identity_id,
                 "identity_principal_id": self.identity_principal_id,
             }

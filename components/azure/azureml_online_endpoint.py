@@ -15,15 +15,12 @@ Traffic: ARM refuses traffic to a deployment that does not exist, and the deploy
 child of the endpoint, so the endpoint cannot carry `traffic` when it is created. A second
 declaration of the endpoint through `resources.Resource` does not work: on create the
 azure-native provider reads the resource first and fails with "cannot create already existing
-resource" (provider/pkg/azure/client_azcore.go, CanCreate). The traffic is therefore set by
-an ARM template deployment (`resources.Deployment`, Incremental mode) that runs after the
-deployment and PUTs the same endpoint (same identity, location, tags and properties) with
-`traffic {"blue": 100}`. Deleting a template deployment only removes it from the deployment
-history (Deployments - Delete: "does not affect the state of the resource group"); it is
-retained on delete all the same. The typed endpoint ignores changes to its traffic, which the
-template deployment or the CI/CD deploy stage owns. The template takes the endpoint's tags,
-location, identity and access as parameters, so a change to any of them (which PUTs the typed
-endpoint without traffic) also runs the template again, after it.
+resource" (provider/pkg/azure/client_azcore.go, CanCreate). And an update of the typed endpoint
+is a PUT without traffic, which would drop what the CI/CD deploy stage routed. So Pulumi only
+creates the typed endpoint, and an ARM template deployment
+(`azureml_online_endpoint_traffic.settings_and_traffic`) carries every later change of its
+settings with the traffic it has, routing all of it to "blue" while it has none and the
+blueprint deploys a model.
 """
 
 from __future__ import annotations
@@ -41,13 +38,15 @@ from components.azure.azureml_online_endpoint_deployment import (
     DESCRIPTION,
     autoscale,
     blue_deployment,
-    traffic,
 )
+from components.azure.azureml_online_endpoint_traffic import settings_and_traffic
 
 SUFFIX_LENGTH = 6
 PREFIX = re.compile(rf"^[A-Za-z][A-Za-z0-9-]{{0,{31 - SUFFIX_LENGTH}}}$")
 
 ml = azure_native.machinelearningservices
+UPDATED_BY_TEMPLATE = ["tags", "identity", "properties"]
+"""What the typed endpoint sends and never updates: the traffic template deployment does."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -129,8 +128,9 @@ class AzureMlOnlineEndpointServing(pulumi.ComponentResource):
             tags=tags,
             opts=pulumi.ResourceOptions(
                 parent=self,
-                # Set by the traffic template deployment or by the CI/CD deploy stage.
-                ignore_changes=["properties.traffic", "properties.mirrorTraffic"],
+                # Created here, updated only by the template below: an update of this resource
+                # is a PUT without the traffic the deploy stage routed.
+                ignore_changes=UPDATED_BY_TEMPLATE,
             ),
         )
 
@@ -138,7 +138,19 @@ class AzureMlOnlineEndpointServing(pulumi.ComponentResource):
         if args.model is not None:
             deployment = blue_deployment(name, args, endpoint, endpoint_name, tags, self)
             autoscale(name, args, deployment, tags, self)
-            traffic(name, args, deployment, endpoint_name, access, tags, self)
+        settings_and_traffic(
+            f"{name}-traffic",
+            resource_group_name=args.resource_group_name,
+            workspace_name=args.workspace_name,
+            endpoint_name=endpoint_name,
+            location=args.location,
+            identity_id=args.identity_id,
+            access=access,
+            tags=tags,
+            waits_for=[endpoint] if deployment is None else [endpoint, deployment],
+            route_to_blue=deployment is not None,
+            parent=self,
+        )
 
         self.endpoint_name = endpoint_name
         self.endpoint_id = endpoint.id

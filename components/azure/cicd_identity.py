@@ -1,9 +1,17 @@
-"""The deploy identity both Azure CI/CD tools use: a user-assigned identity that a CI/CD
-system signs in as through a federated credential, with what a pipeline needs and nothing else.
+"""The two identities both Azure CI/CD tools sign in as, each through its own federated
+credential: `train` for the stage that submits training pipelines and registers models,
+`deploy` for the stage that creates endpoints and deployments, behind an approval.
+
+Separation of duties: the train identity holds a custom role, AzureML Data Scientist without
+the right to create, change or delete online, batch or serverless endpoints and their
+deployments, so a training stage (which runs without approval) cannot deploy around the
+deploy stage's approval. Only the deploy identity can operate the identity endpoints run as.
+Neither holds anything beyond the blueprint's resource group.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -15,64 +23,145 @@ from components.azure.common import grant
 AUDIENCE = "api://AzureADTokenExchange"
 """The audience Entra ID expects in a federated token (the default of `azure/login`)."""
 
+WORKSPACE = "Microsoft.MachineLearningServices/workspaces"
+# AzureML Data Scientist (built-in role f6c7c914-8db3-469d-8ca1-694a8f32e121), as documented in
+# "Azure built-in roles for AI + machine learning".
+DATA_SCIENTIST_ACTIONS = tuple(f"{WORKSPACE}/*/{verb}" for verb in ("read", "action", "delete",
+                                                                   "write"))  # fmt: skip
+DATA_SCIENTIST_NOT_ACTIONS = (
+    f"{WORKSPACE}/delete", f"{WORKSPACE}/write", f"{WORKSPACE}/computes/*/write",
+    f"{WORKSPACE}/computes/*/delete", f"{WORKSPACE}/computes/listKeys/action",
+    f"{WORKSPACE}/listKeys/action", f"{WORKSPACE}/hubs/write", f"{WORKSPACE}/hubs/delete",
+    f"{WORKSPACE}/featurestores/write", f"{WORKSPACE}/featurestores/delete",
+)  # fmt: skip
+# What only the deploy stage may do: serve a model.
+DEPLOY_ACTIONS = tuple(
+    f"{WORKSPACE}/{kind}/{verb}"
+    for kind in ("onlineEndpoints", "onlineEndpoints/deployments", "batchEndpoints",
+                 "batchEndpoints/deployments", "serverlessEndpoints")
+    for verb in ("write", "delete")
+)  # fmt: skip
+
 
 @dataclass(frozen=True, kw_only=True)
 class DeployTargetsArgs:
-    """The Args fields both CI/CD tools share: where the deploy identity lives and what it may
-    deploy to. Each tool's Args add their own fields."""
+    """The Args fields both CI/CD tools share: where the CI/CD identities live and what they
+    may train and deploy to. Each tool's Args add their own fields."""
 
     tags: Mapping[str, str]
     resource_group_name: pulumi.Input[str]
     resource_group_id: pulumi.Input[str]
-    """The blueprint's resource group: the widest scope the deploy identity gets (Reader)."""
+    """The blueprint's resource group: the widest scope a CI/CD identity gets (Reader)."""
     location: str
     tenant_id: pulumi.Input[str]
     subscription_id: pulumi.Input[str]
     workspace_id: pulumi.Input[str]
     """Azure ML workspace CI/CD submits pipeline jobs to and deploys endpoints in."""
     acr_id: pulumi.Input[str]
-    """Container registry CI/CD pushes images to."""
+    """Container registry the train stage pushes images to."""
     ml_registry_id: pulumi.Input[str] | None = None
-    """Azure ML registry CI/CD registers models in; None: no grant on a registry."""
+    """Azure ML registry CI/CD registers and reads models in; None: no grant on a registry."""
     workload_identity_id: pulumi.Input[str] | None = None
-    """The platform's user-assigned identity that online endpoints and deployments run as:
-    deploying them requires assigning it. None: no grant on an identity."""
+    """The user-assigned identity online endpoints and deployments run as (whichever one the
+    wiring names): deploying them requires assigning it, so the deploy identity operates it.
+    None: no grant on an identity."""
+
+
+def train_role(name: str, args: DeployTargetsArgs, parent: pulumi.Resource) -> pulumi.Output[str]:
+    """A custom role, assignable in the resource group only: AzureML Data Scientist minus
+    `DEPLOY_ACTIONS`. Its id, for the train identity's assignment on the workspace."""
+    role_name = pulumi.Output.from_input(args.resource_group_id).apply(
+        # Role names are unique in the tenant: the resource group's id tells blueprints apart.
+        lambda group: f"opsblocks {name} {hashlib.sha256(group.lower().encode()).hexdigest()[:8]}"
+    )
+    role = azure_native.authorization.RoleDefinition(
+        name,
+        scope=args.resource_group_id,
+        role_name=role_name,
+        role_type="CustomRole",
+        description="opsblocks CI/CD train stage: AzureML Data Scientist without serving rights",
+        assignable_scopes=[args.resource_group_id],
+        permissions=[
+            azure_native.authorization.PermissionArgs(
+                actions=list(DATA_SCIENTIST_ACTIONS),
+                not_actions=[*DATA_SCIENTIST_NOT_ACTIONS, *DEPLOY_ACTIONS],
+            )
+        ],
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    return role.id
+
+
+def train_identity(
+    name: str, args: DeployTargetsArgs, parent: pulumi.Resource
+) -> azure_native.managedidentity.UserAssignedIdentity:
+    """The train stage's identity (`name`) and its grants, each on one resource:
+
+    - the train role on the workspace: submit pipeline jobs, register models and environments,
+      but never create or change an endpoint or a deployment;
+    - AcrPush on the container registry: push the training and serving images;
+    - AzureML Registry User on the ML registry, when there is one: register models there;
+    - Reader on the resource group.
+    """
+    identity = _identity(name, args, parent)
+    principal = identity.principal_id
+    azure_native.authorization.RoleAssignment(
+        f"{name}-ml",
+        scope=args.workspace_id,
+        role_definition_id=train_role(f"{name}-role", args, parent),
+        principal_id=principal,
+        principal_type=azure_native.authorization.PrincipalType.SERVICE_PRINCIPAL,
+        description="opsblocks: train (AzureML Data Scientist without serving rights)",
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    grant(f"{name}-push", role="AcrPush", scope=args.acr_id, principal_id=principal, parent=parent)
+    _registry_and_reader(name, args, principal, parent)
+    return identity
 
 
 def deploy_identity(
     name: str, args: DeployTargetsArgs, parent: pulumi.Resource
 ) -> azure_native.managedidentity.UserAssignedIdentity:
-    """A user-assigned identity for CI/CD (`name`) and its grants, each on one resource:
+    """The deploy stage's identity (`name`) and its grants, each on one resource:
 
-    - AzureML Data Scientist on the workspace: submit pipeline jobs, register models, create
-      and update online endpoints and deployments (the role allows
-      `Microsoft.MachineLearningServices/workspaces/*/write|action|read|delete` except on the
-      workspace itself, its computes, hubs and feature stores, and listing keys);
-    - AcrPush on the container registry: push the training and serving images;
-    - AzureML Registry User on the ML registry, when there is one: read and register models and
-      environments there;
-    - Managed Identity Operator on the platform's workload identity, when given: create or
-      update an online endpoint or deployment that runs as that identity (ARM checks
+    - AzureML Data Scientist on the workspace: create and update online endpoints and
+      deployments (`workspaces/*/write|action|read|delete` except on the workspace itself, its
+      computes, hubs and feature stores, and listing keys);
+    - AzureML Registry User on the ML registry, when there is one: read the models it deploys;
+    - Managed Identity Operator on the identity endpoints run as, when given: create or update
+      an endpoint or deployment that runs as it (ARM checks
       `Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action` on it);
-    - Reader on the resource group: look up the deployments and resources it deploys to.
+    - Reader on the resource group.
+    It pushes no image: that is the train stage's.
     """
-    identity = azure_native.managedidentity.UserAssignedIdentity(
+    identity = _identity(name, args, parent)
+    principal = identity.principal_id
+    grant(f"{name}-ml", role="AzureML Data Scientist", scope=args.workspace_id,
+          principal_id=principal, parent=parent)  # fmt: skip
+    if args.workload_identity_id is not None:
+        grant(f"{name}-assign", role="Managed Identity Operator", scope=args.workload_identity_id,
+              principal_id=principal, parent=parent)  # fmt: skip
+    _registry_and_reader(name, args, principal, parent)
+    return identity
+
+
+def _identity(
+    name: str, args: DeployTargetsArgs, parent: pulumi.Resource
+) -> azure_native.managedidentity.UserAssignedIdentity:
+    return azure_native.managedidentity.UserAssignedIdentity(
         name,
         resource_group_name=args.resource_group_name,
         location=args.location,
         tags=dict(args.tags),
         opts=pulumi.ResourceOptions(parent=parent),
     )
-    principal = identity.principal_id
-    grant(f"{name}-ml", role="AzureML Data Scientist", scope=args.workspace_id,
-          principal_id=principal, parent=parent)  # fmt: skip
-    grant(f"{name}-push", role="AcrPush", scope=args.acr_id, principal_id=principal, parent=parent)
+
+
+def _registry_and_reader(
+    name: str, args: DeployTargetsArgs, principal: pulumi.Input[str], parent: pulumi.Resource
+) -> None:
     if args.ml_registry_id is not None:
         grant(f"{name}-registry", role="AzureML Registry User", scope=args.ml_registry_id,
               principal_id=principal, parent=parent)  # fmt: skip
-    if args.workload_identity_id is not None:
-        grant(f"{name}-assign", role="Managed Identity Operator", scope=args.workload_identity_id,
-              principal_id=principal, parent=parent)  # fmt: skip
     grant(f"{name}-read", role="Reader", scope=args.resource_group_id, principal_id=principal,
           parent=parent)  # fmt: skip
-    return identity

@@ -1,17 +1,24 @@
-"""CI/CD capability on Azure for GitHub Actions: a federated deploy identity, no secrets.
+"""CI/CD capability on Azure for GitHub Actions: federated train and deploy identities, no secrets.
 
-Workflows of the blueprint's repository, running on its branch, sign in with `azure/login`
-(`client-id`, `tenant-id`, `subscription-id` set to this component's outputs; the workflow needs
-`permissions: id-token: write`): Entra ID exchanges the workflow's GitHub OIDC token for a token
-of the deploy identity, because the identity trusts exactly that issuer and subject. No client
-secret or certificate exists anywhere.
+Workflow jobs sign in with `azure/login` (`client-id`, `tenant-id`, `subscription-id` set to this
+component's outputs; the workflow needs `permissions: id-token: write`): Entra ID exchanges the
+job's GitHub OIDC token for a token of an identity that trusts exactly that issuer and subject.
+No client secret or certificate exists anywhere.
 
-The deploy identity is not the platform's workload identity: CI/CD gets its own, with the grants
-a pipeline needs and nothing else, each on one resource of the blueprint (see `deploy_identity`),
-including Managed Identity Operator on the platform's workload identity when given, so that the
-deploy stage can create endpoints and deployments that run as it.
-The same identity shape serves the Azure DevOps tool (components/azure/azure_devops.py);
-both take it from components/azure/cicd_identity.py.
+Separation of duties (the workflow file comes from the repository, so it cannot be trusted to
+keep it): two identities, each with its own subject.
+- train (`train_client_id`): jobs of the repository running on `branch`
+  (`repo:<owner>/<name>:ref:refs/heads/<branch>`). Pull requests and other branches get other
+  subjects, so code under test gets no token; a job on `branch` that names an environment gets
+  the environment's subject instead. Its role cannot create or change endpoints or deployments.
+- deploy (`client_id`): only jobs that run in the GitHub environment `environment`
+  (`repo:<owner>/<name>:environment:<environment>`). GitHub holds such a job until the
+  environment's protection rules pass, whatever the workflow says; set them in the repository
+  (required reviewers with "prevent self-review", deployment branches: `branch` only). This
+  component cannot create them (no GitHub provider here): until they exist, any branch whose
+  workflow names the environment gets the deploy token (README, Known limits).
+The identities and their grants are in components/azure/cicd_identity.py, shared with the
+Azure DevOps tool.
 """
 
 from __future__ import annotations
@@ -21,7 +28,12 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure.cicd_identity import AUDIENCE, DeployTargetsArgs, deploy_identity
+from components.azure.cicd_identity import (
+    AUDIENCE,
+    DeployTargetsArgs,
+    deploy_identity,
+    train_identity,
+)
 
 GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 
@@ -31,17 +43,26 @@ def github_subject(repository: str, branch: str) -> str:
     return f"repo:{repository}:ref:refs/heads/{branch}"
 
 
+def github_environment_subject(repository: str, environment: str) -> str:
+    """The `sub` claim of a job of `repository` (owner/name) that runs in `environment`."""
+    return f"repo:{repository}:environment:{environment}"
+
+
 @dataclass(frozen=True, kw_only=True)
 class AzureGithubActionsCicdArgs(DeployTargetsArgs):
     repository: str
     """GitHub repository as owner/name."""
     branch: str = "main"
-    """Only workflow runs on this branch get a token."""
+    """Only workflow runs on this branch get the train token."""
+    environment: str = "production"
+    """Only jobs in this GitHub environment get the deploy token."""
 
 
 class AzureGithubActionsCicd(pulumi.ComponentResource):
     client_id: pulumi.Output[str]
-    """`client-id` of the `azure/login` step: the deploy identity's application id."""
+    """`client-id` of the deploy job's `azure/login` step: the deploy identity's application id."""
+    train_client_id: pulumi.Output[str]
+    """`client-id` of the train job's `azure/login` step: the train identity's application id."""
     tenant_id: pulumi.Output[str]
     """`tenant-id` of the `azure/login` step."""
     subscription_id: pulumi.Output[str]
@@ -59,20 +80,32 @@ class AzureGithubActionsCicd(pulumi.ComponentResource):
     ) -> None:
         super().__init__("opsblocks:index:AzureGithubActionsCicd", name, {}, opts)
 
+        child = pulumi.ResourceOptions(parent=self)
+        train = train_identity(f"{name}-train", args, parent=self)
         identity = deploy_identity(f"{name}-deploy", args, parent=self)
         # Any GitHub repository can mint a token from this issuer: only the blueprint's
-        # repository, on its branch, matches the subject.
+        # repository, on its branch (train) or in its environment (deploy), matches a subject.
         azure_native.managedidentity.FederatedIdentityCredential(
-            f"{name}-github",
+            f"{name}-github-train",
             resource_group_name=args.resource_group_name,
-            resource_name_=identity.name,
+            resource_name_=train.name,
             issuer=GITHUB_ISSUER,
             subject=github_subject(args.repository, args.branch),
             audiences=[AUDIENCE],
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=child,
+        )
+        azure_native.managedidentity.FederatedIdentityCredential(
+            f"{name}-github-deploy",
+            resource_group_name=args.resource_group_name,
+            resource_name_=identity.name,
+            issuer=GITHUB_ISSUER,
+            subject=github_environment_subject(args.repository, args.environment),
+            audiences=[AUDIENCE],
+            opts=child,
         )
 
         self.client_id = identity.client_id
+        self.train_client_id = train.client_id
         self.tenant_id = pulumi.Output.from_input(args.tenant_id)
         self.subscription_id = pulumi.Output.from_input(args.subscription_id)
         self.identity_id = identity.id
@@ -80,6 +113,7 @@ class AzureGithubActionsCicd(pulumi.ComponentResource):
         self.register_outputs(
             {
                 "client_id": self.client_id,
+                "train_client_id": self.train_client_id,
                 "tenant_id": self.tenant_id,
                 "subscription_id": self.subscription_id,
                 "identity_id": self.identity_id,

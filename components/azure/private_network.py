@@ -1,6 +1,8 @@
 """The foundation's private network (prod): a VNet with a private-endpoint subnet behind an NSG,
 a private DNS zone per service (`common.PRIVATE_DNS_ZONES`) linked to it, and the vault's
 private endpoint. Compute needs no subnet here: it lives in the workspace's managed network.
+CI/CD agents do: the Azure DevOps tool adds `AGENT_SUBNET` (the third /24) to this VNet, whose
+name is therefore stated (`vnet_name`), not auto-named.
 """
 
 from __future__ import annotations
@@ -14,6 +16,18 @@ import pulumi_azure_native as azure_native
 from components.azure import common
 
 SUBNET = "private-endpoints"  # the 2nd /24 of the VNet
+AGENT_SUBNET = "cicd-agents"  # the 3rd /24, created by the CI/CD tool (cicd_agents.py)
+
+
+def vnet_name(name: str) -> str:
+    """The VNet's name, stated rather than auto-named, so that the CI/CD tool can add the
+    agents' subnet to it."""
+    return f"{name}-vnet"
+
+
+def agent_subnet_prefix(vnet_cidr: str) -> str:
+    """The range of the CI/CD agents' subnet in the VNet `vnet_cidr`: its third /24."""
+    return str(list(ipaddress.ip_network(vnet_cidr).subnets(new_prefix=24))[2])
 
 
 def private_network(
@@ -37,7 +51,8 @@ def private_network(
     block = list(cidr.subnets(new_prefix=24))[1]
     # No inline `subnets`: the subnet below is a separate resource, never both.
     vnet = network.VirtualNetwork(
-        f"{name}-vnet", resource_group_name=rg, location=location, tags=tags,
+        f"{name}-vnet", virtual_network_name=vnet_name(name), resource_group_name=rg,
+        location=location, tags=tags,
         address_space=network.AddressSpaceArgs(address_prefixes=[vnet_cidr]),
         opts=child,
     )  # fmt: skip

@@ -146,10 +146,31 @@ class AzureDevopsOptions(Strict):
         pattern=r"^[\w./-]+\.ya?ml$",
         description="The pipeline definition in the repository.",
     )
+    agents: Literal["microsoft-hosted", "vnet"] | None = Field(
+        None,
+        description="Where pipeline jobs run: vnet (a subnet of the private VNet delegated to "
+        "Managed DevOps Pools, the only path to a private platform) or microsoft-hosted; "
+        "default: vnet in prod, microsoft-hosted otherwise.",
+    )
+    devops_infrastructure_principal_id: str | None = Field(
+        None,
+        pattern=r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$",
+        description="Object id of the tenant's DevOpsInfrastructure service principal (az ad sp "
+        "list --display-name DevOpsInfrastructure --query [].id): Reader and Network "
+        "Contributor on the VNet for the pool; without it, grant them by hand.",
+    )
 
 
 class GithubActionsOptions(Strict):
-    """A federated credential for GitHub Actions on a deploy identity: no secrets."""
+    """Federated train and deploy identities for GitHub Actions: no secrets."""
 
     repository: Annotated[Repository, ASK]
-    branch: Annotated[Branch, ASK] = "main"
+    branch: Annotated[Branch, ASK] = Field(
+        "main", description="Only workflow runs on this branch get the train identity's token."
+    )
+    environment: str = Field(
+        "production",
+        pattern=r"^[A-Za-z0-9_.-]{1,255}$",
+        description="Only jobs in this GitHub environment get the deploy identity's token; "
+        "give it required reviewers and deployment branches in the repository.",
+    )

@@ -20,9 +20,12 @@ from typing import Any
 import pulumi
 import pulumi_azure_native as azure_native
 
+from components.azure.cicd_agents import agent_path, vnet_id
+from components.azure.private_network import agent_subnet_prefix, vnet_name
 from opsblocks import catalog
 from opsblocks.blueprint import Blueprint
 from opsblocks.environment import profile
+from opsblocks.errors import BlueprintError
 from opsblocks.model import Capability, Cloud, Environment
 from opsblocks.providers import stack_settings
 from opsblocks.tags import platform_tags
@@ -64,19 +67,16 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
         )
 
     foundation_cls, foundation_args = catalog.foundation(Cloud.azure).load()
-    base = foundation_cls(
-        bp.name,
-        foundation_args(
-            tags=tags("foundation", "foundation"),
-            location=bp.region,
-            resource_group_name=physical,
-            key_vault_prefix=f"{bp.name}-",
-            protect=env.protect_data,
-            log_retention_days=env.log_retention_days,
-            private_network=prod,
-        ),
-        opts,
+    foundation_inputs = foundation_args(
+        tags=tags("foundation", "foundation"),
+        location=bp.region,
+        resource_group_name=physical,
+        key_vault_prefix=f"{bp.name}-",
+        protect=env.protect_data,
+        log_retention_days=env.log_retention_days,
+        private_network=prod,
     )
+    base = foundation_cls(bp.name, foundation_inputs, opts)
     group = {"resource_group_name": base.resource_group_name, "location": bp.region}
     unique = {**group, "unique_suffix": base.unique_suffix}
     # Two identities: the workspace's (control plane; storage reads the key with it) and the
@@ -189,10 +189,27 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
 
     if Capability.cicd in tools:
         assert training is not None and registry is not None  # REQUIRES guarantees them
+        cicd_tool = tools[Capability.cicd]
+        # In prod every service is private: the agents' path in is a subnet of the VNet.
+        # The VNet's id, known once its private-endpoint subnet exists: the agents' subnet is
+        # added after it (one subnet operation at a time on a VNet).
+        agent_network = (
+            {"agent_vnet_id": pulumi.Output.all(base.resource_group_id, base.subnet_id).apply(
+                lambda ids: vnet_id(ids[0], vnet_name(bp.name))),
+             "agent_subnet_prefix": agent_subnet_prefix(foundation_inputs.vnet_cidr)}
+            if prod and base.subnet_id is not None else {}
+        )  # fmt: skip
+        if cicd_tool.tool == "azure-devops":
+            try:
+                agent_path(cicd_tool.options.model_dump()["agents"], bool(agent_network))
+            except ValueError as exc:
+                field, message = str(exc).split(": ", 1)
+                raise BlueprintError(message, field=f"capabilities.cicd.options.{field}") from None
         per_tool: dict[str, dict[str, Any]] = {
-            "azure-devops": {"project_name": physical, "protect": env.protect_data},
+            "azure-devops": {"project_name": physical, "protect": env.protect_data,
+                             **agent_network},
             "github-actions": {},
-        }
+        }  # fmt: skip
         cicd = make(
             Capability.cicd,
             **group,
@@ -205,9 +222,15 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             ml_registry_id=registry.ml_registry_id,
             workload_identity_id=base.workload_identity_id,
         )
-        outputs |= {"cicd_client_id": cicd.client_id, "tenant_id": base.tenant_id,
+        # Two identities: train (no serving rights) and deploy (behind an approval).
+        outputs |= {"cicd_client_id": cicd.client_id,
+                    "cicd_train_client_id": cicd.train_client_id, "tenant_id": base.tenant_id,
                     "subscription_id": base.subscription_id}  # fmt: skip
         if tools[Capability.cicd].tool == "azure-devops":
+            if cicd.agent_subnet_id is not None:
+                outputs |= {"cicd_agent_subnet_id": cicd.agent_subnet_id}
             outputs |= {"cicd_repository_url": cicd.repository_url,
-                        "cicd_service_connection": cicd.service_connection_name}  # fmt: skip
+                        "cicd_service_connection": cicd.service_connection_name,
+                        "cicd_train_service_connection": cicd.train_service_connection_name,
+                        "cicd_approvers_group": cicd.approvers_group}  # fmt: skip
     return outputs

@@ -7,12 +7,14 @@ import pytest
 
 from opsblocks import blueprint, program
 from opsblocks.blueprint import Blueprint
+from opsblocks.errors import BlueprintError
 from opsblocks.preview import UNKNOWN, Graph, record
 from tests.platforms import recorded
 from tests.recording import (
     SUBSCRIPTION,
     TENANT,
     TEST_INVOKES,
+    arm_id,
     custom,
     fake_outputs,
     run,
@@ -118,7 +120,9 @@ def test_the_datastores_point_at_the_data_lake_in_the_training_workspace() -> No
 def test_stack_outputs_give_ci_cd_what_it_signs_in_with() -> None:
     bp = blueprint.load(ROOT / "blueprints" / "azure-ml.yaml")
     outputs = record(lambda: program.build(bp), invokes=TEST_INVOKES, outputs=fake_outputs).outputs
-    assert outputs["cicd_service_connection"] == "fraud-detection-prod-azure"
+    assert outputs["cicd_service_connection"] == "fraud-detection-prod-deploy"
+    assert outputs["cicd_train_service_connection"] == "fraud-detection-prod-train"
+    assert outputs["cicd_client_id"] != outputs["cicd_train_client_id"]
     assert (outputs["tenant_id"], outputs["subscription_id"]) == (TENANT, SUBSCRIPTION)
     assert outputs["resource_group"] == "fraud-detection-prod"
     assert {
@@ -157,3 +161,57 @@ def test_user_code_runs_as_an_identity_without_control_plane_roles(
     for runner in runners:
         [identity] = runner.inputs["identity"]["userAssignedIdentities"]
         assert identity.endswith(f"/{bp.name}-workload"), runner.urn
+
+
+def test_in_prod_ci_cd_agents_get_a_path_into_the_private_vnet() -> None:
+    bp = blueprint.load(ROOT / "blueprints" / "azure-ml.yaml")
+    graph = record(lambda: program.build(bp), invokes=TEST_INVOKES, outputs=fake_outputs)
+    vnet = graph.named(f"{bp.name}-vnet", "VirtualNetwork").inputs
+    endpoints = graph.named(f"{bp.name}-private-endpoints", "Subnet").inputs
+    agents = graph.named(f"{bp.name}-cicd-agents", "Subnet").inputs
+
+    assert agents["virtualNetworkName"] == endpoints["virtualNetworkName"]
+    assert agents["addressPrefix"] == "10.20.2.0/24"
+    assert agents["addressPrefix"] != endpoints["addressPrefix"]
+    assert vnet["addressSpace"]["addressPrefixes"] == ["10.20.0.0/16"]
+    assert agents["delegations"][0]["serviceName"] == "Microsoft.DevOpsInfrastructure/pools"
+    assert graph.outputs["cicd_agent_subnet_id"] == arm_id(
+        "azure-native:network:Subnet", f"{bp.name}-cicd-agents"
+    )
+
+
+def with_cicd(tmp_path: Path, source: str, options: str) -> Blueprint:
+    """A shipped blueprint whose CI/CD is azure-devops with `options` (a YAML flow mapping)."""
+    text = (ROOT / "blueprints" / source).read_text()
+    cicd = f"  cicd: {{tool: azure-devops, options: {options}}}\n"
+    if "  cicd:" in text:
+        start = text.index("  cicd:")
+        end = text.index("usage:", start)
+        text = text[:start] + cicd + text[end:]
+    else:
+        text = text.replace("  training: {tool: azureml}\n", "  training: {tool: azureml}\n" + cicd)
+    path = tmp_path / source
+    path.write_text(text)
+    return blueprint.load(path)
+
+
+def test_dev_ci_cd_keeps_microsoft_hosted_agents_and_no_agent_subnet(tmp_path: Path) -> None:
+    graph = build(with_cicd(tmp_path, "azure-minimal.yaml", "{branch: main}"))
+
+    assert graph.of_type("azuredevops:index/project:Project")
+    assert not graph.of_type("azure-native:network:Subnet")
+
+
+@pytest.mark.parametrize(
+    ("source", "agents", "complaint"),
+    [("azure-ml.yaml", "microsoft-hosted", "cannot reach a private platform"),
+     ("azure-minimal.yaml", "vnet", "needs the private network")],
+)  # fmt: skip
+def test_agents_without_a_path_to_the_platform_are_refused_before_anything_deploys(
+    tmp_path: Path, source: str, agents: str, complaint: str
+) -> None:
+    bp = with_cicd(tmp_path, source, f"{{agents: {agents}}}")
+
+    with pytest.raises(BlueprintError, match=complaint) as refused:
+        program.build(bp)
+    assert refused.value.field == "capabilities.cicd.options.agents"

@@ -50,3 +50,48 @@ def keys_of(value: Any) -> set[str]:
     if isinstance(value, list):
         return {k for v in value for k in keys_of(v)}
     return set()
+
+
+DEPLOY_ACTIONS = [
+    f"Microsoft.MachineLearningServices/workspaces/{kind}/{verb}"
+    for kind in ("onlineEndpoints", "onlineEndpoints/deployments", "batchEndpoints",
+                 "batchEndpoints/deployments", "serverlessEndpoints")
+    for verb in ("write", "delete")
+]  # fmt: skip
+TRAIN_ROLE = f"{GROUP}/providers/Microsoft.authorization/RoleDefinition/cicd-train-role"
+
+
+def separated_grants(*, registry: bool = True, operated: bool = True) -> set[tuple[str, ...]]:
+    """The grants of both CI/CD identities: train may push images and run pipelines but not
+    serve; only deploy may serve and operate the identity endpoints run as."""
+    train, deploy = "cicd-train-principal", "cicd-deploy-principal"
+    expected = {
+        (train, TRAIN_ROLE, WORKSPACE),
+        (train, role_definition("AcrPush"), ACR),
+        (train, role_definition("Reader"), GROUP),
+        (deploy, role_definition("AzureML Data Scientist"), WORKSPACE),
+        (deploy, role_definition("Reader"), GROUP),
+    }
+    if registry:
+        expected |= {(p, role_definition("AzureML Registry User"), ML_REGISTRY)
+                     for p in (train, deploy)}  # fmt: skip
+    if operated:
+        expected.add((deploy, role_definition("Managed Identity Operator"), WORKLOAD_IDENTITY))
+    return expected
+
+
+def train_role_denies_serving(graph: Graph) -> None:
+    """The train identity's custom role: AzureML Data Scientist without serving rights, only
+    assignable in the blueprint's resource group."""
+    role = graph.named("cicd-train-role", "RoleDefinition").inputs
+    [permission] = role["permissions"]
+    workspace = "Microsoft.MachineLearningServices/workspaces"
+
+    assert (role["scope"], role["assignableScopes"], role["roleType"]) == (
+        GROUP, [GROUP], "CustomRole")  # fmt: skip
+    assert permission["actions"] == [f"{workspace}/*/{v}" for v in ("read", "action", "delete",
+                                                                    "write")]  # fmt: skip
+    assert set(DEPLOY_ACTIONS) <= set(permission["notActions"])
+    assert f"{workspace}/listKeys/action" in permission["notActions"]
+    assert f"{workspace}/computes/*/write" in permission["notActions"]
+    assert "*" not in permission["actions"]

@@ -7,19 +7,17 @@ from typing import Any
 import pytest
 
 from components.azure.azure_devops import AzureDevopsCicd, AzureDevopsCicdArgs, pipeline_number
+from components.azure.cicd_agents import agent_path
 from opsblocks.preview import Graph
 from tests.components.azure.cicd import (
-    ACR,
     COMMON_ARGS,
     GROUP,
-    ML_REGISTRY,
     SECRET_WORDS,
     TAGS,
-    WORKLOAD_IDENTITY,
-    WORKSPACE,
     grants,
     keys_of,
-    role_definition,
+    separated_grants,
+    train_role_denies_serving,
 )
 from tests.recording import (
     RESOURCE_GROUP,
@@ -36,18 +34,19 @@ from tests.recording import (
 
 COMPONENT = "opsblocks:index:AzureDevopsCicd"
 OUTPUTS = ("project_id", "repository_url", "pipeline_id", "service_connection_id",
-           "service_connection_name", "client_id", "identity_id",
-           "identity_principal_id")  # fmt: skip
+           "service_connection_name", "train_service_connection_name", "approvers_group",
+           "client_id", "train_client_id", "identity_id", "identity_principal_id")  # fmt: skip
 
 # What Azure DevOps answers, as tests.recording makes it up: a build definition's id is a
 # number, and a federated service connection has an issuer and a subject of its own.
 PIPELINE_ID = "42"
 ISSUER = f"https://login.microsoftonline.com/{TENANT}/v2.0"
-SUBJECT = "/eid1/c/pub/t/tenant/a/app/sc/organization/cicd-azure-id"
+SUBJECT = "/eid1/c/pub/t/tenant/a/app/sc/organization/{}-id"
 REMOTE_URL = "https://dev.azure.com/acme/_git/cicd-repository"
 
 
 IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
+NSG = "azure-native:network:NetworkSecurityGroup"
 
 
 def arguments(**overrides: Any) -> AzureDevopsCicdArgs:
@@ -85,11 +84,17 @@ def test_repository_is_created_clean_in_the_project_on_the_branch() -> None:
     }
 
 
-def test_service_connection_federates_the_deploy_identity_without_a_secret() -> None:
-    connection = cicd().named("cicd-azure", "ServiceEndpointAzureRM").inputs
+@pytest.mark.parametrize(
+    ("connection_name", "role"), [("cicd-azure", "deploy"), ("cicd-train-azure", "train")]
+)
+def test_each_service_connection_federates_its_own_identity_without_a_secret(
+    connection_name: str, role: str
+) -> None:
+    connection = cicd().named(connection_name, "ServiceEndpointAzureRM").inputs
 
+    assert connection["serviceEndpointName"] == f"fraud-prod-{role}"
     assert connection["serviceEndpointAuthenticationScheme"] == "WorkloadIdentityFederation"
-    assert connection["credentials"] == {"serviceprincipalid": "cicd-deploy-client"}
+    assert connection["credentials"] == {"serviceprincipalid": f"cicd-{role}-client"}
     assert connection["projectId"] == "cicd-project-id"
     assert connection["azurermSpnTenantid"] == TENANT
     assert connection["azurermSubscriptionId"] == SUBSCRIPTION
@@ -99,18 +104,23 @@ def test_service_connection_federates_the_deploy_identity_without_a_secret() -> 
     assert "azurermManagementGroupId" not in connection
 
 
-def test_identity_trusts_exactly_the_service_connection_s_tokens() -> None:
+@pytest.mark.parametrize(
+    ("connection_name", "role"), [("cicd-azure", "deploy"), ("cicd-train-azure", "train")]
+)
+def test_each_identity_trusts_exactly_its_service_connection_s_tokens(
+    connection_name: str, role: str
+) -> None:
     graph = cicd()
-    credential = graph.named("cicd-federated", "FederatedIdentityCredential")
+    credential = graph.named(f"{connection_name}-federated", "FederatedIdentityCredential")
 
     assert credential.inputs == {
         "resourceGroupName": RESOURCE_GROUP,
-        "resourceName": "cicd-deploy",  # the deploy identity's name
+        "resourceName": f"cicd-{role}",  # the identity's name
         "issuer": ISSUER,
-        "subject": SUBJECT,
+        "subject": SUBJECT.format(connection_name),
         "audiences": ["api://AzureADTokenExchange"],
     }
-    assert graph.named("cicd-azure").urn in credential.dependencies
+    assert graph.named(connection_name, "ServiceEndpointAzureRM").urn in credential.dependencies
 
 
 def test_pipeline_runs_the_yaml_file_of_the_repository_on_pushes_to_the_branch() -> None:
@@ -136,11 +146,61 @@ def test_pipeline_file_and_branch_come_from_the_options() -> None:
     assert graph.named("cicd-repository").inputs["defaultBranch"] == "refs/heads/release"
 
 
-def test_only_this_pipeline_may_use_the_service_connection() -> None:
-    authorization = cicd().named("cicd-use-azure", "PipelineAuthorization").inputs
+@pytest.mark.parametrize(
+    ("role", "connection_name"), [("deploy", "cicd-azure"), ("train", "cicd-train-azure")]
+)
+def test_only_this_pipeline_may_use_each_service_connection(
+    role: str, connection_name: str
+) -> None:
+    authorization = cicd().named(f"cicd-use-{role}", "PipelineAuthorization").inputs
 
     assert authorization == {"projectId": "cicd-project-id", "type": "endpoint",
-                             "resourceId": "cicd-azure-id", "pipelineId": 42}  # fmt: skip
+                             "resourceId": f"{connection_name}-id", "pipelineId": 42}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("role", "connection_name"), [("deploy", "cicd-azure"), ("train", "cicd-train-azure")]
+)
+def test_code_under_test_on_another_branch_cannot_use_train_or_deploy_rights(
+    role: str, connection_name: str
+) -> None:
+    check = cicd(branch="release").named(f"cicd-{role}-branch", "CheckBranchControl").inputs
+
+    assert (check["targetResourceType"], check["targetResourceId"]) == (
+        "endpoint", f"{connection_name}-id")  # fmt: skip
+    assert check["allowedBranches"] == "refs/heads/release"
+    # An unprotected or unknown branch is refused: anyone could push to it.
+    assert (check["verifyBranchProtection"], check["ignoreUnknownProtectionStatus"]) == (
+        True, False)  # fmt: skip
+
+
+def test_deploying_waits_for_an_approval_the_requester_cannot_give() -> None:
+    graph = cicd()
+    approval = graph.named("cicd-deploy-approval", "CheckApproval").inputs
+    group = graph.named("cicd-deploy-approval-group", "Group").inputs
+
+    # On the deploy connection itself: no pipeline YAML can skip a check on a resource.
+    assert (approval["targetResourceType"], approval["targetResourceId"]) == (
+        "endpoint", "cicd-azure-id")  # fmt: skip
+    assert approval["approvers"] == ["cicd-deploy-approval-group-origin"]
+    assert approval["requesterCanApprove"] is False
+    assert (group["scope"], group["displayName"]) == ("cicd-project-id",
+                                                      "fraud-prod-deploy-approvers")  # fmt: skip
+    assert not [c for c in graph.of_type("azuredevops:index/checkApproval:CheckApproval")
+                if c.inputs["targetResourceId"] != "cicd-azure-id"]  # fmt: skip
+
+
+def test_the_branch_takes_only_changes_reviewed_by_someone_else() -> None:
+    policy = cicd(branch="trunk").named("cicd-reviewed", "BranchPolicyMinReviewers").inputs
+    settings = policy["settings"]
+
+    assert (policy["blocking"], policy["enabled"]) == (True, True)
+    assert settings["reviewerCount"] == 1
+    assert (settings["submitterCanVote"], settings["lastPusherCannotApprove"]) == (False, True)
+    assert settings["onPushResetApprovedVotes"] is True
+    assert settings["scopes"] == [
+        {"repositoryId": "cicd-repository-id", "repositoryRef": "refs/heads/trunk",
+         "matchType": "Exact"}]  # fmt: skip
 
 
 def test_the_deprecated_resource_authorization_is_not_used() -> None:
@@ -153,33 +213,21 @@ def test_pipeline_number_accepts_numeric_ids_only() -> None:
         pipeline_number("cicd-pipeline-id")
 
 
-def test_deploy_identity_gets_exactly_the_pipeline_roles_each_on_one_resource() -> None:
-    principal = "cicd-deploy-principal"
+def test_train_and_deploy_identities_get_separate_roles_each_on_one_resource() -> None:
+    graph = cicd()
 
-    assert grants(cicd()) == {
-        (principal, role_definition("AzureML Data Scientist"), WORKSPACE),
-        (principal, role_definition("AcrPush"), ACR),
-        (principal, role_definition("AzureML Registry User"), ML_REGISTRY),
-        (principal, role_definition("Managed Identity Operator"), WORKLOAD_IDENTITY),
-        (principal, role_definition("Reader"), GROUP),
-    }
+    assert grants(graph) == separated_grants()
+    train_role_denies_serving(graph)
 
 
 def test_without_an_ml_registry_there_is_no_registry_grant() -> None:
-    roles = {role for _, role, _ in grants(cicd(ml_registry_id=None))}
-
-    assert roles == {role_definition(r) for r in ("AzureML Data Scientist", "AcrPush", "Reader",
-                                                  "Managed Identity Operator")}  # fmt: skip
+    assert grants(cicd(ml_registry_id=None)) == separated_grants(registry=False)
 
 
 def test_without_a_workload_identity_there_is_no_identity_operator_grant() -> None:
     graph = cicd(workload_identity_id=None)
 
-    assert grants(graph) == {
-        ("cicd-deploy-principal", role_definition(role), scope)
-        for role, scope in (("AzureML Data Scientist", WORKSPACE), ("AcrPush", ACR),
-                            ("AzureML Registry User", ML_REGISTRY), ("Reader", GROUP))
-    }  # fmt: skip
+    assert grants(graph) == separated_grants(operated=False)
     assert not [r for r in custom(graph) if r.name == "cicd-deploy-assign"]
 
 
@@ -210,24 +258,37 @@ def test_project_and_repository_are_protected_and_retained_only_when_asked() -> 
 def test_every_taggable_resource_carries_the_tags() -> None:
     graph = cicd()
 
-    assert {r.name for r in taggable(graph)} == {"cicd-deploy"}
+    assert {r.name for r in taggable(graph)} == {"cicd-deploy", "cicd-train"}
     assert untagged(graph, TAGS) == []
 
 
 def test_it_creates_the_delivery_resources_and_nothing_else() -> None:
     assert sorted((r.type.split(":")[-1], r.name) for r in custom(cicd())) == [
+        ("BranchPolicyMinReviewers", "cicd-reviewed"),
         ("BuildDefinition", "cicd-pipeline"),
-        ("FederatedIdentityCredential", "cicd-federated"),
+        ("CheckApproval", "cicd-deploy-approval"),
+        ("CheckBranchControl", "cicd-deploy-branch"),
+        ("CheckBranchControl", "cicd-train-branch"),
+        ("FederatedIdentityCredential", "cicd-azure-federated"),
+        ("FederatedIdentityCredential", "cicd-train-azure-federated"),
         ("Git", "cicd-repository"),
-        ("PipelineAuthorization", "cicd-use-azure"),
+        ("Group", "cicd-deploy-approval-group"),
+        ("PipelineAuthorization", "cicd-use-deploy"),
+        ("PipelineAuthorization", "cicd-use-train"),
         ("Project", "cicd-project"),
         ("RoleAssignment", "cicd-deploy-assign"),
         ("RoleAssignment", "cicd-deploy-ml"),
-        ("RoleAssignment", "cicd-deploy-push"),
         ("RoleAssignment", "cicd-deploy-read"),
         ("RoleAssignment", "cicd-deploy-registry"),
+        ("RoleAssignment", "cicd-train-ml"),
+        ("RoleAssignment", "cicd-train-push"),
+        ("RoleAssignment", "cicd-train-read"),
+        ("RoleAssignment", "cicd-train-registry"),
+        ("RoleDefinition", "cicd-train-role"),
         ("ServiceEndpointAzureRM", "cicd-azure"),
+        ("ServiceEndpointAzureRM", "cicd-train-azure"),
         ("UserAssignedIdentity", "cicd-deploy"),
+        ("UserAssignedIdentity", "cicd-train"),
     ]
 
 
@@ -243,8 +304,69 @@ def test_outputs_name_the_project_repository_pipeline_connection_and_identity() 
         "repository_url": REMOTE_URL,
         "pipeline_id": 42,
         "service_connection_id": "cicd-azure-id",
-        "service_connection_name": "fraud-prod-azure",
+        "service_connection_name": "fraud-prod-deploy",
+        "train_service_connection_name": "fraud-prod-train",
+        "approvers_group": "vssgp.cicd-deploy-approval-group",
         "client_id": "cicd-deploy-client",
+        "train_client_id": "cicd-train-client",
         "identity_id": arm_id(IDENTITY, "cicd-deploy"),
         "identity_principal_id": "cicd-deploy-principal",
     }
+
+
+VNET = f"{GROUP}/providers/Microsoft.Network/virtualNetworks/fraud-prod-vnet"
+POOLS_PRINCIPAL = "0b9a3c1e-5d7f-4e2a-9c3b-8f1d2e4a6b7c"
+ON_THE_VNET = {"agent_vnet_id": VNET, "agent_subnet_prefix": "10.20.2.0/24"}
+
+
+def test_in_a_private_platform_agents_get_a_subnet_delegated_to_managed_devops_pools() -> None:
+    graph = cicd(**ON_THE_VNET)
+    subnet = graph.named("cicd-agents", "Subnet").inputs
+    nsg = graph.named("cicd-agents-nsg", "NetworkSecurityGroup")
+
+    assert (subnet["subnetName"], subnet["virtualNetworkName"]) == ("cicd-agents",
+                                                                    "fraud-prod-vnet")  # fmt: skip
+    assert subnet["addressPrefix"] == "10.20.2.0/24"
+    assert subnet["delegations"] == [
+        {"name": "pools", "serviceName": "Microsoft.DevOpsInfrastructure/pools"}
+    ]
+    assert subnet["networkSecurityGroup"] == {"id": arm_id(NSG, "cicd-agents-nsg")}
+    assert nsg.inputs["tags"] == TAGS
+    # Without the DevOpsInfrastructure principal's object id, its roles are granted by hand.
+    assert not [r for r in custom(graph) if r.name.startswith("cicd-agents-") and "Role" in r.type]
+
+
+def test_the_pools_principal_may_read_the_vnet_and_join_its_subnet() -> None:
+    graph = cicd(**ON_THE_VNET, devops_infrastructure_principal_id=POOLS_PRINCIPAL)
+    definitions = f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions"
+
+    assert {(r.inputs["principalId"], r.inputs["roleDefinitionId"], r.inputs["scope"])
+            for r in graph.of_type("azure-native:authorization:RoleAssignment")
+            if r.name.startswith("cicd-agents-")} == {
+        (POOLS_PRINCIPAL, f"{definitions}/acdd72a7-3385-48ef-bd42-f606fba81ae7", VNET),
+        (POOLS_PRINCIPAL, f"{definitions}/4d97b98b-1d4f-4787-a291-c67834d212e7", VNET),
+    }  # fmt: skip
+
+
+def test_the_agent_subnet_is_an_output_only_when_there_is_one() -> None:
+    _, found = resolved(lambda: AzureDevopsCicd("cicd", arguments(**ON_THE_VNET)),
+                        ("agent_subnet_id",))  # fmt: skip
+    component, _ = resolved(lambda: AzureDevopsCicd("cicd", arguments()), ())
+
+    assert found["agent_subnet_id"] == arm_id("azure-native:network:Subnet", "cicd-agents")
+    assert component.agent_subnet_id is None
+    assert not cicd().of_type("azure-native:network:Subnet")
+
+
+@pytest.mark.parametrize(
+    ("agents", "vnet", "complaint"),
+    [("microsoft-hosted", True, "cannot reach a private platform"),
+     ("vnet", False, "needs the private network")],
+)  # fmt: skip
+def test_agents_that_cannot_reach_the_platform_are_refused(
+    agents: str, vnet: bool, complaint: str
+) -> None:
+    with pytest.raises(ValueError, match=f"^agents: .*{complaint}"):
+        AzureDevopsCicd("cicd", arguments(agents=agents, **(ON_THE_VNET if vnet else {})))
+    assert agent_path(None, has_vnet=True) == "vnet"
+    assert agent_path(None, has_vnet=False) == "microsoft-hosted"

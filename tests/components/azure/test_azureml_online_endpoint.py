@@ -13,7 +13,10 @@ from components.azure.azureml_online_endpoint import (
     AzureMlOnlineEndpointServing,
     AzureMlOnlineEndpointServingArgs,
 )
-from components.azure.azureml_online_endpoint_deployment import ENDPOINT_API_VERSION
+from components.azure.azureml_online_endpoint_deployment import (
+    ENDPOINT_API_VERSION,
+    ENDPOINT_TYPE,
+)
 from opsblocks.preview import Graph
 from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, resolved, run, strays, taggable, untagged
 
@@ -104,16 +107,41 @@ def test_private_output_is_the_plain_decision() -> None:
 
 
 @pytest.mark.parametrize("model", [None, MODEL])
-def test_endpoint_is_created_without_traffic_and_leaves_it_to_others(model: str | None) -> None:
+def test_endpoint_is_created_without_traffic_and_never_updated_without_it(
+    model: str | None,
+) -> None:
+    # An update of the typed endpoint would PUT it without the traffic CI/CD routed:
+    # Pulumi ignores every later change of what it sends; the template carries them.
     assert "traffic" not in endpoint(serving(model=model))["properties"]
-    ignored = ignored_changes(model=model)["serving-endpoint"]
-    assert ignored == ["properties.traffic", "properties.mirrorTraffic"]
+    assert ignored_changes(model=model)["serving-endpoint"] == ["tags", "identity", "properties"]
 
 
-def test_without_a_model_there_is_only_the_endpoint() -> None:
+@pytest.mark.parametrize("model", [None, MODEL])
+def test_later_updates_keep_the_traffic_the_endpoint_has(model: str | None) -> None:
+    graph = serving(model=model)
+    properties = graph.named("serving-traffic", "Deployment").inputs["properties"]
+    [resource] = properties["template"]["resources"]
+    live = f"reference(variables('endpointId'), '{ENDPOINT_API_VERSION}')"
+    endpoint_id = (f"[resourceId('{ENDPOINT_TYPE}', parameters('workspaceName'), "
+                   "parameters('endpointName'))]")  # fmt: skip
+
+    assert properties["template"]["variables"] == {"endpointId": endpoint_id}
+    initial = "parameters('initialTraffic')"
+    assert resource["properties"]["traffic"] == (
+        f"[if(contains({live}, 'traffic'), if(empty({live}.traffic), "
+        f"{initial}, {live}.traffic), {initial})]")  # fmt: skip
+    assert resource["properties"]["mirrorTraffic"] == (
+        f"[if(contains({live}, 'mirrorTraffic'), if(empty({live}.mirrorTraffic), json('{{}}'), "
+        f"{live}.mirrorTraffic), json('{{}}'))]")  # fmt: skip
+    assert graph.named("serving-endpoint").urn in graph.named("serving-traffic").dependencies
+
+
+def test_without_a_model_traffic_is_left_to_the_deploy_stage() -> None:
     graph = serving()
+    parameters = graph.named("serving-traffic", "Deployment").inputs["properties"]["parameters"]
 
-    assert [r.name for r in graph.resources if r.custom] == ["serving-endpoint"]
+    assert [r.name for r in graph.resources if r.custom] == ["serving-endpoint", "serving-traffic"]
+    assert parameters["initialTraffic"] == {"value": {}}
     assert outputs()[0].deployment_id is None
 
 
@@ -171,9 +199,10 @@ def test_auto_scale_keeps_the_deployment_between_min_and_max_on_cpu() -> None:
 def test_traffic_goes_to_blue_once_it_exists_and_survives_the_template_deployment() -> None:
     graph = serving(model=MODEL)
     traffic = graph.named("serving-traffic", "Deployment")
-    [resource] = traffic.inputs["properties"]["template"]["resources"]
+    parameters = traffic.inputs["properties"]["parameters"]
 
-    assert resource["properties"]["traffic"] == {"blue": 100}
+    # Only while the endpoint has no traffic: after that, the deploy stage's routing stays.
+    assert parameters["initialTraffic"] == {"value": {"blue": 100}}
     assert graph.named("serving-deployment").urn in traffic.dependencies
     assert traffic.retain_on_delete is True
     # Incremental: Complete would delete the rest of the resource group.
@@ -189,7 +218,8 @@ def test_traffic_template_declares_the_same_endpoint_as_the_typed_resource() -> 
 
     assert resource["type"] == "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
     assert resource["apiVersion"] == ENDPOINT_API_VERSION
-    assert resource["properties"] == {**sent["properties"], "traffic": {"blue": 100}}
+    assert {k: v for k, v in resource["properties"].items()
+            if k not in ("traffic", "mirrorTraffic")} == sent["properties"]  # fmt: skip
     assert resource["identity"] == {
         "type": "UserAssigned",
         "userAssignedIdentities": {"[parameters('identityId')]": {}},
@@ -200,6 +230,7 @@ def test_traffic_template_declares_the_same_endpoint_as_the_typed_resource() -> 
         "location": sent["location"],
         "identityId": IDENTITY,
         "tags": sent["tags"],
+        "initialTraffic": {"blue": 100},
     }
     assert properties["template"]["parameters"].keys() == values.keys()
     assert (resource["location"], resource["tags"]) == (
@@ -227,8 +258,8 @@ def test_nothing_is_protected_and_only_the_traffic_template_is_retained() -> Non
 @pytest.mark.parametrize("model", [None, MODEL])
 def test_every_taggable_resource_carries_the_tags(model: str | None) -> None:
     graph = serving(model=model)
-    expected = {"serving-endpoint"} | (
-        {"serving-deployment", "serving-autoscale", "serving-traffic"} if model else set()
+    expected = {"serving-endpoint", "serving-traffic"} | (
+        {"serving-deployment", "serving-autoscale"} if model else set()
     )
 
     assert {r.name for r in taggable(graph)} == expected

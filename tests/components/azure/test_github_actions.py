@@ -1,4 +1,4 @@
-"""AzureGithubActionsCicd: a deploy identity federated with one repository and branch."""
+"""AzureGithubActionsCicd: train and deploy identities federated with one repository."""
 
 from __future__ import annotations
 
@@ -7,21 +7,19 @@ from typing import Any
 from components.azure.github_actions import (
     AzureGithubActionsCicd,
     AzureGithubActionsCicdArgs,
+    github_environment_subject,
     github_subject,
 )
 from opsblocks.preview import Graph
 from tests.components.azure.cicd import (
-    ACR,
     COMMON_ARGS,
     GROUP,
-    ML_REGISTRY,
     SECRET_WORDS,
     TAGS,
-    WORKLOAD_IDENTITY,
-    WORKSPACE,
     grants,
     keys_of,
-    role_definition,
+    separated_grants,
+    train_role_denies_serving,
 )
 from tests.recording import (
     RESOURCE_GROUP,
@@ -37,7 +35,8 @@ from tests.recording import (
 )
 
 COMPONENT = "opsblocks:index:AzureGithubActionsCicd"
-OUTPUTS = ("client_id", "tenant_id", "subscription_id", "identity_id", "identity_principal_id")
+OUTPUTS = ("client_id", "train_client_id", "tenant_id", "subscription_id", "identity_id",
+           "identity_principal_id")  # fmt: skip
 
 IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
 
@@ -56,23 +55,48 @@ def outputs(**overrides: Any) -> dict[str, Any]:
     return resolved(lambda: AzureGithubActionsCicd("cicd", arguments(**overrides)), OUTPUTS)[1]
 
 
-def test_identity_trusts_github_tokens_of_the_repository_on_its_branch_only() -> None:
-    credential = cicd(branch="release").named("cicd-github", "FederatedIdentityCredential")
+def test_train_identity_trusts_github_tokens_of_the_repository_on_its_branch_only() -> None:
+    credential = cicd(branch="release").named("cicd-github-train", "FederatedIdentityCredential")
 
     assert credential.inputs == {
         "resourceGroupName": RESOURCE_GROUP,
-        "resourceName": "cicd-deploy",  # the deploy identity's name
+        "resourceName": "cicd-train",  # the train identity's name
         "issuer": "https://token.actions.githubusercontent.com",
         "subject": "repo:acme/fraud-model:ref:refs/heads/release",
         "audiences": ["api://AzureADTokenExchange"],
     }
 
 
-def test_branch_defaults_to_main() -> None:
-    credential = cicd().named("cicd-github", "FederatedIdentityCredential")
+def test_deploy_identity_trusts_only_jobs_in_the_protected_environment_not_a_branch() -> None:
+    graph = cicd(branch="release", environment="prod-approval")
+    credential = graph.named("cicd-github-deploy", "FederatedIdentityCredential")
 
-    assert credential.inputs["subject"] == "repo:acme/fraud-model:ref:refs/heads/main"
+    # Any workflow on the branch can ask for a branch token; an environment job waits for the
+    # environment's reviewers, whatever the workflow file says.
+    assert credential.inputs == {
+        "resourceGroupName": RESOURCE_GROUP,
+        "resourceName": "cicd-deploy",
+        "issuer": "https://token.actions.githubusercontent.com",
+        "subject": "repo:acme/fraud-model:environment:prod-approval",
+        "audiences": ["api://AzureADTokenExchange"],
+    }
+    subjects = [c.inputs["subject"] for c in graph.of_type(
+        "azure-native:managedidentity:FederatedIdentityCredential")
+        if c.inputs["resourceName"] == "cicd-deploy"]  # fmt: skip
+    assert subjects == ["repo:acme/fraud-model:environment:prod-approval"]
+
+
+def test_branch_defaults_to_main_and_environment_to_production() -> None:
+    graph = cicd()
+    subjects = {r.name: r.inputs["subject"] for r in graph.of_type(
+        "azure-native:managedidentity:FederatedIdentityCredential")}  # fmt: skip
+
+    assert subjects == {
+        "cicd-github-train": "repo:acme/fraud-model:ref:refs/heads/main",
+        "cicd-github-deploy": "repo:acme/fraud-model:environment:production",
+    }
     assert github_subject("o/r", "feature/x") == "repo:o/r:ref:refs/heads/feature/x"
+    assert github_environment_subject("o/r", "prod") == "repo:o/r:environment:prod"
 
 
 def test_deploy_identity_is_its_own_identity_in_the_resource_group() -> None:
@@ -82,35 +106,24 @@ def test_deploy_identity_is_its_own_identity_in_the_resource_group() -> None:
                                "tags": TAGS}  # fmt: skip
 
 
-def test_deploy_identity_gets_exactly_the_pipeline_roles_each_on_one_resource() -> None:
-    principal = "cicd-deploy-principal"
+def test_train_and_deploy_identities_get_separate_roles_each_on_one_resource() -> None:
+    graph = cicd()
 
-    assert grants(cicd()) == {
-        (principal, role_definition("AzureML Data Scientist"), WORKSPACE),
-        (principal, role_definition("AcrPush"), ACR),
-        (principal, role_definition("AzureML Registry User"), ML_REGISTRY),
-        (principal, role_definition("Managed Identity Operator"), WORKLOAD_IDENTITY),
-        (principal, role_definition("Reader"), GROUP),
-    }
+    assert grants(graph) == separated_grants()
+    train_role_denies_serving(graph)
 
 
 def test_without_an_ml_registry_there_is_no_registry_grant() -> None:
     graph = cicd(ml_registry_id=None)
-    roles = {role for _, role, _ in grants(graph)}
 
-    assert role_definition("AzureML Registry User") not in roles
-    assert len(roles) == 4
-    assert not [r for r in custom(graph) if r.name == "cicd-deploy-registry"]
+    assert grants(graph) == separated_grants(registry=False)
+    assert not [r for r in custom(graph) if r.name.endswith("-registry")]
 
 
 def test_without_a_workload_identity_there_is_no_identity_operator_grant() -> None:
     graph = cicd(workload_identity_id=None)
 
-    assert grants(graph) == {
-        ("cicd-deploy-principal", role_definition(role), scope)
-        for role, scope in (("AzureML Data Scientist", WORKSPACE), ("AcrPush", ACR),
-                            ("AzureML Registry User", ML_REGISTRY), ("Reader", GROUP))
-    }  # fmt: skip
+    assert grants(graph) == separated_grants(operated=False)
     assert not [r for r in custom(graph) if r.name == "cicd-deploy-assign"]
 
 
@@ -138,19 +151,25 @@ def test_nothing_is_protected() -> None:
 def test_every_taggable_resource_carries_the_tags() -> None:
     graph = cicd()
 
-    assert {r.name for r in taggable(graph)} == {"cicd-deploy"}
+    assert {r.name for r in taggable(graph)} == {"cicd-deploy", "cicd-train"}
     assert untagged(graph, TAGS) == []
 
 
 def test_it_creates_the_identity_its_credential_and_grants_and_nothing_else() -> None:
     assert sorted((r.type.split(":")[-1], r.name) for r in custom(cicd())) == [
-        ("FederatedIdentityCredential", "cicd-github"),
+        ("FederatedIdentityCredential", "cicd-github-deploy"),
+        ("FederatedIdentityCredential", "cicd-github-train"),
         ("RoleAssignment", "cicd-deploy-assign"),
         ("RoleAssignment", "cicd-deploy-ml"),
-        ("RoleAssignment", "cicd-deploy-push"),
         ("RoleAssignment", "cicd-deploy-read"),
         ("RoleAssignment", "cicd-deploy-registry"),
+        ("RoleAssignment", "cicd-train-ml"),
+        ("RoleAssignment", "cicd-train-push"),
+        ("RoleAssignment", "cicd-train-read"),
+        ("RoleAssignment", "cicd-train-registry"),
+        ("RoleDefinition", "cicd-train-role"),
         ("UserAssignedIdentity", "cicd-deploy"),
+        ("UserAssignedIdentity", "cicd-train"),
     ]
 
 
@@ -162,6 +181,7 @@ def test_every_resource_belongs_to_the_component() -> None:
 def test_outputs_are_what_azure_login_takes() -> None:
     assert outputs() == {
         "client_id": "cicd-deploy-client",
+        "train_client_id": "cicd-train-client",
         "tenant_id": TENANT,
         "subscription_id": SUBSCRIPTION,
         "identity_id": arm_id(IDENTITY, "cicd-deploy"),

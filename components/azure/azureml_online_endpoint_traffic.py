@@ -1,0 +1,115 @@
+"""The online endpoint's settings and traffic after its creation: one ARM template deployment
+that PUTs the endpoint again with the blueprint's settings and the traffic the endpoint has.
+
+Why: an update of the typed `OnlineEndpoint` is a PUT of its inputs, which carry no traffic
+(`ignore_changes` only hides the difference from Pulumi; it does not add the live value to the
+request), so any change of tags, access or identity would drop the traffic the CI/CD deploy
+stage routed, with a model or without. The typed endpoint is therefore only created by Pulumi
+(it ignores later changes to everything it sends) and this template carries every later change:
+
+- `traffic` is the endpoint's own at deployment time (`reference()` of its resource id: a
+  reference by id, not by the template's resource name, adds no dependency on the resource
+  being declared), or `initialTraffic` while it has none: `{"blue": 100}` once "blue" exists
+  when the blueprint deploys a model, else nothing (the CI/CD deploy stage routes it);
+- `mirrorTraffic` likewise is kept;
+- ARM's `if()` evaluates only the branch it takes, so an endpoint without `traffic` in its
+  response is read safely.
+
+Deleting a template deployment only removes it from the deployment history ("does not affect
+the state of the resource group"); it is retained on delete all the same. The template takes
+the endpoint's tags, location, identity and access as parameters, so a change of any of them
+runs it again; the API version is the typed endpoint's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+import pulumi_azure_native as azure_native
+
+from components.azure.azureml_online_endpoint_deployment import (
+    DEPLOYMENT,
+    DESCRIPTION,
+    ENDPOINT_API_VERSION,
+    ENDPOINT_TYPE,
+    TEMPLATE_SCHEMA,
+)
+
+LIVE = f"reference(variables('endpointId'), '{ENDPOINT_API_VERSION}')"
+
+
+def kept(key: str, otherwise: str) -> str:
+    """An ARM expression: the endpoint's live `key` when it has a non-empty one, else
+    `otherwise` (an expression)."""
+    return (f"[if(contains({LIVE}, '{key}'), "
+            f"if(empty({LIVE}.{key}), {otherwise}, {LIVE}.{key}), {otherwise})]")  # fmt: skip
+
+
+def endpoint_template(access: str) -> dict[str, Any]:
+    """The endpoint as the typed resource declares it, with the traffic it has."""
+    return {
+        "$schema": TEMPLATE_SCHEMA,
+        "contentVersion": "1.0.0.0",
+        "parameters": {
+            "workspaceName": {"type": "string"}, "endpointName": {"type": "string"},
+            "location": {"type": "string"}, "identityId": {"type": "string"},
+            "tags": {"type": "object"}, "initialTraffic": {"type": "object"},
+        },
+        "variables": {"endpointId": f"[resourceId('{ENDPOINT_TYPE}', "
+                                    "parameters('workspaceName'), parameters('endpointName'))]"},
+        "resources": [{
+            "type": ENDPOINT_TYPE,
+            "apiVersion": ENDPOINT_API_VERSION,
+            "name": "[format('{0}/{1}', parameters('workspaceName'), parameters('endpointName'))]",
+            "location": "[parameters('location')]",
+            "tags": "[parameters('tags')]",
+            "identity": {"type": "UserAssigned",
+                         "userAssignedIdentities": {"[parameters('identityId')]": {}}},
+            "properties": {
+                "authMode": "AADToken", "publicNetworkAccess": access, "description": DESCRIPTION,
+                "traffic": kept("traffic", "parameters('initialTraffic')"),
+                "mirrorTraffic": kept("mirrorTraffic", "json('{}')"),
+            },
+        }],
+    }  # fmt: skip
+
+
+def settings_and_traffic(
+    name: str,
+    *,
+    resource_group_name: pulumi.Input[str],
+    workspace_name: pulumi.Input[str],
+    endpoint_name: pulumi.Input[str],
+    location: str,
+    identity_id: pulumi.Input[str],
+    access: str,
+    tags: Mapping[str, str],
+    waits_for: list[pulumi.Resource],
+    route_to_blue: bool,
+    parent: pulumi.Resource,
+) -> azure_native.resources.Deployment:
+    """The template deployment `name`, after `waits_for` (the endpoint, and "blue" when the
+    blueprint deploys it: `route_to_blue` then routes to it an endpoint with no traffic)."""
+    parameter = azure_native.resources.DeploymentParameterArgs
+    return azure_native.resources.Deployment(
+        name,
+        resource_group_name=resource_group_name,
+        deployment_name=pulumi.Output.concat(endpoint_name, "-traffic"),
+        properties=azure_native.resources.DeploymentPropertiesArgs(
+            # Incremental: Complete would delete everything else in the resource group.
+            mode=azure_native.resources.DeploymentMode.INCREMENTAL,
+            template=endpoint_template(access),
+            parameters={
+                "workspaceName": parameter(value=workspace_name),
+                "endpointName": parameter(value=endpoint_name),
+                "location": parameter(value=location),
+                "identityId": parameter(value=identity_id),
+                "tags": parameter(value=dict(tags)),
+                "initialTraffic": parameter(value={DEPLOYMENT: 100} if route_to_blue else {}),
+            },
+        ),
+        tags=dict(tags),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=waits_for, retain_on_delete=True),
+    )
