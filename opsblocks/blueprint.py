@@ -26,7 +26,7 @@ class ToolSpec(Strict):
     """`capabilities.<capability>`: the tool, and its options."""
 
     tool: str
-    options: BaseModel
+    options: Strict
 
 
 class Usage(Strict):
@@ -152,6 +152,7 @@ def validate(data: Any, source: Source) -> Blueprint:
         errors = exc.errors(include_url=False)
         raise _describe(errors[0], data, source).counting(len(errors) - 1) from None
     _check_requirements(blueprint, source)
+    _check_environment(blueprint, source)
     return blueprint
 
 
@@ -167,6 +168,16 @@ def _check_requirements(blueprint: Blueprint, source: Source) -> None:
                 f"needs {' and '.join(m.value for m in missing)} in the blueprint too "
                 f"({capability.value} uses their outputs)",
             )
+
+
+def _check_environment(blueprint: Blueprint, source: Source) -> None:
+    """Options that cannot work in the blueprint's environment (e.g. agents with no path into
+    a private prod network) fail here, not at `pulumi up`."""
+    for capability, spec in blueprint.tools().items():
+        problem = spec.options.environment_problem(blueprint.environment)
+        if problem:
+            option, why = problem
+            raise _error(source, ("capabilities", capability.value, "options", option), why)
 
 
 def _describe(error: Any, data: Mapping[str, Any], source: Source) -> BlueprintError:

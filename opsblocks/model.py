@@ -12,6 +12,10 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    def environment_problem(self, environment: Environment) -> tuple[str, str] | None:
+        """(option, why) when these options cannot work in `environment`; checked at load."""
+        return None
+
 
 class Cloud(StrEnum):
     aws = "aws"

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from opsblocks.model import Strict
+from opsblocks.model import Environment, Strict
 from opsblocks.options import ASK, Email
 
 VmSize = Annotated[
@@ -159,6 +159,18 @@ class AzureDevopsOptions(Strict):
         "list --display-name DevOpsInfrastructure --query [].id): Reader and Network "
         "Contributor on the VNet for the pool; without it, grant them by hand.",
     )
+
+    def environment_problem(self, environment: Environment) -> tuple[str, str] | None:
+        # Only prod has the private VNet, and in prod nothing is reachable from the internet.
+        private = environment is Environment.prod
+        if self.agents == "microsoft-hosted" and private:
+            return "agents", (
+                "Microsoft-hosted agents cannot reach a private platform (prod: workspace, "
+                "registries and storage have no public access); use 'vnet' (Managed DevOps Pools)"
+            )
+        if self.agents == "vnet" and not private:
+            return "agents", "'vnet' needs the private network, which only prod has"
+        return None
 
 
 class GithubActionsOptions(Strict):

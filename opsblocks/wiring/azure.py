@@ -20,12 +20,11 @@ from typing import Any
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure.cicd_agents import agent_path, vnet_id
+from components.azure.cicd_agents import vnet_id
 from components.azure.private_network import agent_subnet_prefix, vnet_name
 from opsblocks import catalog
 from opsblocks.blueprint import Blueprint
 from opsblocks.environment import profile
-from opsblocks.errors import BlueprintError
 from opsblocks.model import Capability, Cloud, Environment
 from opsblocks.providers import stack_settings
 from opsblocks.tags import platform_tags
@@ -189,7 +188,6 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
 
     if Capability.cicd in tools:
         assert training is not None and registry is not None  # REQUIRES guarantees them
-        cicd_tool = tools[Capability.cicd]
         # In prod every service is private: the agents' path in is a subnet of the VNet.
         # The VNet's id, known once its private-endpoint subnet exists: the agents' subnet is
         # added after it (one subnet operation at a time on a VNet).
@@ -199,12 +197,6 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
              "agent_subnet_prefix": agent_subnet_prefix(foundation_inputs.vnet_cidr)}
             if prod and base.subnet_id is not None else {}
         )  # fmt: skip
-        if cicd_tool.tool == "azure-devops":
-            try:
-                agent_path(cicd_tool.options.model_dump()["agents"], bool(agent_network))
-            except ValueError as exc:
-                field, message = str(exc).split(": ", 1)
-                raise BlueprintError(message, field=f"capabilities.cicd.options.{field}") from None
         per_tool: dict[str, dict[str, Any]] = {
             "azure-devops": {"project_name": physical, "protect": env.protect_data,
                              **agent_network},

@@ -207,11 +207,10 @@ def test_dev_ci_cd_keeps_microsoft_hosted_agents_and_no_agent_subnet(tmp_path: P
     [("azure-ml.yaml", "microsoft-hosted", "cannot reach a private platform"),
      ("azure-minimal.yaml", "vnet", "needs the private network")],
 )  # fmt: skip
-def test_agents_without_a_path_to_the_platform_are_refused_before_anything_deploys(
+def test_agents_without_a_path_to_the_platform_are_refused_when_the_blueprint_loads(
     tmp_path: Path, source: str, agents: str, complaint: str
 ) -> None:
-    bp = with_cicd(tmp_path, source, f"{{agents: {agents}}}")
-
     with pytest.raises(BlueprintError, match=complaint) as refused:
-        program.build(bp)
+        with_cicd(tmp_path, source, f"{{agents: {agents}}}")
     assert refused.value.field == "capabilities.cicd.options.agents"
+    assert refused.value.location is not None and refused.value.location.line
