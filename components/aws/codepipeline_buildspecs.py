@@ -35,6 +35,11 @@ phases:
 # optionally, a Dockerfile for the training image. Both are pinned to the commit: the scripts
 # go to <artifact uri>/code/<commit>/, the image is tagged with the commit. The image
 # repository's tags are immutable, so a commit built again (a retried pipeline) reuses its image.
+# The same scripts are published to code/latest/, the pipeline's default CodeUri, so a run
+# started without parameters (console, schedule) runs the last trained commit's code.
+# The stage starts the training run and ends: a run may take longer than a CodePipeline build
+# action may (8 hours), and waiting is billed by the minute. The run's registered model
+# package, once Approved, starts the release pipeline (an EventBridge rule).
 TRAIN = """\
 version: 0.2
 env:
@@ -53,6 +58,7 @@ phases:
           echo "the repository needs pipeline/preprocess.py and pipeline/evaluate.py"; exit 1
         fi
         aws s3 sync pipeline/ "$CODE_URI"
+        aws s3 sync --delete pipeline/ "${MODEL_ARTIFACT_URI%/}/code/latest/"
         PARAMETERS=("Name=CodeUri,Value=$CODE_URI")
       - |
         if [ -f Dockerfile ]; then
@@ -65,15 +71,8 @@ phases:
         fi
       - |
         EXECUTION_ARN=$(aws sagemaker start-pipeline-execution --pipeline-name "$TRAINING_PIPELINE_NAME" --pipeline-execution-display-name "commit-$IMAGE_TAG" --pipeline-parameters "${PARAMETERS[@]}" --query PipelineExecutionArn --output text)
-        echo "training pipeline execution: $EXECUTION_ARN"
-        while true; do
-          STATUS=$(aws sagemaker describe-pipeline-execution --pipeline-execution-arn "$EXECUTION_ARN" --query PipelineExecutionStatus --output text)
-          case "$STATUS" in
-            Succeeded) break ;;
-            Failed|Stopped) echo "training pipeline execution $STATUS"; exit 1 ;;
-          esac
-          sleep 60
-        done
+        echo "training pipeline execution started: $EXECUTION_ARN"
+        echo "an Approved model package of this run starts the release pipeline"
 """  # noqa: E501
 
 # Model and endpoint configuration are named after the endpoint plus a timestamp: the deploy

@@ -72,6 +72,9 @@ def build_role_policy(
                   [pulumi.Output.concat(model_artifact_bucket_arn, "/code/*")]),
         iam.allow(["s3:ListBucket"], [model_artifact_bucket_arn],
                   Condition={"StringLike": {"s3:prefix": ["code/*"]}}),
+        # code/latest/ mirrors the last trained commit: scripts removed from it are removed.
+        iam.allow(["s3:DeleteObject"],
+                  [pulumi.Output.concat(model_artifact_bucket_arn, "/code/latest/*")]),
         iam.allow(["sagemaker:StartPipelineExecution", "sagemaker:DescribePipelineExecution"],
                   [training_pipeline_arn,
                    pulumi.Output.concat(training_pipeline_arn, "/execution/*")]),
