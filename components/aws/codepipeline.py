@@ -62,9 +62,10 @@ class AwsCodepipelineCicdArgs:
     """`s3://<registry artifact bucket>/`: the train stage uploads the pipeline code under code/."""
     model_artifact_bucket_arn: pulumi.Input[str]
     endpoint_name: pulumi.Input[str] | None = None
-    """Endpoint the deploy stage creates or updates; None: no approval and no deploy stage."""
+    """Endpoint the deploy stage creates or updates; None: no release pipeline at all."""
     serving_role_arn: pulumi.Input[str] | None = None
-    """Execution role of the served model: the only role the deploy stage may pass."""
+    """Execution role of the served model: the deploy stage may pass it (and the monitoring
+    role), no other."""
     serving_parameter_name: pulumi.Input[str] | None = None
     """SSM parameter with the serving settings (instance type, capture, network, scaling)."""
     monitoring_parameter_name: pulumi.Input[str] | None = None
