@@ -19,7 +19,7 @@ from opsblocks import __version__, blueprint, catalog, render
 from opsblocks.blueprint import Blueprint
 from opsblocks.commands.cost import cost_command
 from opsblocks.commands.diagram import diagram_command
-from opsblocks.commands.inputs import blueprint_of, record
+from opsblocks.commands.inputs import record, target_of
 from opsblocks.commands.new import new_command
 from opsblocks.console import err, fail, out
 from opsblocks.cost import render as cost_render
@@ -127,8 +127,8 @@ def preview(
     """Show every resource `pulumi up` would create, offline, without a cloud account, and
     what it costs a month."""
     try:
-        bp = blueprint_of(file, stack)
-        graph = record(bp)
+        target = target_of(file, stack)
+        bp, graph = target.blueprint, record(target)
     except OpsblocksError as exc:
         raise fail(exc) from None
     for warning in graph.warnings:

@@ -21,7 +21,7 @@ from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-PROJECT = "opsblocks"
+from opsblocks.program import PROJECT
 
 # Provider functions the program may call. Offline nothing knows the account id, the zone
 # names or the registry of an AWS-managed image: their results stay wholly unknown (None), as
@@ -213,6 +213,7 @@ def record(
     invokes: Mapping[str, dict[str, Any] | None] | None = None,
     outputs: FakeOutputs | None = None,
     config: Mapping[str, str] | None = None,
+    secret_keys: list[str] | None = None,
 ) -> Graph:
     """Run `build` (which registers resources and returns stack outputs) and record it."""
     monitor = RecordingMonitor(invokes, outputs)
@@ -222,7 +223,7 @@ def record(
     pulumi.runtime.set_mocks(
         monitor.mocks, project=PROJECT, stack=stack, preview=True, logger=logger, monitor=monitor
     )
-    pulumi.runtime.set_all_config({**(config or {})})
+    pulumi.runtime.set_all_config({**(config or {})}, list(secret_keys or []))
     SETTINGS.rpc_manager.clear()
     SETTINGS.outputs.clear()
 

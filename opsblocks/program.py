@@ -7,16 +7,19 @@ under the recording mock monitor.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pulumi
 
-from opsblocks import blueprint
+from opsblocks import blueprint, providers
 from opsblocks.blueprint import Blueprint
 from opsblocks.errors import ConfigError, OpsblocksError
 
-CONFIG_KEY = "opsblocks:blueprint"
+PROJECT = "opsblocks"
+"""The Pulumi project name (Pulumi.yaml): the namespace of the program's own config keys."""
+CONFIG_KEY = f"{PROJECT}:blueprint"
 REGION_KEYS = {"aws": "aws:region", "azure": "azure-native:location", "gcp": "gcp:region"}
 
 
@@ -36,22 +39,38 @@ def load_from_config(root: Path = Path()) -> Blueprint:
             f"`pulumi config set {CONFIG_KEY} blueprints/<name>.yaml`"
         )
     bp = blueprint.load(root / path)
-    region_key = REGION_KEYS.get(bp.cloud.value)
-    namespace, key = region_key.split(":") if region_key else ("", "")
-    configured = pulumi.Config(namespace).get(key) if region_key else None
+    check_stack_config(bp, path, _stack_config)
+    return bp
+
+
+def check_stack_config(
+    bp: Blueprint, path: str, get: Callable[[str], str | None], stack: str = "the stack config"
+) -> None:
+    """What the stack config (`get("ns:key")`) must agree with before anything registers: the
+    region the blueprint (at `path`) decides, and the settings the cloud cannot do without."""
+    region_key = REGION_KEYS[bp.cloud.value]
+    configured = get(region_key)
     if configured and configured != bp.region:
         raise ConfigError(
-            f"the stack config sets {region_key} to {configured} but {path} deploys to "
+            f"{stack} sets {region_key} to {configured} but {path} deploys to "
             f"{bp.region}: make them agree (the blueprint decides where resources go)"
         )
-    return bp
+    providers.require(PROVIDER_PACKAGES[bp.cloud.value], get, stack)
+
+
+PROVIDER_PACKAGES = {"aws": "aws", "azure": "azure-native", "gcp": "gcp"}
+
+
+def _stack_config(full_key: str) -> str | None:
+    namespace, key = full_key.split(":", 1)
+    return pulumi.Config(namespace).get(key)
 
 
 def main() -> None:
     """Entry point of `pulumi up`: bad input is a one-line error, not a traceback."""
     try:
-        bp = load_from_config()
+        outputs = build(load_from_config())
     except OpsblocksError as exc:
         raise pulumi.RunError(str(exc)) from None
-    for key, value in build(bp).items():
+    for key, value in outputs.items():
         pulumi.export(key, value)

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from rich.console import Group
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
@@ -35,7 +36,15 @@ def _label(resource: Resource) -> str:
     ]
     style = "bold" if resource.is_component else ""
     name = f"[{style}]{resource.name}[/]" if style else resource.name
-    return " ".join([f"[cyan]{short_type(resource.type)}[/]", name, *markers])
+    return " ".join([f"[cyan]{short_type(resource.type)}[/]", name, *markers, *_settings(resource)])
+
+
+def _settings(resource: Resource) -> list[str]:
+    """A provider's settings (region, project, profile, ...): which account it deploys to."""
+    if not resource.type.startswith("pulumi:providers:"):
+        return []
+    shown = ", ".join(f"{key}={escape(str(value))}" for key, value in resource.inputs.items())
+    return [f"[dim]({shown})[/]"] if shown else []
 
 
 def _add(branch: Tree, graph: Graph, resource: Resource) -> None:

@@ -84,6 +84,10 @@ class AwsFoundation(pulumi.ComponentResource):
                 # S3 server access logging cannot deliver to SSE-KMS buckets: SSE-S3 here.
                 kms_key_arn=None,
                 log_delivery_account_id=account_id,
+                # Kept as long as the other logs, then gone: log objects are never rewritten,
+                # so the version an expiry leaves behind need not outlive it by more than a day.
+                expire_after_days=args.log_retention_days,
+                noncurrent_versions_days=1,
             ),
             opts=child,
         )
@@ -225,12 +229,28 @@ def _key_policy(region: str, partition: str, account_id: pulumi.Output[str]) -> 
             "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": pulumi.Output.concat(
                 f"arn:{partition}:logs:{region}:", account_id, ":*")}},
         },
+        # SNS documents these two statements for event sources that publish to encrypted
+        # topics. Only CloudWatch alarms carry aws:SourceAccount/aws:SourceArn to KMS ...
         {
-            "Sid": "AlarmsAndEventsPublishToEncryptedTopics",
+            "Sid": "ThisAccountsAlarmsPublishToEncryptedTopics",
             "Effect": "Allow",
-            "Principal": {"Service": ["events.amazonaws.com", "cloudwatch.amazonaws.com"]},
+            "Principal": {"Service": "cloudwatch.amazonaws.com"},
             "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
             "Resource": "*",
-            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": account_id},
+                "ArnLike": {"aws:SourceArn": pulumi.Output.concat(
+                    f"arn:{partition}:cloudwatch:{region}:", account_id, ":alarm:*")},
+            },
+        },
+        # ... EventBridge does not: SNS says those conditions are not supported for
+        # EventBridge-to-encrypted-topic delivery (every publish would fail at KMS). Each topic's
+        # own policy says which rules may publish to it.
+        {
+            "Sid": "EventRulesPublishToEncryptedTopics",
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+            "Resource": "*",
         },
     )  # fmt: skip

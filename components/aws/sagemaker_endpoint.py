@@ -15,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws import iam
+from components.aws.sagemaker_endpoint_role import execution_role_statements
 from components.aws.secure_bucket import AwsSecureBucket, AwsSecureBucketArgs
 from opsblocks.naming import aws_partition
 
@@ -23,15 +24,9 @@ VARIANT = "AllTraffic"
 # in the deploy settings too, so an endpoint the CI/CD deploy stage creates scales the same.
 SCALE_OUT_COOLDOWN = 60
 SCALE_IN_COOLDOWN = 300
-ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
-                    "ecr:GetDownloadUrlForLayer"]  # fmt: skip
-# SageMaker runs the model in the subnets through network interfaces it creates with the role.
-# The Describe calls support no resource-level permissions: AWS only accepts Resource "*".
-NETWORK_DESCRIBE_ACTIONS = ["ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
-                            "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets",
-                            "ec2:DescribeSecurityGroups"]  # fmt: skip
-NETWORK_INTERFACE_ACTIONS = ["ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface",
-                             "ec2:DeleteNetworkInterfacePermission"]  # fmt: skip
+# The SageMaker XGBoost image serves by default, as training trains with it by default.
+DEFAULT_IMAGE_REPOSITORY = "sagemaker-xgboost"
+DEFAULT_IMAGE_TAG = "1.7-1"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,6 +57,12 @@ class AwsSagemakerEndpointServingArgs:
     """`model.tar.gz` to serve now; None leaves the endpoint to the CI/CD deploy stage."""
     image_uri: str | None = None
     """Inference image; None means the SageMaker XGBoost image of the region."""
+    released_by_cicd: bool = False
+    """Whether a CI/CD deploy stage points the endpoint at new configurations; Pulumi then
+    leaves the endpoint's configuration to it after creating the endpoint."""
+    training_image_uri: str | None = None
+    """Image training registers model packages with (the deploy stage serves them); None
+    means the SageMaker XGBoost image of the region."""
 
 
 class AwsSagemakerEndpointServing(pulumi.ComponentResource):
@@ -96,13 +97,21 @@ class AwsSagemakerEndpointServing(pulumi.ComponentResource):
         account_id = aws.get_caller_identity_output(
             opts=pulumi.InvokeOutputOptions(parent=self)
         ).account_id
-        role, role_policy = iam.service_role(
-            f"{name}-role",
-            "sagemaker.amazonaws.com",
-            iam.document(*_execution_role_statements(args, account_id, capture.arn)),
-            tags,
-            parent=self,
-        )
+        default_image = aws.sagemaker.get_prebuilt_ecr_image_output(
+            repository_name=DEFAULT_IMAGE_REPOSITORY, image_tag=DEFAULT_IMAGE_TAG,
+            opts=pulumi.InvokeOutputOptions(parent=self)).registry_path  # fmt: skip
+        image = args.image_uri or default_image
+        role_statements = execution_role_statements(
+            region=args.region, partition=aws_partition(args.region), account_id=account_id,
+            kms_key_arn=args.kms_key_arn, artifact_bucket_arn=args.artifact_bucket_arn,
+            capture_bucket_arn=capture.arn, model_data_url=args.model_data_url,
+            repository_arn=args.repository_arn,
+            images=[image, args.training_image_uri or default_image],
+            subnet_ids=args.subnet_ids, security_group_id=args.security_group_id,
+        )  # fmt: skip
+        role, role_policy = iam.service_role(f"{name}-role", "sagemaker.amazonaws.com",
+                                             iam.document(*role_statements), tags,
+                                             parent=self)  # fmt: skip
         # Everything the CI/CD deploy stage needs to create the endpoint from a model package.
         deploy_settings = {
             "endpoint_name": args.endpoint_name, "variant_name": VARIANT,
@@ -131,7 +140,7 @@ class AwsSagemakerEndpointServing(pulumi.ComponentResource):
         self.deployed = args.model_data_url is not None
         self.endpoint_name = pulumi.Output.from_input(args.endpoint_name)
         if args.model_data_url is not None:
-            model = self._model(name, args, args.model_data_url, role.arn, role_policy)
+            model = self._model(name, args, args.model_data_url, image, role.arn, role_policy)
             self.endpoint_name = self._endpoint(name, args, model, capture.uri).name
         self.capture_uri = capture.uri
         self.capture_bucket_arn = capture.arn
@@ -143,11 +152,8 @@ class AwsSagemakerEndpointServing(pulumi.ComponentResource):
 
     def _model(
         self, name: str, args: AwsSagemakerEndpointServingArgs, model_data_url: str,
-        role_arn: pulumi.Output[str], role_policy: aws.iam.RolePolicy,
+        image: pulumi.Input[str], role_arn: pulumi.Output[str], role_policy: aws.iam.RolePolicy,
     ) -> aws.sagemaker.Model:  # fmt: skip
-        image = args.image_uri or aws.sagemaker.get_prebuilt_ecr_image_output(
-            repository_name="sagemaker-xgboost", image_tag="1.7-1",
-            opts=pulumi.InvokeOutputOptions(parent=self)).registry_path  # fmt: skip
         return aws.sagemaker.Model(
             f"{name}-model",
             execution_role_arn=role_arn,
@@ -161,7 +167,10 @@ class AwsSagemakerEndpointServing(pulumi.ComponentResource):
             enable_network_isolation=True,
             tags=dict(args.tags),
             # CreateModel checks that the role can already read the artifact and the image.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy]),
+            # Replaced while the deploy stage may still serve it: SageMaker keeps it.
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[role_policy], retain_on_delete=args.released_by_cicd
+            ),
         )
 
     def _endpoint(
@@ -186,11 +195,18 @@ class AwsSagemakerEndpointServing(pulumi.ComponentResource):
                     sagemaker.EndpointConfigurationDataCaptureConfigCaptureOptionArgs(capture_mode=mode)
                     for mode in ("Input", "Output")]),
             tags=dict(args.tags),
-            opts=child,
+            # SageMaker: never delete a configuration an endpoint uses. Once the deploy stage
+            # owns the endpoint, Pulumi cannot know whether it still uses this one.
+            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=args.released_by_cicd),
         )  # fmt: skip
-        endpoint = sagemaker.Endpoint(f"{name}-endpoint", name=args.endpoint_name,
-                                      endpoint_config_name=config.name, tags=dict(args.tags),
-                                      opts=child)  # fmt: skip
+        # The deploy stage releases a model by pointing the endpoint at a new configuration;
+        # the next `up` must not point it back at this one (and roll back the model).
+        released = ["endpointConfigName"] if args.released_by_cicd else []
+        endpoint = sagemaker.Endpoint(
+            f"{name}-endpoint", name=args.endpoint_name, endpoint_config_name=config.name,
+            tags=dict(args.tags),
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=released),
+        )  # fmt: skip
         target = scaling.Target(
             f"{name}-scaling-target",
             service_namespace="sagemaker",
@@ -229,38 +245,3 @@ class AwsSagemakerEndpointServing(pulumi.ComponentResource):
 
 def _scaling_policy_name(endpoint_name: str) -> str:
     return f"{endpoint_name}-invocations"
-
-
-def _execution_role_statements(
-    args: AwsSagemakerEndpointServingArgs,
-    account_id: pulumi.Input[str],
-    capture_bucket_arn: pulumi.Input[str],
-) -> list[iam.Statement]:
-    """Read the model, write captures, pull images, log, and run in the VPC: nothing else."""
-    partition = aws_partition(args.region)
-    ec2_arn = pulumi.Output.concat(f"arn:{partition}:ec2:{args.region}:", account_id, ":")
-    network_interfaces = pulumi.Output.concat(ec2_arn, "network-interface/*")
-    placement = pulumi.Output.all(ec2_arn, args.security_group_id, args.subnet_ids).apply(
-        lambda found: _placement_arns(*found)
-    )
-    return [
-        iam.read_buckets([args.artifact_bucket_arn]),
-        iam.write_buckets([capture_bucket_arn]),
-        iam.use_key(args.kms_key_arn),
-        iam.allow(ECR_PULL_ACTIONS, [args.repository_arn]),
-        # GetAuthorizationToken is account-wide: AWS accepts no resource but "*".
-        iam.allow(["ecr:GetAuthorizationToken"], ["*"]),
-        iam.write_logs(args.region, account_id, partition),
-        iam.allow(NETWORK_DESCRIBE_ACTIONS, ["*"]),
-        {"Effect": "Allow", "Action": ["ec2:CreateNetworkInterface"], "Resource": placement},
-        iam.allow(NETWORK_INTERFACE_ACTIONS, [network_interfaces]),
-    ]
-
-
-def _placement_arns(ec2_arn: str, security_group_id: str, subnet_ids: Sequence[str]) -> list[str]:
-    """New interfaces may only be created in this blueprint's subnets and security group."""
-    return [
-        f"{ec2_arn}network-interface/*",
-        f"{ec2_arn}security-group/{security_group_id}",
-        *(f"{ec2_arn}subnet/{subnet_id}" for subnet_id in subnet_ids),
-    ]

@@ -191,18 +191,6 @@ class AwsSagemakerModelMonitorMonitoring(pulumi.ComponentResource):
     ) -> None:
         """The jobs' role; the job definition and schedule, or their requests for CI/CD."""
         tags = dict(args.tags)
-        role, role_policy = iam.service_role(
-            f"{name}-role",
-            "sagemaker.amazonaws.com",
-            monitoring_role_policy(
-                region=args.region, partition=partition, account_id=account_id,
-                endpoint_name=args.endpoint_name, capture_bucket_arn=args.capture_bucket_arn,
-                kms_key_arn=args.kms_key_arn, subnet_ids=args.subnet_ids,
-                security_group_id=args.security_group_id, baseline_uri=args.baseline_uri,
-            ),
-            tags,
-            parent=self,
-        )  # fmt: skip
         analyzer = aws.sagemaker.get_prebuilt_ecr_image_output(
             repository_name="sagemaker-model-monitor-analyzer",
             # AWS documents the analyzer image without a tag (that is, `latest`), not under
@@ -210,6 +198,18 @@ class AwsSagemakerModelMonitorMonitoring(pulumi.ComponentResource):
             image_tag="latest",
             opts=pulumi.InvokeOutputOptions(parent=self),
         ).registry_path
+        role, role_policy = iam.service_role(
+            f"{name}-role",
+            "sagemaker.amazonaws.com",
+            monitoring_role_policy(
+                region=args.region, partition=partition, account_id=account_id,
+                endpoint_name=args.endpoint_name, capture_bucket_arn=args.capture_bucket_arn,
+                kms_key_arn=args.kms_key_arn, image_uri=analyzer,
+                baseline_uri=args.baseline_uri,
+            ),
+            tags,
+            parent=self,
+        )  # fmt: skip
         job = data_quality.DataQualityJob(
             endpoint_name=args.endpoint_name, schedule_name=schedule_name,
             schedule=args.schedule, role_arn=role.arn, image_uri=analyzer,

@@ -13,6 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws import iam
+from components.aws.sagemaker_access import pull_images, repository_of, run_jobs_in_vpc
 
 VARIANT = "AllTraffic"
 ENDPOINT_NAMESPACE = "AWS/SageMaker"
@@ -33,11 +34,9 @@ def s3_arn(uri: str, partition: str) -> str:
     return f"arn:{partition}:s3:::{bucket_and_prefix}/*"
 
 
-# SageMaker creates network interfaces to run the job in the VPC; these Describe calls support
-# no resource-level permissions, so AWS only accepts Resource "*" for them.
-NETWORK_DESCRIBE_ACTIONS = ("ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
-                            "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets",
-                            "ec2:DescribeSecurityGroups")  # fmt: skip
+def bucket_arn(uri: str, partition: str) -> str:
+    """`s3://bucket/prefix/` -> `arn:aws:s3:::bucket`."""
+    return f"arn:{partition}:s3:::{uri.removeprefix('s3://').split('/')[0]}"
 
 
 def dashboard_body(
@@ -113,21 +112,20 @@ def monitoring_role_policy(
     endpoint_name: pulumi.Input[str],
     capture_bucket_arn: pulumi.Input[str],
     kms_key_arn: pulumi.Input[str],
-    subnet_ids: pulumi.Input[Sequence[str]],
-    security_group_id: pulumi.Input[str],
+    image_uri: pulumi.Input[str],
     baseline_uri: str | None = None,
 ) -> pulumi.Output[str]:
-    """Read captures (and the baseline) and write reports, use the key, log, publish metrics,
-    run in the VPC."""
+    """Read captures (and the baseline) and write reports, use the key, pull the analyzer image
+    (an AWS-owned repository), log, publish metrics, run in the VPC."""
     baseline = (
-        [iam.allow(["s3:GetObject"], [s3_arn(baseline_uri, partition)])] if baseline_uri else []
+        [
+            iam.allow(["s3:GetObject"], [s3_arn(baseline_uri, partition)]),
+            # The baseline files are processing inputs: SageMaker lists their bucket.
+            iam.allow(["s3:ListBucket"], [bucket_arn(baseline_uri, partition)]),
+        ]
+        if baseline_uri
+        else []
     )
-    ec2 = pulumi.Output.concat(f"arn:{partition}:ec2:{region}:", account_id, ":")
-    subnets = pulumi.Output.all(ec2, subnet_ids).apply(
-        lambda values: [f"{values[0]}subnet/{subnet}" for subnet in values[1]]
-    )
-    network_interfaces = pulumi.Output.concat(ec2, "network-interface/*")
-    security_group = pulumi.Output.concat(ec2, "security-group/", security_group_id)
     # SageMaker ARNs carry the endpoint name in lowercase.
     endpoint = pulumi.Output.concat(
         f"arn:{partition}:sagemaker:{region}:", account_id, ":endpoint/",
@@ -136,28 +134,15 @@ def monitoring_role_policy(
     return iam.document(
         iam.write_buckets([capture_bucket_arn]),
         iam.use_key(kms_key_arn),
+        *pull_images([repository_of(image_uri, partition)]),
         iam.write_logs(region, account_id, partition),
         iam.allow(["sagemaker:DescribeEndpoint"], [endpoint]),
         *baseline,
         # PutMetricData has no resources; the namespace condition is the only scope AWS offers.
         iam.allow(["cloudwatch:PutMetricData"], ["*"],
                   Condition={"StringEquals": {"cloudwatch:namespace": DRIFT_NAMESPACE}}),
-        iam.allow(NETWORK_DESCRIBE_ACTIONS, ["*"]),
-        # New interfaces only in this blueprint's subnets and security group ...
-        {
-            "Effect": "Allow",
-            "Action": ["ec2:CreateNetworkInterface"],
-            "Resource": pulumi.Output.all(network_interfaces, security_group, subnets).apply(
-                lambda values: [values[0], values[1], *values[2]]
-            ),
-        },
-        # ... and managing only interfaces that live in those subnets.
-        iam.allow(
-            ["ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface",
-             "ec2:DeleteNetworkInterfacePermission"],
-            [network_interfaces],
-            Condition={"ArnEquals": {"ec2:Subnet": subnets}},
-        ),
+        # Monitoring jobs are processing jobs: unscoped, or SageMaker's validation fails.
+        run_jobs_in_vpc(),
     )  # fmt: skip
 
 

@@ -8,7 +8,7 @@ platform key, and registers models into this blueprint's model package group.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -16,13 +16,13 @@ import pulumi_aws as aws
 
 from components.aws import iam
 from components.aws.pipeline_definition import build_definition
+from components.aws.sagemaker_access import pull_images, repository_of, run_jobs_in_vpc
 from opsblocks.naming import aws_partition
 
 # The SageMaker XGBoost image serves as training, processing and inference image by default.
 DEFAULT_IMAGE_REPOSITORY = "sagemaker-xgboost"
 DEFAULT_IMAGE_TAG = "1.7-1"
 
-ECR_PULL = ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability")
 PIPELINE_JOBS = (
     "sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob",
     "sagemaker:CreateProcessingJob", "sagemaker:DescribeProcessingJob",
@@ -31,15 +31,6 @@ PIPELINE_JOBS = (
 MODEL_REGISTRATION = (
     "sagemaker:CreateModelPackage", "sagemaker:DescribeModelPackage",
     "sagemaker:DescribeModelPackageGroup", "sagemaker:AddTags",
-)  # fmt: skip
-NETWORK_INTERFACE_UPKEEP = (
-    "ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface",
-    "ec2:DeleteNetworkInterfacePermission",
-)  # fmt: skip
-# Actions AWS authorizes only on Resource "*"; the policy holds them to the blueprint's region.
-RESOURCE_STAR_ONLY = (
-    "ecr:GetAuthorizationToken", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
-    "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
 )  # fmt: skip
 
 
@@ -159,15 +150,11 @@ def _execution_policy(
     # Pipelines names its jobs pipelines-<execution id>-<step>-<suffix>.
     jobs = [regional("sagemaker", f"{kind}-job/pipelines-*") for kind in ("training", "processing")]
     packages = pulumi.Output.from_input(args.model_package_group_arn).apply(_model_packages)
-    image_repository = pulumi.Output.from_input(image).apply(
-        lambda uri: _image_repository_arn(uri, partition)
-    )
-    interfaces = regional("ec2", "network-interface/*")
     return iam.document(
         iam.read_buckets(args.data_bucket_arns),
         iam.write_buckets([args.artifact_bucket_arn]),
         iam.use_key(args.kms_key_arn),
-        iam.allow(ECR_PULL, [args.repository_arn, image_repository]),
+        *pull_images([args.repository_arn, repository_of(image, partition)]),
         iam.allow(PIPELINE_JOBS, jobs),
         iam.allow(MODEL_REGISTRATION, [args.model_package_group_arn, packages]),
         iam.allow(
@@ -176,13 +163,7 @@ def _execution_policy(
             Condition={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
         ),
         iam.write_logs(args.region, account_id, partition),
-        _create_network_interfaces(regional, args.subnet_ids, args.security_group_id),
-        iam.allow(NETWORK_INTERFACE_UPKEEP, [interfaces]),
-        iam.allow(
-            RESOURCE_STAR_ONLY,
-            ["*"],
-            Condition={"StringEquals": {"aws:RequestedRegion": args.region}},
-        ),
+        run_jobs_in_vpc(),
         iam.allow(
             ["cloudwatch:PutMetricData"],
             ["*"],
@@ -226,30 +207,6 @@ def _definition(
     )
 
 
-def _create_network_interfaces(
-    regional: Callable[[str, str], pulumi.Output[str]],
-    subnet_ids: pulumi.Input[Sequence[str]],
-    security_group_id: pulumi.Input[str],
-) -> iam.Statement:
-    """VPC jobs create their interfaces only in the private subnets, with the workload group."""
-    resources = pulumi.Output.all(
-        regional("ec2", "network-interface/*"),
-        regional("ec2", "subnet/"),
-        regional("ec2", "security-group/"),
-        subnet_ids,
-        security_group_id,
-    ).apply(lambda v: [v[0], *(v[1] + subnet for subnet in v[3]), v[2] + v[4]])
-    return {"Effect": "Allow", "Action": ["ec2:CreateNetworkInterface"], "Resource": resources}
-
-
 def _model_packages(model_package_group_arn: str) -> str:
     """arn:...:model-package-group/<group> -> arn:...:model-package/<group>/* (its versions)."""
     return model_package_group_arn.replace(":model-package-group/", ":model-package/") + "/*"
-
-
-def _image_repository_arn(image_uri: str, partition: str) -> str:
-    """<account>.dkr.ecr.<region>.amazonaws.com/<repository>[:tag|@digest] -> repository ARN."""
-    registry, _, path = image_uri.partition("/")
-    account, _, _, region = registry.split(".")[:4]
-    repository = path.split("@")[0].split(":")[0]
-    return f"arn:{partition}:ecr:{region}:{account}:repository/{repository}"

@@ -26,6 +26,9 @@ class AwsSecureBucketArgs:
     """Protect and retain the bucket: deleting the stack never deletes the data."""
     infrequent_access_after_days: int | None = None
     noncurrent_versions_days: int = 90
+    expire_after_days: int | None = None
+    """Delete current objects after this many days (their last version then goes after
+    `noncurrent_versions_days`); None keeps them."""
     log_delivery_account_id: pulumi.Input[str] | None = None
     """Make this the access-log bucket: S3 log delivery from this account may write to it."""
 
@@ -149,6 +152,11 @@ def _lifecycle_rule(
         status="Enabled",
         filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
         transitions=transitions,
+        expiration=(
+            aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=args.expire_after_days)
+            if args.expire_after_days is not None
+            else None
+        ),
         noncurrent_version_expiration=(
             aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
                 noncurrent_days=args.noncurrent_versions_days

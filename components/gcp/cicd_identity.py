@@ -1,16 +1,18 @@
-"""The service account a CI/CD tool acts as, with the narrow grants both GCP tools need.
+"""The service accounts a CI/CD tool acts as, one per duty, each with the narrow grants of its duty.
 
-Cloud Build and GitHub Actions do the same work (push the training image, upload the pipeline
-templates, start the training pipeline, deploy to the endpoint), so they get the same grants:
-writer on the image repository and on the template repository, object admin on the
-pipeline-root bucket, Vertex AI user and Cloud Scheduler viewer on the project, and the right
-to act as the training (and serving) service account only.
+Separation of duties: the account that runs the repository's tests may do nothing (a build's
+logs aside); the train account pushes the training image, uploads the pipeline templates and
+starts pipeline runs as the training account, but cannot deploy (a custom role with the
+pipeline-job permissions only: `aiplatform.user` would let it deploy to the endpoint); the
+deploy account reads the run and deploys to the endpoint as the serving account, and can
+change no image, template or training run.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Literal
 
 import pulumi
 import pulumi_gcp as gcp
@@ -41,6 +43,22 @@ def account_name(project: pulumi.Input[str], email: pulumi.Input[str]) -> pulumi
     return pulumi.Output.concat("projects/", project, "/serviceAccounts/", email)
 
 
+Duty = Literal["test", "train", "deploy"]
+
+# What starting a pipeline run takes (Vertex AI documents metadataStores.get for creating a
+# pipeline job); nothing that touches models or endpoints.
+PIPELINE_STARTER_PERMISSIONS = (
+    "aiplatform.metadataStores.get",
+    "aiplatform.pipelineJobs.create",
+    "aiplatform.pipelineJobs.get",
+)
+
+
+def custom_role_id(account_id: str) -> str:
+    """A custom role id (letters, digits, `_`, `.`) from an account id (letters, digits, `-`)."""
+    return account_id.replace("-", "_") + "_pipelines"
+
+
 @dataclass(frozen=True, kw_only=True)
 class CicdIdentityArgs:
     project: pulumi.Input[str]
@@ -64,8 +82,10 @@ class CicdIdentity:
     """What must exist before a build may run as the account."""
 
 
-def cicd_identity(name: str, args: CicdIdentityArgs, parent: pulumi.Resource) -> CicdIdentity:
-    """A dedicated service account `{name}-sa` and its grants `{name}-...`, children of `parent`."""
+def cicd_identity(
+    name: str, args: CicdIdentityArgs, duty: Duty, parent: pulumi.Resource
+) -> CicdIdentity:
+    """A dedicated service account `{name}-sa` with the grants `{name}-...` of one duty."""
     child = pulumi.ResourceOptions(parent=parent)
     account = gcp.serviceaccount.Account(
         f"{name}-sa",
@@ -76,6 +96,20 @@ def cicd_identity(name: str, args: CicdIdentityArgs, parent: pulumi.Resource) ->
         opts=child,
     )
     member = pulumi.Output.concat("serviceAccount:", account.email)
+    # The test account runs the repository's tests: it gets no grant at all.
+    grants = (
+        _train_grants(name, args, member, child)
+        if duty == "train"
+        else _deploy_grants(name, args, member, child)
+        if duty == "deploy"
+        else []
+    )
+    return CicdIdentity(account=account, member=member, grants=grants)
+
+
+def _train_grants(
+    name: str, args: CicdIdentityArgs, member: pulumi.Output[str], child: pulumi.ResourceOptions
+) -> list[pulumi.Resource]:
     repositories = {
         "images": pulumi.Output.from_input(args.repository_id).apply(repository_name),
         "templates": pulumi.Output.from_input(args.template_repository_id).apply(repository_name),
@@ -92,7 +126,18 @@ def cicd_identity(name: str, args: CicdIdentityArgs, parent: pulumi.Resource) ->
         )
         for role, repository in repositories.items()
     ]
+    # Vertex AI has no IAM on pipeline jobs: starting one is granted on the project, through a
+    # role that holds the pipeline-job permissions only.
+    starter = gcp.projects.IAMCustomRole(
+        f"{name}-pipeline-starter",
+        project=args.project,
+        role_id=custom_role_id(args.account_id),
+        title=f"Start the pipeline runs of {args.account_id}",
+        permissions=list(PIPELINE_STARTER_PERMISSIONS),
+        opts=child,
+    )
     grants += [
+        starter,
         gcp.storage.BucketIAMMember(
             f"{name}-pipeline-root",
             bucket=pulumi.Output.from_input(args.pipeline_root_uri).apply(bucket_of),
@@ -100,12 +145,10 @@ def cicd_identity(name: str, args: CicdIdentityArgs, parent: pulumi.Resource) ->
             member=member,
             opts=child,
         ),
-        # Vertex AI has no IAM on pipeline jobs, models or endpoints: starting a pipeline job,
-        # reading the model registry and deploying to an endpoint are granted on the project.
         gcp.projects.IAMMember(
-            f"{name}-vertex-user",
+            f"{name}-starts-pipelines",
             project=args.project,
-            role="roles/aiplatform.user",
+            role=starter.name,
             member=member,
             opts=child,
         ),
@@ -118,22 +161,51 @@ def cicd_identity(name: str, args: CicdIdentityArgs, parent: pulumi.Resource) ->
             member=member,
             opts=child,
         ),
-    ]
-    # Pipeline jobs run as the training account, deployed models as the serving account: the
-    # CI/CD account may act as these two only (never as the project's other accounts).
-    acts_as = {"training": args.training_service_account}
-    if args.deploy_settings is not None:
-        acts_as["serving"] = pulumi.Output.from_input(args.deploy_settings).apply(
-            lambda settings: deploy_setting(settings, "service_account")
-        )
-    grants += [
+        # Pipeline jobs run as the training account: the train account may act as it only.
         gcp.serviceaccount.IAMMember(
-            f"{name}-acts-as-{role}",
-            service_account_id=account_name(args.project, email),
+            f"{name}-acts-as-training",
+            service_account_id=account_name(args.project, args.training_service_account),
             role="roles/iam.serviceAccountUser",
             member=member,
             opts=child,
-        )
-        for role, email in acts_as.items()
+        ),
     ]
-    return CicdIdentity(account=account, member=member, grants=grants)
+    return grants
+
+
+def _deploy_grants(
+    name: str, args: CicdIdentityArgs, member: pulumi.Output[str], child: pulumi.ResourceOptions
+) -> list[pulumi.Resource]:
+    if args.deploy_settings is None:
+        raise ValueError("a deploy identity needs the serving capability's deploy_settings")
+    serving = pulumi.Output.from_input(args.deploy_settings).apply(
+        lambda settings: deploy_setting(settings, "service_account")
+    )
+    return [
+        # Vertex AI has no IAM on models or endpoints: reading the run and the model registry
+        # and deploying to the endpoint are granted on the project.
+        gcp.projects.IAMMember(
+            f"{name}-vertex-user",
+            project=args.project,
+            role="roles/aiplatform.user",
+            member=member,
+            opts=child,
+        ),
+        # The deploy build checks the test build of the run's commit; Cloud Build has no IAM
+        # on single builds: reading them is granted on the project.
+        gcp.projects.IAMMember(
+            f"{name}-builds-viewer",
+            project=args.project,
+            role="roles/cloudbuild.builds.viewer",
+            member=member,
+            opts=child,
+        ),
+        # Deployed models run as the serving account: the deploy account may act as it only.
+        gcp.serviceaccount.IAMMember(
+            f"{name}-acts-as-serving",
+            service_account_id=account_name(args.project, serving),
+            role="roles/iam.serviceAccountUser",
+            member=member,
+            opts=child,
+        ),
+    ]

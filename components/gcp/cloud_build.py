@@ -1,20 +1,21 @@
 """CI/CD capability on GCP: Cloud Build triggers on a 2nd-gen GitHub connection.
 
-Every push to the branch starts three builds: test (pytest); train (test again, build and push
-the training image, upload templates/ to the pipeline root and the compiled templates to the
-training capability's template repository, then run the pipeline with the parameters of the
-training capability's scheduled run and wait for it); and, when the blueprint serves a model,
-deploy (the newest registered model to the endpoint, on the serving capability's machine type
-and replica bounds), which waits for a person's approval before it touches production. The
-builds run as a dedicated service account with narrow grants and log to Cloud Logging only;
-their steps are in `cloud_build_steps`.
+Every push to the branch starts two builds: test (pytest), as an account that may do nothing
+else; and train (build and push the training image, upload templates/ to the pipeline root and
+the compiled templates to the training capability's template repository, then start the
+pipeline with the parameters of the training capability's scheduled run, and end), as an
+account that may start runs but not deploy. When the blueprint serves a model, the run's
+completion event (its Vertex AI pipeline log, routed to a Pub/Sub topic) starts the deploy
+build, which waits for a person's approval and then deploys exactly the model that run
+registered (on the serving capability's machine type and replica bounds), as an account that
+may deploy but change no image, template or run. Every build is inline in its trigger: the
+repository cannot change what a build runs or skip the approval. The builds log to Cloud
+Logging only; their steps are in `cloud_build_steps`.
 
-The GitHub connection needs one manual step. Without `github_app_installation_id` it is created
-empty: open Cloud Build > Repositories (2nd gen) in the console and finish setting it up
-(authorize GitHub, install the Cloud Build app on the repository) before the first build. With
-the id of an existing installation of the Cloud Build GitHub App it is bound to that
-installation, and the console only asks for the OAuth authorization. opsblocks keeps no GitHub
-token: the console stores it in Secret Manager, as the Cloud Build service agent.
+The GitHub connection is complete on the first `pulumi up`: it is bound to an installation of
+the Cloud Build GitHub App (`github_app_installation_id`) and authorized with a GitHub token
+the blueprint's owner stored in Secret Manager (`github_token_secret`), which the
+Cloud Build service agent may read, and nothing else.
 """
 
 from __future__ import annotations
@@ -28,7 +29,15 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.gcp import cloud_build_steps as steps
-from components.gcp.cicd_identity import CicdIdentityArgs, cicd_identity, repository_name
+from components.gcp.cicd_identity import (
+    CicdIdentity,
+    CicdIdentityArgs,
+    Duty,
+    cicd_identity,
+    repository_name,
+)
+from components.gcp.cloud_build_connection import GithubConnectionArgs, github_connection
+from components.gcp.cloud_build_events import runs_done_topic
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,9 +48,9 @@ class GcpCloudBuildCicdArgs:
     kms_key_id: pulumi.Input[str]
     """Encrypts the pipeline jobs the train build starts."""
     protect: bool = False
-    """Protect and retain the GitHub connection: its console set-up cannot be replayed."""
-    service_account_id: str
-    """Account id of the build service account (6-30 characters)."""
+    """Protect and retain the GitHub connection."""
+    account_prefix: str
+    """Build accounts are `<prefix>-test`, `<prefix>-train` and `<prefix>-deploy` (ids 6-30)."""
     repository_id: pulumi.Input[str]
     """Artifact Registry repository the train build pushes the training image to."""
     template_repository_id: pulumi.Input[str]
@@ -60,15 +69,21 @@ class GcpCloudBuildCicdArgs:
     repository: str
     """GitHub repository as owner/name."""
     branch: str = "main"
-    github_app_installation_id: int | None = None
-    """Installation of the Cloud Build GitHub App; None: install it from the console."""
+    github_app_installation_id: int
+    """Installation of the Cloud Build GitHub App on the repository's owner."""
+    github_token_secret: str
+    """Secret Manager secret of the blueprint's project holding a GitHub token (`repo`,
+    `read:user`)."""
+    github_token_version: int = 1
 
 
 class GcpCloudBuildCicd(pulumi.ComponentResource):
     service_account_email: pulumi.Output[str]
-    """The account every build runs as."""
+    """The account the train build runs as (it starts the pipeline runs)."""
+    deploy_service_account_email: pulumi.Output[str] | None
+    """The account the deploy build runs as; None: no serving capability, no deploy build."""
     connection_name: pulumi.Output[str]
-    """The GitHub connection: finish setting it up once in the console."""
+    """The GitHub connection."""
     trigger_ids: pulumi.Output[dict[str, str]]
     """Stage (test, train, deploy) -> trigger id."""
 
@@ -79,32 +94,24 @@ class GcpCloudBuildCicd(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         labels = dict(args.labels)
 
-        identity = cicd_identity(
-            f"{name}-build",
-            CicdIdentityArgs(
+        stages: list[Duty] = ["test", "train"]
+        if args.deploy_settings is not None:
+            stages.append("deploy")
+        identities = {stage: self._identity(name, args, stage) for stage in stages}
+
+        connection = github_connection(
+            name,
+            GithubConnectionArgs(
                 project=args.project,
                 region=args.region,
-                account_id=args.service_account_id,
-                description=f"Cloud Build builds of {args.repository}",
-                repository_id=args.repository_id,
-                template_repository_id=args.template_repository_id,
-                pipeline_root_uri=args.pipeline_root_uri,
-                training_service_account=args.training_service_account,
-                deploy_settings=args.deploy_settings,
+                installation_id=args.github_app_installation_id,
+                token_secret=args.github_token_secret,
+                token_version=args.github_token_version,
+                protect=args.protect,
+                labels=labels,
             ),
             self,
         )
-        # A build that runs as a user-managed account writes its logs as that account; log
-        # entries are written to the project's log buckets, so the role exists only there.
-        log_writer = gcp.projects.IAMMember(
-            f"{name}-build-log-writer",
-            project=args.project,
-            role="roles/logging.logWriter",
-            member=identity.member,
-            opts=child,
-        )
-
-        connection = self._connection(name, args, labels)
         repository = gcp.cloudbuildv2.Repository(
             f"{name}-repository",
             project=args.project,
@@ -115,21 +122,34 @@ class GcpCloudBuildCicd(pulumi.ComponentResource):
             annotations=labels,
             opts=child,
         )
-
+        push = gcp.cloudbuild.TriggerRepositoryEventConfigArgs(
+            repository=repository.id,
+            push=gcp.cloudbuild.TriggerRepositoryEventConfigPushArgs(
+                branch=f"^{re.escape(args.branch)}$"
+            ),
+        )
         values = _substitutions(args, labels)
-        stages = ["test", "train"] + (["deploy"] if args.deploy_settings is not None else [])
-        triggers = {
-            stage: gcp.cloudbuild.Trigger(
+        # The deploy build starts from the completion event of a run, never from a push.
+        done = (
+            runs_done_topic(name, args.project, args.pipeline_name, labels, self)
+            if "deploy" in identities
+            else None
+        )
+        pushed = f"on every push to {args.branch}"
+        when = {"test": pushed, "train": pushed, "deploy": "after a train run, once approved"}
+        triggers: dict[str, gcp.cloudbuild.Trigger] = {}
+        for stage, identity in identities.items():
+            triggers[stage] = gcp.cloudbuild.Trigger(
                 f"{name}-{stage}",
                 project=args.project,
                 location=args.region,
-                description=f"opsblocks {name}: {stage} on every push to {args.branch}",
+                description=f"opsblocks {name}: {stage} {when[stage]}",
                 service_account=identity.account.id,
-                repository_event_config=gcp.cloudbuild.TriggerRepositoryEventConfigArgs(
-                    repository=repository.id,
-                    push=gcp.cloudbuild.TriggerRepositoryEventConfigPushArgs(
-                        branch=f"^{re.escape(args.branch)}$"
-                    ),
+                repository_event_config=push if stage != "deploy" else None,
+                pubsub_config=(
+                    gcp.cloudbuild.TriggerPubsubConfigArgs(topic=done.id)
+                    if done is not None and stage == "deploy"
+                    else None
                 ),
                 build=_build(stage),
                 substitutions={key: values[key] for key in steps.substitutions(stage)} or None,
@@ -140,12 +160,16 @@ class GcpCloudBuildCicd(pulumi.ComponentResource):
                     else None
                 ),
                 # A first build must not start before its account may work.
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[*identity.grants, log_writer]),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=identity.grants),
             )
-            for stage in stages
-        }
+            if stage == "test":
+                # The deploy build checks that the tests of the run's commit passed.
+                values[steps.TEST_TRIGGER] = triggers["test"].trigger_id
 
-        self.service_account_email = identity.account.email
+        self.service_account_email = identities["train"].account.email
+        self.deploy_service_account_email = (
+            identities["deploy"].account.email if "deploy" in identities else None
+        )
         self.connection_name = connection.name
         self.trigger_ids = pulumi.Output.all(
             **{stage: trigger.trigger_id for stage, trigger in triggers.items()}
@@ -153,54 +177,39 @@ class GcpCloudBuildCicd(pulumi.ComponentResource):
         self.register_outputs(
             {
                 "service_account_email": self.service_account_email,
+                "deploy_service_account_email": self.deploy_service_account_email,
                 "connection_name": self.connection_name,
                 "trigger_ids": self.trigger_ids,
             }
         )
 
-    def _connection(
-        self, name: str, args: GcpCloudBuildCicdArgs, labels: dict[str, str]
-    ) -> gcp.cloudbuildv2.Connection:
-        # The console set-up stores GitHub's OAuth token as a secret that the Cloud Build
-        # service agent creates: Google documents Secret Manager Admin on the project for it
-        # (the secret does not exist beforehand, so nothing narrower can be granted).
-        agent = gcp.projects.ServiceIdentity(
-            f"{name}-agent",
+    def _identity(self, name: str, args: GcpCloudBuildCicdArgs, stage: Duty) -> CicdIdentity:
+        identity = cicd_identity(
+            f"{name}-{stage}",
+            CicdIdentityArgs(
+                project=args.project,
+                region=args.region,
+                account_id=f"{args.account_prefix}-{stage}",
+                description=f"Cloud Build {stage} builds of {args.repository}",
+                repository_id=args.repository_id,
+                template_repository_id=args.template_repository_id,
+                pipeline_root_uri=args.pipeline_root_uri,
+                training_service_account=args.training_service_account,
+                deploy_settings=args.deploy_settings,
+            ),
+            stage,
+            self,
+        )
+        # A build that runs as a user-managed account writes its logs as that account; log
+        # entries are written to the project's log buckets, so the role exists only there.
+        log_writer = gcp.projects.IAMMember(
+            f"{name}-{stage}-log-writer",
             project=args.project,
-            service="cloudbuild.googleapis.com",
+            role="roles/logging.logWriter",
+            member=identity.member,
             opts=pulumi.ResourceOptions(parent=self),
         )
-        secrets = gcp.projects.IAMMember(
-            f"{name}-agent-secrets",
-            project=args.project,
-            role="roles/secretmanager.admin",
-            member=pulumi.Output.concat("serviceAccount:", agent.email),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        installed = args.github_app_installation_id is not None
-        return gcp.cloudbuildv2.Connection(
-            f"{name}-github",
-            project=args.project,
-            location=args.region,
-            github_config=(
-                gcp.cloudbuildv2.ConnectionGithubConfigArgs(
-                    app_installation_id=args.github_app_installation_id
-                )
-                if installed
-                else None
-            ),
-            annotations=labels,
-            opts=pulumi.ResourceOptions(
-                parent=self,
-                depends_on=[secrets],
-                protect=args.protect,
-                retain_on_delete=args.protect,
-                # What the console adds must survive the next `pulumi up`.
-                ignore_changes=[
-                    "githubConfig.authorizerCredential" if installed else "githubConfig"
-                ],
-            ),
-        )
+        return CicdIdentity(identity.account, identity.member, [*identity.grants, log_writer])
 
 
 def _substitutions(
@@ -227,6 +236,8 @@ def _substitutions(
     if args.deploy_settings is not None:
         deploy = pulumi.Output.from_input(args.deploy_settings).apply(steps.deploy_substitutions)
         values |= {key: deploy[key] for key in steps.DEPLOY_SETTINGS}
+        # The completion event is the run's log entry: its resource names the pipeline job.
+        values[steps.PIPELINE_JOB] = "$(body.message.data.resource.labels.pipeline_job_id)"
     return values
 
 

@@ -1,95 +1,100 @@
 """The builds of the Cloud Build triggers (test, train, deploy) as plain data.
 
-Each step reads what it works on from environment variables that its trigger fills from
-substitutions (`REGION=${_REGION}`), so the scripts depend on no resource name and are tested
-as text. Cloud Build substitutes `$NAME` in step arguments: `escape()` doubles every `$` of a
-script, so the scripts below are ordinary bash or Python.
+The steps are made as `cloud_build_step` says; the deploy build's are in
+`cloud_build_deploy_steps`. Every step is inline in its trigger:
+nothing in the repository changes what a build runs, except the code the test and train
+builds are there to run.
 
 What the repository holds, by convention: tests run by pytest (and a requirements.txt), a
 Dockerfile for the training image, and templates/pipeline.yaml: the compiled Kubeflow pipeline,
 named after the pipeline (`pipeline_name`), declaring the parameters the training capability's
 scheduled run passes, whose components name the training image `__TRAINING_IMAGE__` (the
 build puts this commit's image there). The pipeline registers its model in the Vertex AI Model
-Registry under the pipeline's name: the deploy build deploys the newest one. With a monitoring
-capability, templates/drift.yaml is the compiled drift check, named `drift`: the monitoring
-schedule starts its `latest`.
+Registry as an output artifact of type `google.VertexModel` (e.g. `ModelUploadOp`), after the
+quality gate: the deploy build deploys exactly that model of the run this commit started. With
+a monitoring capability, templates/drift.yaml is the compiled drift check, named `drift`: the
+monitoring schedule starts its `latest`.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from typing import Literal
+from components.gcp.cloud_build_deploy_steps import (
+    DEPLOY,
+    DEPLOY_SETTINGS,
+    FIND_MODEL,
+    deploy_substitutions,
+)
+from components.gcp.cloud_build_step import (
+    BUILT_IN,
+    CLOUD_SDK,
+    COMMIT_LABEL,
+    DOCKER,
+    ENDPOINT_ID,
+    IMAGE,
+    KMS_KEY,
+    LABELS,
+    MACHINE_TYPE,
+    MAX_REPLICAS,
+    MIN_REPLICAS,
+    MODEL_ARTIFACT,
+    PIPELINE_JOB,
+    PIPELINE_NAME,
+    PIPELINE_ROOT,
+    PYTHON,
+    REGION,
+    SCHEDULER_JOB,
+    SERVING_SA,
+    TEMPLATE_REPOSITORY,
+    TEST_TRIGGER,
+    TRAINING_SA,
+    Step,
+    ci_job_prefix,
+    escape,
+)
 
-PYTHON = "python:3.11-slim"
-CLOUD_SDK = "gcr.io/google.com/cloudsdktool/cloud-sdk:slim"
-DOCKER = "gcr.io/cloud-builders/docker"
+# What the component and the tests read from here, wherever it is defined.
+__all__ = [
+    "BUILDS",
+    "BUILD_IMAGE",
+    "BUILT_IN",
+    "CLOUD_SDK",
+    "COMMIT_LABEL",
+    "DEPLOY",
+    "DEPLOY_SETTINGS",
+    "DOCKER",
+    "ENDPOINT_ID",
+    "FIND_MODEL",
+    "IMAGE",
+    "KMS_KEY",
+    "LABELS",
+    "MACHINE_TYPE",
+    "MAX_REPLICAS",
+    "MIN_REPLICAS",
+    "MODEL_ARTIFACT",
+    "PIPELINE_JOB",
+    "PIPELINE_NAME",
+    "PIPELINE_ROOT",
+    "PYTHON",
+    "REGION",
+    "SCHEDULER_JOB",
+    "SERVING_SA",
+    "START_PIPELINE",
+    "TEMPLATE_REPOSITORY",
+    "TEST",
+    "TEST_TRIGGER",
+    "TIMEOUTS",
+    "TRAINING_SA",
+    "UPLOAD_TEMPLATES",
+    "Step",
+    "ci_job_prefix",
+    "deploy_substitutions",
+    "escape",
+    "substitutions",
+]
 
-# Substitutions the triggers define (user-defined ones must start with "_").
-REGION = "_REGION"
-PIPELINE_ROOT = "_PIPELINE_ROOT"
-"""`gs://<bucket>/<path>`, without a trailing slash."""
-PIPELINE_NAME = "_PIPELINE_NAME"
-SCHEDULER_JOB = "_SCHEDULER_JOB"
-"""The training capability's Cloud Scheduler job: its request holds the run's parameters."""
-TRAINING_SA = "_TRAINING_SA"
-KMS_KEY = "_KMS_KEY"
-LABELS = "_LABELS"
-"""JSON object of the blueprint's labels, for the pipeline jobs the train build starts."""
-IMAGE = "_IMAGE"
-"""Training image without its tag: `<region>-docker.pkg.dev/<project>/<repository>/training`."""
-TEMPLATE_REPOSITORY = "_TEMPLATE_REPOSITORY"
-"""`https://<region>-kfp.pkg.dev/<project>/<repository>`: the KFP template repository."""
-ENDPOINT_ID = "_ENDPOINT_ID"
-SERVING_SA = "_SERVING_SA"
-MACHINE_TYPE = "_MACHINE_TYPE"
-MIN_REPLICAS = "_MIN_REPLICAS"
-MAX_REPLICAS = "_MAX_REPLICAS"
-DEPLOY_SETTINGS = {ENDPOINT_ID: "endpoint", SERVING_SA: "service_account",
-                   MACHINE_TYPE: "machine_type", MIN_REPLICAS: "min_replica_count",
-                   MAX_REPLICAS: "max_replica_count"}  # fmt: skip
-"""Substitution of the deploy build -> key of the serving capability's `deploy_settings`."""
-# Substitutions Cloud Build defines for every build started by a trigger.
-BUILT_IN = frozenset({"PROJECT_ID", "SHORT_SHA", "COMMIT_SHA", "BRANCH_NAME"})
-
-# Cloud Build allows at most 24 hours per build: the train build waits for the pipeline.
-TIMEOUTS = {"test": "1800s", "train": "86400s", "deploy": "3600s"}
-
-
-@dataclass(frozen=True)
-class Step:
-    id: str
-    image: str
-    script: str
-    entrypoint: Literal["bash", "python3"] = "bash"
-    env: tuple[str, ...] = ()
-    """Substitutions the script reads, as environment variables named without the "_"."""
-
-    @property
-    def args(self) -> list[str]:
-        return ["-c", escape(self.script)]
-
-    @property
-    def envs(self) -> list[str]:
-        return [f"{name.lstrip('_')}=${{{name}}}" for name in self.env]
-
-
-def escape(script: str) -> str:
-    """Cloud Build reads `$$` as a literal `$`: the script reaches its interpreter unchanged."""
-    return script.replace("$", "$$")
-
-
-def deploy_substitutions(deploy_settings: str) -> dict[str, str]:
-    """The deploy build's substitutions, from the serving capability's `deploy_settings` JSON."""
-    settings = json.loads(deploy_settings)
-    missing = sorted(key for key in DEPLOY_SETTINGS.values() if key not in settings)
-    if missing:
-        raise ValueError(f"deploy_settings lack {', '.join(missing)}")
-    values = {name: str(settings[key]) for name, key in DEPLOY_SETTINGS.items()}
-    # The endpoint's resource name ends with its id, which is what gcloud is given.
-    values[ENDPOINT_ID] = values[ENDPOINT_ID].rsplit("/", 1)[-1]
-    return values
-
+# No build waits for a pipeline run (build minutes are billed): the train build starts the run
+# and ends; the run's completion event starts the deploy build.
+TIMEOUTS = {"test": "1800s", "train": "3600s", "deploy": "1800s"}
 
 TEST = Step(
     id="test",
@@ -145,9 +150,9 @@ done
 
 # The scheduled run of the training capability holds the blueprint's parameters (data, sizes,
 # quality gate, network): the build starts that run from this commit's template, as the
-# training account, encrypted with the platform key, and waits for it. The build fails when
-# the pipeline (and with it the quality gate) fails.
-RUN_PIPELINE = Step(
+# training account, encrypted with the platform key, under an id that names the pipeline and
+# the commit, and ends: the run's completion event starts the deploy build.
+START_PIPELINE = Step(
     id="pipeline",
     image=CLOUD_SDK,
     entrypoint="python3",
@@ -162,8 +167,8 @@ RUN_PIPELINE = Step(
         TEMPLATE_REPOSITORY,
         "SHORT_SHA",
     ),
-    script="""\
-import base64, json, os, subprocess, sys, time, urllib.request
+    script=f"""\
+import base64, json, os, subprocess, time, urllib.request
 
 env = os.environ
 region, commit, account = env["REGION"], env["SHORT_SHA"], env["TRAINING_SA"]
@@ -174,77 +179,35 @@ def gcloud(*args):
                           text=True).stdout.strip()
 
 
-def call(method, path, body=None):
-    request = urllib.request.Request(
-        f"https://{region}-aiplatform.googleapis.com/v1/{path}", method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Authorization": "Bearer " + gcloud("auth", "print-access-token"),
-                 "Content-Type": "application/json"})
-    with urllib.request.urlopen(request) as response:
-        return json.load(response)
-
-
 schedule = json.loads(gcloud("scheduler", "jobs", "describe", env["SCHEDULER_JOB"],
-                             f"--location={region}", "--format=json"))
+                             f"--location={{region}}", "--format=json"))
 run = json.loads(base64.b64decode(schedule["httpTarget"]["body"]))
-run.update({
-    "displayName": f"{env['PIPELINE_NAME']}-{commit}",
-    "templateUri": f"{env['TEMPLATE_REPOSITORY']}/{env['PIPELINE_NAME']}/commit-{commit}",
+run.update({{
+    "displayName": f"{{env['PIPELINE_NAME']}}-{{commit}}",
+    "templateUri": f"{{env['TEMPLATE_REPOSITORY']}}/{{env['PIPELINE_NAME']}}/commit-{{commit}}",
     "serviceAccount": account,
-    "encryptionSpec": {"kmsKeyName": env["KMS_KEY"]},
-    "labels": {**run.get("labels", {}), **json.loads(env["LABELS"])},
-})
-job = call("POST", f"projects/{env['PROJECT_ID']}/locations/{region}/pipelineJobs", run)
-print("pipeline job:", job["name"], flush=True)
-done = {"PIPELINE_STATE_SUCCEEDED", "PIPELINE_STATE_FAILED", "PIPELINE_STATE_CANCELLED"}
-while job.get("state") not in done:
-    time.sleep(60)
-    job = call("GET", job["name"])
-if job["state"] != "PIPELINE_STATE_SUCCEEDED":
-    sys.exit(f"pipeline job {job['name']}: {job['state']}")
+    "encryptionSpec": {{"kmsKeyName": env["KMS_KEY"]}},
+    "labels": {{**run.get("labels", {{}}), **json.loads(env["LABELS"]),
+               "{COMMIT_LABEL}": commit}},
+}})
+job_id = env["PIPELINE_NAME"] + "-ci-" + commit + time.strftime("-%Y%m%d%H%M%S", time.gmtime())
+request = urllib.request.Request(
+    f"https://{{region}}-aiplatform.googleapis.com/v1/projects/{{env['PROJECT_ID']}}/locations/"
+    f"{{region}}/pipelineJobs?pipelineJobId={{job_id}}", method="POST",
+    data=json.dumps(run).encode(),
+    headers={{"Authorization": "Bearer " + gcloud("auth", "print-access-token"),
+             "Content-Type": "application/json"}})
+with urllib.request.urlopen(request) as response:
+    print("pipeline job started:", json.load(response)["name"], flush=True)
 """,
 )
 
-# Deploys the newest model of the registry on the serving capability's machine type and replica
-# bounds, then undeploys the releases it replaces (a deployed model costs while it is deployed).
-DEPLOY = Step(
-    id="deploy",
-    image=CLOUD_SDK,
-    env=(
-        REGION,
-        ENDPOINT_ID,
-        PIPELINE_NAME,
-        SERVING_SA,
-        MACHINE_TYPE,
-        MIN_REPLICAS,
-        MAX_REPLICAS,
-        "SHORT_SHA",
-    ),
-    script="""\
-set -euo pipefail
-MODEL=$(gcloud ai models list --region="$REGION" --filter="displayName=$PIPELINE_NAME" \\
-  --sort-by=~updateTime --limit=1 --format="value(name)")
-if [ -z "$MODEL" ]; then echo "no model named $PIPELINE_NAME in the model registry"; exit 1; fi
-RELEASE="$PIPELINE_NAME-$SHORT_SHA-$(date -u +%Y%m%d%H%M%S)"
-gcloud ai endpoints deploy-model "$ENDPOINT_ID" --region="$REGION" --model="$MODEL" \\
-  --display-name="$RELEASE" --service-account="$SERVING_SA" --machine-type="$MACHINE_TYPE" \\
-  --min-replica-count="$MIN_REPLICAS" --max-replica-count="$MAX_REPLICAS" --traffic-split=0=100
-gcloud ai endpoints describe "$ENDPOINT_ID" --region="$REGION" --flatten=deployedModels \\
-  --format="value(deployedModels.id,deployedModels.displayName)" |
-while read -r DEPLOYED NAME; do
-  if [ "$NAME" != "$RELEASE" ]; then
-    gcloud ai endpoints undeploy-model "$ENDPOINT_ID" --region="$REGION" \\
-      --deployed-model-id="$DEPLOYED"
-  fi
-done
-""",
-)
-
-# The train build runs the tests first: a commit that fails them is never trained.
+# The test build runs the repository's tests as an account that may do nothing else; the train
+# build runs no tests (they would run with its rights).
 BUILDS: dict[str, tuple[Step, ...]] = {
     "test": (TEST,),
-    "train": (TEST, BUILD_IMAGE, UPLOAD_TEMPLATES, RUN_PIPELINE),
-    "deploy": (DEPLOY,),
+    "train": (BUILD_IMAGE, UPLOAD_TEMPLATES, START_PIPELINE),
+    "deploy": (FIND_MODEL, DEPLOY),
 }
 
 

@@ -5,6 +5,13 @@ the Google service agent that encrypts for it may use it, or before its API is e
 the foundation enables the APIs first, creates the service agents explicitly (service
 identities) and grants them the key; its `project` output resolves only after all of that,
 and every component sets `project=` from it, so each resource waits for its API and its key.
+The storage and BigQuery agents are looked up through their APIs, after enabling them.
+
+Two APIs cannot be enabled by the program that needs them: the project look-up goes through
+Cloud Resource Manager and enabling an API through Service Usage (and enabling Resource
+Manager with a `Service` reads the project through Resource Manager itself). Both must be on
+before the first `up` (README, known limits on GCP); Resource Manager is still declared here,
+so the project-level IAM grants, which use it, wait for it and it is never turned off.
 
 The network has Private Services Access (a /16 range peered with Google's service producers):
 Vertex AI pipeline runs given the network run inside that peering. Its `network_id` output
@@ -25,9 +32,16 @@ ENCRYPTER = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
 # Service agents that encrypt with the platform key, created explicitly (service identities).
 AGENT_SERVICES = ("aiplatform.googleapis.com", "artifactregistry.googleapis.com")
 SERVICE_NETWORKING = "servicenetworking.googleapis.com"
-# Enabled whatever the tools: the key, the network and its Private Services Access need them.
-BASE_APIS = ("cloudkms.googleapis.com", "compute.googleapis.com", SERVICE_NETWORKING)
+STORAGE = "storage.googleapis.com"
+BIGQUERY = "bigquery.googleapis.com"
+RESOURCE_MANAGER = "cloudresourcemanager.googleapis.com"
+# Enabled whatever the tools: the key, the network and its Private Services Access, the
+# access-log bucket (and the storage agent's look-up), and the project-level IAM grants.
+BASE_APIS = ("cloudkms.googleapis.com", "compute.googleapis.com", SERVICE_NETWORKING, STORAGE,
+             RESOURCE_MANAGER)  # fmt: skip
 KEY_ROTATION = "7776000s"  # 90 days
+USAGE_LOG_WRITER = "group:cloud-storage-analytics@google.com"
+"""Who delivers Cloud Storage usage logs (Google docs, usage logs: "Set IAM permissions")."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,8 +79,8 @@ class GcpFoundation(pulumi.ComponentResource):
         labels = dict(args.labels)
         project = gcp.organizations.get_project_output(opts=pulumi.InvokeOutputOptions(parent=self))
 
-        services = [
-            gcp.projects.Service(
+        enabled = {
+            api: gcp.projects.Service(
                 f"{name}-api-{api.split('.')[0]}",
                 project=project.project_id,
                 service=api,
@@ -75,7 +89,8 @@ class GcpFoundation(pulumi.ComponentResource):
                 opts=child,
             )
             for api in sorted({*args.apis, *BASE_APIS})
-        ]
+        }
+        services = list(enabled.values())
         after_apis = pulumi.ResourceOptions(parent=self, depends_on=services)
 
         key_ring = gcp.kms.KeyRing(
@@ -92,7 +107,8 @@ class GcpFoundation(pulumi.ComponentResource):
             labels=labels,
             opts=stateful,
         )
-        agents = self._service_agents(name, project.project_id, project.number, after_apis)
+        agents = self._service_agents(name, project.project_id, project.number, after_apis,
+                                      enabled)  # fmt: skip
         grants = [
             gcp.kms.CryptoKeyIAMMember(
                 f"{name}-key-{agent}",
@@ -144,6 +160,15 @@ class GcpFoundation(pulumi.ComponentResource):
                                 protect=args.protect),
             opts=after_apis,
         )  # fmt: skip
+        # Cloud Storage writes the usage logs as this Google group: it must be allowed to create
+        # objects in the log bucket, or no log is ever delivered (uniform access: IAM, no ACL).
+        gcp.storage.BucketIAMMember(
+            f"{name}-access-logs-writer",
+            bucket=access_logs.bucket,
+            role="roles/storage.objectCreator",
+            member=USAGE_LOG_WRITER,
+            opts=child,
+        )
 
         gates = [s.id for s in services] + [g.etag for g in grants]
         self.project = pulumi.Output.all(project.project_id, *gates).apply(lambda v: v[0])
@@ -163,9 +188,18 @@ class GcpFoundation(pulumi.ComponentResource):
         project: pulumi.Output[str],
         project_number: pulumi.Output[str],
         after_apis: pulumi.ResourceOptions,
+        enabled: Mapping[str, gcp.projects.Service],
     ) -> dict[str, pulumi.Output[str]]:
-        """Role name -> e-mail of each Google service agent that encrypts with the key."""
-        invoke = pulumi.InvokeOutputOptions(parent=self)
+        """Role name -> e-mail of each Google service agent that encrypts with the key.
+
+        The storage and BigQuery agents are looked up through their own APIs (the look-up also
+        creates the agent), so each look-up waits for its API; BigQuery's only when a tool
+        enables BigQuery (a dataset is then encrypted with the key).
+        """
+
+        def after(api: str) -> pulumi.InvokeOutputOptions:
+            return pulumi.InvokeOutputOptions(parent=self, depends_on=[enabled[api]])
+
         agents = {
             service.split(".")[0]: gcp.projects.ServiceIdentity(
                 f"{name}-agent-{service.split('.')[0]}",
@@ -176,11 +210,12 @@ class GcpFoundation(pulumi.ComponentResource):
             for service in AGENT_SERVICES
         }
         agents["storage"] = gcp.storage.get_project_service_account_output(
-            project=project, opts=invoke
+            project=project, opts=after(STORAGE)
         ).email_address
-        agents["bigquery"] = gcp.bigquery.get_default_service_account_output(
-            project=project, opts=invoke
-        ).email
+        if BIGQUERY in enabled:
+            agents["bigquery"] = gcp.bigquery.get_default_service_account_output(
+                project=project, opts=after(BIGQUERY)
+            ).email
         # Compute Engine's agent is no service identity to create: it exists once the API is
         # enabled, named after the project number. It encrypts the CMEK disks (Workbench).
         agents["compute"] = pulumi.Output.concat(

@@ -1,10 +1,9 @@
 """Data capability on GCP: a Cloud Storage data lake (raw, curated) and a BigQuery dataset.
 
-The dataset grants nobody anything here. The capabilities that read it (training) grant their
-own service account on this dataset alone, with dataset-level IAM members; so the component
-sets no `accesses`: that list is authoritative and would remove their grants on every update.
-BigQuery then keeps only its defaults (the project's owners, editors and viewers, and the
-identity that created the dataset): nothing public, no `allAuthenticatedUsers`.
+The dataset grants nobody anything here: it names the project's owners alone (see
+`components.gcp.dataset`), so project viewers do not read it as BigQuery's default access
+would let them. The capabilities that read it (training) add their own service account with
+a `DatasetAccess` entry on this dataset alone. Nothing public, no `allAuthenticatedUsers`.
 """
 
 from __future__ import annotations

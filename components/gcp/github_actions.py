@@ -1,13 +1,17 @@
 """CI/CD capability on GCP for GitHub Actions: Workload Identity Federation, no keys.
 
 GitHub Actions workflows of the blueprint's repository, running on its branch, exchange their
-OIDC token for the deploy service account's credentials (`google-github-actions/auth` with
+OIDC token for a service account's credentials (`google-github-actions/auth` with
 `workload_identity_provider` and `service_account` set to this component's outputs; the
 workflow needs `permissions: id-token: write`). No service account key exists anywhere.
 
-The deploy account has the same narrow grants as the Cloud Build account: push the training
-image, upload the pipeline templates, start the pipeline as the training account, deploy to
-the endpoint as the serving account.
+Separation of duties: a job gets an account only through a GitHub environment. Jobs in the
+train environment get the train account (push the training image, upload the templates, start
+pipeline runs as the training account; it cannot deploy); jobs in the deploy environment get
+the deploy account (deploy to the endpoint as the serving account). Jobs in no environment,
+such as the tests, get nothing. The approval is the deploy environment's protection rules
+(required reviewers, this branch only), which live in the repository's settings, not in its
+code. GitHub's default subject format is assumed (`repo:<owner>/<name>:environment:<env>`).
 """
 
 from __future__ import annotations
@@ -20,10 +24,15 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.cicd_identity import CicdIdentityArgs, cicd_identity
+from components.gcp.cicd_identity import CicdIdentity, CicdIdentityArgs, Duty, cicd_identity
 
 GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 POOL_ID = re.compile(r"^(?!gcp-)[a-z0-9-]{4,32}$")
+
+
+def environment_subject(repository: str, environment: str) -> str:
+    """The `sub` claim of a GitHub Actions job of `repository` running in `environment`."""
+    return f"repo:{repository}:environment:{environment}"
 
 
 def attribute_condition(repository: str, branch: str) -> str:
@@ -42,8 +51,8 @@ class GcpGithubActionsCicdArgs:
     region: str
     protect: bool = False
     """Protect the identity pool: a deleted pool's id stays taken for 30 days."""
-    service_account_id: str
-    """Account id of the deploy service account (6-30 characters)."""
+    account_prefix: str
+    """Accounts are `<prefix>-train` and `<prefix>-deploy` (ids 6-30 characters)."""
     pool_id: str
     """Workload identity pool id: 4-32 lowercase letters, digits and hyphens."""
     repository_id: pulumi.Input[str]
@@ -58,11 +67,17 @@ class GcpGithubActionsCicdArgs:
     repository: str
     """GitHub repository as owner/name."""
     branch: str = "main"
+    train_environment: str = "training"
+    """GitHub environment whose jobs act as the train account."""
+    deploy_environment: str = "production"
+    """GitHub environment whose jobs act as the deploy account: require reviewers on it."""
 
 
 class GcpGithubActionsCicd(pulumi.ComponentResource):
     service_account_email: pulumi.Output[str]
-    """`service_account` of the `google-github-actions/auth` step."""
+    """`service_account` of the auth step in the train environment's jobs."""
+    deploy_service_account_email: pulumi.Output[str] | None
+    """`service_account` of the auth step in the deploy environment's jobs; None: no serving."""
     workload_identity_provider: pulumi.Output[str]
     """`workload_identity_provider` of the `google-github-actions/auth` step (its full name)."""
 
@@ -103,39 +118,52 @@ class GcpGithubActionsCicd(pulumi.ComponentResource):
             opts=child,
         )
 
-        identity = cicd_identity(
-            f"{name}-deploy",
-            CicdIdentityArgs(
-                project=args.project,
-                region=args.region,
-                account_id=args.service_account_id,
-                description=f"GitHub Actions workflows of {args.repository}",
-                repository_id=args.repository_id,
-                template_repository_id=args.template_repository_id,
-                pipeline_root_uri=args.pipeline_root_uri,
-                training_service_account=args.training_service_account,
-                deploy_settings=args.deploy_settings,
-            ),
-            self,
-        )
-        gcp.serviceaccount.IAMMember(
-            f"{name}-deploy-federated",
-            service_account_id=identity.account.name,
-            role="roles/iam.workloadIdentityUser",
-            member=pulumi.Output.concat(
-                "principalSet://iam.googleapis.com/",
-                pool.name,
-                "/attribute.repository/",
-                args.repository,
-            ),
-            opts=child,
-        )
+        duties: list[Duty] = ["train"]
+        if args.deploy_settings is not None:
+            duties.append("deploy")
+        environments = {"train": args.train_environment, "deploy": args.deploy_environment}
+        identities: dict[str, CicdIdentity] = {}
+        for duty in duties:
+            identities[duty] = cicd_identity(
+                f"{name}-{duty}",
+                CicdIdentityArgs(
+                    project=args.project,
+                    region=args.region,
+                    account_id=f"{args.account_prefix}-{duty}",
+                    description=f"GitHub Actions {duty} jobs of {args.repository}",
+                    repository_id=args.repository_id,
+                    template_repository_id=args.template_repository_id,
+                    pipeline_root_uri=args.pipeline_root_uri,
+                    training_service_account=args.training_service_account,
+                    deploy_settings=args.deploy_settings,
+                ),
+                duty,
+                self,
+            )
+            # Only the jobs of the duty's environment (the provider admits this repository's
+            # branch only) may act as the account.
+            gcp.serviceaccount.IAMMember(
+                f"{name}-{duty}-federated",
+                service_account_id=identities[duty].account.name,
+                role="roles/iam.workloadIdentityUser",
+                member=pulumi.Output.concat(
+                    "principal://iam.googleapis.com/",
+                    pool.name,
+                    "/subject/",
+                    environment_subject(args.repository, environments[duty]),
+                ),
+                opts=child,
+            )
 
-        self.service_account_email = identity.account.email
+        self.service_account_email = identities["train"].account.email
+        self.deploy_service_account_email = (
+            identities["deploy"].account.email if "deploy" in identities else None
+        )
         self.workload_identity_provider = provider.name
         self.register_outputs(
             {
                 "service_account_email": self.service_account_email,
+                "deploy_service_account_email": self.deploy_service_account_email,
                 "workload_identity_provider": self.workload_identity_provider,
             }
         )

@@ -5,38 +5,32 @@ notify an e-mail channel when the blueprint gives an address. The endpoint is cr
 (models are deployed by the CI/CD deploy step), so an idle endpoint reports no data: missing
 data never opens an incident. A dashboard shows traffic, errors, latency and the policies.
 
-The drift check is a Vertex AI pipeline run that compares the logged predictions (the
-serving capability's BigQuery request-response log) with the training data. A Cloud
-Scheduler job starts it on `drift_schedule` when the blueprint has a training capability: the
-run starts from the template `drift` (tag `latest`) that CI/CD uploads to the training
-capability's KFP repository (the Vertex REST API takes templates from Artifact Registry only)
-and writes its outputs under the pipeline root. It runs as the monitoring service account,
-which may read the prediction dataset, that repository and that bucket, and nothing else.
+The drift check (`vertex_drift_check`) runs when the blueprint has a training capability. A
+drift-check run fails when it finds drift above the threshold: a policy matching the failed
+drift runs (and only those) notifies the same channel. So does a policy on the failed attempts
+of the platform's Cloud Scheduler jobs (the drift check's and those the wiring names, such as
+the training schedule): a schedule that cannot start its run alerts someone. Both match log
+entries (`log_alerts`), so they need no log-based metric created beforehand.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
 
+from components.gcp.log_alerts import failed_attempts_filter, failed_runs_filter, log_alert
+from components.gcp.vertex_drift_check import drift_check, drift_identity
 from components.gcp.vertex_monitoring_documents import (
     DRIFT_TEMPLATE,
     ERROR_COUNT,
     LATENCIES,
-    bucket_of,
     dashboard_json,
     dashboard_url,
-    dataset_of,
-    drift_run_body,
     endpoint_filter,
-    pipeline_jobs_url,
 )
-from components.gcp.vertex_pipeline_job import template_repository_url, template_uri
-
-CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,6 +63,9 @@ class GcpVertexModelMonitoringMonitoringArgs:
     drift_schedule: str = "0 4 * * *"
     """unix-cron, in UTC."""
     drift_threshold: float = 0.3
+    scheduler_job_names: Sequence[pulumi.Input[str]] = ()
+    """Other Cloud Scheduler jobs of the platform (the training schedule) whose failed attempts
+    notify the channel, beside the drift check's own."""
 
 
 class GcpVertexModelMonitoringMonitoring(pulumi.ComponentResource):
@@ -126,10 +123,15 @@ class GcpVertexModelMonitoringMonitoring(pulumi.ComponentResource):
                 lambda found: dashboard_json(f"opsblocks {name}", found[0], found[1:])),
         )  # fmt: skip
 
-        account, grants = self._identity(name, args)
+        account, grants = drift_identity(self, name, args)
+        schedules = list(args.scheduler_job_names)
         if args.template_repository_id is not None and args.pipeline_root_uri is not None:
-            self._drift_check(name, args, args.template_repository_id, args.pipeline_root_uri,
-                              account, grants)  # fmt: skip
+            schedule = drift_check(self, name, args, args.template_repository_id,
+                                   args.pipeline_root_uri, account, grants)  # fmt: skip
+            schedules.append(schedule.name)
+            self._drift_alert(name, args, channels)
+        if schedules:
+            self._schedule_alert(name, args, channels, schedules)
 
         self.notification_channel = channel.name if channel is not None else None
         self.alert_policy_names = policy_names
@@ -179,96 +181,30 @@ class GcpVertexModelMonitoringMonitoring(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )  # fmt: skip
 
-    def _identity(
-        self, name: str, args: GcpVertexModelMonitoringMonitoringArgs
-    ) -> tuple[gcp.serviceaccount.Account, list[pulumi.Resource]]:
-        """The drift checks' service account and its grants: read the log, run pipelines."""
-        child = pulumi.ResourceOptions(parent=self)
-        account = gcp.serviceaccount.Account(f"{name}-identity", project=args.project,
-                                             account_id=args.service_account_id,
-                                             display_name=f"opsblocks {name}: drift checks",
-                                             opts=child)  # fmt: skip
-        member = pulumi.Output.concat("serviceAccount:", account.email)
-        grants: list[pulumi.Resource] = [
-            gcp.bigquery.DatasetIamMember(
-                f"{name}-read-predictions",
-                project=args.project,
-                dataset_id=pulumi.Output.from_input(args.prediction_log_table).apply(dataset_of),
-                role="roles/bigquery.dataViewer",
-                member=member,
-                opts=child,
-            )
-        ]
-        # Project-level, because GCP offers nothing narrower: pipeline jobs and BigQuery query
-        # jobs are created under the project and exist only once started, so no resource-level
-        # grant can precede them. Data access stays limited to the dataset above.
-        grants += [
-            gcp.projects.IAMMember(f"{name}-{grant}", project=args.project, role=f"roles/{role}",
-                                   member=member, opts=child)
-            for role, grant in (("aiplatform.user", "run-pipelines"), ("bigquery.jobUser", "query"))
-        ]  # fmt: skip
-        # A pipeline run names the account it runs as: the caller needs actAs on it. The
-        # scheduled run calls as the account itself, so it may act as itself, and nobody else.
-        grants.append(
-            gcp.serviceaccount.IAMMember(f"{name}-act-as-itself", service_account_id=account.name,
-                                         role="roles/iam.serviceAccountUser", member=member,
-                                         opts=child)
+    def _drift_alert(self, name: str, args: GcpVertexModelMonitoringMonitoringArgs,
+                     channels: list[pulumi.Output[str]]) -> None:  # fmt: skip
+        """Drift-check runs that fail: drift above the threshold, or a step errored."""
+        title = f"Drift check found drift above {args.drift_threshold:g}, or failed"
+        log_alert(
+            f"{name}-drift", project=args.project, title=f"opsblocks {name}: {title}",
+            log_filter=failed_runs_filter(DRIFT_TEMPLATE), subject=title,
+            content=(f"A drift-check run in {args.region} failed: the logged predictions drift "
+                     f"from the training data by more than {args.drift_threshold:g}, or a step "
+                     "errored. Vertex AI > Pipelines > Runs shows which."),
+            channels=channels, labels=args.labels, parent=self,
         )  # fmt: skip
-        return account, grants
 
-    def _drift_check(self, name: str, args: GcpVertexModelMonitoringMonitoringArgs,
-                     template_repository_id: pulumi.Input[str],
-                     pipeline_root_uri: pulumi.Input[str], account: gcp.serviceaccount.Account,
-                     grants: list[pulumi.Resource]) -> None:  # fmt: skip
-        """Cloud Scheduler starts a drift-check pipeline run on `drift_schedule`."""
-        child = pulumi.ResourceOptions(parent=self)
-        member = pulumi.Output.concat("serviceAccount:", account.email)
-        root = pulumi.Output.from_input(pipeline_root_uri)
-        # Reads the template: from the training capability's template repository only.
-        template_grant = gcp.artifactregistry.RepositoryIamMember(
-            f"{name}-read-templates", project=args.project, location=args.region,
-            repository=template_repository_id, role="roles/artifactregistry.reader",
-            member=member, opts=child)  # fmt: skip
-        # Writes the run's outputs (overwriting them on a retry): on the pipeline-root bucket only.
-        bucket_grant = gcp.storage.BucketIAMMember(f"{name}-pipeline-root",
-                                                   bucket=root.apply(bucket_of),
-                                                   role="roles/storage.objectUser", member=member,
-                                                   opts=child)  # fmt: skip
-        run = pulumi.Output.all(
-            template_uri=pulumi.Output.all(args.project, template_repository_id).apply(
-                lambda found: template_uri(
-                    template_repository_url(args.region, found[0], found[1]), DRIFT_TEMPLATE
-                )
-            ),
-            pipeline_root_uri=root, prediction_table=args.prediction_log_table,
-            service_account=account.email, kms_key_id=args.kms_key_id,
+    def _schedule_alert(self, name: str, args: GcpVertexModelMonitoringMonitoringArgs,
+                        channels: list[pulumi.Output[str]],
+                        schedules: list[pulumi.Input[str]]) -> None:  # fmt: skip
+        """Failed attempts of the platform's Cloud Scheduler jobs: a run that never started."""
+        title = "A scheduled run could not be started"
+        log_alert(
+            f"{name}-schedule-failures", project=args.project, title=f"opsblocks {name}: {title}",
+            log_filter=pulumi.Output.all(*schedules).apply(failed_attempts_filter),
+            subject=title,
+            content=(f"Cloud Scheduler in {args.region} failed to start a run (the Vertex AI "
+                     "request was refused: permissions, template or quota). Cloud Scheduler > "
+                     "the job > logs shows the answer."),
+            channels=channels, labels=args.labels, parent=self,
         )  # fmt: skip
-        gcp.cloudscheduler.Job(
-            f"{name}-drift-check",
-            project=args.project,
-            region=args.region,
-            description=f"opsblocks {name}: starts a drift-check pipeline run",
-            schedule=args.drift_schedule,
-            time_zone="Etc/UTC",
-            http_target=gcp.cloudscheduler.JobHttpTargetArgs(
-                uri=pulumi.Output.from_input(args.project).apply(
-                    lambda project: pipeline_jobs_url(project, args.region)
-                ),
-                http_method="POST",
-                headers={"Content-Type": "application/json"},
-                body=run.apply(
-                    lambda known: drift_run_body(
-                        **known, drift_threshold=args.drift_threshold, labels=args.labels
-                    )
-                ),
-                oauth_token=gcp.cloudscheduler.JobHttpTargetOauthTokenArgs(
-                    service_account_email=account.email, scope=CLOUD_PLATFORM
-                ),
-            ),
-            # Creating a run is not idempotent: a retried request could start two runs.
-            retry_config=gcp.cloudscheduler.JobRetryConfigArgs(retry_count=0),
-            # The first run must find the account's permissions in place.
-            opts=pulumi.ResourceOptions(
-                parent=self, depends_on=[*grants, template_grant, bucket_grant]
-            ),
-        )

@@ -19,6 +19,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.gcp import vertex_pipeline_job as job
+from components.gcp.dataset import dataset_reader
 from components.gcp.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
 from components.gcp.vertex_workbench import workbench
 
@@ -232,9 +233,10 @@ class GcpVertexPipelinesTraining(pulumi.ComponentResource):
         for index, bucket in enumerate(args.data_bucket_names):
             gcp.storage.BucketIAMMember(f"{prefix}-reads-data-{index}", bucket=bucket,
                                         role=OBJECT_VIEWER, member=member, opts=child)  # fmt: skip
-        gcp.bigquery.DatasetIamMember(f"{prefix}-reads-dataset", dataset_id=args.dataset_id,
-                                      project=args.project, role="roles/bigquery.dataViewer",
-                                      member=member, opts=child)  # fmt: skip
+        # A `DatasetAccess` entry: the dataset's explicit `accesses` rule out IAM members.
+        dataset_reader(f"{prefix}-reads-dataset", project=args.project, dataset_id=args.dataset_id,
+                       service_account_email=member.apply(lambda m: m.split(":", 1)[1]),
+                       parent=self)  # fmt: skip
         # BigQuery jobs (queries, reads of the dataset) exist only at project level.
         gcp.projects.IAMMember(f"{prefix}-runs-queries", project=args.project,
                                role="roles/bigquery.jobUser", member=member,

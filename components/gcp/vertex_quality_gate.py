@@ -3,8 +3,10 @@
 The gate itself is enforced inside the training pipeline: `opsblocks.wiring.gcp` hands this
 tool's metric, threshold and direction to the training component, which passes them as
 parameters to every scheduled run; a run whose model misses the bar fails. This component
-makes those failures visible: a log-based metric counts the failed Vertex AI pipeline runs
-of the project, and an alert policy on it notifies the blueprint's alert address.
+makes those failures visible: an alert policy matches the error events of the training
+pipeline's runs (not of other pipelines of the project, such as the drift checks) and
+notifies the blueprint's alert address. It matches the log entries themselves: a policy on a
+log-based metric created in the same `up` would be refused until the metric exists.
 """
 
 from __future__ import annotations
@@ -15,14 +17,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-# Vertex AI Pipelines writes the events of every pipeline job (state changes, task failures)
-# to this log, on the "Vertex Pipelines Job" monitored resource; a failed run logs an ERROR.
-FAILED_RUNS_FILTER = (
-    'resource.type="aiplatform.googleapis.com/PipelineJob" '
-    'AND log_id("aiplatform.googleapis.com/pipeline_job_events") '
-    "AND severity>=ERROR"
-)
-ALERT_WINDOW = "300s"
+from components.gcp.log_alerts import failed_runs_filter, log_alert
 
 
 def gate_text(metric: str, threshold: float, direction: str) -> str:
@@ -64,24 +59,6 @@ class GcpVertexQualityGateValidation(pulumi.ComponentResource):
             raise ValueError(f"direction '{args.direction}' is not maximize or minimize")
         gate = gate_text(args.metric, args.threshold, args.direction)
 
-        failed_runs = gcp.logging.Metric(
-            f"{name}-failed-runs",
-            name=pulumi.Output.concat(args.pipeline_name, "-failed-runs"),
-            description=pulumi.Output.concat(
-                "Failed Vertex AI pipeline runs (training ",
-                args.pipeline_name,
-                f" fails when its model misses the quality gate {gate})",
-            ),
-            filter=FAILED_RUNS_FILTER,
-            metric_descriptor=gcp.logging.MetricMetricDescriptorArgs(
-                metric_kind="DELTA",
-                value_type="INT64",
-                unit="1",
-                display_name=pulumi.Output.concat("Failed runs: ", args.pipeline_name),
-            ),
-            project=args.project,
-            opts=child,
-        )
         channel = None
         if args.alert_email is not None:
             channel = gcp.monitoring.NotificationChannel(
@@ -95,49 +72,22 @@ class GcpVertexQualityGateValidation(pulumi.ComponentResource):
                 opts=child,
             )
 
-        policy = gcp.monitoring.AlertPolicy(
+        policy = log_alert(
             f"{name}-failed-runs",
-            display_name=pulumi.Output.concat(args.pipeline_name, f": quality gate {gate}"),
-            combiner="OR",
-            conditions=[
-                gcp.monitoring.AlertPolicyConditionArgs(
-                    display_name="A training run failed",
-                    condition_threshold=gcp.monitoring.AlertPolicyConditionConditionThresholdArgs(
-                        filter=pulumi.Output.concat(
-                            'metric.type="logging.googleapis.com/user/', failed_runs.name, '"'
-                        ),
-                        comparison="COMPARISON_GT",
-                        threshold_value=0,
-                        duration="0s",
-                        aggregations=[
-                            gcp.monitoring.AlertPolicyConditionConditionThresholdAggregationArgs(
-                                alignment_period=ALERT_WINDOW,
-                                per_series_aligner="ALIGN_SUM",
-                                cross_series_reducer="REDUCE_SUM",
-                            )
-                        ],
-                        trigger=gcp.monitoring.AlertPolicyConditionConditionThresholdTriggerArgs(
-                            count=1
-                        ),
-                    ),
-                )
-            ],
-            documentation=gcp.monitoring.AlertPolicyDocumentationArgs(
-                subject=pulumi.Output.concat(args.pipeline_name, " failed"),
-                content=pulumi.Output.concat(
-                    "A run of the training pipeline ",
-                    args.pipeline_name,
-                    f" in {args.region} ",
-                    f"failed: its model missed the quality gate {gate}, or a step errored. ",
-                    "Vertex AI > Pipelines > Runs shows which step failed and why.",
-                ),
-                mime_type="text/markdown",
-            ),
-            notification_channels=[channel.name] if channel is not None else [],
-            severity="ERROR",
-            user_labels=labels,
             project=args.project,
-            opts=child,
+            title=pulumi.Output.concat(args.pipeline_name, f": quality gate {gate}"),
+            log_filter=pulumi.Output.from_input(args.pipeline_name).apply(failed_runs_filter),
+            subject=pulumi.Output.concat(args.pipeline_name, " failed"),
+            content=pulumi.Output.concat(
+                "A run of the training pipeline ",
+                args.pipeline_name,
+                f" in {args.region} ",
+                f"failed: its model missed the quality gate {gate}, or a step errored. ",
+                "Vertex AI > Pipelines > Runs shows which step failed and why.",
+            ),
+            channels=[channel.name] if channel is not None else [],
+            labels=labels,
+            parent=self,
         )
 
         self.alert_policy_name = policy.name

@@ -9,9 +9,7 @@ from typing import Annotated
 
 import typer
 
-from opsblocks import blueprint
-from opsblocks.blueprint import Blueprint
-from opsblocks.commands.inputs import blueprint_of, record
+from opsblocks.commands.inputs import Target, record, target_of
 from opsblocks.console import err, fail, out
 from opsblocks.cost import compare as cost_compare
 from opsblocks.cost import render as cost_render
@@ -61,8 +59,8 @@ def cost_command(
 ) -> None:  # fmt: skip
     """Estimate the monthly cost of a blueprint from list prices, offline."""
     try:
-        estimate = _estimate(blueprint_of(file, stack), prices, price_region)
-        other = None if compare is None else _estimate(blueprint.load(compare), prices,
+        estimate = _estimate(target_of(file, stack), prices, price_region)
+        other = None if compare is None else _estimate(target_of(compare, None), prices,
                                                        price_region)  # fmt: skip
     except OpsblocksError as exc:
         raise fail(exc) from None
@@ -74,9 +72,10 @@ def cost_command(
         raise typer.Exit(2)
 
 
-def _estimate(bp: Blueprint, prices: Path | None, price_region: str | None) -> Estimate:
+def _estimate(target: Target, prices: Path | None, price_region: str | None) -> Estimate:
+    bp = target.blueprint
     book = None if prices is None else load_book(bp.cloud.value, prices)
-    return estimate_cost(bp, record(bp), book=book, price_region=price_region)
+    return estimate_cost(bp, record(target), book=book, price_region=price_region)
 
 
 def _show_cost(estimate: Estimate, other: Estimate | None, format: CostFormat) -> None:

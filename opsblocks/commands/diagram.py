@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from opsblocks import d2, diagram
-from opsblocks.commands.inputs import blueprint_of, record
+from opsblocks.commands.inputs import record, target_of
 from opsblocks.console import err, fail
 from opsblocks.errors import OpsblocksError
 
@@ -34,8 +34,8 @@ def diagram_command(
     models between them."""
     try:
         chosen = diagram.output_format(format, output)
-        bp = blueprint_of(file, stack)
-        drawn = diagram.build(bp, record(bp))
+        target = target_of(file, stack)
+        drawn = diagram.build(target.blueprint, record(target))
         if chosen is diagram.Format.svg:
             text = d2.render_svg(diagram.to_d2(drawn))
         else:

@@ -3,29 +3,52 @@
 from __future__ import annotations
 
 import gc
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from opsblocks import blueprint, stacks
 from opsblocks.blueprint import Blueprint
 from opsblocks.errors import OpsblocksError
 from opsblocks.preview import Graph
+from opsblocks.stacks import StackConfig
 
 
-def blueprint_of(file: Path | None, stack: str | None) -> Blueprint:
-    """The blueprint FILE, or the one `stacks/Pulumi.<stack>.yaml` names."""
+@dataclass(frozen=True)
+class Target:
+    """A blueprint, and the config of the stack that deploys it (empty for a bare file)."""
+
+    blueprint: Blueprint
+    config: StackConfig = field(default_factory=StackConfig)
+
+
+def target_of(file: Path | None, stack: str | None) -> Target:
+    """The blueprint FILE, or the one `stacks/Pulumi.<stack>.yaml` names with that stack's
+    config, checked as `pulumi up` checks it before anything registers."""
     if (file is None) == (stack is None):
         raise OpsblocksError("give a blueprint file or --stack NAME (one of them)")
-    if stack is not None:
-        file = stacks.blueprint_of(stacks.project_root(), stack)
-    assert file is not None
-    return blueprint.load(file)
+    if file is not None:
+        return Target(blueprint.load(file))
+    assert stack is not None
+    root = stacks.project_root()
+    path = stacks.blueprint_of(root, stack)
+    bp = blueprint.load(path)
+    config = stacks.config_of(root, stack)
+    from opsblocks import program
+
+    stack_path = stacks.stack_file(root, stack).relative_to(root)
+    program.check_stack_config(bp, str(path.relative_to(root)), config.get, stack=str(stack_path))
+    return Target(bp, config)
 
 
-def record(bp: Blueprint) -> Graph:
-    """The resources `pulumi up` would register, recorded offline."""
+def record(target: Target) -> Graph:
+    """The resources `pulumi up` would register, recorded offline with the stack's config."""
     from opsblocks import preview, program
 
-    graph = preview.record(lambda: program.build(bp))
+    graph = preview.record(
+        lambda: program.build(target.blueprint),
+        config=target.config.values,
+        secret_keys=target.config.secret_keys,
+    )
     # Everything allocated so far lives until the command exits: keep the garbage collector
     # from rescanning it on every later collection (pricing, rendering).
     gc.freeze()

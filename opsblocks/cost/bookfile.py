@@ -20,7 +20,7 @@ from ruamel.yaml.error import YAMLError
 from opsblocks.cost.model import Classification
 from opsblocks.errors import BlueprintError, CostError, value_message
 from opsblocks.model import Cloud, Strict
-from opsblocks.yamlsource import Source, parse
+from opsblocks.yamlsource import Source, guard_text, guard_tree, parse
 
 
 def _money(value: Any) -> Any:
@@ -90,11 +90,18 @@ class BookFile(Strict):
     resources: dict[str, ResourceType] = Field(default_factory=dict)
 
 
+MAX_BOOK_BYTES = 64 * 1024
+"""The largest shipped price book is 16 KB; one of negotiated rates is usually smaller."""
+
+
 def read(file: Path) -> BookFile:
     """The file, validated."""
     try:
-        data = YAML(typ="safe", pure=True).load(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, YAMLError):
+        text = file.read_text(encoding="utf-8")
+        guard_text(text, file, MAX_BOOK_BYTES)
+        data = YAML(typ="safe", pure=True).load(text)
+        guard_tree(data, file)
+    except (OSError, UnicodeDecodeError, YAMLError, RecursionError, BlueprintError):
         data = _located(file).data  # raises the error with its file:line
     if not isinstance(data, Mapping):
         raise error_at(file, (), "a price book is a mapping with cloud, regions, skus, resources")
@@ -107,7 +114,7 @@ def read(file: Path) -> BookFile:
 
 def _located(file: Path) -> Source:
     try:
-        return parse(file)
+        return parse(file, MAX_BOOK_BYTES)
     except BlueprintError as exc:  # yamlsource's error: missing file, unreadable, bad YAML
         raise CostError(exc.message, location=exc.location) from None
 

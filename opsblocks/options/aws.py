@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from opsblocks.model import Strict
 from opsblocks.options import ASK, Email, Hyperparameter
@@ -17,6 +17,22 @@ SageMakerInstanceType = Annotated[
     ),
 ]
 S3Uri = Annotated[str, Field(pattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$")]
+
+
+def _check_model_archive(uri: str) -> str:
+    # CreateModel: ModelDataUrl "must point to a single gzip compressed tar archive (.tar.gz
+    # suffix)"; the serving role is granted read on exactly that object.
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    if not key.endswith(".tar.gz") or key.endswith("/.tar.gz"):
+        folder = f"s3://{bucket}/{key.rstrip('/') + '/' if key else ''}"
+        raise ValueError(
+            f"'{uri}' does not name a model archive: SageMaker serves one .tar.gz object "
+            f"(e.g. {folder}model.tar.gz)"
+        )
+    return uri
+
+
+ModelArchiveUri = Annotated[S3Uri, AfterValidator(_check_model_archive)]
 ImageUri = Annotated[
     str,
     Field(
@@ -72,10 +88,11 @@ class SageMakerEndpointOptions(Strict):
         200, ge=1, description="Target invocations per instance per minute for auto-scaling."
     )
     capture_percent: int = Field(100, ge=0, le=100, description="Share of requests captured.")
-    model_data_url: S3Uri | None = Field(
+    model_data_url: ModelArchiveUri | None = Field(
         None,
-        description="model.tar.gz to serve now; without it the CI/CD deploy stage creates "
-        "the endpoint from the latest approved model package.",
+        description="model.tar.gz object to serve now (the serving role may read exactly it); "
+        "without it the CI/CD deploy stage creates the endpoint from the latest approved "
+        "model package.",
     )
     image_uri: ImageUri | None = Field(
         None, description="Inference image; default: the SageMaker XGBoost image of the region."

@@ -98,9 +98,26 @@ class CloudBuildOptions(Strict):
 
     repository: Annotated[Repository, ASK]
     branch: Annotated[str, ASK] = Field("main", min_length=1, max_length=255)
-    github_app_installation_id: int | None = Field(
-        None, description="Cloud Build GitHub App installation; without it, connect in console."
+    github_app_installation_id: int = Field(
+        ...,
+        ge=1,
+        description="Installation of the Cloud Build GitHub App on the repository's owner "
+        "(github.com/settings/installations/<id>).",
     )
+    github_token_secret: str = Field(
+        ...,
+        pattern=r"^[A-Za-z0-9_-]{1,255}$",
+        description="Secret Manager secret, in the stack's project, holding a GitHub token "
+        "(scopes repo, read:user) that authorizes the connection.",
+    )
+    github_token_version: int = Field(
+        1, ge=1, description="Version of github_token_secret that holds the token."
+    )
+
+
+GithubEnvironment = Annotated[
+    str, Field(pattern=r"^[A-Za-z0-9_.-]{1,255}$", description="A GitHub environment name.")
+]
 
 
 class GithubActionsOptions(Strict):
@@ -108,3 +125,9 @@ class GithubActionsOptions(Strict):
 
     repository: Annotated[Repository, ASK]
     branch: Annotated[str, ASK] = Field("main", min_length=1, max_length=255)
+    train_environment: GithubEnvironment = Field(
+        "training", description="GitHub environment whose jobs may train (push, start runs)."
+    )
+    deploy_environment: GithubEnvironment = Field(
+        "production", description="GitHub environment whose jobs may deploy: give it reviewers."
+    )

@@ -16,14 +16,18 @@ from opsblocks import catalog
 from opsblocks.blueprint import Blueprint
 from opsblocks.environment import profile
 from opsblocks.model import Capability, Cloud
+from opsblocks.providers import stack_settings
 from opsblocks.tags import platform_tags
 
 
 def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
     env = profile(bp.environment)
     tools = bp.tools()
-    # The blueprint decides the region, whatever the shell's AWS_REGION says.
-    provider = aws.Provider("aws", region=bp.region)
+    # The blueprint decides the region, whatever the shell's AWS_REGION says; the rest of the
+    # provider's settings (profile, assume-role, allowed accounts, ...) come from the stack.
+    provider = aws.Provider(
+        "aws", **stack_settings("aws", aws.ProviderArgs, decided={"region": bp.region})
+    )
     opts = pulumi.ResourceOptions(providers=[provider])
 
     def tags(capability: str, tool: str) -> dict[str, str]:
@@ -107,6 +111,13 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             endpoint_name=physical(""),
             artifact_bucket_arn=registry.artifact_bucket_arn,
             repository_arn=registry.repository_arn,
+            # The deploy stage serves the model packages training registers, with its image.
+            released_by_cicd=Capability.cicd in tools,
+            training_image_uri=getattr(
+                tools[Capability.training].options if Capability.training in tools else None,
+                "image_uri",
+                None,
+            ),
         )
         outputs |= {"endpoint_name": serving.endpoint_name, "capture_uri": serving.capture_uri}
 

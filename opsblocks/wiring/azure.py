@@ -24,6 +24,7 @@ from opsblocks import catalog
 from opsblocks.blueprint import Blueprint
 from opsblocks.environment import profile
 from opsblocks.model import Capability, Cloud, Environment
+from opsblocks.providers import stack_settings
 from opsblocks.tags import platform_tags
 
 # The lake's containers, registered as Azure ML datastores of the same names; the model monitor
@@ -36,8 +37,14 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
     env = profile(bp.environment)
     tools = bp.tools()
     prod = bp.environment is Environment.prod
-    # The blueprint decides the location; the subscription comes from the stack's credentials.
-    provider = azure_native.Provider("azure-native", location=bp.region)
+    # The blueprint decides the location; the subscription, tenant and credentials settings
+    # come from the stack's azure-native config (or the environment the provider reads).
+    provider = azure_native.Provider(
+        "azure-native",
+        **stack_settings(
+            "azure-native", azure_native.ProviderArgs, decided={"location": bp.region}
+        ),
+    )
     opts = pulumi.ResourceOptions(providers=[provider])
     compact = bp.name.replace("-", "")
     physical = f"{bp.name}-{bp.environment.value}"

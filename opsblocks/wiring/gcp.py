@@ -16,6 +16,7 @@ from opsblocks import catalog
 from opsblocks.blueprint import Blueprint
 from opsblocks.environment import profile
 from opsblocks.model import Capability, Cloud, Environment
+from opsblocks.providers import stack_settings
 from opsblocks.tags import platform_labels
 
 # The APIs each tool needs, enabled by the foundation before anything uses them.
@@ -27,7 +28,8 @@ TOOL_APIS: dict[str, tuple[str, ...]] = {
     "vertex-endpoint": ("aiplatform.googleapis.com", "bigquery.googleapis.com"),
     "vertex-quality-gate": ("monitoring.googleapis.com", "logging.googleapis.com"),
     "vertex-model-monitoring": ("monitoring.googleapis.com", "cloudscheduler.googleapis.com"),
-    "cloud-build": ("cloudbuild.googleapis.com", "secretmanager.googleapis.com"),
+    "cloud-build": ("cloudbuild.googleapis.com", "secretmanager.googleapis.com",
+                    "iam.googleapis.com", "pubsub.googleapis.com", "logging.googleapis.com"),
     "github-actions": ("iam.googleapis.com", "iamcredentials.googleapis.com", "sts.googleapis.com"),
 }  # fmt: skip
 
@@ -35,8 +37,11 @@ TOOL_APIS: dict[str, tuple[str, ...]] = {
 def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
     env = profile(bp.environment)
     tools = bp.tools()
-    # The blueprint decides the region; the project comes from the stack's gcp:project.
-    provider = gcp.Provider("gcp", region=bp.region)
+    # The blueprint decides the region; the project (required), impersonation and the rest of
+    # the provider's settings come from the stack's gcp config.
+    provider = gcp.Provider(
+        "gcp", **stack_settings("gcp", gcp.ProviderArgs, decided={"region": bp.region})
+    )
     opts = pulumi.ResourceOptions(providers=[provider])
 
     def labels(capability: str, tool: str) -> dict[str, str]:
@@ -145,6 +150,8 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             service_account_id=f"{bp.name}-monitor",
             template_repository_id=training.template_repository_id if training else None,
             pipeline_root_uri=training.pipeline_root_uri if training else None,
+            # A training schedule that cannot start its run pages the monitoring channel.
+            scheduler_job_names=[training.scheduler_job_name] if training else [],
         )
         outputs |= {"dashboard_url": monitoring.dashboard_url,
                     "notification_channel": monitoring.notification_channel}  # fmt: skip
@@ -154,11 +161,10 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
         # Cloud Build runs the builds itself: it encrypts the runs it starts and reads the
         # scheduled run; github-actions federates GitHub's identity in its own identity pool.
         per_tool = {
-            "cloud-build": {"service_account_id": f"{bp.name}-build",
+            "cloud-build": {"account_prefix": bp.name,
                             "kms_key_id": base.kms_key_id, "pipeline_name": training.pipeline_name,
                             "scheduler_job_name": training.scheduler_job_name},
-            "github-actions": {"service_account_id": f"{bp.name}-deploy",
-                               "pool_id": physical("gh")},
+            "github-actions": {"account_prefix": bp.name, "pool_id": physical("gh")},
         }  # fmt: skip
         cicd = make(
             Capability.cicd,
@@ -171,5 +177,8 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             training_service_account=training.service_account_email,
             deploy_settings=serving.deploy_settings if serving else None,
         )
+        # One account per duty: the train account starts runs, the deploy account deploys.
         outputs |= {"cicd_service_account": cicd.service_account_email}
+        if serving is not None:
+            outputs["cicd_deploy_service_account"] = cicd.deploy_service_account_email
     return outputs

@@ -75,6 +75,61 @@ def test_preview_by_stack_reads_the_stack_config(monkeypatch: pytest.MonkeyPatch
     assert json.loads(result.stdout)["blueprint"]["name"] == "churn-sandbox"
 
 
+def test_preview_by_stack_shows_where_the_provider_deploys(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(app, ["preview", "--stack", "gcp-dev"])
+    assert result.exit_code == 0, result.output
+    assert "provider.gcp gcp (project=my-ml-project, region=europe-west4)" in result.stdout
+
+
+def a_project_with_stack(tmp_path: Path, stack: str) -> Path:
+    """A copy of the project's Pulumi.yaml and blueprints, with one stack file of our own."""
+    (tmp_path / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
+    (tmp_path / "blueprints").mkdir()
+    for blueprint in (ROOT / "blueprints").glob("*-minimal.yaml"):
+        (tmp_path / "blueprints" / blueprint.name).write_text(blueprint.read_text())
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "Pulumi.mine.yaml").write_text(stack)
+    return tmp_path
+
+
+def test_preview_by_stack_refuses_a_gcp_stack_without_project(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    stack = "config:\n  opsblocks:blueprint: blueprints/gcp-minimal.yaml\n"
+    monkeypatch.chdir(a_project_with_stack(tmp_path, stack))
+    result = runner.invoke(app, ["preview", "--stack", "mine"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "error: stacks/Pulumi.mine.yaml does not set gcp:project: `pulumi config set "
+        "gcp:project <value>` (opsblocks does not take it from the shell's environment)"
+    )
+
+
+def test_preview_by_stack_passes_structured_and_encrypted_settings_on(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    stack = """config:
+  opsblocks:blueprint: blueprints/aws-minimal.yaml
+  aws:region: eu-west-1
+  aws:skipMetadataApiCheck: false
+  aws:assumeRoles:
+    - roleArn: arn:aws:iam::123456789012:role/deployer
+  aws:secretKey:
+    secure: v1:abcdefgh
+"""
+    monkeypatch.chdir(a_project_with_stack(tmp_path, stack))
+    result = runner.invoke(app, ["preview", "--stack", "mine", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    [provider] = [r for r in json.loads(result.stdout)["resources"]
+                  if r["type"] == "pulumi:providers:aws"]  # fmt: skip
+    assert provider["inputs"]["assumeRoles"] == (
+        '[{"roleArn": "arn:aws:iam::123456789012:role/deployer"}]'
+    )
+    assert provider["inputs"]["skipMetadataApiCheck"] == "false"
+    assert provider["inputs"]["secretKey"] == "[secret]"
+
+
 def test_unknown_stack_names_the_stacks_that_exist(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     result = runner.invoke(app, ["preview", "--stack", "nope"])

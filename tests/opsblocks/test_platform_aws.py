@@ -103,6 +103,33 @@ def test_outputs_name_every_capability_entry_point() -> None:
     assert Capability.cicd in bp.tools()
 
 
+def test_endpoint_released_by_cicd_keeps_the_configuration_the_deploy_stage_set(
+    tmp_path: Path,
+) -> None:
+    bp = with_model(tmp_path)
+    assert Capability.cicd in bp.tools()
+    [endpoint] = build(bp).of_type("aws:sagemaker/endpoint:Endpoint")
+    assert endpoint.ignore_changes == ["endpointConfigName"]
+
+
+def test_serving_role_may_pull_the_image_training_registers_models_with(tmp_path: Path) -> None:
+    image = f"{ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/trainer:7"
+    path = tmp_path / "trained-with-own-image.yaml"
+    path.write_text(
+        (ROOT / "blueprints" / "aws-sagemaker.yaml")
+        .read_text()
+        .replace(
+            "      instance_type: ml.m5.xlarge\n",
+            f"      instance_type: ml.m5.xlarge\n      image_uri: {image}\n",
+        )
+    )
+    graph = build(blueprint.load(path))
+    policy = json.loads(graph.named("fraud-detection-serving-role", "RolePolicy").inputs["policy"])
+    pulled = {r for s in statements(policy) if "ecr:BatchGetImage" in as_list(s["Action"])
+              for r in as_list(s["Resource"])}  # fmt: skip
+    assert f"arn:aws:ecr:us-east-1:{ACCOUNT_ID}:repository/trainer" in pulled
+
+
 def deploy_variables(graph: Graph) -> dict[str, str]:
     project = graph.named("fraud-detection-cicd-deploy", "Project").inputs
     return {v["name"]: v["value"] for v in project["environment"]["environmentVariables"]}

@@ -115,6 +115,24 @@ def test_ci_cd_and_monitoring_take_the_training_templates_and_schedule() -> None
     )
 
 
+def test_a_failed_training_or_drift_schedule_and_drift_found_page_the_monitoring_channel() -> None:
+    bp = blueprint.load(ROOT / "blueprints" / "gcp-vertex.yaml")
+    graph = build(bp)
+    channel = [f"{bp.name}-monitoring-alert-email"]
+    schedules = graph.named(f"{bp.name}-monitoring-schedule-failures", "AlertPolicy").inputs
+    drift = graph.named(f"{bp.name}-monitoring-drift", "AlertPolicy").inputs
+    gate = graph.named(f"{bp.name}-validation-failed-runs", "AlertPolicy").inputs
+
+    [watched] = schedules["conditions"]
+    assert f'"{bp.name}-training-schedule"' in watched["conditionMatchedLog"]["filter"]
+    assert f'"{bp.name}-monitoring-drift-check"' in watched["conditionMatchedLog"]["filter"]
+    assert schedules["notificationChannels"] == drift["notificationChannels"] == channel
+    # Each run alert watches its own pipeline: a failed drift check is no failed gate.
+    [gate_condition], [drift_condition] = gate["conditions"], drift["conditions"]
+    assert "^demand-forecast-prod-training-" in gate_condition["conditionMatchedLog"]["filter"]
+    assert '"^drift-' in drift_condition["conditionMatchedLog"]["filter"]
+
+
 def test_the_deploy_build_deploys_with_the_serving_options() -> None:
     bp = blueprint.load(ROOT / "blueprints" / "gcp-vertex.yaml")
     deploy = build(bp).named(f"{bp.name}-cicd-deploy", "Trigger").inputs["substitutions"]

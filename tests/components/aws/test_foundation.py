@@ -2,7 +2,7 @@ import json
 
 from components.aws.foundation import INTERFACE_ENDPOINTS, AwsFoundation, AwsFoundationArgs
 from opsblocks.preview import Graph
-from tests.recording import run, statements, untagged
+from tests.recording import as_list, run, statements, untagged
 
 TAGS = {"opsblocks:blueprint": "fraud", "team": "risk"}
 
@@ -83,3 +83,34 @@ def test_flow_logs_and_log_group_are_retained_and_encrypted() -> None:
 
 def test_every_taggable_resource_carries_the_tags() -> None:
     assert not untagged(foundation(), TAGS)
+
+
+def key_statements_for(service: str) -> list[dict[str, object]]:
+    policy = json.loads(foundation().named("fraud-key").inputs["policy"])
+    return [s for s in statements(policy) if service in as_list(s["Principal"].get("Service"))]
+
+
+def test_eventbridge_may_use_the_key_without_source_conditions_sns_does_not_support() -> None:
+    # SNS: aws:SourceAccount, aws:SourceArn and aws:SourceOrgID are not supported in a KMS key
+    # policy for EventBridge-to-encrypted-topic delivery: with them, no rule ever publishes.
+    [events] = key_statements_for("events.amazonaws.com")
+    assert set(as_list(events["Action"])) == {"kms:Decrypt", "kms:GenerateDataKey*"}
+    assert "Condition" not in events
+    assert as_list(events["Principal"]["Service"]) == ["events.amazonaws.com"]
+
+
+def test_cloudwatch_alarms_use_the_key_only_for_this_accounts_alarms() -> None:
+    [alarms] = key_statements_for("cloudwatch.amazonaws.com")
+    assert set(as_list(alarms["Action"])) == {"kms:Decrypt", "kms:GenerateDataKey*"}
+    assert alarms["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": "123456789012"},
+        "ArnLike": {"aws:SourceArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:*"},
+    }
+
+
+def test_access_logs_expire_after_the_log_retention() -> None:
+    rule = foundation(log_retention_days=365).named("fraud-access-logs-lifecycle").inputs["rules"]
+    [expiring] = [r for r in rule if "expiration" in r]
+    assert expiring["expiration"] == {"days": 365}
+    # The delete marker expiration leaves behind goes one day later, with the logged version.
+    assert expiring["noncurrentVersionExpiration"] == {"noncurrentDays": 1}

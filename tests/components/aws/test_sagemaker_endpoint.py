@@ -26,6 +26,7 @@ TAGS = {"team": "risk", "opsblocks:capability": "serving"}
 MODEL = "s3://fraud-models/model.tar.gz"
 ARTIFACTS = "arn:aws:s3:::fraud-artifacts"
 REPOSITORY = "arn:aws:ecr:us-east-1:123456789012:repository/fraud"
+XGBOOST_REPOSITORY = "arn:aws:ecr:us-east-1:683313688378:repository/sagemaker-xgboost"
 COMPONENT = "opsblocks:index:AwsSagemakerEndpointServing"
 DEPLOYED_TYPES = {
     "aws:sagemaker/model:Model", "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
@@ -34,8 +35,9 @@ DEPLOYED_TYPES = {
 }  # fmt: skip
 # Actions AWS authorizes only on Resource "*"; nothing else may be granted on "*".
 UNSCOPABLE = {
-    "ecr:GetAuthorizationToken", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
-    "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
+    "ecr:GetAuthorizationToken", "cloudwatch:PutMetricData", "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeVpcs", "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets",
+    "ec2:DescribeSecurityGroups",
 }  # fmt: skip
 
 
@@ -138,7 +140,7 @@ def test_role_grants_nothing_on_every_resource_but_what_aws_cannot_scope() -> No
             assert set(actions) <= UNSCOPABLE, statement
 
 
-def test_role_writes_only_captures_pulls_only_the_registry_and_stays_in_its_network() -> None:
+def test_role_writes_only_captures_pulls_only_its_images_and_stays_in_its_network() -> None:
     granted = {
         (a, r) for s in role_statements(serving()) for a in s["Action"] for r in s["Resource"]
     }
@@ -149,7 +151,7 @@ def test_role_writes_only_captures_pulls_only_the_registry_and_stays_in_its_netw
         f"arn:aws:s3:us-east-1:{ACCOUNT_ID}:serving-capture/*",
     }
     assert ("s3:GetObject", f"{ARTIFACTS}/*") in granted
-    assert {r for a, r in granted if a == "ecr:BatchGetImage"} == {REPOSITORY}
+    assert {r for a, r in granted if a == "ecr:BatchGetImage"} == {REPOSITORY, XGBOOST_REPOSITORY}
     assert {r for a, r in granted if a == "ec2:CreateNetworkInterface"} == {
         f"{ec2}network-interface/*", f"{ec2}security-group/sg-1",
         f"{ec2}subnet/subnet-a", f"{ec2}subnet/subnet-b",
@@ -181,3 +183,72 @@ def test_deploy_settings_tell_the_deploy_stage_how_to_size_the_endpoint() -> Non
     assert (value["instance_type"], value["min_instances"]) == ("ml.c5.xlarge", 3)
     assert value["capture_percent"] == 20
     assert value["endpoint_name"] == settings.inputs["name"].split("/")[2]
+
+
+def granted(graph: Graph) -> set[tuple[str, str]]:
+    return {
+        (a, r) for s in role_statements(graph) for a in as_list(s["Action"])
+        for r in as_list(s["Resource"])
+    }  # fmt: skip
+
+
+def test_role_reads_exactly_the_model_it_serves_wherever_it_is() -> None:
+    model = "s3://shared-models/fraud/v3/model.tar.gz"
+    reads = {r for a, r in granted(serving(model_data_url=model)) if a == "s3:GetObject"}
+
+    assert "arn:aws:s3:::shared-models/fraud/v3/model.tar.gz" in reads
+    assert not any(r.startswith("arn:aws:s3:::shared-models") and r.endswith("*") for r in reads)
+
+
+def test_role_may_pull_the_aws_owned_default_image_it_serves() -> None:
+    pulled = {r for a, r in granted(serving(model_data_url=MODEL)) if a == "ecr:BatchGetImage"}
+
+    assert pulled == {REPOSITORY, XGBOOST_REPOSITORY}
+
+
+def test_role_may_pull_the_given_image_and_the_image_training_registers_packages_with() -> None:
+    image = "210987654321.dkr.ecr.us-east-1.amazonaws.com/inference:1.0"
+    trained = "123456789012.dkr.ecr.us-east-1.amazonaws.com/trainer:7"
+    graph = serving(model_data_url=MODEL, image_uri=image, training_image_uri=trained)
+    pulled = {r for a, r in granted(graph) if a == "ecr:BatchGetImage"}
+
+    assert pulled == {
+        REPOSITORY,
+        "arn:aws:ecr:us-east-1:210987654321:repository/inference",
+        "arn:aws:ecr:us-east-1:123456789012:repository/trainer",
+    }
+
+
+def test_endpoint_keeps_the_configuration_the_deploy_stage_switched_it_to() -> None:
+    # The deploy stage points the endpoint at a new configuration: the next `pulumi up` must not
+    # switch it back to the configuration (and model) Pulumi created first.
+    endpoint = serving(model_data_url=MODEL, released_by_cicd=True).named("serving-endpoint")
+
+    assert endpoint.ignore_changes == ["endpointConfigName"]
+
+
+def test_without_a_deploy_stage_pulumi_rolls_out_a_new_configuration() -> None:
+    endpoint = serving(model_data_url=MODEL).named("serving-endpoint")
+
+    assert endpoint.ignore_changes == []
+
+
+def test_model_and_configuration_are_kept_while_the_deploy_stage_may_still_serve_them() -> None:
+    # With the endpoint left to the deploy stage, a replaced model or configuration may still be
+    # the one it serves: SageMaker says not to delete a configuration in use.
+    released = serving(model_data_url=MODEL, released_by_cicd=True)
+    alone = serving(model_data_url=MODEL)
+
+    for name in ("serving-model", "serving-config"):
+        assert released.named(name).retain_on_delete is True
+        assert alone.named(name).retain_on_delete is False
+
+
+def test_role_may_publish_the_instance_metrics_the_dashboard_shows() -> None:
+    # SageMaker's CreateModel role permissions include cloudwatch:PutMetricData: the endpoint's
+    # instances publish CPU and memory under /aws/sagemaker/Endpoints with the role.
+    [metrics] = [
+        s for s in role_statements(serving()) if "cloudwatch:PutMetricData" in as_list(s["Action"])
+    ]
+    assert as_list(metrics["Resource"]) == ["*"]
+    assert metrics["Condition"] == {"StringLike": {"cloudwatch:namespace": "/aws/sagemaker/*"}}

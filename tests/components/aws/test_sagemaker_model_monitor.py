@@ -35,10 +35,14 @@ SCHEDULE_TYPES = {
     "aws:iam/role:Role",
 }
 # Actions AWS authorizes only on Resource "*"; nothing else may be granted on "*".
-UNSCOPABLE = {
-    "cloudwatch:PutMetricData", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
-    "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
+VPC_ACTIONS = {
+    "ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission",
+    "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission",
+    "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs", "ec2:DescribeDhcpOptions",
+    "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
 }  # fmt: skip
+# Monitoring jobs are processing jobs: SageMaker requires their VPC permissions unscoped.
+UNSCOPABLE = {"cloudwatch:PutMetricData", "ecr:GetAuthorizationToken", *VPC_ACTIONS}
 
 
 def monitoring(**overrides: Any) -> Graph:
@@ -321,3 +325,37 @@ def test_every_taggable_resource_carries_the_given_tags() -> None:
 
 def test_every_child_descends_from_the_component() -> None:
     assert not strays(monitoring(alert_email="ml@example.com"), COMPONENT)
+
+
+def role_grants(graph: Graph) -> set[tuple[str, str]]:
+    policy = json.loads(graph.named("monitoring-role", "RolePolicy").inputs["policy"])
+    return {
+        (a, r) for s in statements(policy) for a in as_list(s["Action"])
+        for r in as_list(s["Resource"])
+    }  # fmt: skip
+
+
+def test_monitoring_role_may_pull_the_analyzer_image_the_job_runs() -> None:
+    graph = monitoring()
+    image = graph.named("monitoring-data-quality").inputs["dataQualityAppSpecification"]
+    account, region, repository = image["imageUri"].split(".")[0], "us-east-1", "sagemaker-xgboost"
+    granted = role_grants(graph)
+
+    assert ("ecr:GetAuthorizationToken", "*") in granted
+    pulled = f"arn:aws:ecr:{region}:{account}:repository/{repository}"
+    for action in ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"):
+        assert {r for a, r in granted if a == action} == {pulled}
+
+
+def test_monitoring_role_vpc_permissions_are_unscoped_as_processing_jobs_require() -> None:
+    policy = json.loads(monitoring().named("monitoring-role", "RolePolicy").inputs["policy"])
+    network = [s for s in statements(policy) if set(as_list(s["Action"])) & VPC_ACTIONS]
+
+    assert {a for s in network for a in as_list(s["Action"])} == VPC_ACTIONS
+    assert all(as_list(s["Resource"]) == ["*"] and "Condition" not in s for s in network)
+
+
+def test_monitoring_role_may_list_the_baseline_bucket() -> None:
+    granted = role_grants(monitoring(baseline_uri=BASELINE))
+
+    assert ("s3:ListBucket", "arn:aws:s3:::fraud-baselines") in granted

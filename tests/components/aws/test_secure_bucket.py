@@ -78,3 +78,10 @@ def test_bucket_is_protected_and_retained_only_when_asked() -> None:
 
 def test_bucket_carries_the_tags() -> None:
     assert bucket().named("fraud-raw").inputs["tags"] == TAGS
+
+
+def test_current_objects_expire_only_when_asked() -> None:
+    expiring = bucket(expire_after_days=90).named("fraud-raw-lifecycle").inputs["rules"][0]
+    kept = bucket().named("fraud-raw-lifecycle").inputs["rules"][0]
+    assert expiring["expiration"] == {"days": 90}
+    assert "expiration" not in kept

@@ -14,6 +14,7 @@ import pytest
 from components.gcp import cloud_build_steps as steps
 from components.gcp.cicd_identity import bucket_of, deploy_setting, repository_name
 from components.gcp.cloud_build import GcpCloudBuildCicd, GcpCloudBuildCicdArgs
+from components.gcp.cloud_build_events import runs_done_filter
 from opsblocks.preview import Graph
 from tests.recording import PROJECT, custom, fake_outputs, run, strays, untagged
 
@@ -28,17 +29,22 @@ ENDPOINT = f"projects/{PROJECT}/locations/{REGION}/endpoints/fraud-prod"
 DEPLOY = {"deploy_settings": json.dumps({
     "endpoint": ENDPOINT, "region": REGION, "machine_type": "n1-highmem-8",
     "min_replica_count": 2, "max_replica_count": 5, "service_account": SERVING_SA})}  # fmt: skip
-BUILD_SA = fake_outputs("gcp:serviceaccount/account:Account", "cicd-build-sa")["email"]
+TOKEN = f"projects/{PROJECT}/secrets/github-token/versions/3"
+TEST_SA, TRAIN_SA, DEPLOY_SA = (
+    fake_outputs("gcp:serviceaccount/account:Account", f"cicd-{stage}-sa")["email"]
+    for stage in ("test", "train", "deploy")
+)
 
 
 def cicd(**overrides: Any) -> Graph:
     values: dict[str, Any] = {
         "labels": LABELS, "project": PROJECT, "region": REGION, "kms_key_id": KEY,
-        "service_account_id": "fraud-build", "repository_id": "fraud-prod-images",
+        "account_prefix": "fraud", "repository_id": "fraud-prod-images",
         "template_repository_id": "fraud-prod-training-templates",
         "pipeline_root_uri": "gs://fraud-root/", "pipeline_name": "fraud-prod-training",
         "scheduler_job_name": "fraud-training-schedule", "training_service_account": TRAINING_SA,
-        "repository": "acme/fraud-model",
+        "repository": "acme/fraud-model", "github_app_installation_id": 4242,
+        "github_token_secret": "github-token", "github_token_version": 3,
     }  # fmt: skip
     return run(lambda: GcpCloudBuildCicd("cicd", GcpCloudBuildCicdArgs(**values | overrides)))
 
@@ -83,44 +89,108 @@ def test_without_an_endpoint_there_is_no_deploy_trigger_and_no_serving_grant() -
     assert not [r for r in custom(graph) if "serving" in r.name]
 
 
-def test_triggers_fire_on_pushes_to_exactly_the_branch_of_the_connected_repository() -> None:
+def test_test_and_train_fire_on_pushes_to_exactly_the_branch_of_the_connected_repository() -> None:
     graph = cicd(branch="release/v1.0", **DEPLOY)
     repository = graph.named("cicd-repository").inputs
+    found = triggers(graph)
 
     assert repository["remoteUri"] == "https://github.com/acme/fraud-model.git"
     assert repository["parentConnection"] == "cicd-github"
     assert repository["location"] == REGION
-    for trigger in triggers(graph).values():
-        assert trigger["location"] == REGION
-        assert trigger["repositoryEventConfig"] == {
+    for stage in ("test", "train"):
+        assert found[stage]["location"] == REGION
+        assert found[stage]["repositoryEventConfig"] == {
             "repository": "cicd-repository-id", "push": {"branch": r"^release/v1\.0$"}
         }  # fmt: skip
-        assert re.fullmatch(trigger["repositoryEventConfig"]["push"]["branch"], "release/v1.0")
-        assert not re.fullmatch(trigger["repositoryEventConfig"]["push"]["branch"], "release/v1x0")
+        push = found[stage]["repositoryEventConfig"]["push"]["branch"]
+        assert re.fullmatch(push, "release/v1.0")
+        assert not re.fullmatch(push, "release/v1x0")
 
 
-def test_every_build_runs_as_the_build_account_and_logs_to_cloud_logging_only() -> None:
+def test_deploy_fires_on_the_completion_of_a_train_run_never_on_a_push() -> None:
     graph = cicd(**DEPLOY)
-    account = graph.named("cicd-build-sa").inputs
+    deploy = triggers(graph)["deploy"]
+    sinks = graph.of_type("gcp:logging/projectSink:ProjectSink")
+    topic = graph.of_type("gcp:pubsub/topic:Topic")
 
-    assert (account["accountId"], account["project"]) == ("fraud-build", PROJECT)
-    for trigger in triggers(graph).values():
-        assert trigger["serviceAccount"] == "cicd-build-sa-id"
+    assert "repositoryEventConfig" not in deploy
+    assert [t.name for t in topic] == ["cicd-runs-done"]
+    assert deploy["pubsubConfig"] == {"topic": "cicd-runs-done-id"}
+    assert deploy["substitutions"][steps.PIPELINE_JOB] == (
+        "$(body.message.data.resource.labels.pipeline_job_id)"
+    )
+    assert len(sinks) == 1
+    assert sinks[0].inputs["destination"] == "pubsub.googleapis.com/cicd-runs-done-id"
+    assert sinks[0].inputs["uniqueWriterIdentity"] is True
+    assert sinks[0].inputs["filter"] == runs_done_filter("fraud-prod-training")
+    assert (
+        'resource.labels.pipeline_job_id=~"^fraud\\-prod\\-training\\-ci\\-"'
+        in (sinks[0].inputs["filter"])
+    )
+    assert 'jsonPayload.state="PIPELINE_STATE_SUCCEEDED"' in sinks[0].inputs["filter"]
+
+
+def test_only_the_log_sink_may_publish_completion_events() -> None:
+    graph = cicd(**DEPLOY)
+    publishers = graph.of_type("gcp:pubsub/topicIAMMember:TopicIAMMember")
+
+    assert [(p.inputs["topic"], p.inputs["role"]) for p in publishers] == [
+        ("cicd-runs-done", "roles/pubsub.publisher")
+    ]
+    # The member is the sink's writer identity, which only the cloud knows.
+    assert publishers[0].inputs["member"] == "(known after up)"
+    assert graph.named("cicd-runs-done", "ProjectSink").urn in (publishers[0].dependencies)
+    for email in (TEST_SA, TRAIN_SA, DEPLOY_SA):
+        assert not [role for role, _ in grants_of(graph, email) if "pubsub" in role]
+
+
+def test_every_build_is_inline_in_its_trigger_so_the_repository_cannot_change_it() -> None:
+    for stage, trigger in triggers(cicd(**DEPLOY)).items():
+        assert trigger["build"]["steps"], stage
+        assert not {"filename", "gitFileSource", "autodetect"} & set(trigger), stage
+    assert "sourceToBuild" not in triggers(cicd(**DEPLOY))["deploy"]
+
+
+def test_each_stage_runs_as_its_own_account_and_logs_to_cloud_logging_only() -> None:
+    graph = cicd(**DEPLOY)
+
+    for stage, trigger in triggers(graph).items():
+        account = graph.named(f"cicd-{stage}-sa").inputs
+        assert (account["accountId"], account["project"]) == (f"fraud-{stage}", PROJECT)
+        assert trigger["serviceAccount"] == f"cicd-{stage}-sa-id"
         assert trigger["build"]["options"] == {"logging": "CLOUD_LOGGING_ONLY"}
         assert "logsBucket" not in trigger["build"]
 
 
-def test_build_account_gets_only_narrow_grants() -> None:
-    found = grants_of(cicd(**DEPLOY), BUILD_SA)
+def test_the_code_under_test_runs_as_an_account_that_may_only_write_its_logs() -> None:
+    assert grants_of(cicd(**DEPLOY), TEST_SA) == {("roles/logging.logWriter", PROJECT)}
 
-    assert found == {
+
+def test_the_train_account_may_start_runs_but_not_deploy() -> None:
+    graph = cicd(**DEPLOY)
+    role = graph.named("cicd-train-pipeline-starter").inputs
+
+    assert grants_of(graph, TRAIN_SA) == {
         ("roles/artifactregistry.writer", "fraud-prod-images"),
         ("roles/artifactregistry.writer", "fraud-prod-training-templates"),
         ("roles/storage.objectAdmin", "fraud-root"),
-        ("roles/aiplatform.user", PROJECT),
+        ("cicd-train-pipeline-starter", PROJECT),
         ("roles/cloudscheduler.viewer", PROJECT),
         ("roles/logging.logWriter", PROJECT),
         ("roles/iam.serviceAccountUser", f"projects/{PROJECT}/serviceAccounts/{TRAINING_SA}"),
+    }
+    assert role["roleId"] == "fraud_train_pipelines"
+    assert role["project"] == PROJECT
+    assert sorted(role["permissions"]) == [
+        "aiplatform.metadataStores.get", "aiplatform.pipelineJobs.create",
+        "aiplatform.pipelineJobs.get"]  # fmt: skip
+
+
+def test_the_deploy_account_may_deploy_as_the_serving_account_and_change_nothing_else() -> None:
+    assert grants_of(cicd(**DEPLOY), DEPLOY_SA) == {
+        ("roles/aiplatform.user", PROJECT),
+        ("roles/cloudbuild.builds.viewer", PROJECT),
+        ("roles/logging.logWriter", PROJECT),
         ("roles/iam.serviceAccountUser", f"projects/{PROJECT}/serviceAccounts/{SERVING_SA}"),
     }
 
@@ -129,7 +199,7 @@ def test_grants_name_the_bucket_and_repositories_of_full_ids() -> None:
     repositories = f"projects/{PROJECT}/locations/{REGION}/repositories"
     found = grants_of(cicd(pipeline_root_uri="gs://fraud-root/runs/",
                            repository_id=f"{repositories}/imgs",
-                           template_repository_id=f"{repositories}/kfp"), BUILD_SA)  # fmt: skip
+                           template_repository_id=f"{repositories}/kfp"), TRAIN_SA)  # fmt: skip
 
     assert ("roles/storage.objectAdmin", "fraud-root") in found
     assert ("roles/artifactregistry.writer", "imgs") in found
@@ -153,24 +223,29 @@ def test_the_serving_account_is_read_from_the_deploy_settings() -> None:
         deploy_setting(json.dumps({"endpoint": ENDPOINT}), "service_account")
 
 
-def test_cloud_build_agent_may_keep_the_github_token_before_the_connection_exists() -> None:
+def test_cloud_build_agent_may_read_the_github_token_and_nothing_more() -> None:
     graph = cicd()
-    secrets = graph.named("cicd-agent-secrets")
+    token = graph.named("cicd-agent-token")
     agent = fake_outputs("gcp:projects/serviceIdentity:ServiceIdentity", "cicd-agent")["email"]
 
     assert graph.named("cicd-agent").inputs["service"] == "cloudbuild.googleapis.com"
-    assert secrets.inputs["role"] == "roles/secretmanager.admin"
-    assert secrets.inputs["member"] == f"serviceAccount:{agent}"
-    assert secrets.urn in graph.named("cicd-github").dependencies
+    assert token.type == "gcp:secretmanager/secretIamMember:SecretIamMember"
+    assert (token.inputs["project"], token.inputs["secretId"]) == (PROJECT, "github-token")
+    assert token.inputs["role"] == "roles/secretmanager.secretAccessor"
+    assert token.inputs["member"] == f"serviceAccount:{agent}"
+    assert token.urn in graph.named("cicd-github").dependencies
+    assert not [r for r in custom(graph) if r.inputs.get("role") == "roles/secretmanager.admin"]
 
 
-def test_connection_is_bound_to_the_app_installation_only_when_given() -> None:
-    installed = cicd(github_app_installation_id=4242).named("cicd-github").inputs
-    pending = cicd().named("cicd-github").inputs
+def test_connection_is_complete_when_created_so_the_first_up_can_use_it() -> None:
+    connection = cicd().named("cicd-github")
 
-    assert installed["githubConfig"] == {"appInstallationId": 4242}
-    assert "githubConfig" not in pending
-    assert pending["location"] == REGION
+    assert connection.inputs["githubConfig"] == {
+        "appInstallationId": 4242,
+        "authorizerCredential": {"oauthTokenSecretVersion": TOKEN},
+    }
+    assert connection.inputs["location"] == REGION
+    assert not connection.ignore_changes
 
 
 def test_connection_is_protected_and_retained_only_when_asked() -> None:
@@ -185,8 +260,7 @@ def test_connection_is_protected_and_retained_only_when_asked() -> None:
 def test_train_build_reads_its_targets_from_the_trigger_substitutions() -> None:
     train = triggers(cicd())["train"]
 
-    assert [step["id"] for step in train["build"]["steps"]] == ["test", "image", "templates",
-                                                                 "pipeline"]  # fmt: skip
+    assert [step["id"] for step in train["build"]["steps"]] == ["image", "templates", "pipeline"]
     assert train["substitutions"] == {
         steps.REGION: REGION,
         steps.PIPELINE_ROOT: "gs://fraud-root",
@@ -212,6 +286,8 @@ def test_deploy_build_deploys_with_the_serving_settings() -> None:
         steps.MACHINE_TYPE: "n1-highmem-8",
         steps.MIN_REPLICAS: "2",
         steps.MAX_REPLICAS: "5",
+        steps.PIPELINE_JOB: "$(body.message.data.resource.labels.pipeline_job_id)",
+        steps.TEST_TRIGGER: "(known after up)",
     }
 
 
@@ -236,7 +312,7 @@ def test_builds_get_at_most_the_time_their_stage_needs() -> None:
 def test_labels_reach_what_takes_them() -> None:
     graph = cicd(**DEPLOY)
 
-    # Nothing here takes GCP labels; the connection and repository carry them as annotations
+    # The topic takes GCP labels; the connection and repository carry them as annotations
     # and the pipeline jobs the train build starts get them (substitution _LABELS).
     assert not untagged(graph, LABELS)
     assert graph.named("cicd-github").inputs["annotations"] == LABELS

@@ -10,6 +10,7 @@ import os
 import re
 import stat
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,7 @@ def test_every_variable_a_script_reads_is_exported_to_it(step: steps.Step) -> No
     else:
         assigned = set(re.findall(r"^\s*([A-Z_]+)=", step.script, re.MULTILINE))
         assigned |= set(re.findall(r"\bfor ([A-Z_]+) in\b", step.script))
-        for names in re.findall(r"read -r ([A-Z_ ]+);", step.script):
+        for names in re.findall(r"read -r ([A-Z_ ]+?)\s*[;<]", step.script):
             assigned |= set(names.split())
         read = set(re.findall(r"\$\{?([A-Z_]+)", step.script)) - assigned
 
@@ -75,13 +76,18 @@ def test_built_in_substitutions_are_the_ones_cloud_build_defines() -> None:
 def test_a_stage_s_substitutions_are_the_user_defined_ones_its_steps_read() -> None:
     assert steps.substitutions("test") == []
     assert steps.substitutions("deploy") == sorted(
-        [steps.REGION, steps.PIPELINE_NAME, *steps.DEPLOY_SETTINGS]
+        [
+            steps.REGION,
+            steps.PIPELINE_NAME,
+            steps.PIPELINE_JOB,
+            steps.TEST_TRIGGER,
+            *steps.DEPLOY_SETTINGS,
+        ]
     )
     assert steps.IMAGE in steps.substitutions("train")
 
 
-def test_train_tests_first_then_builds_the_image_the_templates_name() -> None:
-    assert [step.id for step in steps.BUILDS["train"]] == ["test", "image", "templates", "pipeline"]
+def test_train_builds_the_image_the_templates_name() -> None:
     assert 'docker push "$IMAGE:$SHORT_SHA"' in steps.BUILD_IMAGE.script
     assert "s|__TRAINING_IMAGE__|$IMAGE:$SHORT_SHA|g" in steps.UPLOAD_TEMPLATES.script
 
@@ -102,7 +108,7 @@ class _Response(io.BytesIO):
         self.close()
 
 
-def run_pipeline_step(monkeypatch: pytest.MonkeyPatch, final_state: str) -> list[Any]:
+def run_pipeline_step(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """Run the pipeline step's Python with fake gcloud and Vertex; return the requests sent."""
     scheduled = {"displayName": "fraud-prod-training", "templateUri": "kfp/latest",
                  "runtimeConfig": {"parameterValues": {"data_uri": "gs://fraud-curated/"}},
@@ -121,12 +127,16 @@ def run_pipeline_step(monkeypatch: pytest.MonkeyPatch, final_state: str) -> list
 
     def urlopen(request: Any) -> _Response:
         sent.append((request.get_method(), request.full_url, request.data))
-        state = "PIPELINE_STATE_RUNNING" if len(sent) == 1 else final_state
+        state = "PIPELINE_STATE_RUNNING" if len(sent) == 1 else "PIPELINE_STATE_SUCCEEDED"
         return _Response(json.dumps({"name": "projects/p/pipelineJobs/1", "state": state}).encode())
+
+    def sleep(_: float) -> None:
+        raise AssertionError("the train build waits for nothing")
 
     monkeypatch.setattr(subprocess, "run", gcloud)
     monkeypatch.setattr("urllib.request.urlopen", urlopen)
-    monkeypatch.setattr("time.sleep", lambda _: None)
+    monkeypatch.setattr("time.sleep", sleep)
+    monkeypatch.setattr("time.gmtime", lambda *_: time.struct_time((2026, 1, 2, 3, 4, 5, 4, 2, 0)))
     env = {"PROJECT_ID": "fraud-project", "REGION": "europe-west4", "SHORT_SHA": "abc1234",
            "PIPELINE_NAME": "fraud-prod-training", "TRAINING_SA": TRAINING_SA,
            "SCHEDULER_JOB": "fraud-training-schedule",
@@ -134,14 +144,14 @@ def run_pipeline_step(monkeypatch: pytest.MonkeyPatch, final_state: str) -> list
            "TEMPLATE_REPOSITORY": "https://europe-west4-kfp.pkg.dev/fraud-project/t"}  # fmt: skip
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    exec(compile(steps.RUN_PIPELINE.script, "pipeline", "exec"), {"__name__": "__main__"})
+    exec(compile(steps.BUILDS["train"][-1].script, "pipeline", "exec"), {"__name__": "__main__"})
     return sent
 
 
 def test_pipeline_step_starts_the_scheduled_run_from_this_commit_as_the_training_account(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    sent = run_pipeline_step(monkeypatch, "PIPELINE_STATE_SUCCEEDED")
+    sent = run_pipeline_step(monkeypatch)
     method, url, data = sent[0]
     job = json.loads(data)
 
@@ -149,6 +159,7 @@ def test_pipeline_step_starts_the_scheduled_run_from_this_commit_as_the_training
     assert url == (
         "https://europe-west4-aiplatform.googleapis.com/v1/"
         "projects/fraud-project/locations/europe-west4/pipelineJobs"
+        "?pipelineJobId=fraud-prod-training-ci-abc1234-20260102030405"
     )
     assert job["templateUri"] == (
         "https://europe-west4-kfp.pkg.dev/fraud-project/t/fraud-prod-training/commit-abc1234"
@@ -157,22 +168,128 @@ def test_pipeline_step_starts_the_scheduled_run_from_this_commit_as_the_training
     assert job["runtimeConfig"] == {"parameterValues": {"data_uri": "gs://fraud-curated/"}}
     assert job["serviceAccount"] == TRAINING_SA
     assert job["encryptionSpec"] == {"kmsKeyName": "projects/p/keys/k"}
-    assert job["labels"] == {"scheduled": "yes", "team": "risk"}
-    assert [m for m, _, _ in sent[1:]] == ["GET"]
+    assert job["labels"] == {"scheduled": "yes", "team": "risk", "opsblocks-commit": "abc1234"}
 
 
-def test_pipeline_step_fails_the_build_when_the_pipeline_fails(
+def test_train_build_starts_the_run_and_ends_without_polling_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    with pytest.raises(SystemExit, match="PIPELINE_STATE_FAILED"):
-        run_pipeline_step(monkeypatch, "PIPELINE_STATE_FAILED")
+    sent = run_pipeline_step(monkeypatch)
+
+    assert [method for method, _, _ in sent] == ["POST"]
+    assert "while" not in steps.BUILDS["train"][-1].script
+    assert int(steps.TIMEOUTS["train"].removesuffix("s")) <= 3600
+
+
+def test_the_train_build_runs_no_repository_tests() -> None:
+    assert steps.TEST not in steps.BUILDS["train"]
+    assert [step.id for step in steps.BUILDS["train"]] == ["image", "templates", "pipeline"]
+
+
+def job_of_the_run(state: str = "PIPELINE_STATE_SUCCEEDED", models: tuple[str, ...] = ("42",),
+                   commit: str | None = "abc1234") -> dict[str, Any]:  # fmt: skip
+    """A pipeline job as Vertex returns it: tasks with output artifacts, one per model."""
+    artifacts = [{"schemaTitle": "google.VertexModel",
+                  "metadata": {"resourceName": f"projects/p/locations/europe-west4/models/{m}"}}
+                 for m in models]  # fmt: skip
+    tasks = [{"taskName": "evaluate", "outputs": {"metrics": {"artifacts": [
+                 {"schemaTitle": "system.Metrics", "metadata": {"auc": 0.9}}]}}},
+             {"taskName": "register", "outputs": {"model": {"artifacts": artifacts}}}]  # fmt: skip
+    labels = {"opsblocks-commit": commit} if commit else {}
+    return {"name": "projects/p/locations/europe-west4/pipelineJobs/x", "state": state,
+            "labels": labels, "jobDetail": {"taskDetails": tasks}}  # fmt: skip
+
+
+CI_JOB = "fraud-prod-training-ci-abc1234-20260102030405"
+
+
+def find_model(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    job: dict[str, Any],
+    job_id: str = CI_JOB,
+    tested: bool = True,
+) -> list[str]:
+    """Run the deploy build's model step against `job`; return the URLs it read."""
+    read: list[str] = []
+
+    def gcloud(command: list[str], **_: Any) -> subprocess.CompletedProcess[str]:
+        if command[1:3] == ["builds", "list"]:
+            wanted = "buildTriggerId=test-trigger AND status=SUCCESS AND substitutions.SHORT_SHA="
+            assert f"--filter={wanted}abc1234" in command
+            return subprocess.CompletedProcess(command, 0, "build-1\n" if tested else "", "")
+        return subprocess.CompletedProcess(command, 0, "token", "")
+
+    def urlopen(request: Any) -> _Response:
+        read.append(request.full_url)
+        return _Response(json.dumps(job).encode())
+
+    monkeypatch.setattr(subprocess, "run", gcloud)
+    monkeypatch.setattr("urllib.request.urlopen", urlopen)
+    monkeypatch.chdir(tmp_path)
+    for key, value in {
+        "PROJECT_ID": "fraud-project",
+        "REGION": "europe-west4",
+        "PIPELINE_NAME": "fraud-prod-training",
+        "PIPELINE_JOB": job_id,
+        "TEST_TRIGGER": "test-trigger",
+    }.items():
+        monkeypatch.setenv(key, value)
+    step = steps.BUILDS["deploy"][0]
+    exec(compile(step.script, step.id, "exec"), {"__name__": "__main__"})
+    return read
+
+
+def test_deploy_build_deploys_the_model_the_run_of_this_commit_registered(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    read = find_model(monkeypatch, tmp_path, job_of_the_run())
+
+    assert read == ["https://europe-west4-aiplatform.googleapis.com/v1/projects/fraud-project/"
+                    "locations/europe-west4/pipelineJobs/"
+                    "fraud-prod-training-ci-abc1234-20260102030405"]  # fmt: skip
+    assert (tmp_path / ".opsblocks-release").read_text() == (
+        "projects/p/locations/europe-west4/models/42 abc1234\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("job", "complaint"),
+    [
+        (job_of_the_run(state="PIPELINE_STATE_FAILED"), "PIPELINE_STATE_FAILED, nothing to deploy"),
+        (job_of_the_run(models=()), "registered 0 models"),
+        (job_of_the_run(models=("42", "43")), "registered 2 models"),
+        (job_of_the_run(commit=None), "no opsblocks-commit label"),
+    ],
+    ids=["failed-gate", "no-model", "two-models", "not-from-a-commit"],
+)
+def test_deploy_build_deploys_nothing_from_a_run_that_failed_or_is_ambiguous(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, job: dict[str, Any], complaint: str
+) -> None:
+    with pytest.raises(SystemExit, match=complaint):
+        find_model(monkeypatch, tmp_path, job)
+    assert not (tmp_path / ".opsblocks-release").exists()
+
+
+def test_deploy_build_deploys_nothing_from_a_commit_whose_tests_did_not_pass(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    with pytest.raises(SystemExit, match="commit abc1234 has no successful test build"):
+        find_model(monkeypatch, tmp_path, job_of_the_run(), tested=False)
+    assert not (tmp_path / ".opsblocks-release").exists()
+
+
+def test_deploy_build_ignores_pipeline_jobs_the_train_build_did_not_start(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    with pytest.raises(SystemExit, match="not started by the train build"):
+        find_model(monkeypatch, tmp_path, job_of_the_run(), job_id="fraud-prod-training-weekly")
 
 
 FAKE_GCLOUD = """\
 #!/bin/bash
 echo "$*" >> "$LOG"
 case "$1 $2 $3" in
-  "ai models list") echo "projects/p/locations/europe-west4/models/42" ;;
   "ai endpoints describe")
     NEW=$(grep -o -- '--display-name=[^ ]*' "$LOG" | cut -d= -f2)
     printf '111\\tfraud-prod-training-old\\n222\\t%s\\n' "$NEW" ;;
@@ -188,28 +305,30 @@ def fake(directory: Path, command: str, script: str) -> Path:
     return path
 
 
-def test_deploy_step_deploys_the_newest_model_as_the_serving_account_then_retires_the_old(
+def test_deploy_step_deploys_the_chosen_model_as_the_serving_account_then_retires_the_old(
     tmp_path: Path,
 ) -> None:
     fake(tmp_path, "gcloud", FAKE_GCLOUD)
+    (tmp_path / ".opsblocks-release").write_text("projects/p/locations/europe-west4/models/42 "
+                                                 "abc1234\n")  # fmt: skip
     log = tmp_path / "calls"
     env = {"PATH": f"{tmp_path}:{os.environ['PATH']}", "LOG": str(log), "REGION": "europe-west4",
            "ENDPOINT_ID": "fraud-prod", "PIPELINE_NAME": "fraud-prod-training",
            "SERVING_SA": "fraud-serving@x", "MACHINE_TYPE": "n1-highmem-8", "MIN_REPLICAS": "2",
-           "MAX_REPLICAS": "5", "SHORT_SHA": "abc1234"}  # fmt: skip
+           "MAX_REPLICAS": "5"}  # fmt: skip
 
-    done = subprocess.run(["bash", "-c", steps.DEPLOY.script], env=env, capture_output=True,
-                          text=True)  # fmt: skip
+    done = subprocess.run(["bash", "-c", steps.BUILDS["deploy"][-1].script], env=env,
+                          cwd=tmp_path, capture_output=True, text=True)  # fmt: skip
     calls = log.read_text().splitlines()
 
     assert done.returncode == 0, done.stderr
-    assert "--filter=displayName=fraud-prod-training" in calls[0]
-    assert calls[1].startswith("ai endpoints deploy-model fraud-prod --region=europe-west4 "
+    assert not [call for call in calls if call.startswith("ai models list")]
+    assert calls[0].startswith("ai endpoints deploy-model fraud-prod --region=europe-west4 "
                                "--model=projects/p/locations/europe-west4/models/42 "
                                "--display-name=fraud-prod-training-abc1234-")  # fmt: skip
     assert ("--service-account=fraud-serving@x --machine-type=n1-highmem-8 --min-replica-count=2 "
-            "--max-replica-count=5 --traffic-split=0=100") in calls[1]  # fmt: skip
-    assert calls[3:] == [
+            "--max-replica-count=5 --traffic-split=0=100") in calls[0]  # fmt: skip
+    assert calls[2:] == [
         "ai endpoints undeploy-model fraud-prod --region=europe-west4 --deployed-model-id=111"
     ]
 
@@ -276,7 +395,3 @@ def test_templates_step_without_a_drift_check_publishes_the_pipeline_only(tmp_pa
     uploads = [c for c in upload_templates(tmp_path, ["pipeline.yaml"]) if c.startswith("curl")]
 
     assert len(uploads) == 1 and "content=@templates/pipeline.yaml" in uploads[0]
-
-
-def test_train_waits_up_to_the_24_hours_cloud_build_allows() -> None:
-    assert steps.TIMEOUTS["train"] == f"{24 * 3600}s"

@@ -1,7 +1,10 @@
+from typing import Any
+
 import pulumi
+import pytest
 
 from components.gcp.foundation import ENCRYPTER, GcpFoundation, GcpFoundationArgs
-from opsblocks.preview import Graph
+from opsblocks.preview import Graph, RecordingMonitor
 from tests.recording import PROJECT, PROJECT_NUMBER, run, strays, untagged
 
 LABELS = {"opsblocks-blueprint": "forecast", "team": "planning"}
@@ -35,7 +38,7 @@ def test_key_rotates_and_key_ring_and_key_are_protected_when_asked() -> None:
 
 
 def test_every_service_agent_may_encrypt_with_the_key_before_anything_uses_it() -> None:
-    graph = foundation()
+    graph = foundation(apis=["aiplatform.googleapis.com", "bigquery.googleapis.com"])
     grants = graph.of_type("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember")
     assert {g.inputs["role"] for g in grants} == {ENCRYPTER}
     members = {g.inputs["member"] for g in grants}
@@ -109,3 +112,65 @@ def test_labels_and_parents() -> None:
     graph = foundation()
     assert not untagged(graph, LABELS)
     assert not strays(graph, COMPONENT)
+
+
+def test_cloud_storage_may_deliver_usage_logs_to_the_access_log_bucket() -> None:
+    graph = foundation()
+    [grant] = [g for g in graph.of_type("gcp:storage/bucketIAMMember:BucketIAMMember")
+               if g.inputs["bucket"] == "forecast-access-logs"]  # fmt: skip
+
+    # Google's usage-log set-up: the analytics group may create objects in the log bucket.
+    assert grant.inputs == {"bucket": "forecast-access-logs",
+                            "role": "roles/storage.objectCreator",
+                            "member": "group:cloud-storage-analytics@google.com"}  # fmt: skip
+
+
+def invokes_of(monkeypatch: pytest.MonkeyPatch, **overrides: object) -> dict[str, set[str]]:
+    """Token -> names of the resources registered before each invoke the foundation makes.
+
+    The engine runs an invoke declared to depend on resources only once they exist; offline,
+    the SDK waits for them itself, so what was registered before the invoke shows the order.
+    """
+    registered: list[str] = []
+    seen: dict[str, set[str]] = {}
+    invoke, register = RecordingMonitor.Invoke, RecordingMonitor.RegisterResource
+
+    def recording_invoke(monitor: RecordingMonitor, request: Any) -> Any:
+        seen[request.tok] = set(registered)
+        return invoke(monitor, request)
+
+    def recording_register(monitor: RecordingMonitor, request: Any) -> Any:
+        answer = register(monitor, request)
+        registered.append(request.name)
+        return answer
+
+    monkeypatch.setattr(RecordingMonitor, "Invoke", recording_invoke)
+    monkeypatch.setattr(RecordingMonitor, "RegisterResource", recording_register)
+    foundation(**overrides)
+    return seen
+
+
+def test_resource_manager_and_storage_apis_are_enabled_whatever_the_tools() -> None:
+    services = foundation(apis=[]).of_type("gcp:projects/service:Service")
+
+    # Project IAM grants go through Resource Manager; the access-log bucket through Storage.
+    assert {"cloudresourcemanager.googleapis.com", "storage.googleapis.com"} <= {
+        s.inputs["service"] for s in services
+    }
+
+
+def test_service_agent_look_ups_wait_for_their_apis(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = invokes_of(monkeypatch, apis=["bigquery.googleapis.com"])
+
+    storage = seen["gcp:storage/getProjectServiceAccount:getProjectServiceAccount"]
+    bigquery = seen["gcp:bigquery/getDefaultServiceAccount:getDefaultServiceAccount"]
+    assert "forecast-api-storage" in storage
+    assert "forecast-api-bigquery" in bigquery
+
+
+def test_bigquery_agent_is_not_looked_up_unless_a_tool_enables_bigquery(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen = invokes_of(monkeypatch, apis=["aiplatform.googleapis.com"])
+
+    assert "gcp:bigquery/getDefaultServiceAccount:getDefaultServiceAccount" not in seen

@@ -76,11 +76,14 @@ def test_dataset_keeps_its_tables_when_destroyed() -> None:
     assert data().named("data-dataset").inputs["deleteContentsOnDestroy"] is False
 
 
-def test_dataset_grants_no_access_of_its_own() -> None:
+def test_dataset_is_readable_by_the_project_owners_only_not_by_every_project_viewer() -> None:
     graph = data()
+    dataset = graph.named("data-dataset")
 
-    # `accesses` is authoritative: setting it would revoke the readers' dataset-level grants.
-    assert "accesses" not in graph.named("data-dataset").inputs
+    # Without `accesses` BigQuery would add READER for projectReaders (every project viewer).
+    assert dataset.inputs["accesses"] == [{"role": "OWNER", "specialGroup": "projectOwners"}]
+    # The readers' own entries join after creation: the dataset must not take them away again.
+    assert dataset.ignore_changes == ["accesses"]
     assert not [r.type for r in custom(graph) if "iam" in r.type.lower()]
     sent = json.dumps([r.inputs for r in custom(graph)])
     assert "allAuthenticatedUsers" not in sent

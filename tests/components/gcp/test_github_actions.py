@@ -14,6 +14,7 @@ from components.gcp.github_actions import (
     GcpGithubActionsCicd,
     GcpGithubActionsCicdArgs,
     attribute_condition,
+    environment_subject,
 )
 from opsblocks.preview import Graph, record
 from tests.recording import (
@@ -35,14 +36,17 @@ DEPLOY = {"deploy_settings": json.dumps({
     "endpoint": f"projects/{PROJECT}/locations/{REGION}/endpoints/fraud-prod", "region": REGION,
     "machine_type": "n1-standard-4", "min_replica_count": 1, "max_replica_count": 2,
     "service_account": SERVING_SA})}  # fmt: skip
-DEPLOY_SA = fake_outputs("gcp:serviceaccount/account:Account", "cicd-deploy-sa")["email"]
-FEDERATED = "principalSet://iam.googleapis.com/cicd-pool/attribute.repository/acme/fraud-model"
+TRAIN_SA, DEPLOY_SA = (
+    fake_outputs("gcp:serviceaccount/account:Account", f"cicd-{duty}-sa")["email"]
+    for duty in ("train", "deploy")
+)
+SUBJECT = "principal://iam.googleapis.com/cicd-pool/subject/repo:acme/fraud-model:environment:"
 
 
 def args(**overrides: Any) -> GcpGithubActionsCicdArgs:
     values: dict[str, Any] = {
         "labels": LABELS, "project": PROJECT, "region": REGION,
-        "service_account_id": "fraud-deploy", "pool_id": "fraud-prod-gh",
+        "account_prefix": "fraud", "pool_id": "fraud-prod-gh",
         "repository_id": "fraud-prod-images",
         "template_repository_id": "fraud-prod-training-templates",
         "pipeline_root_uri": "gs://fraud-root/", "training_service_account": TRAINING_SA,
@@ -97,43 +101,60 @@ def test_condition_quotes_what_it_compares() -> None:
     )
 
 
-def test_only_the_repository_s_workflows_may_act_as_the_deploy_account() -> None:
-    graph = cicd()
-    federated = graph.named("cicd-deploy-federated").inputs
+def test_only_jobs_in_the_duty_s_github_environment_may_act_as_its_account() -> None:
+    graph = cicd(deploy_environment="prod-approved", **DEPLOY)
+    federated = {r.name: r.inputs for r in custom(graph)
+                 if r.inputs.get("role") == "roles/iam.workloadIdentityUser"}  # fmt: skip
 
-    assert federated["serviceAccountId"] == "cicd-deploy-sa"
-    assert federated["role"] == "roles/iam.workloadIdentityUser"
-    assert federated["member"] == FEDERATED
-    assert [r.name for r in custom(graph)
-            if r.inputs.get("role") == "roles/iam.workloadIdentityUser"] == [
-        "cicd-deploy-federated"]  # fmt: skip
+    assert federated == {
+        "cicd-train-federated": {"serviceAccountId": "cicd-train-sa",
+                                 "role": "roles/iam.workloadIdentityUser",
+                                 "member": SUBJECT + "training"},
+        "cicd-deploy-federated": {"serviceAccountId": "cicd-deploy-sa",
+                                  "role": "roles/iam.workloadIdentityUser",
+                                  "member": SUBJECT + "prod-approved"},
+    }  # fmt: skip
+    assert environment_subject("acme/fraud-model", "training") == (
+        "repo:acme/fraud-model:environment:training"
+    )
 
 
 def test_no_service_account_key_is_ever_created() -> None:
     assert not cicd(**DEPLOY).of_type("gcp:serviceaccount/key:Key")
 
 
-def test_deploy_account_gets_only_narrow_grants() -> None:
+def test_the_train_account_may_start_runs_but_not_deploy() -> None:
+    graph = cicd(**DEPLOY)
+    account = graph.named("cicd-train-sa").inputs
+
+    assert (account["accountId"], account["project"]) == ("fraud-train", PROJECT)
+    assert grants_of(graph, f"serviceAccount:{TRAIN_SA}") == {
+        ("roles/artifactregistry.writer", "fraud-prod-images"),
+        ("roles/artifactregistry.writer", "fraud-prod-training-templates"),
+        ("roles/storage.objectAdmin", "fraud-root"),
+        ("cicd-train-pipeline-starter", PROJECT),
+        ("roles/cloudscheduler.viewer", PROJECT),
+        ("roles/iam.serviceAccountUser", f"projects/{PROJECT}/serviceAccounts/{TRAINING_SA}"),
+    }
+
+
+def test_the_deploy_account_may_deploy_as_the_serving_account_and_change_nothing_else() -> None:
     graph = cicd(**DEPLOY)
     account = graph.named("cicd-deploy-sa").inputs
 
     assert (account["accountId"], account["project"]) == ("fraud-deploy", PROJECT)
     assert grants_of(graph, f"serviceAccount:{DEPLOY_SA}") == {
-        ("roles/artifactregistry.writer", "fraud-prod-images"),
-        ("roles/artifactregistry.writer", "fraud-prod-training-templates"),
-        ("roles/storage.objectAdmin", "fraud-root"),
         ("roles/aiplatform.user", PROJECT),
-        ("roles/cloudscheduler.viewer", PROJECT),
-        ("roles/iam.serviceAccountUser", f"projects/{PROJECT}/serviceAccounts/{TRAINING_SA}"),
+        ("roles/cloudbuild.builds.viewer", PROJECT),
         ("roles/iam.serviceAccountUser", f"projects/{PROJECT}/serviceAccounts/{SERVING_SA}"),
     }
 
 
-def test_without_an_endpoint_the_deploy_account_cannot_act_as_a_serving_account() -> None:
+def test_without_an_endpoint_there_is_no_deploy_account() -> None:
     graph = cicd()
 
-    assert not [r for r in custom(graph) if "serving" in r.name]
-    assert all("serving" not in on for _, on in grants_of(graph, f"serviceAccount:{DEPLOY_SA}"))
+    assert not [r for r in custom(graph) if "serving" in r.name or "deploy" in r.name]
+    assert all("serving" not in on for _, on in grants_of(graph, f"serviceAccount:{TRAIN_SA}"))
 
 
 def test_pool_has_the_blueprint_pool_id_in_the_project() -> None:
@@ -155,13 +176,14 @@ def test_pool_is_protected_only_when_asked() -> None:
 
 def test_outputs_are_what_the_auth_action_takes() -> None:
     def program() -> dict[str, Any]:
-        component = GcpGithubActionsCicd("cicd", args())
+        component = GcpGithubActionsCicd("cicd", args(**DEPLOY))
         return {"account": component.service_account_email,
+                "deploy": component.deploy_service_account_email,
                 "provider": component.workload_identity_provider}  # fmt: skip
 
     graph = record(program, stack="test", invokes=TEST_INVOKES, outputs=fake_outputs)
 
-    assert graph.outputs == {"account": DEPLOY_SA, "provider": "cicd-github"}
+    assert graph.outputs == {"account": TRAIN_SA, "deploy": DEPLOY_SA, "provider": "cicd-github"}
 
 
 def test_every_resource_that_takes_a_project_gets_the_blueprint_project() -> None:

@@ -79,6 +79,14 @@ def test_prediction_dataset_is_in_the_region_and_encrypted_with_the_platform_key
     assert dataset["deleteContentsOnDestroy"] is False
 
 
+def test_prediction_log_is_not_readable_by_every_project_viewer() -> None:
+    dataset = serving().named("serving-predictions", "Dataset")
+
+    # BigQuery's default access (no `accesses`) lets every project viewer read the log.
+    assert dataset.inputs["accesses"] == [{"role": "OWNER", "specialGroup": "projectOwners"}]
+    assert dataset.ignore_changes == ["accesses"]
+
+
 def test_the_log_table_is_left_to_vertex_which_refuses_an_existing_one() -> None:
     assert not serving().of_type("gcp:bigquery/table:Table")
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from components.gcp.log_alerts import failed_attempts_filter, failed_runs_filter
 from components.gcp.vertex_monitoring import (
     GcpVertexModelMonitoringMonitoring,
     GcpVertexModelMonitoringMonitoringArgs,
@@ -89,7 +90,7 @@ def test_alert_email_gets_a_channel_tagged_with_user_labels() -> None:
 def test_every_policy_notifies_the_channel() -> None:
     found = policies(monitoring())
 
-    assert set(found) == {"errors", "latency-p99"}
+    assert set(found) == {"errors", "latency-p99", "drift", "schedule-failures"}
     for name, policy in found.items():
         assert policy["notificationChannels"] == [CHANNEL], name
 
@@ -100,6 +101,34 @@ def test_without_an_address_there_is_no_channel_and_policies_notify_nobody() -> 
     assert not graph.of_type("gcp:monitoring/notificationChannel:NotificationChannel")
     assert all(p["notificationChannels"] == [] for p in policies(graph).values())
     assert outputs(alert_email=None)[0].notification_channel is None
+
+
+def test_drift_found_by_a_drift_check_run_pages_the_channel() -> None:
+    policy = policies(monitoring(drift_threshold=0.25))["drift"]
+    [condition] = policy["conditions"]
+
+    # A drift run fails when it finds drift above the threshold (or when a step errors).
+    assert condition["conditionMatchedLog"]["filter"] == failed_runs_filter("drift")
+    assert "0.25" in policy["documentation"]["content"]
+    assert policy["alertStrategy"]["notificationRateLimit"] == {"period": "300s"}
+
+
+def test_a_failed_attempt_of_the_drift_or_training_schedule_pages_the_channel() -> None:
+    policy = policies(monitoring(scheduler_job_names=["fraud-training-schedule"]))
+    [condition] = policy["schedule-failures"]["conditions"]
+
+    assert condition["conditionMatchedLog"]["filter"] == failed_attempts_filter(
+        ["fraud-training-schedule", "monitoring-drift-check"]
+    )
+
+
+def test_without_training_only_the_schedules_given_are_watched_and_no_drift_alert() -> None:
+    assert set(policies(monitoring(**NO_TRAINING))) == {"errors", "latency-p99"}
+    found = policies(monitoring(**NO_TRAINING, scheduler_job_names=["other-schedule"]))
+
+    [condition] = found["schedule-failures"]["conditions"]
+    assert condition["conditionMatchedLog"]["filter"] == failed_attempts_filter(["other-schedule"])
+    assert "drift" not in found
 
 
 def test_errors_policy_fires_above_the_allowed_errors_per_5_minutes() -> None:
@@ -128,7 +157,8 @@ def test_latency_policy_watches_the_p99_in_milliseconds_for_15_minutes() -> None
 
 
 def test_an_idle_endpoint_never_pages() -> None:
-    for name, policy in policies(monitoring()).items():
+    for name in ("errors", "latency-p99"):
+        policy = policies(monitoring())[name]
         assert threshold(policy)["evaluationMissingData"] == "EVALUATION_MISSING_DATA_INACTIVE", (
             name
         )
@@ -164,11 +194,16 @@ def test_outputs_are_the_dashboard_console_url_and_the_policy_names() -> None:
 def test_drift_checks_run_as_a_dedicated_service_account_reading_only_the_log_dataset() -> None:
     graph = monitoring()
     account = graph.named("monitoring-identity", "Account").inputs
-    read = graph.named("monitoring-read-predictions", "DatasetIamMember").inputs
+    read = graph.named("monitoring-read-predictions", "DatasetAccess").inputs
 
     assert (account["accountId"], account["project"]) == ("fraud-monitor", PROJECT)
-    assert read == {"project": PROJECT, "datasetId": "fraud_prod_predictions",
-                    "role": "roles/bigquery.dataViewer", "member": IDENTITY}  # fmt: skip
+    # A `DatasetAccess` entry: IAM members would fight the dataset's explicit `accesses`.
+    assert read == {
+        "project": PROJECT,
+        "datasetId": "fraud_prod_predictions",
+        "role": "READER",
+        "userByEmail": IDENTITY.removeprefix("serviceAccount:"),
+    }
 
 
 def test_project_level_grants_are_only_those_gcp_offers_nowhere_narrower() -> None:

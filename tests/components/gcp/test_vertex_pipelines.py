@@ -56,7 +56,7 @@ def scheduled_run(graph: Graph) -> dict[str, Any]:
 # Grant type -> the input naming what it grants on.
 GRANTS = {
     "bucket": ("gcp:storage/bucketIAMMember:BucketIAMMember", "bucket"),
-    "dataset": ("gcp:bigquery/datasetIamMember:DatasetIamMember", "datasetId"),
+    "dataset": ("gcp:bigquery/datasetAccess:DatasetAccess", "datasetId"),
     "repository": ("gcp:artifactregistry/repositoryIamMember:RepositoryIamMember", "repository"),
     "project": ("gcp:projects/iAMMember:IAMMember", "project"),
 }
@@ -66,7 +66,13 @@ def roles_on(graph: Graph, kind: str, member: str = MEMBER) -> set[tuple[str, st
     """(resource, role) of every grant of `kind` (bucket, dataset, ...) to `member`."""
     type_token, target = GRANTS[kind]
     return {(r.inputs[target], r.inputs["role"]) for r in graph.of_type(type_token)
-            if r.inputs["member"] == member}  # fmt: skip
+            if grantee(r) == member}  # fmt: skip
+
+
+def grantee(grant: Resource) -> str:
+    """The IAM member of a grant; a dataset access entry names a service account by e-mail."""
+    found: str = grant.inputs.get("member") or f"serviceAccount:{grant.inputs['userByEmail']}"
+    return found
 
 
 def takes_project(resource: Resource) -> bool:
@@ -199,7 +205,7 @@ def test_pipeline_account_reads_the_data_and_writes_only_the_root_and_artifact_b
 def test_pipeline_account_reads_the_dataset_and_pulls_from_the_blueprints_repositories() -> None:
     graph = training()
 
-    assert roles_on(graph, "dataset") == {("fraud_prod_data", "roles/bigquery.dataViewer")}
+    assert roles_on(graph, "dataset") == {("fraud_prod_data", "READER")}
     assert roles_on(graph, "repository") == {
         ("fraud-prod-images", "roles/artifactregistry.reader"),
         ("fraud-prod-training-templates", "roles/artifactregistry.reader"),
@@ -295,9 +301,7 @@ def test_workbench_runs_as_its_own_account_that_only_reads_the_data() -> None:
     assert {role for _, role in roles_on(graph, "bucket", NOTEBOOK_MEMBER)} == {
         "roles/storage.objectViewer"
     }
-    assert roles_on(graph, "dataset", NOTEBOOK_MEMBER) == {
-        ("fraud_prod_data", "roles/bigquery.dataViewer")
-    }
+    assert roles_on(graph, "dataset", NOTEBOOK_MEMBER) == {("fraud_prod_data", "READER")}
 
 
 def test_workbench_notebooks_are_protected_only_when_asked() -> None:

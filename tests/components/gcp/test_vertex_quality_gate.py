@@ -1,4 +1,4 @@
-"""GcpVertexQualityGateValidation: what it sends for the failed-run metric, alert and channel."""
+"""GcpVertexQualityGateValidation: what it sends for the failed-run alert and its channel."""
 
 from __future__ import annotations
 
@@ -35,26 +35,26 @@ def test_gate_reads_as_a_bound_in_words() -> None:
     assert gate_text("auc", 0.8, "maximize") == "auc at least 0.8"
 
 
-def test_metric_counts_failed_vertex_pipeline_jobs() -> None:
-    metric = gate().named("gate-failed-runs", "Metric").inputs
-
-    assert 'resource.type="aiplatform.googleapis.com/PipelineJob"' in metric["filter"]
-    assert 'log_id("aiplatform.googleapis.com/pipeline_job_events")' in metric["filter"]
-    assert "severity>=ERROR" in metric["filter"]
-    assert metric["name"] == "fraud-prod-training-failed-runs"
-    assert metric["metricDescriptor"]["metricKind"] == "DELTA"
-    assert metric["metricDescriptor"]["valueType"] == "INT64"
+def test_no_log_based_metric_the_alert_would_wait_for() -> None:
+    # A policy on a metric created in the same `up` is refused (404) until the metric exists.
+    assert not gate().of_type("gcp:logging/metric:Metric")
 
 
-def test_policy_alerts_on_any_failed_run_of_the_metric() -> None:
+def test_policy_matches_the_failed_runs_of_the_training_pipeline_only() -> None:
     [condition] = gate().named("gate-failed-runs", "AlertPolicy").inputs["conditions"]
-    threshold = condition["conditionThreshold"]
 
-    assert threshold["filter"] == (
-        'metric.type="logging.googleapis.com/user/fraud-prod-training-failed-runs"'
+    assert set(condition) == {"displayName", "conditionMatchedLog"}
+    assert condition["conditionMatchedLog"]["filter"] == (
+        'resource.type="aiplatform.googleapis.com/PipelineJob" '
+        'AND log_id("aiplatform.googleapis.com/pipeline_job_events") AND severity>=ERROR '
+        'AND resource.labels.pipeline_job_id=~"^fraud-prod-training-[0-9]"'
     )
-    assert threshold["comparison"] == "COMPARISON_GT"
-    assert threshold["thresholdValue"] == 0
+
+
+def test_policy_limits_its_notifications_as_log_match_policies_must() -> None:
+    strategy = gate().named("gate-failed-runs", "AlertPolicy").inputs["alertStrategy"]
+
+    assert strategy == {"notificationRateLimit": {"period": "300s"}, "autoClose": "1800s"}
 
 
 def test_policy_documentation_names_the_gate() -> None:

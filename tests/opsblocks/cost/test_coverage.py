@@ -63,7 +63,11 @@ ALL_RESOURCES: dict[Cloud, dict[str, dict[str, object]]] = {
         "vertex-endpoint": {},
         "vertex-quality-gate": {},
         "vertex-model-monitoring": {"alert_email": "ml@example.com"},
-        "cloud-build": {"repository": "acme/demand-model", "github_app_installation_id": 42},
+        "cloud-build": {
+            "repository": "acme/demand-model",
+            "github_app_installation_id": 42,
+            "github_token_secret": "github-token",
+        },
         "github-actions": {"repository": "acme/demand-model"},
     },
 }

@@ -279,7 +279,8 @@ def test_a_blueprint_without_workbench_has_no_notebook_cost(
 def test_alert_policies_cost_1_50_per_condition(platform: tuple[Blueprint, Graph]) -> None:
     policies = of_type(estimate(*platform), "gcp:monitoring/alertPolicy:AlertPolicy")
     assert {p.capability for p in policies} == {"validation", "monitoring"}
-    assert [p.monthly_cost for p in policies] == [Decimal("1.50")] * 3  # ~$1.50 per condition
+    # ~$1.50 per condition: endpoint errors and latency, failed gate, drift, failed schedules.
+    assert [p.monthly_cost for p in policies] == [Decimal("1.50")] * 5
 
 
 def test_1000_build_minutes_on_e2_standard_2_cost_6_00_once(
@@ -317,7 +318,7 @@ def test_the_key_costs_one_key_version(platform: tuple[Blueprint, Graph]) -> Non
 # -- the whole estimate ---------------------------------------------------------------------
 
 
-def test_the_shipped_production_platform_costs_473_11_a_month(
+def test_the_shipped_production_platform_costs_476_11_a_month(
     platform: tuple[Blueprint, Graph],
 ) -> None:
     costed = estimate(*platform)
@@ -328,11 +329,11 @@ def test_the_shipped_production_platform_costs_473_11_a_month(
         + Decimal("8.739954")  # 40 training hours (#16)
         + Decimal("97.82876") + Decimal("25.00")  # Workbench VM and disks
         + Decimal("319.74")  # endpoint (#17)
-        + 3 * Decimal("1.50")  # alert conditions
+        + 5 * Decimal("1.50")  # alert conditions
         + Decimal("0.10") + Decimal("0.9132")  # drift-check schedule and its daily runs
         + Decimal("6.00")  # 1000 build minutes
     )  # fmt: skip
-    assert costed.monthly_cost == expected == Decimal("473.112414")
+    assert costed.monthly_cost == expected == Decimal("476.112414")
     assert costed.unpriced == ()
 
 

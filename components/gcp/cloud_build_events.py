@@ -1,0 +1,63 @@
+"""The completion events of the pipeline runs the Cloud Build train build starts.
+
+Vertex AI Pipelines logs the events of every pipeline job (resource type
+`aiplatform.googleapis.com/PipelineJob`, log `pipeline_job_events`). A log sink routes those
+of the succeeded runs whose ids the train build chose to a Pub/Sub topic, which starts the
+deploy trigger: no build waits for a run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import pulumi
+import pulumi_gcp as gcp
+
+from components.gcp import cloud_build_steps as steps
+
+
+def runs_done_filter(pipeline_name: str) -> str:
+    """Log entries of the succeeded runs the train build started (their ids name the pipeline)."""
+    prefix = re.escape(steps.ci_job_prefix(pipeline_name))
+    return (
+        'resource.type="aiplatform.googleapis.com/PipelineJob" '
+        'AND log_id("aiplatform.googleapis.com/pipeline_job_events") '
+        f'AND resource.labels.pipeline_job_id=~"^{prefix}" '
+        'AND jsonPayload.state="PIPELINE_STATE_SUCCEEDED"'
+    )
+
+
+def runs_done_topic(
+    name: str,
+    project: pulumi.Input[str],
+    pipeline_name: pulumi.Input[str],
+    labels: Mapping[str, str],
+    parent: pulumi.Resource,
+) -> gcp.pubsub.Topic:
+    """Topic `{name}-runs-done`, fed by the sink `{name}-runs-done`; children of `parent`."""
+    child = pulumi.ResourceOptions(parent=parent)
+    topic = gcp.pubsub.Topic(
+        f"{name}-runs-done", project=project, name=f"{name}-runs-done", labels=dict(labels),
+        opts=child,
+    )  # fmt: skip
+    sink = gcp.logging.ProjectSink(
+        f"{name}-runs-done",
+        project=project,
+        name=f"{name}-runs-done",
+        description="Succeeded pipeline runs started by the Cloud Build train build",
+        destination=pulumi.Output.concat("pubsub.googleapis.com/", topic.id),
+        filter=pulumi.Output.from_input(pipeline_name).apply(runs_done_filter),
+        unique_writer_identity=True,
+        opts=child,
+    )
+    # Only the sink publishes there: nothing else can start a deploy build.
+    gcp.pubsub.TopicIAMMember(
+        f"{name}-runs-done-publisher",
+        project=project,
+        topic=topic.name,
+        role="roles/pubsub.publisher",
+        member=sink.writer_identity,
+        opts=child,
+    )
+    return topic

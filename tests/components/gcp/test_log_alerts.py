@@ -1,0 +1,24 @@
+"""The log filters of the GCP alert policies: plain functions, plain tests."""
+
+from __future__ import annotations
+
+from components.gcp.log_alerts import failed_attempts_filter, failed_runs_filter
+
+
+def test_failed_runs_of_one_pipeline_do_not_match_another_pipeline_with_a_longer_name() -> None:
+    found = failed_runs_filter("fraud-prod-training")
+
+    # `<pipeline>-<timestamp>`: a digit after the dash, so `fraud-prod-training-v2-…` is out.
+    assert found.endswith('resource.labels.pipeline_job_id=~"^fraud-prod-training-[0-9]"')
+    assert "severity>=ERROR" in found
+
+
+def test_failed_attempts_name_each_scheduler_job_by_its_id() -> None:
+    found = failed_attempts_filter(
+        ["projects/p/locations/us-central1/jobs/fraud-schedule", "fraud-drift-check"]
+    )
+
+    assert found == (
+        'resource.type="cloud_scheduler_job" '
+        'AND resource.labels.job_id=("fraud-schedule" OR "fraud-drift-check") AND severity>=ERROR'
+    )
