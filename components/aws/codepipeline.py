@@ -1,9 +1,12 @@
 """CI/CD capability on AWS: CodePipeline V2 from a git repository to the production endpoint.
 
-Source (a CodeConnections connection to GitHub, GitLab or Bitbucket) -> Test -> Train (build and
-push the image, run the SageMaker training pipeline) -> Approve (a person, before production) ->
-Deploy (the latest approved model package to the endpoint). Without a serving capability there
-is nothing to deploy: the pipeline ends after Train.
+Main pipeline, on every push: Source (a CodeConnections connection to GitHub, GitLab or
+Bitbucket) -> Test -> Train (build and push the image, publish the scripts, start the
+SageMaker training pipeline, and end). With a serving capability, a release pipeline
+(codepipeline_release.py) starts when the run's model package is Approved: Approve (a
+person, before production) -> Deploy (the latest approved model package to the endpoint,
+auto-scaled and monitored as `pulumi up` would). Each stage has its own role
+(codepipeline_policies.py).
 
 The connection is created PENDING: someone must activate it once in the console (Developer
 Tools > Settings > Connections > Update pending connection) before the first run can fetch the
@@ -12,7 +15,6 @@ source; AWS offers no API for that handshake.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -22,19 +24,20 @@ import pulumi_aws as aws
 
 from components.aws import codepipeline_buildspecs as buildspecs
 from components.aws import iam
+from components.aws.codepipeline_builds import BuildSettings, build_project
 from components.aws.codepipeline_policies import (
     DeployTarget,
-    build_role_policy,
+    deploy_role_policy,
     deploy_target,
     pipeline_role_policy,
+    test_role_policy,
+    train_role_policy,
 )
+from components.aws.codepipeline_release import release_pipeline
 from components.aws.secure_bucket import AwsSecureBucket, AwsSecureBucketArgs
 from opsblocks.naming import aws_partition
 
 SOURCE = "source"
-# The train build waits for the training pipeline, whose jobs may each run for a day: let it
-# wait as long as CodeBuild allows (36 hours).
-TRAIN_TIMEOUT_MINUTES = 2160
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,11 +62,17 @@ class AwsCodepipelineCicdArgs:
     """`s3://<registry artifact bucket>/`: the train stage uploads the pipeline code under code/."""
     model_artifact_bucket_arn: pulumi.Input[str]
     endpoint_name: pulumi.Input[str] | None = None
-    """Endpoint the deploy stage creates or updates; None: no approval and no deploy stage."""
+    """Endpoint the deploy stage creates or updates; None: no release pipeline at all."""
     serving_role_arn: pulumi.Input[str] | None = None
-    """Execution role of the served model: the only role the deploy stage may pass."""
+    """Execution role of the served model: the deploy stage may pass it (and the monitoring
+    role), no other."""
     serving_parameter_name: pulumi.Input[str] | None = None
-    """SSM parameter with the serving settings (instance type, capture, network) as JSON."""
+    """SSM parameter with the serving settings (instance type, capture, network, scaling)."""
+    monitoring_parameter_name: pulumi.Input[str] | None = None
+    """SSM parameter with the Model Monitor job and schedule for an endpoint the deploy stage
+    creates; None: the deploy stage creates no schedule."""
+    monitoring_role_arn: pulumi.Input[str] | None = None
+    """Role of the monitoring jobs: the deploy stage passes it to the job definition."""
     log_retention_days: int = 30
     repository: str
     """Git repository as owner/name (GitLab groups: group/subgroup/name)."""
@@ -81,6 +90,8 @@ class AwsCodepipelineCicd(pulumi.ComponentResource):
     """Connection to the git provider: activate it once in the console."""
     artifact_bucket: pulumi.Output[str]
     """Bucket holding the source and build artifacts of each run (KMS-encrypted)."""
+    release_pipeline_name: pulumi.Output[str] | None
+    """Approve -> Deploy, started by an approved model package; None without serving."""
 
     def __init__(
         self, name: str, args: AwsCodepipelineCicdArgs, opts: pulumi.ResourceOptions | None = None
@@ -89,8 +100,8 @@ class AwsCodepipelineCicd(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags)
         deploy = deploy_target(args.endpoint_name, args.serving_role_arn,
-                               args.serving_parameter_name)  # fmt: skip
-        stages = ["test", "train"] + (["deploy"] if deploy else [])
+                               args.serving_parameter_name, args.monitoring_parameter_name,
+                               args.monitoring_role_arn)  # fmt: skip
         partition = aws_partition(args.region)
         account_id = aws.get_caller_identity_output(
             opts=pulumi.InvokeOutputOptions(parent=self)
@@ -114,61 +125,34 @@ class AwsCodepipelineCicd(pulumi.ComponentResource):
                                            parent=self, protect=args.protect,
                                            retain_on_delete=args.protect))  # fmt: skip
 
-        build_role, build_policy = iam.service_role(
-            f"{name}-build-role",
-            "codebuild.amazonaws.com",
-            build_role_policy(
-                region=args.region, partition=partition, account_id=account_id,
-                artifact_bucket_arn=artifacts.arn, kms_key_arn=args.kms_key_arn,
-                log_group_arn=logs.arn, repository_arn=args.repository_arn,
-                training_pipeline_arn=args.training_pipeline_arn,
-                model_package_group_arn=args.model_package_group_arn,
-                model_artifact_bucket_arn=args.model_artifact_bucket_arn, deploy=deploy,
-            ),
-            tags,
-            parent=self,
+        settings = BuildSettings(
+            kms_key_arn=args.kms_key_arn,
+            log_group_name=logs.name,
+            compute=args.build_compute,
+            image=args.build_image,
+            tags=tags,
+        )
+        basics = {"artifact_bucket_arn": artifacts.arn, "kms_key_arn": args.kms_key_arn,
+                  "log_group_arn": logs.arn}  # fmt: skip
+        # The repository's tests run here, with no variables and no rights to name.
+        test = build_project(name, "test", settings, test_role_policy(**basics), {}, self)
+        train = build_project(
+            name, "train", settings,
+            train_role_policy(**basics, repository_arn=args.repository_arn,
+                              training_pipeline_arn=args.training_pipeline_arn,
+                              model_artifact_bucket_arn=args.model_artifact_bucket_arn),
+            {buildspecs.IMAGE_REPOSITORY_URL: args.repository_url,
+             buildspecs.TRAINING_PIPELINE_NAME: args.training_pipeline_name,
+             buildspecs.MODEL_ARTIFACT_URI: args.model_artifact_uri},
+            self,
         )  # fmt: skip
-        environment = _environment(args, deploy)
-        projects = {
-            stage: aws.codebuild.Project(
-                f"{name}-{stage}",
-                description=f"opsblocks {name}: {stage} stage",
-                service_role=build_role.arn,
-                encryption_key=args.kms_key_arn,
-                build_timeout=TRAIN_TIMEOUT_MINUTES if stage == "train" else 60,
-                source=aws.codebuild.ProjectSourceArgs(
-                    type="CODEPIPELINE", buildspec=buildspecs.BUILDSPECS[stage]
-                ),
-                artifacts=aws.codebuild.ProjectArtifactsArgs(type="CODEPIPELINE"),
-                environment=aws.codebuild.ProjectEnvironmentArgs(
-                    type="LINUX_CONTAINER",
-                    compute_type=args.build_compute,
-                    image=args.build_image,
-                    image_pull_credentials_type="CODEBUILD",
-                    # Docker-in-Docker needs privileges: only the stage that builds the image.
-                    privileged_mode=stage == "train",
-                    environment_variables=environment,
-                ),
-                logs_config=aws.codebuild.ProjectLogsConfigArgs(
-                    cloudwatch_logs=aws.codebuild.ProjectLogsConfigCloudwatchLogsArgs(
-                        status="ENABLED", group_name=logs.name, stream_name=stage
-                    )
-                ),
-                tags=tags,
-                # CodeBuild checks that the role may use the key when the project is created.
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[build_policy]),
-            )
-            for stage in stages
-        }
 
         pipeline_role, pipeline_policy = iam.service_role(
             f"{name}-pipeline-role",
             "codepipeline.amazonaws.com",
-            pipeline_role_policy(
-                artifact_bucket_arn=artifacts.arn, kms_key_arn=args.kms_key_arn,
-                connection_arn=connection.arn,
-                project_arns=[project.arn for project in projects.values()],
-            ),
+            pipeline_role_policy(artifact_bucket_arn=artifacts.arn, kms_key_arn=args.kms_key_arn,
+                                 connection_arn=connection.arn,
+                                 project_arns=[test.arn, train.arn]),
             tags,
             parent=self,
         )  # fmt: skip
@@ -185,44 +169,55 @@ class AwsCodepipelineCicd(pulumi.ComponentResource):
                     ),
                 )
             ],
-            stages=_stages(args, connection.arn, projects),
+            stages=_stages(args, connection.arn, test, train),
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[pipeline_policy]),
         )
+
+        self.release_pipeline_name = None
+        if deploy is not None:
+            deploy_project = build_project(
+                name, "deploy", settings,
+                deploy_role_policy(**basics, region=args.region, partition=partition,
+                                   account_id=account_id,
+                                   model_package_group_arn=args.model_package_group_arn,
+                                   deploy=deploy),
+                _deploy_variables(args, deploy), self,
+            )  # fmt: skip
+            self.release_pipeline_name = release_pipeline(
+                name, artifact_bucket=artifacts.bucket, artifact_bucket_arn=artifacts.arn,
+                artifacts=artifacts, kms_key_arn=args.kms_key_arn, deploy_project=deploy_project,
+                model_package_group_name=args.model_package_group_name, tags=tags, parent=self,
+            ).name  # fmt: skip
 
         self.pipeline_name = pipeline.name
         self.connection_arn = connection.arn
         self.artifact_bucket = artifacts.bucket
         self.register_outputs({"pipeline_name": self.pipeline_name,
                                "connection_arn": self.connection_arn,
-                               "artifact_bucket": self.artifact_bucket})  # fmt: skip
+                               "artifact_bucket": self.artifact_bucket,
+                               "release_pipeline_name": self.release_pipeline_name})  # fmt: skip
 
 
-def _environment(
-    args: AwsCodepipelineCicdArgs, deploy: DeployTarget | None
-) -> list[aws.codebuild.ProjectEnvironmentEnvironmentVariableArgs]:
-    """What the buildspecs work on; names, not secrets, so plain text."""
-    values: dict[str, pulumi.Input[str]] = {
-        buildspecs.IMAGE_REPOSITORY_URL: args.repository_url,
-        buildspecs.TRAINING_PIPELINE_NAME: args.training_pipeline_name,
+def _deploy_variables(
+    args: AwsCodepipelineCicdArgs, deploy: DeployTarget
+) -> dict[str, pulumi.Input[str]]:
+    """What the deploy buildspec works on: names only; the settings are in SSM."""
+    variables: dict[str, pulumi.Input[str]] = {
         buildspecs.MODEL_PACKAGE_GROUP: args.model_package_group_name,
-        buildspecs.MODEL_ARTIFACT_URI: args.model_artifact_uri,
-        buildspecs.RESOURCE_TAGS: json.dumps(dict(args.tags), sort_keys=True),
+        buildspecs.ENDPOINT_NAME: deploy.endpoint_name,
+        buildspecs.SERVING_PARAMETER_NAME: deploy.serving_parameter_name,
     }
-    if deploy is not None:
-        values[buildspecs.ENDPOINT_NAME] = deploy.endpoint_name
-        values[buildspecs.SERVING_PARAMETER_NAME] = deploy.serving_parameter_name
-    return [
-        aws.codebuild.ProjectEnvironmentEnvironmentVariableArgs(name=key, value=value,
-                                                                type="PLAINTEXT")
-        for key, value in values.items()
-    ]  # fmt: skip
+    if deploy.monitoring_parameter_name is not None:
+        variables[buildspecs.MONITORING_PARAMETER_NAME] = deploy.monitoring_parameter_name
+    return variables
 
 
 def _stages(
     args: AwsCodepipelineCicdArgs,
     connection_arn: pulumi.Output[str],
-    projects: Mapping[str, aws.codebuild.Project],
+    test: aws.codebuild.Project,
+    train: aws.codebuild.Project,
 ) -> list[aws.codepipeline.PipelineStageArgs]:
     source = aws.codepipeline.PipelineStageActionArgs(
         name="Source", category="Source", owner="AWS", provider="CodeStarSourceConnection",
@@ -231,22 +226,12 @@ def _stages(
                        "BranchName": args.branch},
     )  # fmt: skip
 
-    def build(stage: str) -> aws.codepipeline.PipelineStageArgs:
+    def build(stage: str, project: aws.codebuild.Project) -> aws.codepipeline.PipelineStageArgs:
         action = aws.codepipeline.PipelineStageActionArgs(
-            name=stage.capitalize(), category="Build", owner="AWS", provider="CodeBuild",
-            version="1", input_artifacts=[SOURCE],
-            configuration={"ProjectName": projects[stage].name},
+            name=stage, category="Build", owner="AWS", provider="CodeBuild", version="1",
+            input_artifacts=[SOURCE], configuration={"ProjectName": project.name},
         )  # fmt: skip
-        return aws.codepipeline.PipelineStageArgs(name=stage.capitalize(), actions=[action])
+        return aws.codepipeline.PipelineStageArgs(name=stage, actions=[action])
 
-    stages = [aws.codepipeline.PipelineStageArgs(name="Source", actions=[source]),
-              build("test"), build("train")]  # fmt: skip
-    if "deploy" in projects:
-        approval = aws.codepipeline.PipelineStageActionArgs(
-            name="Approve", category="Approval", owner="AWS", provider="Manual", version="1",
-            configuration={"CustomData": "Deploy the latest approved model package to "
-                                         "production?"},
-        )  # fmt: skip
-        stages += [aws.codepipeline.PipelineStageArgs(name="Approve", actions=[approval]),
-                   build("deploy")]  # fmt: skip
-    return stages
+    return [aws.codepipeline.PipelineStageArgs(name="Source", actions=[source]),
+            build("Test", test), build("Train", train)]  # fmt: skip

@@ -14,8 +14,10 @@ MODEL_PACKAGE_GROUP = "MODEL_PACKAGE_GROUP"
 MODEL_ARTIFACT_URI = "MODEL_ARTIFACT_URI"
 ENDPOINT_NAME = "ENDPOINT_NAME"
 SERVING_PARAMETER_NAME = "SERVING_PARAMETER_NAME"
-RESOURCE_TAGS = "RESOURCE_TAGS"
-"""JSON object of the blueprint's tags, for the SageMaker resources the deploy stage creates."""
+"""SSM parameter the serving capability publishes: how Pulumi would serve (JSON)."""
+MONITORING_PARAMETER_NAME = "MONITORING_PARAMETER_NAME"
+"""SSM parameter the monitoring capability publishes: the Model Monitor job definition and
+schedule, as the CreateDataQualityJobDefinition and CreateMonitoringSchedule requests."""
 
 TEST = """\
 version: 0.2
@@ -35,6 +37,11 @@ phases:
 # optionally, a Dockerfile for the training image. Both are pinned to the commit: the scripts
 # go to <artifact uri>/code/<commit>/, the image is tagged with the commit. The image
 # repository's tags are immutable, so a commit built again (a retried pipeline) reuses its image.
+# The same scripts are published to code/latest/, the pipeline's default CodeUri, so a run
+# started without parameters (console, schedule) runs the last trained commit's code.
+# The stage starts the training run and ends: a run may take longer than a CodePipeline build
+# action may (8 hours), and waiting is billed by the minute. The run's registered model
+# package, once Approved, starts the release pipeline (an EventBridge rule).
 TRAIN = """\
 version: 0.2
 env:
@@ -53,6 +60,7 @@ phases:
           echo "the repository needs pipeline/preprocess.py and pipeline/evaluate.py"; exit 1
         fi
         aws s3 sync pipeline/ "$CODE_URI"
+        aws s3 sync --delete pipeline/ "${MODEL_ARTIFACT_URI%/}/code/latest/"
         PARAMETERS=("Name=CodeUri,Value=$CODE_URI")
       - |
         if [ -f Dockerfile ]; then
@@ -65,19 +73,16 @@ phases:
         fi
       - |
         EXECUTION_ARN=$(aws sagemaker start-pipeline-execution --pipeline-name "$TRAINING_PIPELINE_NAME" --pipeline-execution-display-name "commit-$IMAGE_TAG" --pipeline-parameters "${PARAMETERS[@]}" --query PipelineExecutionArn --output text)
-        echo "training pipeline execution: $EXECUTION_ARN"
-        while true; do
-          STATUS=$(aws sagemaker describe-pipeline-execution --pipeline-execution-arn "$EXECUTION_ARN" --query PipelineExecutionStatus --output text)
-          case "$STATUS" in
-            Succeeded) break ;;
-            Failed|Stopped) echo "training pipeline execution $STATUS"; exit 1 ;;
-          esac
-          sleep 60
-        done
+        echo "training pipeline execution started: $EXECUTION_ARN"
+        echo "an Approved model package of this run starts the release pipeline"
 """  # noqa: E501
 
 # Model and endpoint configuration are named after the endpoint plus a timestamp: the deploy
-# role may only create SageMaker resources under that prefix.
+# role may only create SageMaker resources under that prefix. Everything else (instance type
+# and count, capture, network, key, tags, auto-scaling, monitoring) comes from the settings
+# Pulumi published, so an endpoint created here equals one `pulumi up` creates. The stage's
+# input is the release trigger, not the repository, and Python runs isolated (-I): no code
+# from the repository runs with these rights.
 DEPLOY = """\
 version: 0.2
 env:
@@ -87,15 +92,17 @@ phases:
     commands:
       - |
         set -euo pipefail
+        cd "$(mktemp -d)"
+        setting() { python3 -I -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
         PACKAGE_ARN=$(aws sagemaker list-model-packages --model-package-group-name "$MODEL_PACKAGE_GROUP" --model-approval-status Approved --sort-by CreationTime --sort-order Descending --max-items 1 --query 'ModelPackageSummaryList[0].ModelPackageArn' --output text)
         if [ "$PACKAGE_ARN" = "None" ]; then echo "no approved model package in $MODEL_PACKAGE_GROUP"; exit 1; fi
         RELEASE="$ENDPOINT_NAME-$(date -u +%Y%m%d%H%M%S)"
         aws ssm get-parameter --name "$SERVING_PARAMETER_NAME" --query Parameter.Value --output text > settings.json
-        python3 - "$PACKAGE_ARN" "$RELEASE" <<'PY'
-        import json, os, sys
+        python3 -I - "$PACKAGE_ARN" "$RELEASE" <<'PY'
+        import json, sys
         package_arn, release = sys.argv[1], sys.argv[2]
         settings = json.load(open("settings.json"))
-        tags = [{"Key": k, "Value": v} for k, v in json.loads(os.environ["RESOURCE_TAGS"]).items()]
+        tags = [{"Key": k, "Value": v} for k, v in settings["tags"].items()]
         json.dump({"ModelName": release, "ExecutionRoleArn": settings["role_arn"],
                    "Containers": [{"ModelPackageName": package_arn}],
                    "VpcConfig": {"Subnets": settings["subnet_ids"],
@@ -105,7 +112,8 @@ phases:
                    "ProductionVariants": [{"VariantName": settings["variant_name"],
                                            "ModelName": release,
                                            "InstanceType": settings["instance_type"],
-                                           "InitialInstanceCount": settings["min_instances"]}],
+                                           "InitialInstanceCount": settings["min_instances"],
+                                           "InitialVariantWeight": 1.0}],
                    "DataCaptureConfig": {"EnableCapture": settings["capture_percent"] > 0,
                                          "InitialSamplingPercentage": settings["capture_percent"],
                                          "DestinationS3Uri": settings["capture_uri"],
@@ -114,15 +122,45 @@ phases:
                                                             {"CaptureMode": "Output"}]},
                    "Tags": tags}, open("config.json", "w"))
         json.dump(tags, open("tags.json", "w"))
+        json.dump(settings["tags"], open("scaling-tags.json", "w"))
+        json.dump({"TargetValue": float(settings["invocations_per_instance"]),
+                   "PredefinedMetricSpecification": {
+                       "PredefinedMetricType": "SageMakerVariantInvocationsPerInstance"},
+                   "ScaleOutCooldown": settings["scale_out_cooldown"],
+                   "ScaleInCooldown": settings["scale_in_cooldown"]}, open("scaling.json", "w"))
         PY
+        RESOURCE_ID="endpoint/$ENDPOINT_NAME/variant/$(setting settings.json variant_name)"
+        SCALING=(--service-namespace sagemaker --scalable-dimension sagemaker:variant:DesiredInstanceCount)
         aws sagemaker create-model --cli-input-json file://model.json
         aws sagemaker create-endpoint-config --cli-input-json file://config.json
         if aws sagemaker describe-endpoint --endpoint-name "$ENDPOINT_NAME" > /dev/null 2>&1; then
+          # AWS refuses to move a variant registered for auto-scaling to another instance
+          # type: deregister it (its policy goes with it); it is registered again below.
+          REGISTERED=$(aws application-autoscaling describe-scalable-targets "${SCALING[@]}" --resource-ids "$RESOURCE_ID" --query 'length(ScalableTargets)' --output text)
+          if [ "$REGISTERED" != "0" ]; then
+            aws application-autoscaling deregister-scalable-target "${SCALING[@]}" --resource-id "$RESOURCE_ID"
+          fi
           aws sagemaker update-endpoint --endpoint-name "$ENDPOINT_NAME" --endpoint-config-name "$RELEASE"
         else
           aws sagemaker create-endpoint --endpoint-name "$ENDPOINT_NAME" --endpoint-config-name "$RELEASE" --tags file://tags.json
         fi
         aws sagemaker wait endpoint-in-service --endpoint-name "$ENDPOINT_NAME"
+        # The same target tracking as an endpoint Pulumi creates (settings of the serving tool).
+        aws application-autoscaling register-scalable-target "${SCALING[@]}" --resource-id "$RESOURCE_ID" --min-capacity "$(setting settings.json min_instances)" --max-capacity "$(setting settings.json max_instances)" --tags file://scaling-tags.json
+        aws application-autoscaling put-scaling-policy "${SCALING[@]}" --resource-id "$RESOURCE_ID" --policy-name "$(setting settings.json scaling_policy_name)" --policy-type TargetTrackingScaling --target-tracking-scaling-policy-configuration file://scaling.json
+        if [ -n "${MONITORING_PARAMETER_NAME:-}" ]; then
+          aws ssm get-parameter --name "$MONITORING_PARAMETER_NAME" --query Parameter.Value --output text > monitoring.json
+          python3 -I -c 'import json; m = json.load(open("monitoring.json")); json.dump(m["job_definition"], open("job.json", "w")); json.dump(m["schedule"], open("schedule.json", "w"))'
+          SCHEDULE=$(setting schedule.json MonitoringScheduleName)
+          JOB=$(setting job.json JobDefinitionName)
+          # Created once, with the endpoint; Model Monitor needs the endpoint to exist.
+          if ! aws sagemaker describe-monitoring-schedule --monitoring-schedule-name "$SCHEDULE" > /dev/null 2>&1; then
+            if ! aws sagemaker describe-data-quality-job-definition --job-definition-name "$JOB" > /dev/null 2>&1; then
+              aws sagemaker create-data-quality-job-definition --cli-input-json file://job.json
+            fi
+            aws sagemaker create-monitoring-schedule --cli-input-json file://schedule.json
+          fi
+        fi
 """  # noqa: E501
 
 BUILDSPECS = {"test": TEST, "train": TRAIN, "deploy": DEPLOY}

@@ -3,11 +3,14 @@
 process -> train -> evaluate -> [quality gate: register, else fail] -> register
 
 The definition follows the SageMaker pipeline-definition JSON schema (Version 2020-12-01).
-Values CI/CD may change per run (input data, code, images, instance types, approval status)
-are pipeline Parameters whose defaults come from the blueprint. The quality threshold is not
-a parameter on purpose: a run cannot lower the bar the blueprint set.
+Values CI/CD may change per run (input data, code, images, instance types) are pipeline
+Parameters whose defaults come from the blueprint. The quality threshold and the approval
+status of a registered model are not parameters on purpose: whoever starts a run (the CI
+train stage, which runs the repository's code) can neither lower the bar the blueprint set
+nor register its model as Approved.
 
-The scripts are read from `<artifact uri>/code/` (parameter CodeUri): `preprocess.py` writes
+The scripts are read from `<artifact uri>/code/latest/` by default (parameter CodeUri; CI
+passes the folder of its commit and publishes the same scripts there): `preprocess.py` writes
 train/validation/test splits, `evaluate.py` writes `evaluation.json` shaped
 `{"metrics": {"<metric>": {"value": <number>}}}`.
 """
@@ -24,6 +27,8 @@ CODE_DIR = "/opt/ml/processing/code"
 MAX_PROCESSING_SECONDS = 777_600
 CONDITION_BY_DIRECTION = {"maximize": "GreaterThanOrEqualTo", "minimize": "LessThanOrEqualTo"}
 EVALUATION_REPORT = "EvaluationReport"
+LATEST_CODE = "code/latest"
+"""Where CI publishes the scripts of the last trained commit: the default CodeUri."""
 
 Json = dict[str, Any]
 Hyperparameters = Mapping[str, str | int | float | bool]
@@ -60,16 +65,15 @@ def build_definition(
     vpc = {"Subnets": list(subnet_ids), "SecurityGroupIds": [security_group_id]}
     jobs = _Jobs(role_arn=role_arn, kms_key_id=kms_key_id, vpc=vpc, volume_size_gb=volume_size_gb,
                  runtime_seconds=max_runtime_hours * 3600, artifact_uri=artifact_uri)  # fmt: skip
-    register = _register_step(model_package_group_name)
+    register = _register_step(model_package_group_name, model_approval_status)
     last = register
     if quality_metric is not None and quality_threshold is not None:
         last = _condition_step(quality_metric, quality_threshold, quality_direction, register)
     parameters: dict[str, str | int] = {
-        "InputDataUri": data_uri, "CodeUri": _join(artifact_uri, "code"),
+        "InputDataUri": data_uri, "CodeUri": _join(artifact_uri, LATEST_CODE) + "/",
         "TrainingImage": training_image_uri, "ProcessingImage": processing_image_uri,
         "TrainingInstanceType": instance_type, "TrainingInstanceCount": instance_count,
         "ProcessingInstanceType": processing_instance_type,
-        "ModelApprovalStatus": model_approval_status,
     }  # fmt: skip
     return {
         "Version": VERSION,
@@ -195,14 +199,14 @@ def _condition_step(metric: str, threshold: float, direction: str, register: Jso
     }
 
 
-def _register_step(model_package_group_name: str) -> Json:
+def _register_step(model_package_group_name: str, model_approval_status: str) -> Json:
     evaluation = _get("Steps.Evaluate.ProcessingOutputConfig.Outputs['evaluation'].S3Output.S3Uri")
     container = {"Image": _get("Parameters.TrainingImage"), "ModelDataUrl": _model_artifacts()}
     statistics = {"ContentType": "application/json",
                   "S3Uri": _std_join("/", evaluation, "evaluation.json")}  # fmt: skip
     arguments = {
         "ModelPackageGroupName": model_package_group_name,
-        "ModelApprovalStatus": _get("Parameters.ModelApprovalStatus"),
+        "ModelApprovalStatus": model_approval_status,
         "InferenceSpecification": {
             "Containers": [container],
             "SupportedContentTypes": ["text/csv"],

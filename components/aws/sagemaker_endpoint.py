@@ -20,6 +20,10 @@ from components.aws.secure_bucket import AwsSecureBucket, AwsSecureBucketArgs
 from opsblocks.naming import aws_partition
 
 VARIANT = "AllTraffic"
+# Add capacity quickly under load; remove it slowly so the count does not flap. Published
+# in the deploy settings too, so an endpoint the CI/CD deploy stage creates scales the same.
+SCALE_OUT_COOLDOWN = 60
+SCALE_IN_COOLDOWN = 300
 # The SageMaker XGBoost image serves by default, as training trains with it by default.
 DEFAULT_IMAGE_REPOSITORY = "sagemaker-xgboost"
 DEFAULT_IMAGE_TAG = "1.7-1"
@@ -117,6 +121,9 @@ class AwsSagemakerEndpointServing(pulumi.ComponentResource):
             "capture_percent": args.capture_percent, "capture_uri": capture.uri,
             "kms_key_arn": args.kms_key_arn, "role_arn": role.arn,
             "subnet_ids": args.subnet_ids, "security_group_id": args.security_group_id,
+            "scaling_policy_name": _scaling_policy_name(args.endpoint_name),
+            "scale_out_cooldown": SCALE_OUT_COOLDOWN, "scale_in_cooldown": SCALE_IN_COOLDOWN,
+            "tags": tags,
         }  # fmt: skip
         parameter = aws.ssm.Parameter(
             f"{name}-deploy-settings",
@@ -219,12 +226,13 @@ class AwsSagemakerEndpointServing(pulumi.ComponentResource):
             predefined_metric_specification=metric(
                 predefined_metric_type="SageMakerVariantInvocationsPerInstance"
             ),
-            # Add capacity quickly under load; remove it slowly so the count does not flap.
-            scale_out_cooldown=60,
-            scale_in_cooldown=300,
+            scale_out_cooldown=SCALE_OUT_COOLDOWN,
+            scale_in_cooldown=SCALE_IN_COOLDOWN,
         )
         scaling.Policy(
             f"{name}-scaling-policy",
+            # Named as the deploy stage names its own: re-putting it updates, not duplicates.
+            name=_scaling_policy_name(args.endpoint_name),
             policy_type="TargetTrackingScaling",
             service_namespace=target.service_namespace,
             scalable_dimension=target.scalable_dimension,
@@ -233,3 +241,7 @@ class AwsSagemakerEndpointServing(pulumi.ComponentResource):
             opts=child,
         )
         return endpoint
+
+
+def _scaling_policy_name(endpoint_name: str) -> str:
+    return f"{endpoint_name}-invocations"

@@ -7,10 +7,14 @@ dashboard shows the endpoint's traffic.
 The alarms and the dashboard always exist: they watch the endpoint by its name. When the serving
 capability has no model yet, the CI/CD deploy stage creates the endpoint later; until then the
 alarms have no data: they start INSUFFICIENT_DATA and, since an idle endpoint has neither errors
-nor slow answers, count missing data as not breaching instead of paging. The Model Monitor
-schedule, its job definition and its role need a running endpoint (SageMaker checks it when the
-schedule is created), so they exist only when the endpoint is deployed with the platform
-(`endpoint_deployed`); an endpoint created by the deploy stage is watched by the alarms only.
+nor slow answers, count missing data as not breaching instead of paging.
+
+The Model Monitor data-quality schedule (`data_quality`, on by default) needs a running endpoint
+(SageMaker checks it when the schedule is created): for an endpoint deployed with the platform
+(`endpoint_deployed`) Pulumi creates it; otherwise its job definition and schedule are published
+in an SSM parameter and the CI/CD deploy stage creates them with the endpoint
+(sagemaker_model_monitor_schedule.py). Without it, the alarms and the dashboard still watch the
+endpoint's errors, latency and traffic.
 """
 
 from __future__ import annotations
@@ -23,21 +27,17 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws import iam
+from components.aws import sagemaker_model_monitor_schedule as data_quality
 from components.aws.sagemaker_model_monitor_documents import (
     DRIFT_NAMESPACE,
     ENDPOINT_NAMESPACE,
     VARIANT,
     alert_topic_policy,
     dashboard_body,
-    data_quality_baseline,
     drift_metric,
     monitoring_role_policy,
 )
 from opsblocks.naming import aws_partition
-
-SCHEDULES = {"hourly": "cron(0 * ? * * *)", "daily": "cron(0 0 ? * * *)"}
-# Monitoring jobs may run at most an hour, whatever the schedule.
-MAX_RUNTIME_SECONDS = 3600
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,6 +55,8 @@ class AwsSagemakerModelMonitorMonitoringArgs:
     capture_uri: pulumi.Input[str]
     """`s3://<capture bucket>/`: captured requests are read here, reports written under it."""
     capture_bucket_arn: pulumi.Input[str]
+    data_quality: bool = True
+    """Run the Model Monitor data-quality schedule; False: alarms and dashboard only."""
     schedule: Literal["hourly", "daily"] = "daily"
     alert_email: str | None = None
     latency_p99_ms: int = 1000
@@ -74,6 +76,11 @@ class AwsSagemakerModelMonitorMonitoring(pulumi.ComponentResource):
     dashboard_name: pulumi.Output[str]
     dashboard_url: pulumi.Output[str]
     """Console address of the endpoint dashboard."""
+    schedule_parameter_name: pulumi.Output[str] | None
+    """SSM parameter with the data-quality job and schedule for the CI/CD deploy stage to
+    create; None when Pulumi creates them (deployed endpoint) or there is no schedule."""
+    schedule_role_arn: pulumi.Output[str] | None
+    """Role of the monitoring jobs, which the deploy stage passes; None without a schedule."""
 
     def __init__(
         self,
@@ -141,7 +148,8 @@ class AwsSagemakerModelMonitorMonitoring(pulumi.ComponentResource):
             opts=child,
         )  # fmt: skip
 
-        if args.endpoint_deployed:
+        self.schedule_parameter_name = self.schedule_role_arn = None
+        if args.data_quality:
             self._schedule(name, args, schedule_name, partition, account_id)
 
         self.topic_arn = topic.arn
@@ -152,7 +160,9 @@ class AwsSagemakerModelMonitorMonitoring(pulumi.ComponentResource):
             dashboard.dashboard_name,
         )
         self.register_outputs({"topic_arn": self.topic_arn, "dashboard_name": self.dashboard_name,
-                               "dashboard_url": self.dashboard_url})  # fmt: skip
+                               "dashboard_url": self.dashboard_url,
+                               "schedule_parameter_name": self.schedule_parameter_name,
+                               "schedule_role_arn": self.schedule_role_arn})  # fmt: skip
 
     def _alarm(
         self, name: str, topic: aws.sns.Topic, tags: dict[str, str], **metric: Any
@@ -179,8 +189,7 @@ class AwsSagemakerModelMonitorMonitoring(pulumi.ComponentResource):
         partition: str,
         account_id: pulumi.Output[str],
     ) -> None:
-        """Role, data-quality job definition and schedule: only for an existing endpoint."""
-        child = pulumi.ResourceOptions(parent=self)
+        """The jobs' role; the job definition and schedule, or their requests for CI/CD."""
         tags = dict(args.tags)
         analyzer = aws.sagemaker.get_prebuilt_ecr_image_output(
             repository_name="sagemaker-model-monitor-analyzer",
@@ -201,60 +210,17 @@ class AwsSagemakerModelMonitorMonitoring(pulumi.ComponentResource):
             tags,
             parent=self,
         )  # fmt: skip
-        job = aws.sagemaker.DataQualityJobDefinition(
-            f"{name}-data-quality",
-            role_arn=role.arn,
-            data_quality_app_specification=aws.sagemaker.DataQualityJobDefinitionDataQualityAppSpecificationArgs(
-                image_uri=analyzer,
-                environment={"publish_cloudwatch_metrics": "Enabled"},
-            ),
-            data_quality_baseline_config=data_quality_baseline(args.baseline_uri),
-            data_quality_job_input=aws.sagemaker.DataQualityJobDefinitionDataQualityJobInputArgs(
-                endpoint_input=aws.sagemaker.DataQualityJobDefinitionDataQualityJobInputEndpointInputArgs(
-                    endpoint_name=args.endpoint_name
-                )
-            ),
-            data_quality_job_output_config=aws.sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigArgs(
-                kms_key_id=args.kms_key_arn,
-                monitoring_outputs=aws.sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigMonitoringOutputsArgs(
-                    s3_output=aws.sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigMonitoringOutputsS3OutputArgs(
-                        s3_uri=pulumi.Output.concat(args.capture_uri, "monitoring/"),
-                        s3_upload_mode="EndOfJob",
-                    )
-                ),
-            ),
-            job_resources=aws.sagemaker.DataQualityJobDefinitionJobResourcesArgs(
-                cluster_config=aws.sagemaker.DataQualityJobDefinitionJobResourcesClusterConfigArgs(
-                    instance_count=1,
-                    instance_type=args.instance_type,
-                    volume_size_in_gb=20,
-                    volume_kms_key_id=args.kms_key_arn,
-                )
-            ),
-            network_config=aws.sagemaker.DataQualityJobDefinitionNetworkConfigArgs(
-                enable_network_isolation=True,
-                enable_inter_container_traffic_encryption=True,
-                vpc_config=aws.sagemaker.DataQualityJobDefinitionNetworkConfigVpcConfigArgs(
-                    subnets=args.subnet_ids, security_group_ids=[args.security_group_id]
-                ),
-            ),
-            stopping_condition=aws.sagemaker.DataQualityJobDefinitionStoppingConditionArgs(
-                max_runtime_in_seconds=MAX_RUNTIME_SECONDS
-            ),
-            tags=tags,
-            # SageMaker checks the role's access when the definition is created.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy]),
-        )
-        aws.sagemaker.MonitoringSchedule(
-            f"{name}-schedule",
-            name=schedule_name,
-            monitoring_schedule_config=aws.sagemaker.MonitoringScheduleMonitoringScheduleConfigArgs(
-                monitoring_type="DataQuality",
-                monitoring_job_definition_name=job.name,
-                schedule_config=aws.sagemaker.MonitoringScheduleMonitoringScheduleConfigScheduleConfigArgs(
-                    schedule_expression=SCHEDULES[args.schedule]
-                ),
-            ),
-            tags=tags,
-            opts=child,
-        )
+        job = data_quality.DataQualityJob(
+            endpoint_name=args.endpoint_name, schedule_name=schedule_name,
+            schedule=args.schedule, role_arn=role.arn, image_uri=analyzer,
+            kms_key_arn=args.kms_key_arn, capture_uri=args.capture_uri,
+            instance_type=args.instance_type, baseline_uri=args.baseline_uri,
+            subnet_ids=args.subnet_ids, security_group_id=args.security_group_id, tags=tags,
+        )  # fmt: skip
+        # SageMaker checks the role's access when the definition is created.
+        after_role = pulumi.ResourceOptions(parent=self, depends_on=[role_policy])
+        if args.endpoint_deployed:
+            data_quality.create(name, job, after_role)
+        else:
+            self.schedule_parameter_name = data_quality.publish(name, job, after_role).name
+            self.schedule_role_arn = role.arn

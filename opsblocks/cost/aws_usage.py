@@ -120,6 +120,10 @@ def codepipeline(resource: Resource, context: Context) -> list[Line]:
     if resource.inputs.get("pipelineType", "V1") != "V2":
         return [context.line("Active pipeline (V1)", Kind.monthly, "codepipeline-v1",
                              "active-pipeline", ONE)]  # fmt: skip
+    # Action minutes are the platform's total (the main and the release pipeline run the
+    # same builds): priced once, on the first V2 pipeline.
+    if not context.designated(resource, lambda r: r.inputs.get("pipelineType") == "V2"):
+        return []
     minutes = context.assumption("build_minutes")
     name = "Action minutes (V2, taken as usage.build_minutes)"
     return [context.line(name, Kind.usage, "codepipeline-v2", "action-minutes", minutes,

@@ -126,6 +126,11 @@ class SageMakerQualityGateOptions(Strict):
 class SageMakerModelMonitorOptions(Strict):
     """Data-quality monitoring, alarms, alerts and a dashboard."""
 
+    data_quality: bool = Field(
+        True,
+        description="Run the Model Monitor data-quality schedule; false: the CloudWatch alarms "
+        "and the dashboard watch the endpoint alone.",
+    )
     schedule: Literal["hourly", "daily"] = "daily"
     alert_email: Annotated[Email | None, ASK] = Field(
         None, description="Where alarms and gate results go."
@@ -148,6 +153,11 @@ class SageMakerModelMonitorOptions(Strict):
     def _drift_needs_a_baseline(self) -> SageMakerModelMonitorOptions:
         if self.drift_features and self.baseline_uri is None:
             raise ValueError("drift_features need a baseline_uri to measure drift against")
+        if not self.data_quality and (self.drift_features or self.baseline_uri is not None):
+            raise ValueError(
+                "baseline_uri and drift_features need data_quality: true (the "
+                "Model Monitor schedule measures drift)"
+            )
         return self
 
 

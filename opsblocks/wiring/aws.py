@@ -131,6 +131,7 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
         )
         outputs |= {"gate_topic_arn": validation.topic_arn}
 
+    monitoring = None
     if Capability.monitoring in tools:
         assert serving is not None  # REQUIRES guarantees it; narrows the type
         monitoring = make(
@@ -164,9 +165,14 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             endpoint_name=serving.endpoint_name if serving else None,
             serving_role_arn=serving.role_arn if serving else None,
             serving_parameter_name=serving.deploy_parameter_name if serving else None,
+            # An endpoint the deploy stage creates gets the schedule Pulumi cannot create.
+            monitoring_parameter_name=monitoring.schedule_parameter_name if monitoring else None,
+            monitoring_role_arn=monitoring.schedule_role_arn if monitoring else None,
         )
         outputs |= {"cicd_pipeline": cicd.pipeline_name,
                     "git_connection_arn": cicd.connection_arn}  # fmt: skip
+        if cicd.release_pipeline_name is not None:
+            outputs["cicd_release_pipeline"] = cicd.release_pipeline_name
     return outputs
 
 

@@ -164,7 +164,7 @@ def test_gcp_draws_what_a_reader_looks_for_in_a_vertex_platform() -> None:
 def test_labels_drop_the_blueprint_and_capability_prefix() -> None:
     names = {c.id: [n.name for n in c.nodes] for c in drawn(SAGEMAKER).clusters}
     assert names["foundation"] == ["vpc", "key", "access-logs"]
-    assert names["cicd"][:2] == ["pipeline", "deploy"]
+    assert names["cicd"][:2] == ["pipeline", "release"]
 
 
 def test_the_diagram_does_not_depend_on_the_order_resources_were_recorded() -> None:

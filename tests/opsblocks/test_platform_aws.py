@@ -128,3 +128,43 @@ def test_serving_role_may_pull_the_image_training_registers_models_with(tmp_path
     pulled = {r for s in statements(policy) if "ecr:BatchGetImage" in as_list(s["Action"])
               for r in as_list(s["Resource"])}  # fmt: skip
     assert f"arn:aws:ecr:us-east-1:{ACCOUNT_ID}:repository/trainer" in pulled
+
+
+def deploy_variables(graph: Graph) -> dict[str, str]:
+    project = graph.named("fraud-detection-cicd-deploy", "Project").inputs
+    return {v["name"]: v["value"] for v in project["environment"]["environmentVariables"]}
+
+
+def test_the_endpoint_ci_cd_creates_gets_the_monitoring_schedule_pulumi_cannot_create() -> None:
+    bp = blueprint.load(ROOT / "blueprints" / "aws-sagemaker.yaml")
+    graph = record(lambda: program.build(bp))
+    [published] = [p for p in graph.of_type("aws:ssm/parameter:Parameter")
+                   if p.name == "fraud-detection-monitoring-schedule-settings"]  # fmt: skip
+
+    assert not graph.of_type("aws:sagemaker/monitoringSchedule:MonitoringSchedule")
+    assert deploy_variables(graph)["MONITORING_PARAMETER_NAME"] == published.inputs["name"]
+    assert "cicd_release_pipeline" in graph.outputs
+
+
+def test_with_a_model_pulumi_creates_the_schedule_and_the_deploy_stage_does_not(
+    tmp_path: Path,
+) -> None:
+    graph = build(with_model(tmp_path))
+
+    assert graph.of_type("aws:sagemaker/monitoringSchedule:MonitoringSchedule")
+    assert "MONITORING_PARAMETER_NAME" not in deploy_variables(graph)
+
+
+def test_without_data_quality_the_alarms_alone_watch_the_endpoint(tmp_path: Path) -> None:
+    path = tmp_path / "no-model-monitor.yaml"
+    path.write_text(
+        (ROOT / "blueprints" / "aws-sagemaker.yaml")
+        .read_text()
+        .replace("options: {schedule: daily,", "options: {data_quality: false,")
+    )
+    graph = build(blueprint.load(path))
+
+    assert not graph.of_type("aws:sagemaker/monitoringSchedule:MonitoringSchedule")
+    assert not [p for p in graph.of_type("aws:ssm/parameter:Parameter") if "monitoring" in p.name]
+    assert "MONITORING_PARAMETER_NAME" not in deploy_variables(graph)
+    assert len(graph.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")) >= 2

@@ -158,13 +158,13 @@ def test_processing_time_limit_is_capped_at_what_sagemaker_accepts() -> None:
 
 
 def test_parameters_default_to_the_blueprint_values_for_ci_to_override() -> None:
-    built = definition(model_approval_status="Approved")
+    built = definition()
 
     assert parameter_defaults(built) == {
-        "InputDataUri": "s3://curated/", "CodeUri": "s3://artifacts/code",
+        "InputDataUri": "s3://curated/", "CodeUri": "s3://artifacts/code/latest/",
         "TrainingImage": IMAGE, "ProcessingImage": IMAGE,
         "TrainingInstanceType": "ml.m5.xlarge", "TrainingInstanceCount": 2,
-        "ProcessingInstanceType": "ml.m5.large", "ModelApprovalStatus": "Approved",
+        "ProcessingInstanceType": "ml.m5.large",
     }  # fmt: skip
     types = {p["Name"]: p["Type"] for p in built["Parameters"]}
     assert types["TrainingInstanceCount"] == "Integer"
@@ -173,13 +173,33 @@ def test_parameters_default_to_the_blueprint_values_for_ci_to_override() -> None
     assert train["AlgorithmSpecification"]["TrainingImage"] == {"Get": "Parameters.TrainingImage"}
 
 
-def test_register_step_registers_into_the_group_with_the_approval_status() -> None:
+def test_default_code_uri_is_the_folder_ci_publishes_the_latest_scripts_to() -> None:
+    from components.aws.codepipeline_buildspecs import TRAIN
+
+    default = parameter_defaults(definition())["CodeUri"]
+
+    # The processing jobs copy the prefix's objects into the code directory: the default
+    # must hold preprocess.py itself, not one folder per commit.
+    assert default == "s3://artifacts/code/latest/"
+    assert 'aws s3 sync --delete pipeline/ "${MODEL_ARTIFACT_URI%/}/code/latest/"' in TRAIN
+
+
+def test_approval_status_is_fixed_by_the_blueprint_not_a_run_parameter() -> None:
+    for status in ("PendingManualApproval", "Approved"):
+        built = definition(model_approval_status=status)
+        [register] = steps(built)["CheckQuality"]["Arguments"]["IfSteps"]
+
+        # A run parameter could be overridden by whoever starts the run (CI, from the repo).
+        assert "ModelApprovalStatus" not in parameter_defaults(built)
+        assert register["Arguments"]["ModelApprovalStatus"] == status
+
+
+def test_register_step_registers_into_the_group() -> None:
     gate = steps(definition())["CheckQuality"]["Arguments"]
 
     [register] = gate["IfSteps"]
     arguments = register["Arguments"]
     assert arguments["ModelPackageGroupName"] == "fraud-prod-models"
-    assert arguments["ModelApprovalStatus"] == {"Get": "Parameters.ModelApprovalStatus"}
     [container] = arguments["InferenceSpecification"]["Containers"]
     assert container["ModelDataUrl"] == {"Get": "Steps.Train.ModelArtifacts.S3ModelArtifacts"}
 

@@ -137,12 +137,72 @@ def test_job_checks_traffic_against_the_baseline_it_may_read() -> None:
     assert reads[0]["Resource"] == ["arn:aws:s3:::fraud-baselines/v1/*"]
 
 
-def test_without_a_deployed_endpoint_alarms_and_dashboard_exist_but_no_schedule() -> None:
-    graph = monitoring(endpoint_deployed=False)
+def test_without_a_deployed_endpoint_the_schedule_is_published_for_the_deploy_stage() -> None:
+    graph = monitoring(endpoint_deployed=False, baseline_uri="s3://fraud-baselines/v1/")
+    parameter = graph.named("monitoring-schedule-settings", "Parameter").inputs
+    published = json.loads(parameter["insecureValue"])
 
-    assert not {r.type for r in graph.resources} & SCHEDULE_TYPES
+    # SageMaker checks the endpoint exists when a schedule is created: not before CI/CD.
+    assert not {r.type for r in graph.resources} & SCHEDULE_TYPES - {"aws:iam/role:Role"}
+    assert graph.named("monitoring-role", "Role")
+    assert parameter["name"] == "/opsblocks/fraud-prod/monitoring"
+    assert len(parameter["insecureValue"]) < 4096  # a standard parameter
+    assert published["schedule"] == {
+        "MonitoringScheduleName": "fraud-prod-data-quality",
+        "MonitoringScheduleConfig": {
+            "ScheduleConfig": {"ScheduleExpression": "cron(0 0 ? * * *)"},
+            "MonitoringJobDefinitionName": "fraud-prod-data-quality",
+            "MonitoringType": "DataQuality"},
+        "Tags": [{"Key": k, "Value": v} for k, v in TAGS.items()],
+    }  # fmt: skip
+    assert published["job_definition"]["RoleArn"] == fake_outputs(
+        "aws:iam/role:Role", "monitoring-role")["arn"]  # fmt: skip
     assert len(graph.of_type(ALARM)) == 2
     assert graph.named("monitoring-dashboard")
+
+
+def test_published_job_definition_is_the_one_pulumi_creates_for_a_deployed_endpoint() -> None:
+    common = {"baseline_uri": "s3://fraud-baselines/v1/", "instance_type": "ml.c5.xlarge"}
+    created = monitoring(endpoint_deployed=True, **common).named(
+        "monitoring-data-quality", "DataQualityJobDefinition").inputs  # fmt: skip
+    published = json.loads(
+        monitoring(endpoint_deployed=False, **common)
+        .named("monitoring-schedule-settings", "Parameter")
+        .inputs["insecureValue"]
+    )["job_definition"]
+
+    def pascal(value: Any) -> Any:
+        """Recorded inputs are camelCase; API requests PascalCase ("...InGb" -> "...InGB");
+        environment variables (snake_case) keep their names."""
+        if isinstance(value, dict):
+            return {
+                k if "_" in k else (k[0].upper() + k[1:]).replace("InGb", "InGB"): pascal(v)
+                for k, v in value.items()
+            }
+        return [pascal(v) for v in value] if isinstance(value, list) else value
+
+    expected = pascal({k: v for k, v in created.items() if k not in ("tags", "name")})
+    # The API takes a list of outputs (the provider, one) and the local paths the provider
+    # defaults; the rest must be identical.
+    expected["DataQualityJobOutputConfig"]["MonitoringOutputs"] = [
+        expected["DataQualityJobOutputConfig"]["MonitoringOutputs"]
+    ]
+    expected["DataQualityJobOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["LocalPath"] = (
+        "/opt/ml/processing/output"
+    )
+    expected["DataQualityJobInput"]["EndpointInput"]["LocalPath"] = "/opt/ml/processing/input"
+    assert {k: v for k, v in published.items() if k not in ("Tags", "JobDefinitionName")} == (
+        expected)  # fmt: skip
+
+
+def test_data_quality_off_leaves_alarms_and_dashboard_and_no_schedule_or_role() -> None:
+    for deployed in (True, False):
+        graph = monitoring(data_quality=False, endpoint_deployed=deployed)
+
+        assert not {r.type for r in graph.resources} & SCHEDULE_TYPES
+        assert not graph.of_type("aws:ssm/parameter:Parameter")
+        assert len(graph.of_type(ALARM)) == 2
+        assert graph.named("monitoring-dashboard")
 
 
 def test_schedule_runs_on_the_chosen_cron() -> None:

@@ -130,7 +130,8 @@ def test_approval_status_and_instances_come_from_the_blueprint() -> None:
                      instance_count=3, hyperparameters={"max_depth": 6})  # fmt: skip
 
     defaults = {p["Name"]: p["DefaultValue"] for p in definition(graph)["Parameters"]}
-    assert defaults["ModelApprovalStatus"] == "Approved"
+    [register] = steps(graph)["CheckQuality"]["Arguments"]["IfSteps"]
+    assert register["Arguments"]["ModelApprovalStatus"] == "Approved"
     assert defaults["TrainingInstanceType"] == "ml.c5.2xlarge"
     assert defaults["TrainingInstanceCount"] == 3
     assert steps(graph)["Train"]["Arguments"]["HyperParameters"] == {"max_depth": "6"}

@@ -9,6 +9,7 @@ import json
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,6 +60,12 @@ def of_type(costed: Estimate, type_token: str) -> list[ResourceCost]:
     return [r for r in costed.resources if r.type == type_token]
 
 
+def deploy_settings(resources: list[Any]) -> list[Any]:
+    """The serving capability's deploy settings among the SSM parameters (the monitoring
+    capability publishes its schedule in another, free, one)."""
+    return [r for r in resources if r.type == PARAMETER and r.urn.endswith("-deploy-settings")]
+
+
 def cost(resources: list[ResourceCost]) -> Decimal:
     return sum((r.monthly_cost for r in resources), Decimal(0))
 
@@ -99,11 +106,11 @@ def test_deploy_settings_known_to_the_preview_are_read_from_the_parameter(
     platform: tuple[Blueprint, Graph],
 ) -> None:
     bp, graph = platform
-    [parameter] = graph.of_type(PARAMETER)
+    [parameter] = deploy_settings(graph.resources)
     settings = json.dumps({"instance_type": "ml.m5.xlarge", "min_instances": 3})
     known = replace(parameter, inputs={**parameter.inputs, "insecureValue": settings})
     graph = replace(graph, resources=[known if r is parameter else r for r in graph.resources])
-    [line] = of_type(estimate(bp, graph), PARAMETER)[0].lines
+    [line] = deploy_settings(list(estimate(bp, graph).resources))[0].lines
     assert line.monthly_cost == Decimal("503.70")  # 3 x 730 h x $0.23
 
 
@@ -274,9 +281,9 @@ def test_offline_the_deploy_settings_come_from_the_serving_options(tmp_path: Pat
     """`opsblocks preview` knows no role ARN, so the parameter's JSON value is unknown."""
     bp = blueprint.load(SAGEMAKER)
     graph = record(lambda: program.build(bp))
-    [parameter] = graph.of_type(PARAMETER)
+    [parameter] = deploy_settings(graph.resources)
     assert parameter.inputs["insecureValue"] == UNKNOWN
-    assert of_type(estimate(bp, graph), PARAMETER)[0].monthly_cost == Decimal("167.90")
+    assert deploy_settings(list(estimate(bp, graph).resources))[0].monthly_cost == Decimal("167.90")
 
     text = SAGEMAKER.read_text().replace(
         "instance_type: ml.m5.large", "instance_type: ml.c5.9xlarge"
