@@ -29,8 +29,7 @@ PIPELINE_JOBS = (
     "sagemaker:StopProcessingJob", "sagemaker:AddTags",
 )  # fmt: skip
 MODEL_REGISTRATION = (
-    "sagemaker:CreateModelPackage", "sagemaker:DescribeModelPackage",
-    "sagemaker:DescribeModelPackageGroup", "sagemaker:AddTags",
+    "sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup", "sagemaker:AddTags",
 )  # fmt: skip
 
 
@@ -157,6 +156,18 @@ def _execution_policy(
         *pull_images([args.repository_arn, repository_of(image, partition)]),
         iam.allow(PIPELINE_JOBS, jobs),
         iam.allow(MODEL_REGISTRATION, [args.model_package_group_arn, packages]),
+        # Repository code runs as this role (training and processing containers): it may
+        # register models only with the status the blueprint gives the pipeline's register
+        # step, so it cannot register one as Approved and skip the approval.
+        iam.allow(
+            ["sagemaker:CreateModelPackage"],
+            [args.model_package_group_arn, packages],
+            Condition={
+                "StringEqualsIfExists": {
+                    "sagemaker:ModelApprovalStatus": args.model_approval_status
+                }
+            },
+        ),
         iam.allow(
             ["iam:PassRole"],
             [role_arn],

@@ -198,6 +198,16 @@ def test_sagemaker_permissions_are_scoped_to_this_account_region_and_group() -> 
         MODEL_GROUP_ARN, f"{prefix}model-package/fraud-prod-models/*"}  # fmt: skip
 
 
+def test_code_the_jobs_run_cannot_register_a_model_as_approved() -> None:
+    for status in ("PendingManualApproval", "Approved"):
+        [statement] = [
+            s for s in role_statements(training(model_approval_status=status))
+            if "sagemaker:CreateModelPackage" in as_list(s["Action"])
+        ]  # fmt: skip
+        assert statement["Condition"] == {
+            "StringEqualsIfExists": {"sagemaker:ModelApprovalStatus": status}}  # fmt: skip
+
+
 def test_vpc_permissions_are_unscoped_and_unconditioned_as_processing_jobs_require() -> None:
     # SageMaker: for a processing job in a VPC, do not scope these with conditions or resource
     # filters, "otherwise, the validation checks that occur during the creation of the
