@@ -9,8 +9,8 @@ models). No Contributor, vault or approver role: those stay with the workspace i
 approves the workspace's own endpoint in the managed network. Both accept Microsoft Entra
 authentication only (no local keys), have no public IP and no public SSH port. They live in
 the workspace's managed network, which the training component owns whole
-(`azureml_network`): its rules are written in the workspace and, in prod, Azure provisions it
-as it creates the workspace (`provision_network_now`), so compute only waits for the
+(`azureml_network`): its rules are written in the workspace and Azure provisions it as it
+creates the workspace (`provision_network_now`), so compute only waits for the
 workspace (it names it) and for those roles.
 
 The compute instance belongs to one user (`compute_instance_user`, an Entra object id): only

@@ -15,8 +15,9 @@ workspace exists: "Azure AI Enterprise Network Connection Approver" on the lake 
 Contributor on the ML registry, because that approver role has no action on
 `Microsoft.MachineLearningServices/registries` and Contributor on the target is Microsoft's
 documented fallback. The workspace is created with
-`provision_network_now`, so Azure provisions the network, rules included, as it creates the
-workspace: before any compute, datastore or endpoint, which all name the workspace.
+`provision_network_now` (dev and prod: `azureml_workspace`), so Azure provisions the network,
+rules included, as it creates the workspace: before any compute, datastore or endpoint, which
+all name the workspace.
 
 Serverless Spark (the model monitor's signals) needs the network provisioned for Spark too,
 which no resource does: run once, after the first deployment,

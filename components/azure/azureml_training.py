@@ -6,15 +6,15 @@ the foundation's workspace identity (`identity_*`) and reaches its storage with 
 (`system_datastores_auth_mode`), so the storage account refuses shared keys. It gets, each on
 one resource, the roles Microsoft lists for a workspace with a user-assigned identity ("Set up
 authentication between Azure Machine Learning and other services"), narrowed where the listed
-role would reach further than the workspace needs (see `AzureMlTraining._grants`), and runs
+role would reach further than the workspace needs (see `azureml_workspace`), and runs
 nothing. The cluster and the compute instance run as the workload identity
 (`workload_identity_*`): it reads and writes the workspace storage (job outputs, notebook
 files) and works in the workspace as "AzureML Data Scientist" (log metrics, register models),
 and holds no Contributor, vault or approver role (`azureml_compute`). Compute lives in the
 workspace's managed network, which this component alone writes (`azureml_network`): only
 approved outbound traffic in prod, with private-endpoint rules to the data lake and the ML
-registry written in the workspace and the network provisioned as the workspace is created;
-internet outbound otherwise; never a public IP or SSH port. The lake's containers become
+registry written in the workspace; internet outbound otherwise; the network provisioned as
+the workspace is created, in both; never a public IP or SSH port. The lake's containers become
 identity-based datastores. Job and run events go to the platform's Log Analytics workspace,
 where the quality gate alerts on failed runs.
 
@@ -38,26 +38,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import pulumi
 import pulumi_azure_native as azure_native
 
 from components.azure import common
-from components.azure.azureml_compute import CLUSTER_NAME, instance_owner, workspace_compute
-from components.azure.azureml_network import (
-    NETWORK_APPROVER,
-    check_data,
-    datastores,
-    managed_network,
-    network_grants,
-)
+from components.azure.azureml_compute import instance_owner, workspace_compute
+from components.azure.azureml_network import check_data, datastores, network_grants
 from components.azure.azureml_storage import workspace_storage
-
-if TYPE_CHECKING:
-    from pulumi_azure_native.machinelearningservices import Workspace
-
-ml = azure_native.machinelearningservices
+from components.azure.azureml_workspace import workspace as training_workspace
+from components.azure.azureml_workspace import workspace_grants
 
 LOG_CATEGORIES = ("AmlComputeClusterEvent", "AmlComputeJobEvent", "AmlComputeCpuGpuUtilization",
                   "AmlRunStatusChangedEvent", "ComputeInstanceEvent", "ModelsChangeEvent",
@@ -147,8 +137,9 @@ class AzureMlTraining(pulumi.ComponentResource):
         check_data(args)
         super().__init__("opsblocks:index:AzureMlTraining", name, {}, opts)
         storage, storage_grants = workspace_storage(name, args, parent=self)
-        grants = storage_grants + self._grants(name, args) + network_grants(name, args, parent=self)
-        workspace = self._workspace(name, args, storage, grants)
+        grants = (storage_grants + workspace_grants(name, args, parent=self)
+                  + network_grants(name, args, parent=self))  # fmt: skip
+        workspace = training_workspace(name, args, storage=storage, grants=grants, parent=self)
         if args.subnet_id is not None:
             common.private_endpoint(
                 f"{name}-workspace-pe", target_id=workspace.id, group_id="amlworkspace",
@@ -190,74 +181,4 @@ class AzureMlTraining(pulumi.ComponentResource):
                 "storage_account_id": self.storage_account_id,
                 "datastore_names": self.datastore_names,
             }
-        )
-
-    def _grants(self, name: str, args: AzureMlTrainingArgs) -> list[pulumi.Resource]:
-        """The workspace identity's roles on the other dependencies. Microsoft lists Contributor
-        on each and Key Vault Administrator on the vault; Contributor is kept on Application
-        Insights. The vault also holds the platform key: the foundation grants Key Vault
-        Secrets Officer (the workspace keeps secrets, not keys; `identity_id` waits for it),
-        here the network approver (reads the vault, approves the managed network's endpoint).
-        The registry: Reader and the approver, as images are built on the cluster
-        (`image_build_compute`) and pushed with the registry capability's AcrPush, not by ACR
-        Tasks, which is what Contributor there is for. All control plane: the workload
-        identity gets none of them."""
-        roles = (
-            ("vault-approver", NETWORK_APPROVER, args.key_vault_id),
-            ("registry-reader", "Reader", args.acr_id),
-            ("registry-approver", NETWORK_APPROVER, args.acr_id),
-            ("insights-contributor", "Contributor", args.app_insights_id),
-        )
-        return [
-            common.grant(f"{name}-{suffix}", role=role, scope=scope,
-                         principal_id=args.identity_principal_id, parent=self)
-            for suffix, role, scope in roles
-        ]  # fmt: skip
-
-    def _workspace(
-        self,
-        name: str,
-        args: AzureMlTrainingArgs,
-        storage: azure_native.storage.StorageAccount,
-        grants: list[pulumi.Resource],
-    ) -> Workspace:
-        """The workspace, running as the workspace identity, created once that identity holds
-        its roles on the dependencies and on the managed network's targets; in prod Azure
-        provisions the network with it."""
-        access = ml.PublicNetworkAccessType
-        return ml.Workspace(
-            f"{name}-workspace",
-            workspace_name=args.workspace_name,
-            friendly_name=args.workspace_name,
-            description="opsblocks: training workspace",
-            resource_group_name=args.resource_group_name,
-            location=args.location,
-            kind="Default",
-            sku=ml.SkuArgs(name="Basic", tier=ml.SkuTier.BASIC),
-            identity=ml.ManagedServiceIdentityArgs(
-                type=ml.ManagedServiceIdentityType.USER_ASSIGNED,
-                user_assigned_identities=[args.identity_id],
-            ),
-            primary_user_assigned_identity=args.identity_id,
-            storage_account=storage.id,
-            key_vault=args.key_vault_id,
-            application_insights=args.app_insights_id,
-            container_registry=args.acr_id,
-            system_datastores_auth_mode=ml.SystemDatastoresAuthMode.IDENTITY,
-            public_network_access=access.DISABLED if args.private else access.ENABLED,
-            managed_network=managed_network(args),
-            # Provisioned now, rules included, before any compute, datastore or endpoint
-            # (they name the workspace); dev leaves it to the first compute (no billed
-            # endpoints before it is used).
-            provision_network_now=True if args.private else None,
-            # A private registry cannot build images with ACR Tasks (see the module doc).
-            image_build_compute=CLUSTER_NAME,
-            v1_legacy_mode=False,
-            tags=dict(args.tags),
-            opts=pulumi.ResourceOptions(
-                parent=self,
-                depends_on=grants,
-                protect=args.protect,
-                retain_on_delete=args.protect,
-            ),
         )

@@ -142,9 +142,16 @@ def test_the_workspace_waits_for_the_roles_on_the_rule_targets() -> None:
     assert needed <= set(graph.named("training-workspace").dependencies)
 
 
-def test_azure_provisions_the_network_with_a_private_workspace_only() -> None:
-    assert workspace(training(**PRIVATE))["provisionNetworkNow"] is True
-    assert "provisionNetworkNow" not in workspace(training())
+@pytest.mark.parametrize("options", [{}, PRIVATE], ids=["dev", "prod"])
+def test_azure_provisions_the_network_as_it_creates_the_workspace(options: dict[str, Any]) -> None:
+    """Dev has a managed network too (internet outbound), and Azure refuses an online
+    deployment until the managed network is provisioned: provisioned with the workspace, so
+    an endpoint created in the same `up` (it names the workspace) never comes first."""
+    sent = workspace(training(**options))
+
+    modes = ("AllowInternetOutbound", "AllowOnlyApprovedOutbound")
+    assert sent["managedNetwork"]["isolationMode"] in modes
+    assert sent["provisionNetworkNow"] is True
 
 
 def test_the_workload_identity_gets_no_role_on_the_rule_targets() -> None:

@@ -1,0 +1,106 @@
+"""The Azure ML workspace resource of the training component and the workspace identity's
+roles on the workspace's other dependencies (storage: `azureml_storage`; network targets:
+`azureml_network`).
+
+The workspace runs as the foundation's workspace identity and is created once that identity
+holds its roles on the dependencies, since Azure checks its access as it creates it.
+
+Its managed network is provisioned as the workspace is created (`provision_network_now`), in
+dev (internet outbound) and prod (approved outbound only) alike: Microsoft, "Managed virtual
+network isolation": an online deployment cannot be created until the managed network is
+provisioned (manually, or by a compute instance). The endpoint and its deployment name the
+workspace, so they come after it, and so after the network. In dev no dependency is private, so
+internet-outbound provisioning creates no private endpoint: nothing billed before use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pulumi
+import pulumi_azure_native as azure_native
+
+from components.azure import common
+from components.azure.azureml_compute import CLUSTER_NAME
+from components.azure.azureml_network import NETWORK_APPROVER, managed_network
+
+if TYPE_CHECKING:
+    from pulumi_azure_native.machinelearningservices import Workspace
+
+    from components.azure.azureml_training import AzureMlTrainingArgs
+
+ml = azure_native.machinelearningservices
+
+
+def workspace_grants(
+    name: str, args: AzureMlTrainingArgs, *, parent: pulumi.Resource
+) -> list[pulumi.Resource]:
+    """The workspace identity's roles on the other dependencies. Microsoft lists Contributor
+    on each and Key Vault Administrator on the vault; Contributor is kept on Application
+    Insights. The vault also holds the platform key: the foundation grants Key Vault
+    Secrets Officer (the workspace keeps secrets, not keys; `identity_id` waits for it),
+    here the network approver (reads the vault, approves the managed network's endpoint).
+    The registry: Reader and the approver, as images are built on the cluster
+    (`image_build_compute`) and pushed with the registry capability's AcrPush, not by ACR
+    Tasks, which is what Contributor there is for. All control plane: the workload
+    identity gets none of them."""
+    roles = (
+        ("vault-approver", NETWORK_APPROVER, args.key_vault_id),
+        ("registry-reader", "Reader", args.acr_id),
+        ("registry-approver", NETWORK_APPROVER, args.acr_id),
+        ("insights-contributor", "Contributor", args.app_insights_id),
+    )
+    return [
+        common.grant(f"{name}-{suffix}", role=role, scope=scope,
+                     principal_id=args.identity_principal_id, parent=parent)
+        for suffix, role, scope in roles
+    ]  # fmt: skip
+
+
+def workspace(
+    name: str,
+    args: AzureMlTrainingArgs,
+    *,
+    storage: azure_native.storage.StorageAccount,
+    grants: list[pulumi.Resource],
+    parent: pulumi.Resource,
+) -> Workspace:
+    """The workspace, running as the workspace identity, created once that identity holds
+    its roles on the dependencies and on the managed network's targets; Azure provisions the
+    managed network with it (see the module doc)."""
+    access = ml.PublicNetworkAccessType
+    return ml.Workspace(
+        f"{name}-workspace",
+        workspace_name=args.workspace_name,
+        friendly_name=args.workspace_name,
+        description="opsblocks: training workspace",
+        resource_group_name=args.resource_group_name,
+        location=args.location,
+        kind="Default",
+        sku=ml.SkuArgs(name="Basic", tier=ml.SkuTier.BASIC),
+        identity=ml.ManagedServiceIdentityArgs(
+            type=ml.ManagedServiceIdentityType.USER_ASSIGNED,
+            user_assigned_identities=[args.identity_id],
+        ),
+        primary_user_assigned_identity=args.identity_id,
+        storage_account=storage.id,
+        key_vault=args.key_vault_id,
+        application_insights=args.app_insights_id,
+        container_registry=args.acr_id,
+        system_datastores_auth_mode=ml.SystemDatastoresAuthMode.IDENTITY,
+        public_network_access=access.DISABLED if args.private else access.ENABLED,
+        managed_network=managed_network(args),
+        # Provisioned now, rules included, before any compute, datastore or endpoint (they
+        # name the workspace): Azure refuses online deployments before (see the module doc).
+        provision_network_now=True,
+        # A private registry cannot build images with ACR Tasks (see the training module doc).
+        image_build_compute=CLUSTER_NAME,
+        v1_legacy_mode=False,
+        tags=dict(args.tags),
+        opts=pulumi.ResourceOptions(
+            parent=parent,
+            depends_on=grants,
+            protect=args.protect,
+            retain_on_delete=args.protect,
+        ),
+    )
