@@ -2,8 +2,12 @@
 roles on the workspace's other dependencies (storage: `azureml_storage`; network targets:
 `azureml_network`).
 
-The workspace runs as the foundation's workspace identity and is created once that identity
-holds its roles on the dependencies, since Azure checks its access as it creates it.
+The workspace runs as the foundation's workspace identity (its primary identity) and is
+created once that identity holds its roles on the dependencies, since Azure checks its access
+as it creates it. The workload identity is attached to the workspace as well, but only runs
+user code: serverless Spark jobs (the model monitor's drift signals) run as a user-assigned
+identity attached to the workspace ("Submit Spark jobs in Azure Machine Learning"), with that
+identity's roles (the lake, the workspace storage, AzureML Data Scientist on the workspace).
 
 Its managed network is provisioned as the workspace is created (`provision_network_now`), in
 dev (internet outbound) and prod (approved outbound only) alike: Microsoft, "Managed virtual
@@ -22,7 +26,7 @@ import pulumi_azure_native as azure_native
 
 from components.azure import common
 from components.azure.azureml_compute import CLUSTER_NAME
-from components.azure.azureml_network import NETWORK_APPROVER, managed_network
+from components.azure.azureml_network import managed_network
 
 if TYPE_CHECKING:
     from pulumi_azure_native.machinelearningservices import Workspace
@@ -35,19 +39,19 @@ ml = azure_native.machinelearningservices
 def workspace_grants(
     name: str, args: AzureMlTrainingArgs, *, parent: pulumi.Resource
 ) -> list[pulumi.Resource]:
-    """The workspace identity's roles on the other dependencies. Microsoft lists Contributor
-    on each and Key Vault Administrator on the vault; Contributor is kept on Application
-    Insights. The vault also holds the platform key: the foundation grants Key Vault
-    Secrets Officer (the workspace keeps secrets, not keys; `identity_id` waits for it),
-    here the network approver (reads the vault, approves the managed network's endpoint).
-    The registry: Reader and the approver, as images are built on the cluster
-    (`image_build_compute`) and pushed with the registry capability's AcrPush, not by ACR
-    Tasks, which is what Contributor there is for. All control plane: the workload
-    identity gets none of them."""
+    """The workspace identity's roles on the vault, the container registry and Application
+    Insights, as Microsoft requires them for a workspace with a user-assigned identity ("Set
+    up authentication between Azure Machine Learning and other services"): Contributor on
+    each, and Key Vault Administrator on the vault (RBAC permission model). Contributor also
+    approves the managed network's private endpoints to them, so no approver role is needed
+    there. The foundation's Key Vault Secrets Officer on the vault stays (`identity_id` waits
+    for it, and a second identical assignment would be refused). Contributor on the workspace
+    itself needs the workspace: `azureml_compute` grants it, and compute waits for it. All
+    control plane: the workload identity gets none of them."""
     roles = (
-        ("vault-approver", NETWORK_APPROVER, args.key_vault_id),
-        ("registry-reader", "Reader", args.acr_id),
-        ("registry-approver", NETWORK_APPROVER, args.acr_id),
+        ("vault-contributor", "Contributor", args.key_vault_id),
+        ("vault-administrator", "Key Vault Administrator", args.key_vault_id),
+        ("registry-contributor", "Contributor", args.acr_id),
         ("insights-contributor", "Contributor", args.app_insights_id),
     )
     return [
@@ -78,9 +82,11 @@ def workspace(
         location=args.location,
         kind="Default",
         sku=ml.SkuArgs(name="Basic", tier=ml.SkuTier.BASIC),
+        # The workload identity is attached too: serverless Spark (the model monitor) runs
+        # only as an identity attached to the workspace. The workspace acts as its own.
         identity=ml.ManagedServiceIdentityArgs(
             type=ml.ManagedServiceIdentityType.USER_ASSIGNED,
-            user_assigned_identities=[args.identity_id],
+            user_assigned_identities=[args.identity_id, args.workload_identity_id],
         ),
         primary_user_assigned_identity=args.identity_id,
         storage_account=storage.id,

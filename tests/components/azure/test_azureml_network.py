@@ -27,6 +27,9 @@ from tests.components.azure.test_azureml_training import (
     training,
     workspace,
 )
+from tests.components.azure.test_azureml_training import (
+    USER as INSTANCE_USER,
+)
 from tests.recording import SUBSCRIPTION, custom, strays, untagged
 
 # The lake lives in another resource group here, so the datastores must read theirs from its id.
@@ -169,9 +172,11 @@ def test_compute_waits_for_the_workspace_and_the_roles_it_runs_with_only() -> No
     before = {r.urn for r in grants(graph) if r.inputs["scope"] == WORKSPACE_ID
               or r.inputs["principalId"] == WORKLOAD_PRINCIPAL}  # fmt: skip
     expected = {graph.named("training-workspace").urn} | before
+    users = {r.urn for r in grants(graph) if r.inputs["principalId"] == INSTANCE_USER}
 
-    for name in ("training-cluster", "training-notebook"):
-        assert set(graph.named(name).dependencies) == expected, name
+    assert set(graph.named("training-cluster").dependencies) == expected
+    # The instance's user reaches the storage as themselves (shared keys are off).
+    assert set(graph.named("training-notebook").dependencies) == expected | users
 
 
 def test_each_container_becomes_an_identity_based_datastore_after_the_workspace() -> None:
