@@ -2,10 +2,11 @@
 workspaces) and an Azure Container Registry for the training and serving images.
 
 The container registry has no admin user and no anonymous pull: clients authenticate with
-Entra ID. The platform identity may push to it (training builds and pushes images; serving
-pulls with the same identity) and use the ML registry ("AzureML Registry User"), each on that
-one resource. Premium registries delete untagged manifests after `untagged_retention_days` and
-can be private: private registries, and those behind a private endpoint, must be Premium. Zone
+Entra ID. The workload identity may push to it (training builds and pushes images) and use
+the ML registry ("AzureML Registry User"), each on that one resource; online endpoints run as
+the serving identity, which only pulls (AcrPull, granted by the training capability).
+Premium registries delete untagged manifests after `untagged_retention_days` and can be
+private: private registries, and those behind a private endpoint, must be Premium. Zone
 redundancy is left to Azure: it makes every registry zone redundant in regions with
 availability zones, whatever the `zoneRedundancy` property says (the SDK sends its default,
 Disabled), and asking for it explicitly fails in regions without zones.

@@ -1,13 +1,14 @@
 """Training capability on Azure: an Azure ML workspace, its default storage, a compute cluster
 that scales to zero and, optionally, a compute instance for notebooks.
 
-Two identities, so user code never runs with the control plane's roles. The workspace runs as
-the foundation's workspace identity (`identity_*`) and reaches its storage with it
+Separate identities, so user code never runs with the control plane's roles. The workspace
+runs as the foundation's workspace identity (`identity_*`) and reaches its storage with it
 (`system_datastores_auth_mode`), so the storage account refuses shared keys. It gets, each on
-one resource, the roles Microsoft lists for a workspace with a user-assigned identity ("Set up
-authentication between Azure Machine Learning and other services"), narrowed where the listed
-role would reach further than the workspace needs (see `azureml_workspace`), and runs
-nothing. The cluster and the compute instance run as the workload identity
+one resource, the roles Microsoft requires for a workspace with a user-assigned identity ("Set
+up authentication between Azure Machine Learning and other services", `azureml_workspace`),
+and runs nothing. Online endpoints run as the serving identity (`serving_identity_*`), which
+gets read-only roles here (`serving_access`) and is exposed, once it holds them, as
+`serving_identity_id`. The cluster and the compute instance run as the workload identity
 (`workload_identity_*`): it reads and writes the workspace storage (job outputs, notebook
 files) and works in the workspace as "AzureML Data Scientist" (log metrics, register models),
 and holds no Contributor, vault or approver role (`azureml_compute`). Compute lives in the
@@ -46,8 +47,8 @@ from components.azure import common
 from components.azure.azureml_compute import instance_owner, workspace_compute
 from components.azure.azureml_network import check_data, datastores, network_grants
 from components.azure.azureml_storage import workspace_storage
+from components.azure.azureml_workspace import serving_access, workspace_grants
 from components.azure.azureml_workspace import workspace as training_workspace
-from components.azure.azureml_workspace import workspace_grants
 
 LOG_CATEGORIES = ("AmlComputeClusterEvent", "AmlComputeJobEvent", "AmlComputeCpuGpuUtilization",
                   "AmlRunStatusChangedEvent", "ComputeInstanceEvent", "ModelsChangeEvent",
@@ -77,6 +78,10 @@ class AzureMlTrainingArgs:
     it."""
     workload_identity_principal_id: pulumi.Input[str]
     """Entra object id of the workload identity: its data and workspace grants name it."""
+    serving_identity_id: pulumi.Input[str] | None = None
+    """The foundation's `serving_identity_id`, which online endpoints run as: it gets read-only
+    roles on the workspace's registry and storage and writes metrics (`serving_access`)."""
+    serving_identity_principal_id: pulumi.Input[str] | None = None
     key_vault_id: pulumi.Input[str]
     """The platform key vault: the workspace keeps its secrets there; it holds the CMK too."""
     app_insights_id: pulumi.Input[str]
@@ -127,6 +132,8 @@ class AzureMlTraining(pulumi.ComponentResource):
     """ARM id of the workspace's default storage account."""
     datastore_names: list[str]
     """Datastores registered for the lake's containers (`data_containers`), or none."""
+    serving_identity_id: pulumi.Output[str] | None
+    """`serving_identity_id`, known once it holds its roles: what online endpoints run as."""
 
     def __init__(
         self, name: str, args: AzureMlTrainingArgs, opts: pulumi.ResourceOptions | None = None
@@ -165,6 +172,9 @@ class AzureMlTraining(pulumi.ComponentResource):
             storage_id=storage.id, parent=self,
         )  # fmt: skip
         stores = datastores(name, args, workspace_name=workspace.name, parent=self)
+        serving = serving_access(
+            name, args, workspace_id=workspace.id, storage_id=storage.id, parent=self
+        )
 
         self.workspace_name = workspace.name
         self.workspace_id = workspace.id
@@ -172,6 +182,7 @@ class AzureMlTraining(pulumi.ComponentResource):
         self.compute_instance_name = instance.name if instance is not None else None
         self.storage_account_id = storage.id
         self.datastore_names = stores
+        self.serving_identity_id = serving
         self.register_outputs(
             {
                 "workspace_name": self.workspace_name,
@@ -180,5 +191,6 @@ class AzureMlTraining(pulumi.ComponentResource):
                 "compute_instance_name": self.compute_instance_name,
                 "storage_account_id": self.storage_account_id,
                 "datastore_names": self.datastore_names,
+                "serving_identity_id": self.serving_identity_id,
             }
         )

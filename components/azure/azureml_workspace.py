@@ -61,6 +61,38 @@ def workspace_grants(
     ]  # fmt: skip
 
 
+SERVING_ROLES = (
+    ("serving-acr-pull", "AcrPull"),
+    ("serving-storage-reader", "Storage Blob Data Reader"),
+    ("serving-metrics-writer", "AzureML Metrics Writer (preview)"),
+)
+"""The serving identity's roles, in the order of their scopes in `serving_access`."""
+
+
+def serving_access(
+    name: str,
+    args: AzureMlTrainingArgs,
+    *,
+    workspace_id: pulumi.Input[str],
+    storage_id: pulumi.Input[str],
+    parent: pulumi.Resource,
+) -> pulumi.Output[str] | None:
+    """The serving identity's roles, as Microsoft documents them for an online endpoint that
+    runs as a user-assigned identity: AcrPull on the workspace's container registry, Storage
+    Blob Data Reader on its storage (the model files) and AzureML Metrics Writer on the
+    workspace. Nothing that writes images, models or the lake. Returns the identity's id,
+    known once those roles exist (an endpoint naming it waits for them); None without one."""
+    if args.serving_identity_id is None or args.serving_identity_principal_id is None:
+        return None
+    scopes = (args.acr_id, storage_id, workspace_id)
+    grants = [
+        common.grant(f"{name}-{suffix}", role=role, scope=scope,
+                     principal_id=args.serving_identity_principal_id, parent=parent)
+        for (suffix, role), scope in zip(SERVING_ROLES, scopes, strict=True)
+    ]  # fmt: skip
+    return common.once(args.serving_identity_id, *grants)
+
+
 def workspace(
     name: str,
     args: AzureMlTrainingArgs,

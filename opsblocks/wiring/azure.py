@@ -72,8 +72,8 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
     )
     group = {"resource_group_name": base.resource_group_name, "location": bp.region}
     unique = {**group, "unique_suffix": base.unique_suffix}
-    # Two identities: the workspace's (control plane; storage reads the key with it) and the
-    # workload's, which runs user code (jobs, notebooks, endpoints, drift jobs).
+    # Three identities: the workspace's (control plane; storage reads the key with it), the
+    # workload's, which runs user code (jobs, notebooks, drift jobs), and serving's (endpoints).
     workspace_identity = {"identity_id": base.identity_id,
                           "identity_principal_id": base.identity_principal_id,
                           "identity_client_id": base.identity_client_id}  # fmt: skip
@@ -123,6 +123,8 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             **unique, **workspace_identity, **key, **private,
             workload_identity_id=base.workload_identity_id,
             workload_identity_principal_id=base.workload_identity_principal_id,
+            serving_identity_id=base.serving_identity_id,
+            serving_identity_principal_id=base.serving_identity_principal_id,
             workspace_name=physical,
             storage_prefix=f"{compact}ml",
             key_vault_id=base.key_vault_id,
@@ -147,7 +149,8 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             **unique,
             endpoint_prefix=f"{bp.name}-",
             workspace_name=training.workspace_name,
-            identity_id=base.workload_identity_id,
+            # Its own identity, known once it may pull images, read models and write metrics.
+            identity_id=training.serving_identity_id,
             private_default=prod,
         )
         outputs |= {"endpoint": serving.endpoint_name, "scoring_uri": serving.scoring_uri}
@@ -196,7 +199,8 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             workspace_id=training.workspace_id,
             acr_id=registry.acr_id,
             ml_registry_id=registry.ml_registry_id,
-            workload_identity_id=base.workload_identity_id,
+            # The identity endpoints run as: deploying one assigns it.
+            workload_identity_id=base.serving_identity_id,
         )
         outputs |= {"cicd_client_id": cicd.client_id, "tenant_id": base.tenant_id,
                     "subscription_id": base.subscription_id}  # fmt: skip

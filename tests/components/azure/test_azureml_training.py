@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi_azure_native as azure_native
 import pytest
 
 from components.azure.azureml_training import AzureMlTraining, AzureMlTrainingArgs
@@ -50,6 +51,13 @@ BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
 FILE_DATA_PRIVILEGED_CONTRIBUTOR = "69566ab7-960f-475b-8e7c-b3118f30c6bd"
 SECRETS_OFFICER = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
 VAULT_ADMINISTRATOR = "00482a5a-887f-4fb3-b363-3b7fe8e74483"
+ACR_PULL = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
+BLOB_DATA_READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
+METRICS_WRITER = "635dd51f-9968-44d3-b7fb-6d9a6bd613ae"  # AzureML Metrics Writer (preview)
+SERVING = f"{GROUP_ID}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/fraud-serving"
+SERVING_PRINCIPAL = "fraud-serving-principal"
+SERVES: dict[str, Any] = {"serving_identity_id": SERVING,
+                          "serving_identity_principal_id": SERVING_PRINCIPAL}  # fmt: skip
 DATA_SCIENTIST = "f6c7c914-8db3-469d-8ca1-694a8f32e121"
 CMK: dict[str, Any] = {"customer_managed_key": True, "key_vault_uri": VAULT_URI,
                        "key_name": "fraud-key"}  # fmt: skip
@@ -80,7 +88,7 @@ def outputs(**overrides: Any) -> tuple[AzureMlTraining, dict[str, Any]]:
     """The component and its resolved outputs, as the wiring reads them."""
     return resolved(
         lambda: AzureMlTraining("training", arguments(**overrides)),
-        (*OUTPUTS, "compute_instance_name"),
+        (*OUTPUTS, "compute_instance_name", "serving_identity_id"),
     )
 
 
@@ -519,6 +527,42 @@ def test_outputs_are_read_from_the_resources() -> None:
         "compute_instance_name": "nb-a1b2c3",
         "storage_account_id": STORAGE_ID,
     }
+
+
+@pytest.mark.parametrize("options", [{}, PRIVATE], ids=["dev", "prod"])
+def test_the_serving_identity_may_pull_images_read_models_and_write_metrics_only(
+    options: dict[str, Any],
+) -> None:
+    """What Microsoft documents for an online endpoint's user-assigned identity: AcrPull on
+    the workspace's container registry, Storage Blob Data Reader on its storage, AzureML
+    Metrics Writer on the workspace. No push, no registry write, nothing on the lake."""
+    expected = {(ACR_PULL, ACR), (BLOB_DATA_READER, STORAGE_ID), (METRICS_WRITER, WORKSPACE_ID)}
+    assert roles_of(training(**options, **SERVES), SERVING_PRINCIPAL) == expected
+
+
+def test_what_names_the_serving_identity_waits_for_its_roles() -> None:
+    """An endpoint created in the same `up` must find its roles in place."""
+
+    def build() -> None:
+        component = AzureMlTraining("training", arguments(**SERVES))
+        assert component.serving_identity_id is not None
+        azure_native.managedidentity.UserAssignedIdentity(
+            "consumer", resource_group_name=component.serving_identity_id
+        )
+
+    graph = run(build)
+    serving_grants = {r.urn for r in grants(graph) if r.inputs["principalId"] == SERVING_PRINCIPAL}
+
+    assert len(serving_grants) == 3
+    assert serving_grants <= set(graph.named("consumer").dependencies)
+    assert outputs(**SERVES)[1]["serving_identity_id"] == SERVING
+
+
+def test_without_a_serving_identity_there_is_no_serving_grant() -> None:
+    component, _ = outputs()
+
+    assert component.serving_identity_id is None
+    assert {role(r) for r in grants(training())}.isdisjoint({ACR_PULL, METRICS_WRITER})
 
 
 def test_the_foundation_alone_grants_the_vault_secrets_and_never_to_the_workload() -> None:
