@@ -91,6 +91,12 @@ class AzureMlTrainingArgs:
     ml_registry_id: pulumi.Input[str] | None = None
     """Azure ML registry of the registry capability: with `private`, the managed network gets
     a private-endpoint outbound rule to it (`ml-registry`)."""
+    ml_registry_storage_id: pulumi.Input[str] | None = None
+    """The storage account Azure created for the ML registry (its assets): with `private` and
+    `ml_registry_id`, a private-endpoint rule to its blob endpoint (`ml-registry-storage`)."""
+    ml_registry_acr_id: pulumi.Input[str] | None = None
+    """The container registry Azure created for the ML registry (its environments' images):
+    with `private` and `ml_registry_id`, a private-endpoint rule to it (`ml-registry-acr`)."""
     data_account_name: pulumi.Input[str] | None = None
     """The data lake (ADLS Gen2) account of the data capability; needed with `data_containers`."""
     data_account_id: pulumi.Input[str] | None = None

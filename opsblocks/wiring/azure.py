@@ -1,11 +1,11 @@
 """Azure: the foundation, then data, registry, training, serving, monitoring, validation, CI/CD.
 
 The training capability's workspace owns what points into it: the Azure ML datastores of the
-data lake, and in prod its managed network's private-endpoint rules to the lake and the ML
-registry, all declared with the workspace so the network is provisioned once, before any
-compute. Monitoring is built before validation because the quality gate notifies the
-monitoring capability's action group. Each component receives outputs only, never another
-component.
+data lake, and in prod its managed network's private-endpoint rules to the lake, the ML
+registry and the storage and container registry Azure created for it, all declared with the
+workspace so the network is provisioned once, before any compute. Monitoring is built before
+validation because the quality gate notifies the monitoring capability's action group. Each
+component receives outputs only, never another component.
 
 Names: the blueprint name prefixes everything. Globally unique names (storage accounts, key
 vault, container registry, Azure ML registry, online endpoint) end in the foundation's
@@ -132,6 +132,9 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             log_workspace_id=base.log_workspace_id,
             acr_id=registry.acr_id,
             ml_registry_id=registry.ml_registry_id,
+            # Where the ML registry keeps models and images: prod's managed network needs both.
+            ml_registry_storage_id=registry.ml_registry_storage_id,
+            ml_registry_acr_id=registry.ml_registry_acr_id,
             data_account_name=data.account_name,
             data_account_id=data.account_id,
             data_containers=DATASTORES,
