@@ -66,6 +66,11 @@ USER = "11111111-2222-3333-4444-555555555555"  # an Entra object id
 INSTANCE: dict[str, Any] = {"compute_instance": True, "compute_instance_user": USER,
                             "tenant_id": TENANT}  # fmt: skip
 ML_REGISTRY = f"{GROUP_ID}/providers/Microsoft.MachineLearningServices/registries/fraud-registry"
+ML_REGISTRY_AND_STORES: dict[str, Any] = {
+    "ml_registry_id": ML_REGISTRY,
+    "ml_registry_storage_id": f"{ML_REGISTRY}/system-created-storage",
+    "ml_registry_acr_id": f"{ML_REGISTRY}/system-created-acr",
+}
 
 
 def arguments(**overrides: Any) -> AzureMlTrainingArgs:
@@ -411,7 +416,7 @@ def test_each_identity_gets_each_role_on_one_resource() -> None:
     }
 
 
-@pytest.mark.parametrize("options", [{}, PRIVATE | INSTANCE | {"ml_registry_id": ML_REGISTRY}],
+@pytest.mark.parametrize("options", [{}, PRIVATE | INSTANCE | ML_REGISTRY_AND_STORES],
                          ids=["dev", "prod"])  # fmt: skip
 def test_the_workload_identity_may_only_use_the_storage_and_work_in_the_workspace(
     options: dict[str, Any],
