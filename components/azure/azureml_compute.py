@@ -6,15 +6,18 @@ identity's roles only, each on one resource and created before the compute: "Sto
 Data Contributor" and "Storage File Data Privileged Contributor" on the workspace storage (job
 outputs, notebook files) and "AzureML Data Scientist" on the workspace (log metrics, register
 models). No Contributor, vault or approver role: those stay with the workspace identity, which
-approves the workspace's own endpoint in the managed network. Both accept Microsoft Entra
-authentication only (no local keys), have no public IP and no public SSH port. They live in
-the workspace's managed network, which the training component owns whole
-(`azureml_network`): its rules are written in the workspace and, in prod, Azure provisions it
-as it creates the workspace (`provision_network_now`), so compute only waits for the
-workspace (it names it) and for those roles.
+holds Contributor on the workspace (granted here, as it needs the workspace). Both accept
+Microsoft Entra authentication only (no local keys), have no public IP and no public SSH
+port. They live in the workspace's managed network, which the training component owns whole
+(`azureml_network`): its rules are written in the workspace and Azure provisions it as it
+creates the workspace (`provision_network_now`), so compute only waits for the workspace (it
+names it) and for those roles.
 
 The compute instance belongs to one user (`compute_instance_user`, an Entra object id): only
-they may use it.
+they may use it. The workspace storage takes no shared key, so notebooks and studio's data
+browsing reach it as that user: they get "Storage Blob Data Contributor" and "Storage File
+Data Privileged Contributor" on it (Microsoft, "Disable shared key access for your workspace's
+storage account"), as a user (`principalType` User), before the instance exists.
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from components.azure import common
-from components.azure.azureml_network import NETWORK_APPROVER
 
 if TYPE_CHECKING:
     from pulumi_azure_native.machinelearningservices import Compute
@@ -54,7 +56,8 @@ def workspace_compute(
     parent: pulumi.Resource,
 ) -> tuple[Compute, Compute | None]:
     """The cluster and the optional instance, running as the workload identity, after its
-    roles (see the module doc) and the workspace identity's approver role on the workspace."""
+    roles (see the module doc) and the workspace identity's Contributor on the workspace; the
+    instance also after its user's roles on the storage."""
     workload = args.workload_identity_principal_id
     before: list[pulumi.Resource] = [
         common.grant(f"{name}-{suffix}", role=role, scope=storage_id, principal_id=workload,
@@ -64,9 +67,17 @@ def workspace_compute(
     before += [
         common.grant(f"{name}-workload-data-scientist", role="AzureML Data Scientist",
                      scope=workspace_id, principal_id=workload, parent=parent),
-        common.grant(f"{name}-workspace-approver", role=NETWORK_APPROVER, scope=workspace_id,
+        # Microsoft's required role for the workspace identity on the workspace itself.
+        common.grant(f"{name}-workspace-contributor", role="Contributor", scope=workspace_id,
                      principal_id=args.identity_principal_id, parent=parent),
     ]  # fmt: skip
+    owner = instance_owner(args)
+    user_grants = [
+        common.grant(f"{name}-instance-user-{suffix.removeprefix('workload-')}", role=role,
+                     scope=storage_id, principal_id=owner[0], principal_type="User",
+                     parent=parent)
+        for suffix, role in WORKLOAD_STORAGE_ROLES.items()
+    ] if owner is not None else []  # fmt: skip
     cluster = training_cluster(
         f"{name}-cluster", resource_group_name=args.resource_group_name,
         location=args.location, workspace_name=workspace_name,
@@ -75,7 +86,6 @@ def workspace_compute(
         idle_seconds_before_scale_down=args.idle_seconds_before_scale_down,
         low_priority=args.low_priority, tags=args.tags, parent=parent, depends_on=before,
     )  # fmt: skip
-    owner = instance_owner(args)
     if owner is None:
         return cluster, None
     instance = notebook_instance(
@@ -85,7 +95,7 @@ def workspace_compute(
         vm_size=args.compute_instance_vm_size,
         user_object_id=owner[0], tenant_id=owner[1],
         idle_minutes_before_shutdown=args.idle_minutes_before_shutdown, tags=args.tags,
-        parent=parent, depends_on=before,
+        parent=parent, depends_on=before + user_grants,
     )  # fmt: skip
     return cluster, instance
 

@@ -64,7 +64,9 @@ class AzureMlModelMonitorMonitoringArgs:
     schedule targets it and is enabled. None: the CI/CD deploy stage creates the deployment
     and enables the schedule."""
     compute_identity_id: pulumi.Input[str]
-    """User-assigned identity the serverless Spark monitoring job runs as."""
+    """User-assigned identity the serverless Spark monitoring job runs as: serverless Spark
+    runs only as an identity attached to the workspace (the training capability attaches the
+    workload identity), with that identity's roles on the lake and the workspace storage."""
     reference_data_uri: str
     """Training data, the drift baseline, read as an MLTable: a folder
     `azureml://datastores/<d>/paths/<p>/` that holds an `MLTable` file, or an mltable data

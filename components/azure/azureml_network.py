@@ -7,16 +7,22 @@ network: created after the workspace, they race the first compute (which provisi
 network) and drift against the workspace's own `managedNetwork` (pulumi-azure-native #3225).
 
 With only approved outbound traffic (`private`, prod) the rules are private endpoints to the
-data lake (`blob` and `dfs`, usable by serverless Spark) and to the Azure ML registry
-(`amlregistry`; Azure offers Spark only for Storage targets). Azure adds the endpoints to the
-workspace's own storage, vault and container registry itself. The workspace identity (never
-the workload identity, which runs user code) approves the endpoints, so it holds, before the
-workspace exists: "Azure AI Enterprise Network Connection Approver" on the lake account, and
-Contributor on the ML registry, because that approver role has no action on
-`Microsoft.MachineLearningServices/registries` and Contributor on the target is Microsoft's
-documented fallback. The workspace is created with
-`provision_network_now`, so Azure provisions the network, rules included, as it creates the
-workspace: before any compute, datastore or endpoint, which all name the workspace.
+data lake (`blob` and `dfs`, usable by serverless Spark), to the Azure ML registry
+(`amlregistry`; Azure offers Spark only for Storage targets) and to the storage account
+(`blob`) and container registry (`registry`) Azure created for that registry, where its
+models and environment images are kept: a deployment downloads a registry model from there
+("Network isolation with Azure Machine Learning registries": private endpoints to the
+registry, its storage and its ACR). Their ids are the registry's outputs, so the rules and
+the approver roles on them wait for the registry. Azure adds the endpoints to the workspace's
+own storage, vault and container registry itself. The workspace identity (never the workload
+identity, which runs user code) approves the endpoints, so it holds, before the workspace
+exists: "Azure AI Enterprise Network Connection Approver" on the lake account and on the
+registry's storage account and container registry, and Contributor on the ML registry,
+because that approver role has no action on `Microsoft.MachineLearningServices/registries`
+and Contributor on the target is Microsoft's documented fallback. The workspace is created
+with `provision_network_now` (dev and prod: `azureml_workspace`), so Azure provisions the
+network, rules included, as it creates the workspace: before any compute, datastore or
+endpoint, which all name the workspace.
 
 Serverless Spark (the model monitor's signals) needs the network provisioned for Spark too,
 which no resource does: run once, after the first deployment,
@@ -53,12 +59,29 @@ LAKE_GROUPS = ("blob", "dfs")
 """The lake's sub-resources the managed network reaches through private endpoints."""
 REGISTRY_RULE = "ml-registry"
 """Name of the managed network's outbound rule to the Azure ML registry."""
+REGISTRY_STORES = {"storage": ("ml_registry_storage_id", "blob"),
+                   "acr": ("ml_registry_acr_id", "registry")}  # fmt: skip
+"""Where the ML registry keeps its assets, by rule suffix: the argument naming it and the
+sub-resource its private endpoint reaches."""
+
+
+def _registry_stores(args: AzureMlTrainingArgs) -> dict[str, tuple[pulumi.Input[str], str]]:
+    """The ML registry's storage and container registry, by rule suffix: (id, sub-resource)."""
+    return {suffix: (getattr(args, field), group)
+            for suffix, (field, group) in REGISTRY_STORES.items()}  # fmt: skip
 
 
 def check_data(args: AzureMlTrainingArgs) -> None:
     """Refuses datastores without their account, or with names Azure ML would reject."""
     if args.data_containers and (args.data_account_name is None or args.data_account_id is None):
         raise ValueError("data_containers needs data_account_name and data_account_id")
+    if args.private and args.ml_registry_id is not None:
+        for field, _ in REGISTRY_STORES.values():
+            if getattr(args, field) is None:
+                raise ValueError(
+                    f"a private workspace with ml_registry_id needs {field}: the registry's "
+                    "models and images are downloaded from there"
+                )
     for container in args.data_containers:
         if not re.fullmatch(r"[a-z0-9]{3,63}", container):
             raise ValueError(
@@ -82,8 +105,9 @@ def _private_endpoint(
 def outbound_rules(
     args: AzureMlTrainingArgs,
 ) -> dict[str, azure_native.machinelearningservices.PrivateEndpointOutboundRuleArgs]:
-    """The user-defined outbound rules, by name: private endpoints to the lake and to the ML
-    registry, in prod (`private`) only; dev reaches both over the internet."""
+    """The user-defined outbound rules, by name: private endpoints to the lake, to the ML
+    registry and to its storage and container registry, in prod (`private`) only; dev reaches
+    them over the internet."""
     if not args.private:
         return {}
     rules: dict[str, azure_native.machinelearningservices.PrivateEndpointOutboundRuleArgs] = {}
@@ -92,6 +116,8 @@ def outbound_rules(
             rules[f"data-lake-{group}"] = _private_endpoint(args.data_account_id, group, spark=True)
     if args.ml_registry_id is not None:
         rules[REGISTRY_RULE] = _private_endpoint(args.ml_registry_id, "amlregistry", spark=False)
+        for suffix, (target, group) in _registry_stores(args).items():
+            rules[f"{REGISTRY_RULE}-{suffix}"] = _private_endpoint(target, group, spark=False)
     return rules
 
 
@@ -128,6 +154,11 @@ def network_grants(
         grants.append(common.grant(
             f"{name}-ml-registry-contributor", role="Contributor", scope=args.ml_registry_id,
             principal_id=args.identity_principal_id, parent=parent))  # fmt: skip
+        grants += [
+            common.grant(f"{name}-{REGISTRY_RULE}-{suffix}-approver", role=NETWORK_APPROVER,
+                         scope=target, principal_id=args.identity_principal_id, parent=parent)
+            for suffix, (target, _) in _registry_stores(args).items()
+        ]  # fmt: skip
     return grants
 
 

@@ -2,10 +2,11 @@
 workspaces) and an Azure Container Registry for the training and serving images.
 
 The container registry has no admin user and no anonymous pull: clients authenticate with
-Entra ID. The platform identity may push to it (training builds and pushes images; serving
-pulls with the same identity) and use the ML registry ("AzureML Registry User"), each on that
-one resource. Premium registries delete untagged manifests after `untagged_retention_days` and
-can be private: private registries, and those behind a private endpoint, must be Premium. Zone
+Entra ID. The workload identity may push to it (training builds and pushes images) and use
+the ML registry ("AzureML Registry User"), each on that one resource; online endpoints run as
+the serving identity, which only pulls (AcrPull, granted by the training capability).
+Premium registries delete untagged manifests after `untagged_retention_days` and can be
+private: private registries, and those behind a private endpoint, must be Premium. Zone
 redundancy is left to Azure: it makes every registry zone redundant in regions with
 availability zones, whatever the `zoneRedundancy` property says (the SDK sends its default,
 Disabled), and asking for it explicitly fails in regions without zones.
@@ -24,14 +25,17 @@ when `private`. With a `subnet_id` it gets a private endpoint next to the contai
 (sub-resource `amlregistry`, registered in the workspace API zone privatelink.api.azureml.ms,
 `common.ZONES_OF_GROUP`). Microsoft also recommends private endpoints to the storage account
 and container registry Azure created for it; they get none here, as their ids are known only
-once Azure has created them.
+once Azure has created them. Those ids are outputs (`ml_registry_storage_id`,
+`ml_registry_acr_id`): the training workspace's managed network reaches both through
+private-endpoint rules in prod.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_azure_native as azure_native
@@ -41,7 +45,7 @@ from components.azure.common import grant, once, private_endpoint
 acr = azure_native.containerregistry
 ml = azure_native.machinelearningservices
 OUTPUTS = ("ml_registry_name", "ml_registry_id", "registry_uri", "acr_id", "acr_name",
-           "acr_login_server")  # fmt: skip
+           "acr_login_server", "ml_registry_storage_id", "ml_registry_acr_id")  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,6 +94,26 @@ def _sku(args: AzureMlRegistryArgs) -> str:
     return sku
 
 
+def system_created(
+    registry_id: str, regions: Sequence[Mapping[str, Any]] | None, store: str
+) -> str:
+    """The ARM id of the storage account (`store` "storage") or container registry ("acr")
+    Azure created for the ML registry `registry_id`, read from its `region_details` (Azure
+    answers them once it has created them). Missing on a real deployment: an error, since the
+    managed network could not reach the registry's assets. A preview only misses them where
+    the recorded outputs are the inputs: it shows where they will be."""
+    details, account = {"storage": ("storage_account_details", "system_created_storage_account"),
+                        "acr": ("acr_details", "system_created_acr_account")}[store]  # fmt: skip
+    for region in regions or []:
+        for detail in region.get(details) or []:
+            arm_id = ((detail.get(account) or {}).get("arm_resource_id") or {}).get("resource_id")
+            if arm_id:
+                return str(arm_id)
+    if pulumi.runtime.is_dry_run():
+        return f"{registry_id}/system-created-{store} (known after up)"
+    raise ValueError(f"Azure returned no id for the ML registry's system-created {store}")
+
+
 class AzureMlRegistry(pulumi.ComponentResource):
     ml_registry_name: pulumi.Output[str]
     ml_registry_id: pulumi.Output[str]
@@ -99,6 +123,10 @@ class AzureMlRegistry(pulumi.ComponentResource):
     acr_name: pulumi.Output[str]
     acr_login_server: pulumi.Output[str]
     """`<acr>.azurecr.io`: the image repository training pushes to and serving pulls from."""
+    ml_registry_storage_id: pulumi.Output[str]
+    """The storage account Azure created for the ML registry (models, artifacts)."""
+    ml_registry_acr_id: pulumi.Output[str]
+    """The container registry Azure created for the ML registry (environment images)."""
 
     def __init__(
         self, name: str, args: AzureMlRegistryArgs, opts: pulumi.ResourceOptions | None = None
@@ -199,4 +227,11 @@ class AzureMlRegistry(pulumi.ComponentResource):
         self.acr_id = images.id
         self.acr_name = once(pulumi.Output.concat(args.acr_prefix, args.unique_suffix), images)
         self.acr_login_server = images.login_server
+        # With the registry's id: unknown until Azure has created it, as the ids are.
+        self.ml_registry_storage_id = pulumi.Output.all(registry.id, registry.region_details).apply(
+            lambda found: system_created(found[0], found[1], "storage")
+        )
+        self.ml_registry_acr_id = pulumi.Output.all(registry.id, registry.region_details).apply(
+            lambda found: system_created(found[0], found[1], "acr")
+        )
         self.register_outputs({output: getattr(self, output) for output in OUTPUTS})

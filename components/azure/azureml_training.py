@@ -1,20 +1,21 @@
 """Training capability on Azure: an Azure ML workspace, its default storage, a compute cluster
 that scales to zero and, optionally, a compute instance for notebooks.
 
-Two identities, so user code never runs with the control plane's roles. The workspace runs as
-the foundation's workspace identity (`identity_*`) and reaches its storage with it
+Separate identities, so user code never runs with the control plane's roles. The workspace
+runs as the foundation's workspace identity (`identity_*`) and reaches its storage with it
 (`system_datastores_auth_mode`), so the storage account refuses shared keys. It gets, each on
-one resource, the roles Microsoft lists for a workspace with a user-assigned identity ("Set up
-authentication between Azure Machine Learning and other services"), narrowed where the listed
-role would reach further than the workspace needs (see `AzureMlTraining._grants`), and runs
-nothing. The cluster and the compute instance run as the workload identity
+one resource, the roles Microsoft requires for a workspace with a user-assigned identity ("Set
+up authentication between Azure Machine Learning and other services", `azureml_workspace`),
+and runs nothing. Online endpoints run as the serving identity (`serving_identity_*`), which
+gets read-only roles here (`serving_access`) and is exposed, once it holds them, as
+`serving_identity_id`. The cluster and the compute instance run as the workload identity
 (`workload_identity_*`): it reads and writes the workspace storage (job outputs, notebook
 files) and works in the workspace as "AzureML Data Scientist" (log metrics, register models),
 and holds no Contributor, vault or approver role (`azureml_compute`). Compute lives in the
 workspace's managed network, which this component alone writes (`azureml_network`): only
 approved outbound traffic in prod, with private-endpoint rules to the data lake and the ML
-registry written in the workspace and the network provisioned as the workspace is created;
-internet outbound otherwise; never a public IP or SSH port. The lake's containers become
+registry written in the workspace; internet outbound otherwise; the network provisioned as
+the workspace is created, in both; never a public IP or SSH port. The lake's containers become
 identity-based datastores. Job and run events go to the platform's Log Analytics workspace,
 where the quality gate alerts on failed runs.
 
@@ -38,26 +39,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import pulumi
 import pulumi_azure_native as azure_native
 
 from components.azure import common
-from components.azure.azureml_compute import CLUSTER_NAME, instance_owner, workspace_compute
-from components.azure.azureml_network import (
-    NETWORK_APPROVER,
-    check_data,
-    datastores,
-    managed_network,
-    network_grants,
-)
+from components.azure.azureml_compute import instance_owner, workspace_compute
+from components.azure.azureml_network import check_data, datastores, network_grants
 from components.azure.azureml_storage import workspace_storage
-
-if TYPE_CHECKING:
-    from pulumi_azure_native.machinelearningservices import Workspace
-
-ml = azure_native.machinelearningservices
+from components.azure.azureml_workspace import serving_access, workspace_grants
+from components.azure.azureml_workspace import workspace as training_workspace
 
 LOG_CATEGORIES = ("AmlComputeClusterEvent", "AmlComputeJobEvent", "AmlComputeCpuGpuUtilization",
                   "AmlRunStatusChangedEvent", "ComputeInstanceEvent", "ModelsChangeEvent",
@@ -87,6 +78,10 @@ class AzureMlTrainingArgs:
     it."""
     workload_identity_principal_id: pulumi.Input[str]
     """Entra object id of the workload identity: its data and workspace grants name it."""
+    serving_identity_id: pulumi.Input[str] | None = None
+    """The foundation's `serving_identity_id`, which online endpoints run as: it gets read-only
+    roles on the workspace's registry and storage and writes metrics (`serving_access`)."""
+    serving_identity_principal_id: pulumi.Input[str] | None = None
     key_vault_id: pulumi.Input[str]
     """The platform key vault: the workspace keeps its secrets there; it holds the CMK too."""
     app_insights_id: pulumi.Input[str]
@@ -96,6 +91,12 @@ class AzureMlTrainingArgs:
     ml_registry_id: pulumi.Input[str] | None = None
     """Azure ML registry of the registry capability: with `private`, the managed network gets
     a private-endpoint outbound rule to it (`ml-registry`)."""
+    ml_registry_storage_id: pulumi.Input[str] | None = None
+    """The storage account Azure created for the ML registry (its assets): with `private` and
+    `ml_registry_id`, a private-endpoint rule to its blob endpoint (`ml-registry-storage`)."""
+    ml_registry_acr_id: pulumi.Input[str] | None = None
+    """The container registry Azure created for the ML registry (its environments' images):
+    with `private` and `ml_registry_id`, a private-endpoint rule to it (`ml-registry-acr`)."""
     data_account_name: pulumi.Input[str] | None = None
     """The data lake (ADLS Gen2) account of the data capability; needed with `data_containers`."""
     data_account_id: pulumi.Input[str] | None = None
@@ -137,6 +138,8 @@ class AzureMlTraining(pulumi.ComponentResource):
     """ARM id of the workspace's default storage account."""
     datastore_names: list[str]
     """Datastores registered for the lake's containers (`data_containers`), or none."""
+    serving_identity_id: pulumi.Output[str] | None
+    """`serving_identity_id`, known once it holds its roles: what online endpoints run as."""
 
     def __init__(
         self, name: str, args: AzureMlTrainingArgs, opts: pulumi.ResourceOptions | None = None
@@ -147,8 +150,9 @@ class AzureMlTraining(pulumi.ComponentResource):
         check_data(args)
         super().__init__("opsblocks:index:AzureMlTraining", name, {}, opts)
         storage, storage_grants = workspace_storage(name, args, parent=self)
-        grants = storage_grants + self._grants(name, args) + network_grants(name, args, parent=self)
-        workspace = self._workspace(name, args, storage, grants)
+        grants = (storage_grants + workspace_grants(name, args, parent=self)
+                  + network_grants(name, args, parent=self))  # fmt: skip
+        workspace = training_workspace(name, args, storage=storage, grants=grants, parent=self)
         if args.subnet_id is not None:
             common.private_endpoint(
                 f"{name}-workspace-pe", target_id=workspace.id, group_id="amlworkspace",
@@ -174,6 +178,9 @@ class AzureMlTraining(pulumi.ComponentResource):
             storage_id=storage.id, parent=self,
         )  # fmt: skip
         stores = datastores(name, args, workspace_name=workspace.name, parent=self)
+        serving = serving_access(
+            name, args, workspace_id=workspace.id, storage_id=storage.id, parent=self
+        )
 
         self.workspace_name = workspace.name
         self.workspace_id = workspace.id
@@ -181,6 +188,7 @@ class AzureMlTraining(pulumi.ComponentResource):
         self.compute_instance_name = instance.name if instance is not None else None
         self.storage_account_id = storage.id
         self.datastore_names = stores
+        self.serving_identity_id = serving
         self.register_outputs(
             {
                 "workspace_name": self.workspace_name,
@@ -189,75 +197,6 @@ class AzureMlTraining(pulumi.ComponentResource):
                 "compute_instance_name": self.compute_instance_name,
                 "storage_account_id": self.storage_account_id,
                 "datastore_names": self.datastore_names,
+                "serving_identity_id": self.serving_identity_id,
             }
-        )
-
-    def _grants(self, name: str, args: AzureMlTrainingArgs) -> list[pulumi.Resource]:
-        """The workspace identity's roles on the other dependencies. Microsoft lists Contributor
-        on each and Key Vault Administrator on the vault; Contributor is kept on Application
-        Insights. The vault also holds the platform key: the foundation grants Key Vault
-        Secrets Officer (the workspace keeps secrets, not keys; `identity_id` waits for it),
-        here the network approver (reads the vault, approves the managed network's endpoint).
-        The registry: Reader and the approver, as images are built on the cluster
-        (`image_build_compute`) and pushed with the registry capability's AcrPush, not by ACR
-        Tasks, which is what Contributor there is for. All control plane: the workload
-        identity gets none of them."""
-        roles = (
-            ("vault-approver", NETWORK_APPROVER, args.key_vault_id),
-            ("registry-reader", "Reader", args.acr_id),
-            ("registry-approver", NETWORK_APPROVER, args.acr_id),
-            ("insights-contributor", "Contributor", args.app_insights_id),
-        )
-        return [
-            common.grant(f"{name}-{suffix}", role=role, scope=scope,
-                         principal_id=args.identity_principal_id, parent=self)
-            for suffix, role, scope in roles
-        ]  # fmt: skip
-
-    def _workspace(
-        self,
-        name: str,
-        args: AzureMlTrainingArgs,
-        storage: azure_native.storage.StorageAccount,
-        grants: list[pulumi.Resource],
-    ) -> Workspace:
-        """The workspace, running as the workspace identity, created once that identity holds
-        its roles on the dependencies and on the managed network's targets; in prod Azure
-        provisions the network with it."""
-        access = ml.PublicNetworkAccessType
-        return ml.Workspace(
-            f"{name}-workspace",
-            workspace_name=args.workspace_name,
-            friendly_name=args.workspace_name,
-            description="opsblocks: training workspace",
-            resource_group_name=args.resource_group_name,
-            location=args.location,
-            kind="Default",
-            sku=ml.SkuArgs(name="Basic", tier=ml.SkuTier.BASIC),
-            identity=ml.ManagedServiceIdentityArgs(
-                type=ml.ManagedServiceIdentityType.USER_ASSIGNED,
-                user_assigned_identities=[args.identity_id],
-            ),
-            primary_user_assigned_identity=args.identity_id,
-            storage_account=storage.id,
-            key_vault=args.key_vault_id,
-            application_insights=args.app_insights_id,
-            container_registry=args.acr_id,
-            system_datastores_auth_mode=ml.SystemDatastoresAuthMode.IDENTITY,
-            public_network_access=access.DISABLED if args.private else access.ENABLED,
-            managed_network=managed_network(args),
-            # Provisioned now, rules included, before any compute, datastore or endpoint
-            # (they name the workspace); dev leaves it to the first compute (no billed
-            # endpoints before it is used).
-            provision_network_now=True if args.private else None,
-            # A private registry cannot build images with ACR Tasks (see the module doc).
-            image_build_compute=CLUSTER_NAME,
-            v1_legacy_mode=False,
-            tags=dict(args.tags),
-            opts=pulumi.ResourceOptions(
-                parent=self,
-                depends_on=grants,
-                protect=args.protect,
-                retain_on_delete=args.protect,
-            ),
         )

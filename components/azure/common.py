@@ -20,8 +20,10 @@ ROLES: dict[str, str] = {
     "AcrPush": "8311e382-0749-4cb8-b61a-304f252e45ec",
     "AzureML Data Scientist": "f6c7c914-8db3-469d-8ca1-694a8f32e121",
     "AzureML Compute Operator": "e503ece1-11d0-4e8e-8e2c-7a6c3bf38815",
+    "AzureML Metrics Writer (preview)": "635dd51f-9968-44d3-b7fb-6d9a6bd613ae",
     "AzureML Registry User": "1823dd4f-9b8c-4ab6-ab4e-7397a3684615",
     "Azure AI Enterprise Network Connection Approver": "b556d68e-0be0-4f35-a333-ad7ee1ce17ea",
+    "Key Vault Administrator": "00482a5a-887f-4fb3-b363-3b7fe8e74483",
     "Key Vault Crypto Service Encryption User": "e147488a-f6f5-4113-8e2d-b22465e65bf6",
     "Key Vault Crypto User": "12338af0-0e69-4776-bea7-57ae8d297424",
     "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
@@ -86,15 +88,17 @@ def grant(
     principal_id: pulumi.Input[str],
     parent: pulumi.Resource,
     depends_on: list[pulumi.Resource] | None = None,
+    principal_type: str = "ServicePrincipal",
 ) -> azure_native.authorization.RoleAssignment:
-    """Give a managed identity (a service principal) one built-in role on one resource."""
+    """Give a managed identity (a service principal), or with `principal_type` "User" a
+    person, one built-in role on one resource."""
     return azure_native.authorization.RoleAssignment(
         name,
         scope=scope,
         role_definition_id=role_definition_id(scope, role),
         principal_id=principal_id,
         # Skips the directory lookup that fails while a new identity replicates.
-        principal_type=azure_native.authorization.PrincipalType.SERVICE_PRINCIPAL,
+        principal_type=azure_native.authorization.PrincipalType(principal_type),
         description=f"opsblocks: {role}",
         opts=pulumi.ResourceOptions(parent=parent, depends_on=depends_on),
     )

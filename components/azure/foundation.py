@@ -1,19 +1,16 @@
 """The Azure foundation every capability shares: resource group, identities, key, logs, network.
 
-Once per blueprint: the resource group; two user-assigned managed identities, kept apart so
-user code never runs with the control plane's roles: the workspace identity (`identity_*`),
-the Azure ML workspace's control-plane identity and the one the stores read the
-customer-managed key with, which may use that key and manage the vault's secrets (Azure ML
-workspaces keep theirs there); and the workload identity (`workload_identity_*`,
-`<name>-workload`), which runs user code (cluster jobs, notebooks, online endpoints, Spark)
-and gets no role here: the capabilities grant it data access, never a key, the vault or a
-Contributor role; a Key Vault (RBAC authorization, firewall denying all
-but trusted Azure services, audit log to Log Analytics) holding an RSA key rotated every 90
-days, the customer-managed key of every store; a Log Analytics workspace and a workspace-based
-Application Insights; with `private_network` (prod) a VNet with a `private-endpoints` subnet
-behind an NSG, a private DNS zone per service (`common.PRIVATE_DNS_ZONES`) linked to it, and
-the vault's private endpoint (the vault then refuses public traffic). Compute needs no subnet
-here: it lives in the Azure ML workspace's managed network.
+Once per blueprint: the resource group; three user-assigned managed identities (`identities`):
+the workspace identity (`identity_*`), which may use the key and manage the vault's secrets
+(Azure ML workspaces keep theirs there), the workload identity (`workload_identity_*`) user
+code runs as, and the serving identity (`serving_identity_*`) online endpoints run as; a Key
+Vault (RBAC authorization, firewall denying all but trusted Azure services, audit log to Log
+Analytics) holding an RSA key rotated every 90 days, the customer-managed key of every store;
+a Log Analytics workspace and a workspace-based Application Insights; with `private_network`
+(prod) a VNet with a `private-endpoints` subnet behind an NSG, a private DNS zone per service
+(`common.PRIVATE_DNS_ZONES`) linked to it, and the vault's private endpoint (the vault then
+refuses public traffic). Compute needs no subnet here: it lives in the Azure ML workspace's
+managed network.
 
 Azure checks a store's access to the key, and a workspace's to the vault, when it creates
 them. So `identity_id` resolves only once the workspace identity holds "Key Vault Crypto Service
@@ -44,6 +41,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from components.azure import common
+from components.azure.identities import platform_identities
 from components.azure.private_network import private_network
 
 KEY_NAME = "platform-cmk"
@@ -52,6 +50,7 @@ VAULT_PREFIX = re.compile(r"^(?!.*--)[a-z][a-z0-9-]{0,17}$")
 OUTPUTS = ("resource_group_name", "resource_group_id", "location", "unique_suffix", "tenant_id",
            "subscription_id", "identity_id", "identity_principal_id", "identity_client_id",
            "workload_identity_id", "workload_identity_principal_id", "workload_identity_client_id",
+           "serving_identity_id", "serving_identity_principal_id", "serving_identity_client_id",
            "key_vault_id", "key_vault_name", "key_vault_uri", "key_name", "key_uri", "key_id",
            "log_workspace_id", "app_insights_id", "subnet_id", "dns_zone_ids")  # fmt: skip
 
@@ -96,12 +95,17 @@ class AzureFoundation(pulumi.ComponentResource):
     identity_client_id: pulumi.Output[str]
     """Client id of the workspace identity."""
     workload_identity_id: pulumi.Output[str]
-    """ARM id of the workload identity (`<name>-workload`): cluster jobs, notebooks, online
-    endpoints and Spark run as it. No role on the key or the vault."""
+    """ARM id of the workload identity (`<name>-workload`): cluster jobs, notebooks and Spark
+    run as it. No role on the key or the vault."""
     workload_identity_principal_id: pulumi.Output[str]
     """Entra object id of the workload identity: what data-access grants name."""
     workload_identity_client_id: pulumi.Output[str]
     """Client id of the workload identity (`AZURE_CLIENT_ID` in user code)."""
+    serving_identity_id: pulumi.Output[str]
+    """ARM id of the serving identity (`<name>-serving`): online endpoints run as it, and the
+    CI/CD deploy identity must be allowed to assign it. No role here."""
+    serving_identity_principal_id: pulumi.Output[str]
+    serving_identity_client_id: pulumi.Output[str]
     key_vault_id: pulumi.Output[str]
     key_vault_name: pulumi.Output[str]
     key_vault_uri: pulumi.Output[str]
@@ -145,15 +149,9 @@ class AzureFoundation(pulumi.ComponentResource):
             opts=pulumi.InvokeOutputOptions(parent=self)
         )
 
-        identity = azure_native.managedidentity.UserAssignedIdentity(
-            f"{name}-identity", resource_group_name=rg, location=args.location, tags=tags,
-            opts=child,
-        )  # fmt: skip
-        # Runs user code: no role here (see the module doc).
-        workload = azure_native.managedidentity.UserAssignedIdentity(
-            f"{name}-workload", resource_group_name=rg, location=args.location, tags=tags,
-            opts=child,
-        )  # fmt: skip
+        ids = platform_identities(name, resource_group_name=rg, location=args.location,
+                                  tags=tags, parent=self)  # fmt: skip
+        identity, workload, serving = ids.workspace, ids.workload, ids.serving
         vault = kv.Vault(
             f"{name}-vault", vault_name=pulumi.Output.concat(args.key_vault_prefix, suffix),
             resource_group_name=rg, location=args.location, tags=tags, opts=stateful,
@@ -245,6 +243,9 @@ class AzureFoundation(pulumi.ComponentResource):
         self.workload_identity_id = workload.id
         self.workload_identity_principal_id = workload.principal_id
         self.workload_identity_client_id = workload.client_id
+        self.serving_identity_id = serving.id
+        self.serving_identity_principal_id = serving.principal_id
+        self.serving_identity_client_id = serving.client_id
         self.key_vault_id = vault.id
         self.key_vault_name = vault.name
         self.key_vault_uri = vault.properties.apply(lambda p: p.vault_uri)

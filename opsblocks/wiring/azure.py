@@ -1,11 +1,11 @@
 """Azure: the foundation, then data, registry, training, serving, monitoring, validation, CI/CD.
 
 The training capability's workspace owns what points into it: the Azure ML datastores of the
-data lake, and in prod its managed network's private-endpoint rules to the lake and the ML
-registry, all declared with the workspace so the network is provisioned once, before any
-compute. Monitoring is built before validation because the quality gate notifies the
-monitoring capability's action group. Each component receives outputs only, never another
-component.
+data lake, and in prod its managed network's private-endpoint rules to the lake, the ML
+registry and the storage and container registry Azure created for it, all declared with the
+workspace so the network is provisioned once, before any compute. Monitoring is built before
+validation because the quality gate notifies the monitoring capability's action group. Each
+component receives outputs only, never another component.
 
 Names: the blueprint name prefixes everything. Globally unique names (storage accounts, key
 vault, container registry, Azure ML registry, online endpoint) end in the foundation's
@@ -78,8 +78,8 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
     base = foundation_cls(bp.name, foundation_inputs, opts)
     group = {"resource_group_name": base.resource_group_name, "location": bp.region}
     unique = {**group, "unique_suffix": base.unique_suffix}
-    # Two identities: the workspace's (control plane; storage reads the key with it) and the
-    # workload's, which runs user code (jobs, notebooks, endpoints, drift jobs).
+    # Three identities: the workspace's (control plane; storage reads the key with it), the
+    # workload's, which runs user code (jobs, notebooks, drift jobs), and serving's (endpoints).
     workspace_identity = {"identity_id": base.identity_id,
                           "identity_principal_id": base.identity_principal_id,
                           "identity_client_id": base.identity_client_id}  # fmt: skip
@@ -129,6 +129,8 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             **unique, **workspace_identity, **key, **private,
             workload_identity_id=base.workload_identity_id,
             workload_identity_principal_id=base.workload_identity_principal_id,
+            serving_identity_id=base.serving_identity_id,
+            serving_identity_principal_id=base.serving_identity_principal_id,
             workspace_name=physical,
             storage_prefix=f"{compact}ml",
             key_vault_id=base.key_vault_id,
@@ -136,6 +138,9 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             log_workspace_id=base.log_workspace_id,
             acr_id=registry.acr_id,
             ml_registry_id=registry.ml_registry_id,
+            # Where the ML registry keeps models and images: prod's managed network needs both.
+            ml_registry_storage_id=registry.ml_registry_storage_id,
+            ml_registry_acr_id=registry.ml_registry_acr_id,
             data_account_name=data.account_name,
             data_account_id=data.account_id,
             data_containers=DATASTORES,
@@ -153,7 +158,8 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             **unique,
             endpoint_prefix=f"{bp.name}-",
             workspace_name=training.workspace_name,
-            identity_id=base.workload_identity_id,
+            # Its own identity, known once it may pull images, read models and write metrics.
+            identity_id=training.serving_identity_id,
             private_default=prod,
         )
         outputs |= {"endpoint": serving.endpoint_name, "scoring_uri": serving.scoring_uri}
@@ -212,7 +218,8 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             workspace_id=training.workspace_id,
             acr_id=registry.acr_id,
             ml_registry_id=registry.ml_registry_id,
-            workload_identity_id=base.workload_identity_id,
+            # The identity endpoints run as: deploying one assigns it.
+            workload_identity_id=base.serving_identity_id,
         )
         # Two identities: train (no serving rights) and deploy (behind an approval).
         outputs |= {"cicd_client_id": cicd.client_id,

@@ -137,6 +137,7 @@ def test_stack_outputs_give_ci_cd_what_it_signs_in_with() -> None:
     } <= outputs.keys()
 
 
+MANAGED_IDENTITY_OPERATOR = "f1a07417-d97a-45cb-824c-7a7467783830"
 CONTROL_PLANE_ROLES = {
     "b24988ac-6180-42a0-ab88-20f7382dd24c",  # Contributor
     "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",  # Key Vault Secrets Officer
@@ -154,9 +155,7 @@ def test_user_code_runs_as_an_identity_without_control_plane_roles(
              for g in graph.of_type("azure-native:authorization:RoleAssignment")
              if g.inputs["principalId"] == workload}  # fmt: skip
     assert roles and not roles & CONTROL_PLANE_ROLES
-    runners = graph.of_type("azure-native:machinelearningservices:Compute") + graph.of_type(
-        "azure-native:machinelearningservices:OnlineEndpoint"
-    )
+    runners = graph.of_type("azure-native:machinelearningservices:Compute")
     assert runners
     for runner in runners:
         [identity] = runner.inputs["identity"]["userAssignedIdentities"]
@@ -214,3 +213,29 @@ def test_agents_without_a_path_to_the_platform_are_refused_when_the_blueprint_lo
         with_cicd(tmp_path, source, f"{{agents: {agents}}}")
     assert refused.value.field == "capabilities.cicd.options.agents"
     assert refused.value.location is not None and refused.value.location.line
+
+
+WORKLOAD_WRITE_ROLES = {
+    "8311e382-0749-4cb8-b61a-304f252e45ec",  # AcrPush
+    "1823dd4f-9b8c-4ab6-ab4e-7397a3684615",  # AzureML Registry User
+    "ba92f5b4-2d11-453d-a403-e96b0029c9fe",  # Storage Blob Data Contributor
+    "f6c7c914-8db3-469d-8ca1-694a8f32e121",  # AzureML Data Scientist
+}
+
+
+def test_endpoints_run_as_a_serving_identity_that_cannot_write_images_models_or_data() -> None:
+    """A compromised model server must not overwrite images, models or training data: the
+    endpoint runs as its own identity, which CI/CD may assign, with read-only roles."""
+    bp = blueprint.load(ROOT / "blueprints" / "azure-ml.yaml")
+    graph = build(bp)
+    [endpoint] = graph.of_type("azure-native:machinelearningservices:OnlineEndpoint")
+    [identity] = endpoint.inputs["identity"]["userAssignedIdentities"]
+    grants = graph.of_type("azure-native:authorization:RoleAssignment")
+    roles = {g.inputs["roleDefinitionId"].rsplit("/", 1)[1] for g in grants
+             if g.inputs["principalId"] == f"{bp.name}-serving-principal"}  # fmt: skip
+    assignable = {g.inputs["scope"] for g in grants
+                  if g.inputs["roleDefinitionId"].endswith(MANAGED_IDENTITY_OPERATOR)}  # fmt: skip
+
+    assert identity.endswith(f"/{bp.name}-serving")
+    assert len(roles) == 3 and not roles & (WORKLOAD_WRITE_ROLES | CONTROL_PLANE_ROLES)
+    assert assignable == {identity}  # the CI/CD deploy identity assigns the serving identity

@@ -27,6 +27,9 @@ from tests.components.azure.test_azureml_training import (
     training,
     workspace,
 )
+from tests.components.azure.test_azureml_training import (
+    USER as INSTANCE_USER,
+)
 from tests.recording import SUBSCRIPTION, custom, strays, untagged
 
 # The lake lives in another resource group here, so the datastores must read theirs from its id.
@@ -35,7 +38,14 @@ LAKE_ID = (f"{SUBSCRIPTION_ID}/resourceGroups/{LAKE_GROUP}/providers/Microsoft.S
            "storageAccounts/frauddla1b2c3")  # fmt: skip
 LAKE: dict[str, Any] = {"data_account_name": "frauddla1b2c3", "data_account_id": LAKE_ID}
 STORES: dict[str, Any] = LAKE | {"data_containers": ("raw", "curated")}
-REGISTRY: dict[str, Any] = {"ml_registry_id": ML_REGISTRY}
+# Where Azure keeps the ML registry's assets: a storage account and a container registry it
+# creates in a managed resource group of the registry's own.
+REGISTRY_GROUP = f"{SUBSCRIPTION_ID}/resourceGroups/azureml-rg-fraud-registry_0000"
+REGISTRY_STORAGE = f"{REGISTRY_GROUP}/providers/Microsoft.Storage/storageAccounts/fraudregst"
+REGISTRY_ACR = f"{REGISTRY_GROUP}/providers/Microsoft.ContainerRegistry/registries/fraudregacr"
+REGISTRY: dict[str, Any] = {"ml_registry_id": ML_REGISTRY, "ml_registry_storage_id":
+                            REGISTRY_STORAGE, "ml_registry_acr_id": REGISTRY_ACR}  # fmt: skip
+REGISTRY_TARGETS = (ML_REGISTRY, REGISTRY_STORAGE, REGISTRY_ACR)
 RULE = "azure-native:machinelearningservices:ManagedNetworkSettingsRule"
 DATASTORE = "azure-native:machinelearningservices:Datastore"
 
@@ -50,7 +60,11 @@ def pe_rule(target: str, subresource: str, *, spark: bool) -> dict[str, Any]:
 LAKE_RULES = {
     f"data-lake-{group}": pe_rule(LAKE_ID, group, spark=True) for group in ("blob", "dfs")
 }
-REGISTRY_RULES = {"ml-registry": pe_rule(ML_REGISTRY, "amlregistry", spark=False)}
+REGISTRY_RULES = {
+    "ml-registry": pe_rule(ML_REGISTRY, "amlregistry", spark=False),
+    "ml-registry-storage": pe_rule(REGISTRY_STORAGE, "blob", spark=False),
+    "ml-registry-acr": pe_rule(REGISTRY_ACR, "registry", spark=False),
+}
 
 
 def network(graph: Graph) -> dict[str, Any]:
@@ -60,7 +74,7 @@ def network(graph: Graph) -> dict[str, Any]:
 def network_grants(graph: Graph) -> dict[str, tuple[str, str]]:
     """The identity's roles on the lake and the ML registry: name -> (role id, scope)."""
     return {r.name: (role(r), r.inputs["scope"]) for r in grants(graph)
-            if r.inputs["scope"] in (LAKE_ID, ML_REGISTRY)}  # fmt: skip
+            if r.inputs["scope"] in (LAKE_ID, *REGISTRY_TARGETS)}  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -77,6 +91,29 @@ def test_a_private_workspace_carries_every_outbound_rule_inline(
 
     assert sent["isolationMode"] == "AllowOnlyApprovedOutbound"
     assert sent["outboundRules"] == rules
+
+
+def test_a_private_workspace_reaches_the_registrys_own_storage_and_container_registry() -> None:
+    """A model or environment in the ML registry is stored in the storage account and the
+    container registry Azure created for it: the managed network needs private endpoints to
+    those too ("Network isolation with Azure Machine Learning registries"), and the
+    workspace identity approves them."""
+    graph = training(**PRIVATE, **REGISTRY)
+    rules = network(graph)["outboundRules"]
+
+    assert rules["ml-registry-storage"] == pe_rule(REGISTRY_STORAGE, "blob", spark=False)
+    assert rules["ml-registry-acr"] == pe_rule(REGISTRY_ACR, "registry", spark=False)
+    assert {(APPROVER, REGISTRY_STORAGE), (APPROVER, REGISTRY_ACR)} <= set(
+        network_grants(graph).values()
+    )
+
+
+@pytest.mark.parametrize("missing", ["ml_registry_storage_id", "ml_registry_acr_id"])
+def test_a_private_registry_rule_without_the_registrys_storage_and_acr_is_refused(
+    missing: str,
+) -> None:
+    with pytest.raises(ValueError, match=missing):
+        AzureMlTraining("training", arguments(**PRIVATE, **REGISTRY | {missing: None}))
 
 
 def test_a_private_workspace_without_lake_or_registry_has_no_user_defined_rule() -> None:
@@ -119,6 +156,8 @@ def test_the_workspace_identity_may_approve_the_lake_and_is_contributor_on_the_r
     assert network_grants(graph) == {
         "training-data-lake-approver": (APPROVER, LAKE_ID),
         "training-ml-registry-contributor": (CONTRIBUTOR, ML_REGISTRY),
+        "training-ml-registry-storage-approver": (APPROVER, REGISTRY_STORAGE),
+        "training-ml-registry-acr-approver": (APPROVER, REGISTRY_ACR),
     }
     for name in network_grants(graph):
         assert graph.named(name).inputs["principalId"] == PRINCIPAL, name
@@ -126,7 +165,9 @@ def test_the_workspace_identity_may_approve_the_lake_and_is_contributor_on_the_r
 
 @pytest.mark.parametrize(
     ("options", "expected"),
-    [(LAKE, {"training-data-lake-approver"}), (REGISTRY, {"training-ml-registry-contributor"}),
+    [(LAKE, {"training-data-lake-approver"}),
+     (REGISTRY, {"training-ml-registry-contributor", "training-ml-registry-storage-approver",
+                 "training-ml-registry-acr-approver"}),
      ({}, set())],
     ids=["lake", "registry", "neither"],
 )  # fmt: skip
@@ -138,22 +179,29 @@ def test_the_workspace_waits_for_the_roles_on_the_rule_targets() -> None:
     graph = training(**PRIVATE, **LAKE, **REGISTRY)
     needed = {graph.named(name).urn for name in network_grants(graph)}
 
-    assert len(needed) == 2
+    assert len(needed) == 4
     assert needed <= set(graph.named("training-workspace").dependencies)
 
 
-def test_azure_provisions_the_network_with_a_private_workspace_only() -> None:
-    assert workspace(training(**PRIVATE))["provisionNetworkNow"] is True
-    assert "provisionNetworkNow" not in workspace(training())
+@pytest.mark.parametrize("options", [{}, PRIVATE], ids=["dev", "prod"])
+def test_azure_provisions_the_network_as_it_creates_the_workspace(options: dict[str, Any]) -> None:
+    """Dev has a managed network too (internet outbound), and Azure refuses an online
+    deployment until the managed network is provisioned: provisioned with the workspace, so
+    an endpoint created in the same `up` (it names the workspace) never comes first."""
+    sent = workspace(training(**options))
+
+    modes = ("AllowInternetOutbound", "AllowOnlyApprovedOutbound")
+    assert sent["managedNetwork"]["isolationMode"] in modes
+    assert sent["provisionNetworkNow"] is True
 
 
 def test_the_workload_identity_gets_no_role_on_the_rule_targets() -> None:
     """Approving endpoints is the workspace's job; the lake's data roles are the data
     capability's (the workload reads and writes, the workspace identity only reads)."""
     graph = training(**PRIVATE, **STORES, **REGISTRY)
-    on_targets = [r for r in grants(graph) if r.inputs["scope"] in (LAKE_ID, ML_REGISTRY)]
+    on_targets = [r for r in grants(graph) if r.inputs["scope"] in (LAKE_ID, *REGISTRY_TARGETS)]
 
-    assert len(on_targets) == 2
+    assert len(on_targets) == 4
     assert {r.inputs["principalId"] for r in on_targets} == {PRINCIPAL}
 
 
@@ -162,9 +210,11 @@ def test_compute_waits_for_the_workspace_and_the_roles_it_runs_with_only() -> No
     before = {r.urn for r in grants(graph) if r.inputs["scope"] == WORKSPACE_ID
               or r.inputs["principalId"] == WORKLOAD_PRINCIPAL}  # fmt: skip
     expected = {graph.named("training-workspace").urn} | before
+    users = {r.urn for r in grants(graph) if r.inputs["principalId"] == INSTANCE_USER}
 
-    for name in ("training-cluster", "training-notebook"):
-        assert set(graph.named(name).dependencies) == expected, name
+    assert set(graph.named("training-cluster").dependencies) == expected
+    # The instance's user reaches the storage as themselves (shared keys are off).
+    assert set(graph.named("training-notebook").dependencies) == expected | users
 
 
 def test_each_container_becomes_an_identity_based_datastore_after_the_workspace() -> None:
@@ -224,6 +274,6 @@ def test_prod_with_everything_creates_exactly_these_resources() -> None:
 
     assert kinds == sorted(
         ["Compute", "DiagnosticSetting", "StorageAccount", "Workspace", "Datastore", "Datastore"]
-        + ["RoleAssignment"] * 14
+        + ["RoleAssignment"] * 16
         + ["PrivateEndpoint", "PrivateDnsZoneGroup"] * 3
     )

@@ -5,9 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import pulumi
 import pytest
 
-from components.azure.azureml_registry import AzureMlRegistry, AzureMlRegistryArgs
+from components.azure.azureml_registry import (
+    AzureMlRegistry,
+    AzureMlRegistryArgs,
+    system_created,
+)
 from components.azure.common import ROLES
 from opsblocks.preview import Graph
 from tests import recording
@@ -32,7 +37,11 @@ SUBNET = f"{GROUP_ID}/providers/Microsoft.Network/virtualNetworks/fraud/subnets/
 ZONES = {"registry": "zone-registry", "amlworkspace": "zone-api", "notebooks": "zone-nb"}
 PRIVATE: dict[str, Any] = {"private": True, "subnet_id": SUBNET, "dns_zone_ids": ZONES}
 OUTPUTS = ("ml_registry_name", "ml_registry_id", "registry_uri", "acr_id", "acr_name",
-           "acr_login_server")  # fmt: skip
+           "acr_login_server", "ml_registry_storage_id", "ml_registry_acr_id")  # fmt: skip
+# What Azure answers for the ML registry: the storage account and container registry it created.
+MANAGED = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/azureml-rg-fraud-a1b2c3_0000"
+REGISTRY_STORAGE = f"{MANAGED}/providers/Microsoft.Storage/storageAccounts/fraudregst"
+REGISTRY_ACR = f"{MANAGED}/providers/Microsoft.ContainerRegistry/registries/fraudregacr"
 
 
 @pytest.fixture(autouse=True)
@@ -237,4 +246,34 @@ def test_outputs_name_both_registries_and_where_images_go() -> None:
         "acr_id": ACR_ID,
         "acr_name": "frauda1b2c3",
         "acr_login_server": "frauda1b2c3.azurecr.io",
+        # Read from what Azure answers (see below); a recording's outputs are the inputs.
+        "ml_registry_storage_id": f"{ML_ID}/system-created-storage (known after up)",
+        "ml_registry_acr_id": f"{ML_ID}/system-created-acr (known after up)",
     }
+
+
+# `region_details` as Azure answers it once it has created the registry's storage and ACR.
+ANSWERED = [{
+    "location": "westeurope",
+    "storage_account_details": [{"system_created_storage_account": {
+        "storage_account_type": "Standard_LRS",
+        "arm_resource_id": {"resource_id": REGISTRY_STORAGE}}}],
+    "acr_details": [{"system_created_acr_account": {
+        "acr_account_sku": "Premium", "arm_resource_id": {"resource_id": REGISTRY_ACR}}}],
+}]  # fmt: skip
+
+
+def test_the_registrys_own_storage_and_acr_are_read_from_what_azure_answers() -> None:
+    """The training workspace's managed network needs private endpoints to both."""
+    assert system_created(ML_ID, ANSWERED, "storage") == REGISTRY_STORAGE
+    assert system_created(ML_ID, ANSWERED, "acr") == REGISTRY_ACR
+
+
+def test_a_deployment_without_the_registrys_storage_id_fails_loudly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pulumi.runtime, "is_dry_run", lambda: False)
+    unanswered = [{"location": "westeurope", "storage_account_details": [], "acr_details": []}]
+
+    with pytest.raises(ValueError, match="system-created storage"):
+        system_created(ML_ID, unanswered, "storage")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi_azure_native as azure_native
 import pytest
 
 from components.azure.azureml_training import AzureMlTraining, AzureMlTrainingArgs
@@ -49,6 +50,14 @@ READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
 BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
 FILE_DATA_PRIVILEGED_CONTRIBUTOR = "69566ab7-960f-475b-8e7c-b3118f30c6bd"
 SECRETS_OFFICER = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
+VAULT_ADMINISTRATOR = "00482a5a-887f-4fb3-b363-3b7fe8e74483"
+ACR_PULL = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
+BLOB_DATA_READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
+METRICS_WRITER = "635dd51f-9968-44d3-b7fb-6d9a6bd613ae"  # AzureML Metrics Writer (preview)
+SERVING = f"{GROUP_ID}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/fraud-serving"
+SERVING_PRINCIPAL = "fraud-serving-principal"
+SERVES: dict[str, Any] = {"serving_identity_id": SERVING,
+                          "serving_identity_principal_id": SERVING_PRINCIPAL}  # fmt: skip
 DATA_SCIENTIST = "f6c7c914-8db3-469d-8ca1-694a8f32e121"
 CMK: dict[str, Any] = {"customer_managed_key": True, "key_vault_uri": VAULT_URI,
                        "key_name": "fraud-key"}  # fmt: skip
@@ -57,6 +66,11 @@ USER = "11111111-2222-3333-4444-555555555555"  # an Entra object id
 INSTANCE: dict[str, Any] = {"compute_instance": True, "compute_instance_user": USER,
                             "tenant_id": TENANT}  # fmt: skip
 ML_REGISTRY = f"{GROUP_ID}/providers/Microsoft.MachineLearningServices/registries/fraud-registry"
+ML_REGISTRY_AND_STORES: dict[str, Any] = {
+    "ml_registry_id": ML_REGISTRY,
+    "ml_registry_storage_id": f"{ML_REGISTRY}/system-created-storage",
+    "ml_registry_acr_id": f"{ML_REGISTRY}/system-created-acr",
+}
 
 
 def arguments(**overrides: Any) -> AzureMlTrainingArgs:
@@ -79,7 +93,7 @@ def outputs(**overrides: Any) -> tuple[AzureMlTraining, dict[str, Any]]:
     """The component and its resolved outputs, as the wiring reads them."""
     return resolved(
         lambda: AzureMlTraining("training", arguments(**overrides)),
-        (*OUTPUTS, "compute_instance_name"),
+        (*OUTPUTS, "compute_instance_name", "serving_identity_id"),
     )
 
 
@@ -112,11 +126,21 @@ def roles_of(graph: Graph, principal: str) -> set[tuple[str, str]]:
 def test_workspace_runs_as_the_workspace_identity_on_the_given_dependencies() -> None:
     sent = workspace(training())
 
-    assert sent["identity"] == {"type": "UserAssigned", "userAssignedIdentities": [IDENTITY]}
+    assert sent["identity"]["type"] == "UserAssigned"
     assert sent["primaryUserAssignedIdentity"] == IDENTITY
     assert (sent["storageAccount"], sent["keyVault"]) == (STORAGE_ID, VAULT_ID)
     assert (sent["applicationInsights"], sent["containerRegistry"]) == (INSIGHTS, ACR)
     assert sent["systemDatastoresAuthMode"] == "Identity"  # no storage keys in the vault
+
+
+def test_the_workload_identity_is_attached_to_the_workspace_for_serverless_spark() -> None:
+    """Serverless Spark (the model monitor's drift job) runs as a user-assigned identity
+    attached to the workspace ("Submit Spark jobs in Azure Machine Learning"); the workspace
+    itself still runs as its own identity (the primary one)."""
+    sent = workspace(training())
+
+    assert sent["identity"]["userAssignedIdentities"] == [IDENTITY, WORKLOAD]
+    assert sent["primaryUserAssignedIdentity"] == IDENTITY
 
 
 def test_workspace_is_a_basic_v2_workspace_with_the_explicit_name() -> None:
@@ -343,6 +367,24 @@ def test_compute_instance_belongs_to_its_user() -> None:
     }
 
 
+def test_the_instance_user_may_use_the_workspace_storage_which_takes_no_shared_keys() -> None:
+    """ "Disable shared key access for your workspace's storage account": its users need
+    Storage Blob Data Contributor and Storage File Data Privileged Contributor on it (studio
+    data browsing, notebook files), granted to the user as a user, before the instance."""
+    graph = training(**INSTANCE)
+    mine = [r for r in grants(graph) if r.inputs["principalId"] == USER]
+
+    assert {(role(r), r.inputs["scope"], r.inputs["principalType"]) for r in mine} == {
+        (BLOB_DATA_CONTRIBUTOR, STORAGE_ID, "User"),
+        (FILE_DATA_PRIVILEGED_CONTRIBUTOR, STORAGE_ID, "User"),
+    }
+    assert {r.urn for r in mine} <= set(graph.named("training-notebook").dependencies)
+
+
+def test_without_a_compute_instance_no_user_gets_a_role() -> None:
+    assert {r.inputs["principalType"] for r in grants(training())} == {"ServicePrincipal"}
+
+
 @pytest.mark.parametrize("missing", ["compute_instance_user", "tenant_id"])
 def test_a_compute_instance_without_its_user_is_refused(missing: str) -> None:
     with pytest.raises(ValueError, match="compute_instance_user"):
@@ -363,18 +405,18 @@ def test_each_identity_gets_each_role_on_one_resource() -> None:
         ("training-storage-blob", BLOB_DATA_CONTRIBUTOR, STORAGE_ID, ws),
         ("training-storage-blob-pe-reader", READER, ENDPOINT.format("blob"), ws),
         ("training-storage-file-pe-reader", READER, ENDPOINT.format("file"), ws),
-        ("training-vault-approver", APPROVER, VAULT_ID, ws),
-        ("training-registry-reader", READER, ACR, ws),
-        ("training-registry-approver", APPROVER, ACR, ws),
+        ("training-vault-contributor", CONTRIBUTOR, VAULT_ID, ws),
+        ("training-vault-administrator", VAULT_ADMINISTRATOR, VAULT_ID, ws),
+        ("training-registry-contributor", CONTRIBUTOR, ACR, ws),
         ("training-insights-contributor", CONTRIBUTOR, INSIGHTS, ws),
-        ("training-workspace-approver", APPROVER, WORKSPACE_ID, ws),
+        ("training-workspace-contributor", CONTRIBUTOR, WORKSPACE_ID, ws),
         ("training-workload-storage-blob", BLOB_DATA_CONTRIBUTOR, STORAGE_ID, wl),
         ("training-workload-storage-file", FILE_DATA_PRIVILEGED_CONTRIBUTOR, STORAGE_ID, wl),
         ("training-workload-data-scientist", DATA_SCIENTIST, WORKSPACE_ID, wl),
     }
 
 
-@pytest.mark.parametrize("options", [{}, PRIVATE | INSTANCE | {"ml_registry_id": ML_REGISTRY}],
+@pytest.mark.parametrize("options", [{}, PRIVATE | INSTANCE | ML_REGISTRY_AND_STORES],
                          ids=["dev", "prod"])  # fmt: skip
 def test_the_workload_identity_may_only_use_the_storage_and_work_in_the_workspace(
     options: dict[str, Any],
@@ -414,10 +456,24 @@ def test_no_grant_reaches_a_resource_group_or_the_subscription() -> None:
         assert scope not in (GROUP_ID, SUBSCRIPTION_ID), grant.name
 
 
+def test_the_workspace_identity_holds_microsofts_required_roles_on_every_dependency() -> None:
+    """ "Set up authentication between Azure Machine Learning and other services", workspace
+    with a user-assigned identity: Contributor on the workspace, its storage, vault, container
+    registry and Application Insights, Key Vault Administrator on an RBAC vault, Storage Blob
+    Data Contributor on the storage."""
+    required = {(CONTRIBUTOR, WORKSPACE_ID), (CONTRIBUTOR, STORAGE_ID),
+                (BLOB_DATA_CONTRIBUTOR, STORAGE_ID), (CONTRIBUTOR, VAULT_ID),
+                (VAULT_ADMINISTRATOR, VAULT_ID), (CONTRIBUTOR, ACR),
+                (CONTRIBUTOR, INSIGHTS)}  # fmt: skip
+
+    for options in ({}, PRIVATE):
+        assert required <= roles_of(training(**options), PRINCIPAL)
+
+
 def test_the_registry_gets_no_push_role_here() -> None:
     acr = [r for r in grants(training()) if r.inputs["scope"] == ACR]
 
-    assert {role(r) for r in acr} == {READER, APPROVER}  # AcrPush: the registry capability
+    assert {role(r) for r in acr} == {CONTRIBUTOR}  # AcrPush: the registry capability
 
 
 def test_endpoint_readers_exist_only_with_private_endpoints() -> None:
@@ -476,6 +532,42 @@ def test_outputs_are_read_from_the_resources() -> None:
         "compute_instance_name": "nb-a1b2c3",
         "storage_account_id": STORAGE_ID,
     }
+
+
+@pytest.mark.parametrize("options", [{}, PRIVATE], ids=["dev", "prod"])
+def test_the_serving_identity_may_pull_images_read_models_and_write_metrics_only(
+    options: dict[str, Any],
+) -> None:
+    """What Microsoft documents for an online endpoint's user-assigned identity: AcrPull on
+    the workspace's container registry, Storage Blob Data Reader on its storage, AzureML
+    Metrics Writer on the workspace. No push, no registry write, nothing on the lake."""
+    expected = {(ACR_PULL, ACR), (BLOB_DATA_READER, STORAGE_ID), (METRICS_WRITER, WORKSPACE_ID)}
+    assert roles_of(training(**options, **SERVES), SERVING_PRINCIPAL) == expected
+
+
+def test_what_names_the_serving_identity_waits_for_its_roles() -> None:
+    """An endpoint created in the same `up` must find its roles in place."""
+
+    def build() -> None:
+        component = AzureMlTraining("training", arguments(**SERVES))
+        assert component.serving_identity_id is not None
+        azure_native.managedidentity.UserAssignedIdentity(
+            "consumer", resource_group_name=component.serving_identity_id
+        )
+
+    graph = run(build)
+    serving_grants = {r.urn for r in grants(graph) if r.inputs["principalId"] == SERVING_PRINCIPAL}
+
+    assert len(serving_grants) == 3
+    assert serving_grants <= set(graph.named("consumer").dependencies)
+    assert outputs(**SERVES)[1]["serving_identity_id"] == SERVING
+
+
+def test_without_a_serving_identity_there_is_no_serving_grant() -> None:
+    component, _ = outputs()
+
+    assert component.serving_identity_id is None
+    assert {role(r) for r in grants(training())}.isdisjoint({ACR_PULL, METRICS_WRITER})
 
 
 def test_the_foundation_alone_grants_the_vault_secrets_and_never_to_the_workload() -> None:

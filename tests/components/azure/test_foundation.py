@@ -33,6 +33,7 @@ NETWORK_TYPES = ("network:VirtualNetwork", "network:Subnet", "network:NetworkSec
 OUTPUTS = ("resource_group_name", "resource_group_id", "unique_suffix", "tenant_id",
            "subscription_id", "identity_id", "identity_principal_id", "identity_client_id",
            "workload_identity_id", "workload_identity_principal_id", "workload_identity_client_id",
+           "serving_identity_id", "serving_identity_principal_id", "serving_identity_client_id",
            "key_vault_id", "key_vault_name", "key_vault_uri", "key_name", "key_uri", "key_id",
            "log_workspace_id", "app_insights_id")  # fmt: skip
 
@@ -210,13 +211,16 @@ def test_identity_encrypts_with_the_key_and_manages_the_vault_secrets_only() -> 
         assert grant["principalType"] == "ServicePrincipal"
 
 
-def test_two_identities_in_the_group_and_location_the_workload_one_named_after_it() -> None:
+def test_three_identities_in_the_group_and_location_each_named_after_its_role() -> None:
+    """The workspace's, the workload's (user code) and serving's: a model server must not
+    hold the workload's rights to push images, register models or write training data."""
     graph = foundation()
     identities = graph.of_type("azure-native:managedidentity:UserAssignedIdentity")
 
     group = graph.named("foundation-resource-group", "ResourceGroup").urn
 
-    assert sorted(i.name for i in identities) == ["foundation-identity", "foundation-workload"]
+    assert sorted(i.name for i in identities) == [
+        "foundation-identity", "foundation-serving", "foundation-workload"]  # fmt: skip
     for identity in identities:
         assert identity.inputs["resourceGroupName"] == "fraud-prod", identity.name
         assert group in identity.dependencies, identity.name  # the group's name output
@@ -368,6 +372,11 @@ def test_outputs_name_the_identity_the_vault_the_key_and_the_logs() -> None:
     )
     assert found["workload_identity_principal_id"] == "foundation-workload-principal"
     assert found["workload_identity_client_id"] == "foundation-workload-client"
+    assert found["serving_identity_id"] == (
+        f"{ARM}.managedidentity/UserAssignedIdentity/foundation-serving"
+    )
+    assert found["serving_identity_principal_id"] == "foundation-serving-principal"
+    assert found["serving_identity_client_id"] == "foundation-serving-client"
     assert (found["key_vault_id"], found["key_vault_name"]) == (
         VAULT_ID,
         f"fraud-{suffix_of(GROUP_ID)}",
@@ -424,8 +433,9 @@ def test_what_names_the_identity_waits_for_its_roles_on_the_key_and_the_vault() 
     assert grants | {identity} <= set(graph.named("consumer", "StorageAccount").dependencies)
 
 
-def test_the_outputs_of_both_identities_are_registered() -> None:
+def test_the_outputs_of_every_identity_are_registered() -> None:
     """`register_outputs` takes the names in `foundation.OUTPUTS`."""
     assert {"identity_id", "identity_principal_id", "identity_client_id", "workload_identity_id",
-            "workload_identity_principal_id", "workload_identity_client_id"} <= set(
-        foundation_outputs)  # fmt: skip
+            "workload_identity_principal_id", "workload_identity_client_id",
+            "serving_identity_id", "serving_identity_principal_id",
+            "serving_identity_client_id"} <= set(foundation_outputs)  # fmt: skip
