@@ -17,6 +17,8 @@ from typing import Literal
 import pulumi
 import pulumi_gcp as gcp
 
+from components.gcp.custom_role import custom_role_id, project_custom_role
+
 
 def bucket_of(uri: str) -> str:
     """`gs://<bucket>/<path>` -> `<bucket>`."""
@@ -52,11 +54,6 @@ PIPELINE_STARTER_PERMISSIONS = (
     "aiplatform.pipelineJobs.create",
     "aiplatform.pipelineJobs.get",
 )
-
-
-def custom_role_id(account_id: str) -> str:
-    """A custom role id (letters, digits, `_`, `.`) from an account id (letters, digits, `-`)."""
-    return account_id.replace("-", "_") + "_pipelines"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -128,27 +125,23 @@ def _train_grants(
     ]
     # Vertex AI has no IAM on pipeline jobs: starting one is granted on the project, through a
     # role that holds the pipeline-job permissions only.
-    starter = gcp.projects.IAMCustomRole(
+    starter, starts_pipelines = project_custom_role(
         f"{name}-pipeline-starter",
+        f"{name}-starts-pipelines",
         project=args.project,
         role_id=custom_role_id(args.account_id),
         title=f"Start the pipeline runs of {args.account_id}",
-        permissions=list(PIPELINE_STARTER_PERMISSIONS),
+        permissions=PIPELINE_STARTER_PERMISSIONS,
+        member=member,
         opts=child,
     )
     grants += [
         starter,
+        starts_pipelines,
         gcp.storage.BucketIAMMember(
             f"{name}-pipeline-root",
             bucket=pulumi.Output.from_input(args.pipeline_root_uri).apply(bucket_of),
             role="roles/storage.objectAdmin",
-            member=member,
-            opts=child,
-        ),
-        gcp.projects.IAMMember(
-            f"{name}-starts-pipelines",
-            project=args.project,
-            role=starter.name,
             member=member,
             opts=child,
         ),

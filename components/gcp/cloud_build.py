@@ -46,7 +46,7 @@ class GcpCloudBuildCicdArgs:
     project: pulumi.Input[str]
     region: str
     kms_key_id: pulumi.Input[str]
-    """Encrypts the pipeline jobs the train build starts."""
+    """Encrypts the pipeline jobs the train build starts and the run-completion topic."""
     protect: bool = False
     """Protect and retain the GitHub connection."""
     account_prefix: str
@@ -131,7 +131,7 @@ class GcpCloudBuildCicd(pulumi.ComponentResource):
         values = _substitutions(args, labels)
         # The deploy build starts from the completion event of a run, never from a push.
         done = (
-            runs_done_topic(name, args.project, args.pipeline_name, labels, self)
+            runs_done_topic(name, args.project, args.pipeline_name, args.kms_key_id, labels, self)
             if "deploy" in identities
             else None
         )

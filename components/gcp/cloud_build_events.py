@@ -32,14 +32,19 @@ def runs_done_topic(
     name: str,
     project: pulumi.Input[str],
     pipeline_name: pulumi.Input[str],
+    kms_key_id: pulumi.Input[str],
     labels: Mapping[str, str],
     parent: pulumi.Resource,
 ) -> gcp.pubsub.Topic:
-    """Topic `{name}-runs-done`, fed by the sink `{name}-runs-done`; children of `parent`."""
+    """Topic `{name}-runs-done`, fed by the sink `{name}-runs-done`; children of `parent`.
+
+    The topic stores its messages encrypted with the platform key: the foundation creates the
+    Pub/Sub service agent and grants it the key before the key id resolves.
+    """
     child = pulumi.ResourceOptions(parent=parent)
     topic = gcp.pubsub.Topic(
         f"{name}-runs-done", project=project, name=f"{name}-runs-done", labels=dict(labels),
-        opts=child,
+        kms_key_name=kms_key_id, opts=child,
     )  # fmt: skip
     sink = gcp.logging.ProjectSink(
         f"{name}-runs-done",

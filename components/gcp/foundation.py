@@ -31,6 +31,9 @@ from components.gcp.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
 ENCRYPTER = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
 # Service agents that encrypt with the platform key, created explicitly (service identities).
 AGENT_SERVICES = ("aiplatform.googleapis.com", "artifactregistry.googleapis.com")
+PUBSUB = "pubsub.googleapis.com"
+# Agents created only when a tool enables their API (their service then stores data with the key).
+OPTIONAL_AGENT_SERVICES = (PUBSUB,)
 SERVICE_NETWORKING = "servicenetworking.googleapis.com"
 STORAGE = "storage.googleapis.com"
 BIGQUERY = "bigquery.googleapis.com"
@@ -192,6 +195,8 @@ class GcpFoundation(pulumi.ComponentResource):
     ) -> dict[str, pulumi.Output[str]]:
         """Role name -> e-mail of each Google service agent that encrypts with the key.
 
+        Pub/Sub's agent (which encrypts CMEK topics) is created only when a tool enables Pub/Sub.
+
         The storage and BigQuery agents are looked up through their own APIs (the look-up also
         creates the agent), so each look-up waits for its API; BigQuery's only when a tool
         enables BigQuery (a dataset is then encrypted with the key).
@@ -207,7 +212,7 @@ class GcpFoundation(pulumi.ComponentResource):
                 service=service,
                 opts=after_apis,
             ).email
-            for service in AGENT_SERVICES
+            for service in (*AGENT_SERVICES, *(s for s in OPTIONAL_AGENT_SERVICES if s in enabled))
         }
         agents["storage"] = gcp.storage.get_project_service_account_output(
             project=project, opts=after(STORAGE)

@@ -8,11 +8,13 @@ set `alert_strategy.notification_rate_limit` (at most one notification per perio
 
 Vertex AI Pipelines writes each run's events to the log `pipeline_job_events` on the
 monitored resource `aiplatform.googleapis.com/PipelineJob`, labelled with the run's
-`pipeline_job_id`; a failed run logs an ERROR. The platform starts its runs without an id, so
-Vertex names them after the compiled pipeline (`<pipeline name>-<timestamp>`, as the Vertex
-SDK does): filtering on that prefix tells a training run from a drift check. Cloud Scheduler
-logs each attempt of a job on `cloud_scheduler_job`, labelled with its `job_id`; a failed
-attempt logs an ERROR.
+`pipeline_job_id`; a failed run logs an ERROR (Cloud Logging's index of platform logs lists
+this log, its resource, the entry label `pipeline_name` and the severities ERROR and INFO).
+The platform starts its runs without an id; the REST API only says it then generates one
+(the Vertex SDK's are `<pipeline name>-<timestamp>`). So a run of one pipeline is told from a
+drift check by the entry's `pipeline_name` label or, failing that, by that id prefix.
+Cloud Scheduler logs each attempt of a job on `cloud_scheduler_job`, labelled with its
+`job_id`; a failed attempt logs an ERROR.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ def failed_runs_filter(pipeline_name: str) -> str:
     """ERROR events of the runs of one compiled pipeline, and of no other pipeline."""
     return (
         f'resource.type="{PIPELINE_JOB}" AND log_id("{PIPELINE_EVENTS}") AND severity>=ERROR '
-        f'AND resource.labels.pipeline_job_id=~"^{pipeline_name}-[0-9]"'
+        f'AND (labels.pipeline_name="{pipeline_name}" '
+        f'OR resource.labels.pipeline_job_id=~"^{pipeline_name}-[0-9]")'
     )
 
 

@@ -19,6 +19,11 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.gcp import vertex_pipeline_job as job
+from components.gcp.custom_role import (
+    PIPELINE_RUN_PERMISSIONS,
+    custom_role_id,
+    project_custom_role,
+)
 from components.gcp.dataset import dataset_reader
 from components.gcp.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
 from components.gcp.vertex_workbench import workbench
@@ -146,11 +151,14 @@ class GcpVertexPipelinesTraining(pulumi.ComponentResource):
                 f"{name}-pipeline-reads-{store}", repository=repository, location=args.region,
                 project=args.project, role="roles/artifactregistry.reader", member=member,
                 opts=child)  # fmt: skip
-        # Vertex AI has no IAM below the project for creating pipeline jobs: aiplatform.user on
-        # the project is the narrowest grant that lets the scheduled run start.
-        run_pipelines = gcp.projects.IAMMember(f"{name}-pipeline-runs-jobs", project=args.project,
-                                               role="roles/aiplatform.user", member=member,
-                                               opts=child)  # fmt: skip
+        # Vertex AI has no IAM below the project on jobs and models: a custom role on the
+        # project with what a run needs, not `aiplatform.user`, which could deploy to the
+        # endpoint and skip the approved deploy build.
+        _, run_pipelines = project_custom_role(
+            f"{name}-pipeline-runner", f"{name}-pipeline-runs-jobs", project=args.project,
+            role_id=custom_role_id(args.service_account_id, "runs"),
+            title=f"Pipeline runs of {args.pipeline_name}", permissions=PIPELINE_RUN_PERMISSIONS,
+            member=member, opts=child)  # fmt: skip
         # The scheduler calls Vertex as this account, and the run executes as this account:
         # the account may act as itself, and as no other.
         act_as_itself = gcp.serviceaccount.IAMMember(

@@ -130,6 +130,12 @@ def test_deploy_fires_on_the_completion_of_a_train_run_never_on_a_push() -> None
     assert 'jsonPayload.state="PIPELINE_STATE_SUCCEEDED"' in sinks[0].inputs["filter"]
 
 
+def test_completion_topic_is_encrypted_with_the_platform_key() -> None:
+    topic = cicd(**DEPLOY).named("cicd-runs-done", "Topic").inputs
+
+    assert topic["kmsKeyName"] == KEY
+
+
 def test_only_the_log_sink_may_publish_completion_events() -> None:
     graph = cicd(**DEPLOY)
     publishers = graph.of_type("gcp:pubsub/topicIAMMember:TopicIAMMember")

@@ -55,6 +55,25 @@ def test_every_service_agent_may_encrypt_with_the_key_before_anything_uses_it() 
     assert agents == {"aiplatform.googleapis.com", "artifactregistry.googleapis.com"}
 
 
+def test_pubsub_agent_is_created_and_may_encrypt_with_the_key_when_a_tool_uses_pubsub() -> None:
+    graph = foundation(apis=["aiplatform.googleapis.com", "pubsub.googleapis.com"])
+
+    agent = graph.named("forecast-agent-pubsub", "ServiceIdentity")
+    assert agent.inputs["service"] == "pubsub.googleapis.com"
+    assert graph.named("forecast-api-pubsub", "Service").urn in agent.dependencies
+    grant = graph.named("forecast-key-pubsub", "CryptoKeyIAMMember").inputs
+    assert grant["role"] == ENCRYPTER
+    assert grant["member"] == (
+        f"serviceAccount:forecast-agent-pubsub@{PROJECT}.iam.gserviceaccount.com"
+    )
+
+
+def test_no_pubsub_agent_unless_a_tool_uses_pubsub() -> None:
+    graph = foundation()
+
+    assert not [r for r in graph.resources if "pubsub" in r.name]
+
+
 def test_compute_engine_agent_may_encrypt_workbench_disks_with_the_key() -> None:
     grant = foundation().named("forecast-key-compute", "CryptoKeyIAMMember").inputs
 

@@ -9,8 +9,21 @@ def test_failed_runs_of_one_pipeline_do_not_match_another_pipeline_with_a_longer
     found = failed_runs_filter("fraud-prod-training")
 
     # `<pipeline>-<timestamp>`: a digit after the dash, so `fraud-prod-training-v2-…` is out.
-    assert found.endswith('resource.labels.pipeline_job_id=~"^fraud-prod-training-[0-9]"')
+    assert 'resource.labels.pipeline_job_id=~"^fraud-prod-training-[0-9]"' in found
     assert "severity>=ERROR" in found
+
+
+def test_failed_runs_match_the_documented_pipeline_name_label_whatever_the_generated_run_id() -> (
+    None
+):
+    found = failed_runs_filter("fraud-prod-training")
+
+    # Cloud Logging's platform-log index lists `pipeline_name` among the labels of
+    # `pipeline_job_events`; the REST API documents no format for the ids it generates.
+    assert found.endswith(
+        '(labels.pipeline_name="fraud-prod-training" '
+        'OR resource.labels.pipeline_job_id=~"^fraud-prod-training-[0-9]")'
+    )
 
 
 def test_failed_attempts_name_each_scheduler_job_by_its_id() -> None:

@@ -212,11 +212,30 @@ def test_pipeline_account_reads_the_dataset_and_pulls_from_the_blueprints_reposi
     }
 
 
+def test_pipeline_account_may_run_pipelines_and_register_models_but_not_deploy() -> None:
+    graph = training()
+
+    role = graph.named("training-pipeline-runner", "IAMCustomRole").inputs
+    permissions = set(role["permissions"])
+    assert role["project"] == PROJECT
+    assert role["roleId"] == "fraud_pipeline_runs"
+    assert {
+        "aiplatform.pipelineJobs.create", "aiplatform.metadataStores.get",
+        "aiplatform.customJobs.create", "aiplatform.artifacts.create",
+        "aiplatform.executions.create", "aiplatform.contexts.addContextArtifactsAndExecutions",
+        "aiplatform.models.upload", "aiplatform.models.get", "aiplatform.tensorboardRuns.write",
+    } <= permissions  # fmt: skip
+    # Deploying, undeploying or changing an endpoint is the approved deploy build's alone.
+    assert not [p for p in permissions if p.startswith("aiplatform.endpoints.")]
+    assert not [p for p in permissions if p.endswith((".delete", ".setIamPolicy"))]
+    assert "roles/aiplatform.user" not in {role for _, role in roles_on(graph, "project")}
+
+
 def test_project_level_roles_are_only_those_gcp_offers_nowhere_narrower() -> None:
     graph = training(workbench=True)
 
     assert roles_on(graph, "project") == {
-        (PROJECT, "roles/aiplatform.user"),
+        (PROJECT, "training-pipeline-runner"),  # the custom role's name
         (PROJECT, "roles/bigquery.jobUser"),
     }
     assert roles_on(graph, "project", NOTEBOOK_MEMBER) == {(PROJECT, "roles/bigquery.jobUser")}
