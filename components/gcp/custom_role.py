@@ -17,7 +17,7 @@ import pulumi_gcp as gcp
 # the run, run its custom jobs, record its lineage in ML Metadata, register the model that
 # passes the gate and log to TensorBoard. Nothing on endpoints: deploying is the approved
 # deploy build's alone; and no delete.
-PIPELINE_RUN_PERMISSIONS = (
+PIPELINE_RUN_BASICS = (
     "aiplatform.pipelineJobs.create", "aiplatform.pipelineJobs.get",
     "aiplatform.metadataStores.get",
     "aiplatform.customJobs.create", "aiplatform.customJobs.get", "aiplatform.customJobs.cancel",
@@ -28,6 +28,10 @@ PIPELINE_RUN_PERMISSIONS = (
     "aiplatform.contexts.create", "aiplatform.contexts.get", "aiplatform.contexts.list",
     "aiplatform.contexts.update", "aiplatform.contexts.addContextArtifactsAndExecutions",
     "aiplatform.contexts.addContextChildren",
+)  # fmt: skip
+"""Start a run, run its custom jobs and record its lineage: what every pipeline run needs."""
+PIPELINE_RUN_PERMISSIONS = (
+    *PIPELINE_RUN_BASICS,
     # Registering: a new model (or version), then reading it back (and its upload operation).
     "aiplatform.models.upload", "aiplatform.models.get", "aiplatform.models.list",
     "aiplatform.tensorboards.get",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pulumi
 import pulumi_gcp as gcp
 
+from components.gcp.custom_role import PIPELINE_RUN_BASICS, custom_role_id, project_custom_role
 from components.gcp.dataset import dataset_reader
 from components.gcp.vertex_monitoring_documents import (
     DRIFT_TEMPLATE,
@@ -53,11 +54,18 @@ def drift_identity(
     ]
     # Project-level, because GCP offers nothing narrower: pipeline jobs and BigQuery query
     # jobs are created under the project and exist only once started, so no resource-level
-    # grant can precede them. Data access stays limited to the dataset above.
+    # grant can precede them. Data access stays limited to the dataset above. Running the
+    # drift pipeline takes a custom role, not `aiplatform.user`, which could deploy to the
+    # endpoint around the approved deploy build.
+    _, run_pipelines = project_custom_role(
+        f"{name}-drift-runner", f"{name}-run-pipelines", project=args.project,
+        role_id=custom_role_id(args.service_account_id, "runs"),
+        title=f"Drift-check runs of {name}", permissions=PIPELINE_RUN_BASICS,
+        member=member, opts=child)  # fmt: skip
     grants += [
-        gcp.projects.IAMMember(f"{name}-{grant}", project=args.project, role=f"roles/{role}",
-                               member=member, opts=child)
-        for role, grant in (("aiplatform.user", "run-pipelines"), ("bigquery.jobUser", "query"))
+        run_pipelines,
+        gcp.projects.IAMMember(f"{name}-query", project=args.project, role="roles/bigquery.jobUser",
+                               member=member, opts=child),
     ]  # fmt: skip
     # A pipeline run names the account it runs as: the caller needs actAs on it. The
     # scheduled run calls as the account itself, so it may act as itself, and nobody else.

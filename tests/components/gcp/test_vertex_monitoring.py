@@ -210,8 +210,23 @@ def test_project_level_grants_are_only_those_gcp_offers_nowhere_narrower() -> No
     graph = monitoring()
     grants = graph.of_type("gcp:projects/iAMMember:IAMMember")
 
-    assert {g.inputs["role"] for g in grants} == {"roles/aiplatform.user", "roles/bigquery.jobUser"}
+    assert {g.inputs["role"] for g in grants} == {
+        "monitoring-drift-runner",
+        "roles/bigquery.jobUser",
+    }
     assert {g.inputs["member"] for g in grants} == {IDENTITY}
+
+
+def test_drift_checks_run_pipelines_but_cannot_deploy() -> None:
+    graph = monitoring()
+    [role] = graph.of_type("gcp:projects/iAMCustomRole:IAMCustomRole")
+    permissions = set(role.inputs["permissions"])
+
+    assert {"aiplatform.pipelineJobs.create", "aiplatform.customJobs.create"} <= permissions
+    # Deploying or changing an endpoint is the approved deploy build's alone.
+    assert not [
+        p for p in permissions if p.startswith(("aiplatform.endpoints.", "aiplatform.models."))
+    ]
 
 
 def test_service_account_may_act_as_itself_only() -> None:
