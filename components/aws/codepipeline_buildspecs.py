@@ -42,36 +42,37 @@ phases:
 # The stage starts the training run and ends: a run may take longer than a CodePipeline build
 # action may (8 hours), and waiting is billed by the minute. The run's registered model
 # package, once Approved, starts the release pipeline (an EventBridge rule).
+# One block under `set -euo pipefail`: CodeBuild keeps no bash array (PARAMETERS) from one
+# command to the next, and a block without it reports only its last line's status, so a
+# training run that failed to start would pass the stage.
 TRAIN = """\
 version: 0.2
 env:
   shell: bash
 phases:
-  pre_build:
-    commands:
-      - IMAGE_TAG="${CODEBUILD_RESOLVED_SOURCE_VERSION:0:12}"
-      - IMAGE_URI="$IMAGE_REPOSITORY_URL:$IMAGE_TAG"
-      - CODE_URI="${MODEL_ARTIFACT_URI%/}/code/$IMAGE_TAG/"
-      - aws ecr get-login-password | docker login --username AWS --password-stdin "${IMAGE_REPOSITORY_URL%%/*}"
   build:
     commands:
       - |
+        set -euo pipefail
+        IMAGE_TAG="${CODEBUILD_RESOLVED_SOURCE_VERSION:0:12}"
+        IMAGE_URI="$IMAGE_REPOSITORY_URL:$IMAGE_TAG"
+        CODE_URI="${MODEL_ARTIFACT_URI%/}/code/$IMAGE_TAG/"
         if [ ! -f pipeline/preprocess.py ] || [ ! -f pipeline/evaluate.py ]; then
           echo "the repository needs pipeline/preprocess.py and pipeline/evaluate.py"; exit 1
         fi
         aws s3 sync pipeline/ "$CODE_URI"
         aws s3 sync --delete pipeline/ "${MODEL_ARTIFACT_URI%/}/code/latest/"
         PARAMETERS=("Name=CodeUri,Value=$CODE_URI")
-      - |
         if [ -f Dockerfile ]; then
           if aws ecr describe-images --repository-name "${IMAGE_REPOSITORY_URL#*/}" --image-ids imageTag="$IMAGE_TAG" > /dev/null 2>&1; then
             echo "$IMAGE_URI exists: not rebuilt"
           else
-            docker build --tag "$IMAGE_URI" . && docker push "$IMAGE_URI"
+            aws ecr get-login-password | docker login --username AWS --password-stdin "${IMAGE_REPOSITORY_URL%%/*}"
+            docker build --tag "$IMAGE_URI" .
+            docker push "$IMAGE_URI"
           fi
           PARAMETERS+=("Name=TrainingImage,Value=$IMAGE_URI")
         fi
-      - |
         EXECUTION_ARN=$(aws sagemaker start-pipeline-execution --pipeline-name "$TRAINING_PIPELINE_NAME" --pipeline-execution-display-name "commit-$IMAGE_TAG" --pipeline-parameters "${PARAMETERS[@]}" --query PipelineExecutionArn --output text)
         echo "training pipeline execution started: $EXECUTION_ARN"
         echo "an Approved model package of this run starts the release pipeline"
