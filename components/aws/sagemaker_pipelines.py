@@ -163,7 +163,7 @@ def _execution_policy(
             ["sagemaker:CreateModelPackage"],
             [args.model_package_group_arn, packages],
             Condition={
-                "StringEqualsIfExists": {
+                "StringEquals": {
                     "sagemaker:ModelApprovalStatus": args.model_approval_status
                 }
             },

@@ -205,7 +205,7 @@ def test_code_the_jobs_run_cannot_register_a_model_as_approved() -> None:
             if "sagemaker:CreateModelPackage" in as_list(s["Action"])
         ]  # fmt: skip
         assert statement["Condition"] == {
-            "StringEqualsIfExists": {"sagemaker:ModelApprovalStatus": status}}  # fmt: skip
+            "StringEquals": {"sagemaker:ModelApprovalStatus": status}}  # fmt: skip
 
 
 def test_vpc_permissions_are_unscoped_and_unconditioned_as_processing_jobs_require() -> None:
