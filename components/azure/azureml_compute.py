@@ -9,7 +9,8 @@ models; `no_serving_role`: never serve a model, write outbound rules, approve pr
 or change schedules). No Contributor, vault or approver role: those stay with the workspace
 identity, which holds Contributor on the workspace (granted here, as it needs the
 workspace). Both accept Microsoft Entra authentication only (no local keys), have no public
-IP and no public SSH port. They live in the workspace's managed network, which the training component owns whole
+IP and no public SSH port. They live in the workspace's managed network, which the training
+component owns whole
 (`azureml_network`): its rules are written in the workspace and Azure provisions it as it
 creates the workspace (`provision_network_now`), so compute only waits for the workspace (it
 names it) and for those roles.
