@@ -4,11 +4,13 @@ optional compute instance for notebooks.
 Both run as the workload identity, never the workspace identity: user code gets the workload
 identity's roles only, each on one resource and created before the compute: "Storage Blob
 Data Contributor" and "Storage File Data Privileged Contributor" on the workspace storage (job
-outputs, notebook files) and "AzureML Data Scientist" on the workspace (log metrics, register
-models). No Contributor, vault or approver role: those stay with the workspace identity, which
-holds Contributor on the workspace (granted here, as it needs the workspace). Both accept
-Microsoft Entra authentication only (no local keys), have no public IP and no public SSH
-port. They live in the workspace's managed network, which the training component owns whole
+outputs, notebook files) and the no-serving custom role on the workspace (log metrics, register
+models; `no_serving_role`: never serve a model, write outbound rules, approve private endpoints
+or change schedules). No Contributor, vault or approver role: those stay with the workspace
+identity, which holds Contributor on the workspace (granted here, as it needs the
+workspace). Both accept Microsoft Entra authentication only (no local keys), have no public
+IP and no public SSH port. They live in the workspace's managed network, which the training
+component owns whole
 (`azureml_network`): its rules are written in the workspace and Azure provisions it as it
 creates the workspace (`provision_network_now`), so compute only waits for the workspace (it
 names it) and for those roles.
@@ -29,6 +31,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from components.azure import common
+from components.azure.no_serving_role import assign
 
 if TYPE_CHECKING:
     from pulumi_azure_native.machinelearningservices import Compute
@@ -53,6 +56,7 @@ def workspace_compute(
     workspace_name: pulumi.Input[str],
     workspace_id: pulumi.Input[str],
     storage_id: pulumi.Input[str],
+    role_id: pulumi.Input[str],
     parent: pulumi.Resource,
 ) -> tuple[Compute, Compute | None]:
     """The cluster and the optional instance, running as the workload identity, after its
@@ -65,8 +69,8 @@ def workspace_compute(
         for suffix, role in WORKLOAD_STORAGE_ROLES.items()
     ]  # fmt: skip
     before += [
-        common.grant(f"{name}-workload-data-scientist", role="AzureML Data Scientist",
-                     scope=workspace_id, principal_id=workload, parent=parent),
+        assign(f"{name}-workload-ml", role_id=role_id, scope=workspace_id,
+               principal_id=workload, parent=parent),
         # Microsoft's required role for the workspace identity on the workspace itself.
         common.grant(f"{name}-workspace-contributor", role="Contributor", scope=workspace_id,
                      principal_id=args.identity_principal_id, parent=parent),

@@ -10,8 +10,11 @@ and runs nothing. Online endpoints run as the serving identity (`serving_identit
 gets read-only roles here (`serving_access`) and is exposed, once it holds them, as
 `serving_identity_id`. The cluster and the compute instance run as the workload identity
 (`workload_identity_*`): it reads and writes the workspace storage (job outputs, notebook
-files) and works in the workspace as "AzureML Data Scientist" (log metrics, register models),
-and holds no Contributor, vault or approver role (`azureml_compute`). Compute lives in the
+files) and works in the workspace with the no-serving role (`no_serving_role`: AzureML Data
+Scientist without the rights to serve a model, write the managed network's outbound rules,
+approve private endpoints or change schedules), which this component defines once for the
+blueprint and exposes for the CI/CD train identity; it holds no Contributor, vault or approver
+role (`azureml_compute`). Compute lives in the
 workspace's managed network, which this component alone writes (`azureml_network`): only
 approved outbound traffic in prod, with private-endpoint rules to the data lake and the ML
 registry written in the workspace; internet outbound otherwise; the network provisioned as
@@ -49,6 +52,7 @@ from components.azure.azureml_network import check_data, datastores, network_gra
 from components.azure.azureml_storage import workspace_storage
 from components.azure.azureml_workspace import serving_access, workspace_grants
 from components.azure.azureml_workspace import workspace as training_workspace
+from components.azure.no_serving_role import no_serving_role
 
 LOG_CATEGORIES = ("AmlComputeClusterEvent", "AmlComputeJobEvent", "AmlComputeCpuGpuUtilization",
                   "AmlRunStatusChangedEvent", "ComputeInstanceEvent", "ModelsChangeEvent",
@@ -59,6 +63,8 @@ LOG_CATEGORIES = ("AmlComputeClusterEvent", "AmlComputeJobEvent", "AmlComputeCpu
 class AzureMlTrainingArgs:
     tags: Mapping[str, str]
     resource_group_name: pulumi.Input[str]
+    resource_group_id: pulumi.Input[str]
+    """Where the no-serving custom role is defined and assignable."""
     location: str
     unique_suffix: pulumi.Input[str]
     """Six hex characters appended to the globally unique names."""
@@ -140,6 +146,9 @@ class AzureMlTraining(pulumi.ComponentResource):
     """Datastores registered for the lake's containers (`data_containers`), or none."""
     serving_identity_id: pulumi.Output[str] | None
     """`serving_identity_id`, known once it holds its roles: what online endpoints run as."""
+    no_serving_role_id: pulumi.Output[str]
+    """The custom role user code works in the workspace with (`no_serving_role`), for the
+    CI/CD train identity."""
 
     def __init__(
         self, name: str, args: AzureMlTrainingArgs, opts: pulumi.ResourceOptions | None = None
@@ -173,9 +182,12 @@ class AzureMlTraining(pulumi.ComponentResource):
             metrics=[monitor.DiagnosticsMetricSettingsArgs(category="AllMetrics", enabled=True)],
             opts=pulumi.ResourceOptions(parent=self),
         )  # fmt: skip
+        role = no_serving_role(
+            f"{name}-no-serving-role", resource_group_id=args.resource_group_id, parent=self
+        )
         cluster, instance = workspace_compute(
             name, args, workspace_name=workspace.name, workspace_id=workspace.id,
-            storage_id=storage.id, parent=self,
+            storage_id=storage.id, role_id=role.id, parent=self,
         )  # fmt: skip
         stores = datastores(name, args, workspace_name=workspace.name, parent=self)
         serving = serving_access(
@@ -189,6 +201,7 @@ class AzureMlTraining(pulumi.ComponentResource):
         self.storage_account_id = storage.id
         self.datastore_names = stores
         self.serving_identity_id = serving
+        self.no_serving_role_id = role.id
         self.register_outputs(
             {
                 "workspace_name": self.workspace_name,
@@ -198,5 +211,6 @@ class AzureMlTraining(pulumi.ComponentResource):
                 "storage_account_id": self.storage_account_id,
                 "datastore_names": self.datastore_names,
                 "serving_identity_id": self.serving_identity_id,
+                "no_serving_role_id": self.no_serving_role_id,
             }
         )

@@ -2,16 +2,17 @@
 credential: `train` for the stage that submits training pipelines and registers models,
 `deploy` for the stage that creates endpoints and deployments, behind an approval.
 
-Separation of duties: the train identity holds a custom role, AzureML Data Scientist without
-the right to create, change or delete online, batch or serverless endpoints and their
-deployments, so a training stage (which runs without approval) cannot deploy around the
-deploy stage's approval. Only the deploy identity can operate the identity endpoints run as.
-Neither holds anything beyond the blueprint's resource group.
+Separation of duties: the train identity holds the training capability's no-serving custom
+role (components/azure/no_serving_role.py), AzureML Data Scientist without the right to create,
+change or delete online, batch or serverless endpoints and their deployments, outbound rules,
+private-endpoint approvals or schedules, so a training stage (which runs without approval)
+cannot deploy around the deploy stage's approval nor switch off a guard. Only the deploy
+identity can operate the identity endpoints run as. Neither holds anything beyond the
+blueprint's resource group.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -19,28 +20,10 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from components.azure.common import grant
+from components.azure.no_serving_role import assign
 
 AUDIENCE = "api://AzureADTokenExchange"
 """The audience Entra ID expects in a federated token (the default of `azure/login`)."""
-
-WORKSPACE = "Microsoft.MachineLearningServices/workspaces"
-# AzureML Data Scientist (built-in role f6c7c914-8db3-469d-8ca1-694a8f32e121), as documented in
-# "Azure built-in roles for AI + machine learning".
-DATA_SCIENTIST_ACTIONS = tuple(f"{WORKSPACE}/*/{verb}" for verb in ("read", "action", "delete",
-                                                                   "write"))  # fmt: skip
-DATA_SCIENTIST_NOT_ACTIONS = (
-    f"{WORKSPACE}/delete", f"{WORKSPACE}/write", f"{WORKSPACE}/computes/*/write",
-    f"{WORKSPACE}/computes/*/delete", f"{WORKSPACE}/computes/listKeys/action",
-    f"{WORKSPACE}/listKeys/action", f"{WORKSPACE}/hubs/write", f"{WORKSPACE}/hubs/delete",
-    f"{WORKSPACE}/featurestores/write", f"{WORKSPACE}/featurestores/delete",
-)  # fmt: skip
-# What only the deploy stage may do: serve a model.
-DEPLOY_ACTIONS = tuple(
-    f"{WORKSPACE}/{kind}/{verb}"
-    for kind in ("onlineEndpoints", "onlineEndpoints/deployments", "batchEndpoints",
-                 "batchEndpoints/deployments", "serverlessEndpoints")
-    for verb in ("write", "delete")
-)  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,6 +42,9 @@ class DeployTargetsArgs:
     """Azure ML workspace CI/CD submits pipeline jobs to and deploys endpoints in."""
     acr_id: pulumi.Input[str]
     """Container registry the train stage pushes images to."""
+    train_role_id: pulumi.Input[str]
+    """The training capability's `no_serving_role_id`: the train identity's role on the
+    workspace."""
     ml_registry_id: pulumi.Input[str] | None = None
     """Azure ML registry CI/CD registers and reads models in; None: no grant on a registry."""
     workload_identity_id: pulumi.Input[str] | None = None
@@ -67,53 +53,22 @@ class DeployTargetsArgs:
     None: no grant on an identity."""
 
 
-def train_role(name: str, args: DeployTargetsArgs, parent: pulumi.Resource) -> pulumi.Output[str]:
-    """A custom role, assignable in the resource group only: AzureML Data Scientist minus
-    `DEPLOY_ACTIONS`. Its id, for the train identity's assignment on the workspace."""
-    role_name = pulumi.Output.from_input(args.resource_group_id).apply(
-        # Role names are unique in the tenant: the resource group's id tells blueprints apart.
-        lambda group: f"opsblocks {name} {hashlib.sha256(group.lower().encode()).hexdigest()[:8]}"
-    )
-    role = azure_native.authorization.RoleDefinition(
-        name,
-        scope=args.resource_group_id,
-        role_name=role_name,
-        role_type="CustomRole",
-        description="opsblocks CI/CD train stage: AzureML Data Scientist without serving rights",
-        assignable_scopes=[args.resource_group_id],
-        permissions=[
-            azure_native.authorization.PermissionArgs(
-                actions=list(DATA_SCIENTIST_ACTIONS),
-                not_actions=[*DATA_SCIENTIST_NOT_ACTIONS, *DEPLOY_ACTIONS],
-            )
-        ],
-        opts=pulumi.ResourceOptions(parent=parent),
-    )
-    return role.id
-
-
 def train_identity(
     name: str, args: DeployTargetsArgs, parent: pulumi.Resource
 ) -> azure_native.managedidentity.UserAssignedIdentity:
     """The train stage's identity (`name`) and its grants, each on one resource:
 
-    - the train role on the workspace: submit pipeline jobs, register models and environments,
-      but never create or change an endpoint or a deployment;
+    - the no-serving role (`train_role_id`) on the workspace: submit pipeline jobs, register
+      models and environments, but never create or change an endpoint, a deployment, an
+      outbound rule, a private-endpoint approval or a schedule;
     - AcrPush on the container registry: push the training and serving images;
     - AzureML Registry User on the ML registry, when there is one: register models there;
     - Reader on the resource group.
     """
     identity = _identity(name, args, parent)
     principal = identity.principal_id
-    azure_native.authorization.RoleAssignment(
-        f"{name}-ml",
-        scope=args.workspace_id,
-        role_definition_id=train_role(f"{name}-role", args, parent),
-        principal_id=principal,
-        principal_type=azure_native.authorization.PrincipalType.SERVICE_PRINCIPAL,
-        description="opsblocks: train (AzureML Data Scientist without serving rights)",
-        opts=pulumi.ResourceOptions(parent=parent),
-    )
+    assign(f"{name}-ml", role_id=args.train_role_id, scope=args.workspace_id,
+           principal_id=principal, parent=parent)  # fmt: skip
     grant(f"{name}-push", role="AcrPush", scope=args.acr_id, principal_id=principal, parent=parent)
     _registry_and_reader(name, args, principal, parent)
     return identity

@@ -132,6 +132,7 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             serving_identity_id=base.serving_identity_id,
             serving_identity_principal_id=base.serving_identity_principal_id,
             workspace_name=physical,
+            resource_group_id=base.resource_group_id,
             storage_prefix=f"{compact}ml",
             key_vault_id=base.key_vault_id,
             app_insights_id=base.app_insights_id,
@@ -218,6 +219,8 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             workspace_id=training.workspace_id,
             acr_id=registry.acr_id,
             ml_registry_id=registry.ml_registry_id,
+            # The train stage works in the workspace with the role user code has: no serving.
+            train_role_id=training.no_serving_role_id,
             # The identity endpoints run as: deploying one assigns it.
             workload_identity_id=base.serving_identity_id,
         )

@@ -14,11 +14,13 @@ WORKSPACE = f"{GROUP}/providers/Microsoft.MachineLearningServices/workspaces/fra
 ACR = f"{GROUP}/providers/Microsoft.ContainerRegistry/registries/fraudprodacr"
 ML_REGISTRY = f"{GROUP}/providers/Microsoft.MachineLearningServices/registries/fraud-prod"
 WORKLOAD_IDENTITY = f"{GROUP}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/fraud-prod"
+TRAIN_ROLE = f"{GROUP}/providers/Microsoft.Authorization/roleDefinitions/no-serving"
+"""The training capability's no-serving custom role, given to CI/CD (defined and tested there)."""
 COMMON_ARGS: dict[str, Any] = {
     "tags": TAGS, "resource_group_name": RESOURCE_GROUP, "resource_group_id": GROUP,
     "location": "westeurope", "tenant_id": TENANT, "subscription_id": SUBSCRIPTION,
     "workspace_id": WORKSPACE, "acr_id": ACR, "ml_registry_id": ML_REGISTRY,
-    "workload_identity_id": WORKLOAD_IDENTITY,
+    "workload_identity_id": WORKLOAD_IDENTITY, "train_role_id": TRAIN_ROLE,
 }  # fmt: skip
 ROLE_IDS = {  # built-in role definition ids, the same in every tenant (not read from the code)
     "AzureML Data Scientist": "f6c7c914-8db3-469d-8ca1-694a8f32e121",
@@ -52,15 +54,6 @@ def keys_of(value: Any) -> set[str]:
     return set()
 
 
-DEPLOY_ACTIONS = [
-    f"Microsoft.MachineLearningServices/workspaces/{kind}/{verb}"
-    for kind in ("onlineEndpoints", "onlineEndpoints/deployments", "batchEndpoints",
-                 "batchEndpoints/deployments", "serverlessEndpoints")
-    for verb in ("write", "delete")
-]  # fmt: skip
-TRAIN_ROLE = f"{GROUP}/providers/Microsoft.authorization/RoleDefinition/cicd-train-role"
-
-
 def separated_grants(*, registry: bool = True, operated: bool = True) -> set[tuple[str, ...]]:
     """The grants of both CI/CD identities: train may push images and run pipelines but not
     serve; only deploy may serve and operate the identity endpoints run as."""
@@ -78,20 +71,3 @@ def separated_grants(*, registry: bool = True, operated: bool = True) -> set[tup
     if operated:
         expected.add((deploy, role_definition("Managed Identity Operator"), WORKLOAD_IDENTITY))
     return expected
-
-
-def train_role_denies_serving(graph: Graph) -> None:
-    """The train identity's custom role: AzureML Data Scientist without serving rights, only
-    assignable in the blueprint's resource group."""
-    role = graph.named("cicd-train-role", "RoleDefinition").inputs
-    [permission] = role["permissions"]
-    workspace = "Microsoft.MachineLearningServices/workspaces"
-
-    assert (role["scope"], role["assignableScopes"], role["roleType"]) == (
-        GROUP, [GROUP], "CustomRole")  # fmt: skip
-    assert permission["actions"] == [f"{workspace}/*/{v}" for v in ("read", "action", "delete",
-                                                                    "write")]  # fmt: skip
-    assert set(DEPLOY_ACTIONS) <= set(permission["notActions"])
-    assert f"{workspace}/listKeys/action" in permission["notActions"]
-    assert f"{workspace}/computes/*/write" in permission["notActions"]
-    assert "*" not in permission["actions"]

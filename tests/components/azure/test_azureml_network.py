@@ -275,5 +275,6 @@ def test_prod_with_everything_creates_exactly_these_resources() -> None:
     assert kinds == sorted(
         ["Compute", "DiagnosticSetting", "StorageAccount", "Workspace", "Datastore", "Datastore"]
         + ["RoleAssignment"] * 16
+        + ["RoleDefinition"]
         + ["PrivateEndpoint", "PrivateDnsZoneGroup"] * 3
     )

@@ -43,7 +43,13 @@ WORKSPACE_ID = (
     f"{GROUP_ID}/providers/Microsoft.machinelearningservices/Workspace/training-workspace"
 )
 ENDPOINT = f"{GROUP_ID}/providers/Microsoft.network/PrivateEndpoint/training-storage-{{}}-pe"
-OUTPUTS = ("workspace_name", "workspace_id", "cluster_name", "storage_account_id")
+OUTPUTS = (
+    "workspace_name",
+    "workspace_id",
+    "cluster_name",
+    "storage_account_id",
+    "no_serving_role_id",
+)
 APPROVER = "b556d68e-0be0-4f35-a333-ad7ee1ce17ea"  # Azure AI Enterprise Network Connection Approver
 CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c"
 READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
@@ -59,6 +65,8 @@ SERVING_PRINCIPAL = "fraud-serving-principal"
 SERVES: dict[str, Any] = {"serving_identity_id": SERVING,
                           "serving_identity_principal_id": SERVING_PRINCIPAL}  # fmt: skip
 DATA_SCIENTIST = "f6c7c914-8db3-469d-8ca1-694a8f32e121"
+NO_SERVING = "training-no-serving-role"  # the custom role's fake id ends in its resource name
+NO_SERVING_ID = f"{GROUP_ID}/providers/Microsoft.authorization/RoleDefinition/{NO_SERVING}"
 CMK: dict[str, Any] = {"customer_managed_key": True, "key_vault_uri": VAULT_URI,
                        "key_name": "fraud-key"}  # fmt: skip
 PRIVATE: dict[str, Any] = {"private": True, "subnet_id": SUBNET, "dns_zone_ids": ZONES}
@@ -75,7 +83,8 @@ ML_REGISTRY_AND_STORES: dict[str, Any] = {
 
 def arguments(**overrides: Any) -> AzureMlTrainingArgs:
     args: dict[str, Any] = {
-        "tags": TAGS, "resource_group_name": RESOURCE_GROUP, "location": "westeurope",
+        "tags": TAGS, "resource_group_name": RESOURCE_GROUP, "resource_group_id": GROUP_ID,
+        "location": "westeurope",
         "unique_suffix": "a1b2c3", "workspace_name": "fraud-prod", "storage_prefix": "fraudml",
         "identity_id": IDENTITY, "identity_principal_id": PRINCIPAL,
         "identity_client_id": "fraud-id-client", "workload_identity_id": WORKLOAD,
@@ -412,7 +421,7 @@ def test_each_identity_gets_each_role_on_one_resource() -> None:
         ("training-workspace-contributor", CONTRIBUTOR, WORKSPACE_ID, ws),
         ("training-workload-storage-blob", BLOB_DATA_CONTRIBUTOR, STORAGE_ID, wl),
         ("training-workload-storage-file", FILE_DATA_PRIVILEGED_CONTRIBUTOR, STORAGE_ID, wl),
-        ("training-workload-data-scientist", DATA_SCIENTIST, WORKSPACE_ID, wl),
+        ("training-workload-ml", NO_SERVING, WORKSPACE_ID, wl),
     }
 
 
@@ -425,8 +434,33 @@ def test_the_workload_identity_may_only_use_the_storage_and_work_in_the_workspac
     assert roles_of(training(**options), WORKLOAD_PRINCIPAL) == {
         (BLOB_DATA_CONTRIBUTOR, STORAGE_ID),
         (FILE_DATA_PRIVILEGED_CONTRIBUTOR, STORAGE_ID),
-        (DATA_SCIENTIST, WORKSPACE_ID),
+        (NO_SERVING, WORKSPACE_ID),
     }
+
+
+def test_user_code_cannot_serve_reopen_the_network_approve_endpoints_or_stop_schedules() -> None:
+    """Jobs and notebooks run as the workload identity: AzureML Data Scientist's
+    `workspaces/*/write` would let them deploy a model nobody approved, write prod's outbound
+    rules, approve a foreign private endpoint or switch off the quality-gate and drift
+    schedules. Its custom role takes all of that away, and nothing else is granted."""
+    graph = training()
+    role = graph.named(NO_SERVING, "RoleDefinition").inputs
+    [permission] = role["permissions"]
+    workspace = "Microsoft.MachineLearningServices/workspaces"
+    denied = {f"{workspace}/{kind}/{verb}"
+              for kind in ("onlineEndpoints", "onlineEndpoints/deployments", "batchEndpoints",
+                           "batchEndpoints/deployments", "serverlessEndpoints")
+              for verb in ("write", "delete")}  # fmt: skip
+    denied |= {f"{workspace}/outboundRules/*", f"{workspace}/privateEndpointConnections/*",
+               f"{workspace}/schedules/write", f"{workspace}/schedules/delete",
+               f"{workspace}/listKeys/action", f"{workspace}/computes/*/write"}  # fmt: skip
+
+    assert (role["scope"], role["assignableScopes"], role["roleType"]) == (
+        GROUP_ID, [GROUP_ID], "CustomRole")  # fmt: skip
+    assert permission["actions"] == [f"{workspace}/*/{v}" for v in ("read", "action", "delete",
+                                                                    "write")]  # fmt: skip
+    assert denied <= set(permission["notActions"])
+    assert DATA_SCIENTIST not in {found for found, _ in roles_of(graph, WORKLOAD_PRINCIPAL)}
 
 
 def test_the_workspace_identity_runs_nothing_and_does_no_data_science() -> None:
@@ -444,9 +478,9 @@ def test_grants_name_an_identity_and_built_in_roles_of_the_subscription() -> Non
     for grant in grants(training(**PRIVATE)):
         assert grant.inputs["principalId"] in (PRINCIPAL, WORKLOAD_PRINCIPAL), grant.name
         assert grant.inputs["principalType"] == "ServicePrincipal", grant.name
-        assert grant.inputs["roleDefinitionId"].startswith(
-            f"{SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/"
-        )
+        assert grant.inputs["roleDefinitionId"] == NO_SERVING_ID or grant.inputs[
+            "roleDefinitionId"
+        ].startswith(f"{SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/")
 
 
 def test_no_grant_reaches_a_resource_group_or_the_subscription() -> None:
@@ -518,7 +552,8 @@ def test_every_resource_belongs_to_the_component() -> None:
 def test_nothing_but_the_expected_resources_is_created() -> None:
     kinds = sorted(r.type.rsplit(":", 1)[-1] for r in custom(training()))
 
-    assert kinds == sorted(["Compute", "DiagnosticSetting", "StorageAccount", "Workspace"]
+    assert kinds == sorted(["Compute", "DiagnosticSetting", "StorageAccount", "Workspace",
+                            "RoleDefinition"]
                            + ["RoleAssignment"] * 10)  # fmt: skip
 
 
@@ -531,6 +566,7 @@ def test_outputs_are_read_from_the_resources() -> None:
         "cluster_name": "train",
         "compute_instance_name": "nb-a1b2c3",
         "storage_account_id": STORAGE_ID,
+        "no_serving_role_id": NO_SERVING_ID,
     }
 
 
