@@ -163,9 +163,7 @@ def _execution_policy(
             ["sagemaker:CreateModelPackage"],
             [args.model_package_group_arn, packages],
             Condition={
-                "StringEquals": {
-                    "sagemaker:ModelApprovalStatus": args.model_approval_status
-                }
+                "StringEquals": {"sagemaker:ModelApprovalStatus": args.model_approval_status}
             },
         ),
         iam.allow(
