@@ -21,7 +21,9 @@ from components.gcp.cloud_build_step import (
     PIPELINE_NAME,
     REGION,
     SERVING_SA,
+    TEMPLATE_REPOSITORY,
     TEST_TRIGGER,
+    TRAINING_SA,
     Step,
 )
 
@@ -52,7 +54,15 @@ FIND_MODEL = Step(
     id="model",
     image=CLOUD_SDK,
     entrypoint="python3",
-    env=("PROJECT_ID", REGION, PIPELINE_NAME, PIPELINE_JOB, TEST_TRIGGER),
+    env=(
+        "PROJECT_ID",
+        REGION,
+        PIPELINE_NAME,
+        PIPELINE_JOB,
+        TEST_TRIGGER,
+        TRAINING_SA,
+        TEMPLATE_REPOSITORY,
+    ),
     script=f"""\
 import json, os, subprocess, sys, urllib.request
 
@@ -78,6 +88,14 @@ if job.get("state") != "PIPELINE_STATE_SUCCEEDED":
 commit = job.get("labels", {{}}).get("{COMMIT_LABEL}")
 if not commit:
     sys.exit(f"pipeline job {{job_id}} has no {COMMIT_LABEL} label")
+# Id and label are chosen by whoever creates the job (the pipeline and drift accounts may): the
+# run must also be the train build's, as the training account, from the template the train
+# build published for that commit (only the CI train account writes the template repository).
+if job.get("serviceAccount") != env["TRAINING_SA"]:
+    sys.exit(f"pipeline job {{job_id}} did not run as the training account")
+template = f"{{env['TEMPLATE_REPOSITORY']}}/{{env['PIPELINE_NAME']}}/commit-{{commit}}"
+if job.get("templateUri") != template:
+    sys.exit(f"pipeline job {{job_id}} did not run the template the train build published")
 # The train build does not wait for the tests: an untested commit is never deployed.
 tested = gcloud("builds", "list", f"--region={{region}}", "--limit=1", "--format=value(id)",
                 f"--filter=buildTriggerId={{env['TEST_TRIGGER']}} AND status=SUCCESS "

@@ -81,6 +81,8 @@ def test_a_stage_s_substitutions_are_the_user_defined_ones_its_steps_read() -> N
             steps.PIPELINE_NAME,
             steps.PIPELINE_JOB,
             steps.TEST_TRIGGER,
+            steps.TRAINING_SA,
+            steps.TEMPLATE_REPOSITORY,
             *steps.DEPLOY_SETTINGS,
         ]
     )
@@ -197,7 +199,13 @@ def job_of_the_run(state: str = "PIPELINE_STATE_SUCCEEDED", models: tuple[str, .
              {"taskName": "register", "outputs": {"model": {"artifacts": artifacts}}}]  # fmt: skip
     labels = {"opsblocks-commit": commit} if commit else {}
     return {"name": "projects/p/locations/europe-west4/pipelineJobs/x", "state": state,
-            "labels": labels, "jobDetail": {"taskDetails": tasks}}  # fmt: skip
+            "labels": labels, "jobDetail": {"taskDetails": tasks},
+            "serviceAccount": TRAINING_ACCOUNT,
+            "templateUri": f"{TEMPLATES}/fraud-prod-training/commit-{commit}"}  # fmt: skip
+
+
+TRAINING_ACCOUNT = "training@fraud-project.iam.gserviceaccount.com"
+TEMPLATES = "https://europe-west4-kfp.pkg.dev/fraud-project/fraud-prod-templates"
 
 
 CI_JOB = "fraud-prod-training-ci-abc1234-20260102030405"
@@ -233,6 +241,8 @@ def find_model(
         "PIPELINE_NAME": "fraud-prod-training",
         "PIPELINE_JOB": job_id,
         "TEST_TRIGGER": "test-trigger",
+        "TRAINING_SA": TRAINING_ACCOUNT,
+        "TEMPLATE_REPOSITORY": TEMPLATES,
     }.items():
         monkeypatch.setenv(key, value)
     step = steps.BUILDS["deploy"][0]
@@ -276,6 +286,32 @@ def test_deploy_build_deploys_nothing_from_a_commit_whose_tests_did_not_pass(
 ) -> None:
     with pytest.raises(SystemExit, match="commit abc1234 has no successful test build"):
         find_model(monkeypatch, tmp_path, job_of_the_run(), tested=False)
+    assert not (tmp_path / ".opsblocks-release").exists()
+
+
+@pytest.mark.parametrize(
+    ("forged", "complaint"),
+    [
+        (
+            {"serviceAccount": "pipeline@fraud-project.iam.gserviceaccount.com"},
+            "did not run as the training account",
+        ),
+        (
+            {"templateUri": f"{TEMPLATES}/fraud-prod-training/latest"},
+            "did not run the template the train build published",
+        ),
+        (
+            {"templateUri": "gs://fraud-root/templates/abc1234/pipeline.yaml"},
+            "did not run the template the train build published",
+        ),
+    ],
+    ids=["other-account", "other-tag", "other-template"],
+)
+def test_deploy_build_deploys_nothing_from_a_run_forged_with_a_ci_id_and_tested_label(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, forged: dict[str, str], complaint: str
+) -> None:
+    with pytest.raises(SystemExit, match=complaint):
+        find_model(monkeypatch, tmp_path, {**job_of_the_run(), **forged})
     assert not (tmp_path / ".opsblocks-release").exists()
 
 
