@@ -64,7 +64,7 @@ FIND_MODEL = Step(
         TEMPLATE_REPOSITORY,
     ),
     script=f"""\
-import json, os, subprocess, sys, urllib.request
+import json, os, subprocess, sys, urllib.parse, urllib.request
 
 env = os.environ
 region, job_id = env["REGION"], env["PIPELINE_JOB"]
@@ -102,6 +102,18 @@ tested = gcloud("builds", "list", f"--region={{region}}", "--limit=1", "--format
                 f"AND substitutions.SHORT_SHA={{commit}}")
 if not tested:
     sys.exit(f"commit {{commit}} has no successful test build, nothing to deploy")
+# A replayed completion entry (any build account may write logs) names an old release: only the
+# newest succeeded run the train build started may deploy.
+newer = urllib.request.Request(
+    f"https://{{region}}-aiplatform.googleapis.com/v1/projects/{{env['PROJECT_ID']}}/locations/"
+    f"{{region}}/pipelineJobs?pageSize=100&filter=" + urllib.parse.quote(
+        f'state="PIPELINE_STATE_SUCCEEDED" AND create_time>"{{job["createTime"]}}"'),
+    headers={{"Authorization": "Bearer " + token}})
+with urllib.request.urlopen(newer) as response:
+    later = json.load(response).get("pipelineJobs", [])
+if any(other["name"].rsplit("/", 1)[-1].startswith(env["PIPELINE_NAME"] + "-ci-")
+       and other.get("serviceAccount") == env["TRAINING_SA"] for other in later):
+    sys.exit(f"pipeline job {{job_id}} is not the newest succeeded train run, nothing to deploy")
 models = {{
     artifact["metadata"]["resourceName"]
     for task in job.get("jobDetail", {{}}).get("taskDetails", [])
