@@ -21,7 +21,9 @@ from components.gcp.cloud_build_step import (
     PIPELINE_NAME,
     REGION,
     SERVING_SA,
+    TEMPLATE_REPOSITORY,
     TEST_TRIGGER,
+    TRAINING_SA,
     Step,
 )
 
@@ -52,9 +54,17 @@ FIND_MODEL = Step(
     id="model",
     image=CLOUD_SDK,
     entrypoint="python3",
-    env=("PROJECT_ID", REGION, PIPELINE_NAME, PIPELINE_JOB, TEST_TRIGGER),
+    env=(
+        "PROJECT_ID",
+        REGION,
+        PIPELINE_NAME,
+        PIPELINE_JOB,
+        TEST_TRIGGER,
+        TRAINING_SA,
+        TEMPLATE_REPOSITORY,
+    ),
     script=f"""\
-import json, os, subprocess, sys, urllib.request
+import json, os, subprocess, sys, urllib.parse, urllib.request
 
 env = os.environ
 region, job_id = env["REGION"], env["PIPELINE_JOB"]
@@ -78,12 +88,32 @@ if job.get("state") != "PIPELINE_STATE_SUCCEEDED":
 commit = job.get("labels", {{}}).get("{COMMIT_LABEL}")
 if not commit:
     sys.exit(f"pipeline job {{job_id}} has no {COMMIT_LABEL} label")
+# Id and label are chosen by whoever creates the job (the pipeline and drift accounts may): the
+# run must also be the train build's, as the training account, from the template the train
+# build published for that commit (only the CI train account writes the template repository).
+if job.get("serviceAccount") != env["TRAINING_SA"]:
+    sys.exit(f"pipeline job {{job_id}} did not run as the training account")
+template = f"{{env['TEMPLATE_REPOSITORY']}}/{{env['PIPELINE_NAME']}}/commit-{{commit}}"
+if job.get("templateUri") != template:
+    sys.exit(f"pipeline job {{job_id}} did not run the template the train build published")
 # The train build does not wait for the tests: an untested commit is never deployed.
 tested = gcloud("builds", "list", f"--region={{region}}", "--limit=1", "--format=value(id)",
                 f"--filter=buildTriggerId={{env['TEST_TRIGGER']}} AND status=SUCCESS "
                 f"AND substitutions.SHORT_SHA={{commit}}")
 if not tested:
     sys.exit(f"commit {{commit}} has no successful test build, nothing to deploy")
+# A replayed completion entry (any build account may write logs) names an old release: only the
+# newest succeeded run the train build started may deploy.
+newer = urllib.request.Request(
+    f"https://{{region}}-aiplatform.googleapis.com/v1/projects/{{env['PROJECT_ID']}}/locations/"
+    f"{{region}}/pipelineJobs?pageSize=100&filter=" + urllib.parse.quote(
+        f'state="PIPELINE_STATE_SUCCEEDED" AND create_time>"{{job["createTime"]}}"'),
+    headers={{"Authorization": "Bearer " + token}})
+with urllib.request.urlopen(newer) as response:
+    later = json.load(response).get("pipelineJobs", [])
+if any(other["name"].rsplit("/", 1)[-1].startswith(env["PIPELINE_NAME"] + "-ci-")
+       and other.get("serviceAccount") == env["TRAINING_SA"] for other in later):
+    sys.exit(f"pipeline job {{job_id}} is not the newest succeeded train run, nothing to deploy")
 models = {{
     artifact["metadata"]["resourceName"]
     for task in job.get("jobDetail", {{}}).get("taskDetails", [])

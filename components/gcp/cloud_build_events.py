@@ -2,7 +2,7 @@
 
 Vertex AI Pipelines logs the events of every pipeline job (resource type
 `aiplatform.googleapis.com/PipelineJob`, log `pipeline_job_events`). A log sink routes those
-of the succeeded runs whose ids the train build chose to a Pub/Sub topic, which starts the
+of the runs whose ids the train build chose to a Pub/Sub topic, which starts the
 deploy trigger: no build waits for a run.
 """
 
@@ -16,15 +16,24 @@ import pulumi_gcp as gcp
 
 from components.gcp import cloud_build_steps as steps
 
+PIPELINE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+"""Pipeline names (from `naming`): no character a regular expression gives a meaning to."""
+
 
 def runs_done_filter(pipeline_name: str) -> str:
-    """Log entries of the succeeded runs the train build started (their ids name the pipeline)."""
-    prefix = re.escape(steps.ci_job_prefix(pipeline_name))
+    """Log entries of the runs the train build started (their ids name the pipeline).
+
+    Only documented fields: the resource type, the log and the job id. The state lives in the
+    undocumented payload, so the deploy build reads the run and checks its state itself. The
+    name goes into the quoted regular expression unescaped (`\\-` is not documented there), so
+    it must hold only lowercase letters, digits and hyphens.
+    """
+    if not PIPELINE_NAME.fullmatch(pipeline_name):
+        raise ValueError(f"pipeline name {pipeline_name!r} must be lowercase letters, digits, '-'")
     return (
         'resource.type="aiplatform.googleapis.com/PipelineJob" '
         'AND log_id("aiplatform.googleapis.com/pipeline_job_events") '
-        f'AND resource.labels.pipeline_job_id=~"^{prefix}" '
-        'AND jsonPayload.state="PIPELINE_STATE_SUCCEEDED"'
+        f'AND resource.labels.pipeline_job_id=~"^{steps.ci_job_prefix(pipeline_name)}"'
     )
 
 
@@ -50,7 +59,7 @@ def runs_done_topic(
         f"{name}-runs-done",
         project=project,
         name=f"{name}-runs-done",
-        description="Succeeded pipeline runs started by the Cloud Build train build",
+        description="Events of the pipeline runs started by the Cloud Build train build",
         destination=pulumi.Output.concat("pubsub.googleapis.com/", topic.id),
         filter=pulumi.Output.from_input(pipeline_name).apply(runs_done_filter),
         unique_writer_identity=True,

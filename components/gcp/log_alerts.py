@@ -34,11 +34,15 @@ AUTO_CLOSE = "1800s"
 
 
 def failed_runs_filter(pipeline_name: str) -> str:
-    """ERROR events of the runs of one compiled pipeline, and of no other pipeline."""
+    """ERROR events of the runs of one compiled pipeline, and of no other pipeline.
+
+    Scheduled runs are `<pipeline>-<timestamp>`; the train build's are `<pipeline>-ci-...`.
+    """
     return (
         f'resource.type="{PIPELINE_JOB}" AND log_id("{PIPELINE_EVENTS}") AND severity>=ERROR '
         f'AND (labels.pipeline_name="{pipeline_name}" '
-        f'OR resource.labels.pipeline_job_id=~"^{pipeline_name}-[0-9]")'
+        f'OR resource.labels.pipeline_job_id=~"^{pipeline_name}-[0-9]" '
+        f'OR resource.labels.pipeline_job_id=~"^{pipeline_name}-ci-")'
     )
 
 

@@ -123,11 +123,21 @@ def test_deploy_fires_on_the_completion_of_a_train_run_never_on_a_push() -> None
     assert sinks[0].inputs["destination"] == "pubsub.googleapis.com/cicd-runs-done-id"
     assert sinks[0].inputs["uniqueWriterIdentity"] is True
     assert sinks[0].inputs["filter"] == runs_done_filter("fraud-prod-training")
-    assert (
-        'resource.labels.pipeline_job_id=~"^fraud\\-prod\\-training\\-ci\\-"'
-        in (sinks[0].inputs["filter"])
+    # Only documented fields and no `\-` escapes inside the quoted regular expression; the
+    # deploy build reads the run and checks its state itself.
+    assert sinks[0].inputs["filter"] == (
+        'resource.type="aiplatform.googleapis.com/PipelineJob" '
+        'AND log_id("aiplatform.googleapis.com/pipeline_job_events") '
+        'AND resource.labels.pipeline_job_id=~"^fraud-prod-training-ci-"'
     )
-    assert 'jsonPayload.state="PIPELINE_STATE_SUCCEEDED"' in sinks[0].inputs["filter"]
+
+
+@pytest.mark.parametrize("name", ["Fraud-training", "fraud.training", "fraud_training", ""])
+def test_run_completion_filter_refuses_a_pipeline_name_a_regular_expression_would_misread(
+    name: str,
+) -> None:
+    with pytest.raises(ValueError, match="pipeline name"):
+        runs_done_filter(name)
 
 
 def test_completion_topic_is_encrypted_with_the_platform_key() -> None:
@@ -294,7 +304,10 @@ def test_deploy_build_deploys_with_the_serving_settings() -> None:
         steps.MAX_REPLICAS: "5",
         steps.PIPELINE_JOB: "$(body.message.data.resource.labels.pipeline_job_id)",
         steps.TEST_TRIGGER: "(known after up)",
-    }
+        steps.TRAINING_SA: "fraud-pipeline@opsblocks-test.iam.gserviceaccount.com",
+        steps.TEMPLATE_REPOSITORY: "https://europe-west4-kfp.pkg.dev/opsblocks-test/"
+                                   "fraud-prod-training-templates",
+    }  # fmt: skip
 
 
 def test_each_trigger_defines_exactly_the_substitutions_its_build_reads() -> None:

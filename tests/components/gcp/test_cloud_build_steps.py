@@ -11,6 +11,7 @@ import re
 import stat
 import subprocess
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,8 @@ def test_a_stage_s_substitutions_are_the_user_defined_ones_its_steps_read() -> N
             steps.PIPELINE_NAME,
             steps.PIPELINE_JOB,
             steps.TEST_TRIGGER,
+            steps.TRAINING_SA,
+            steps.TEMPLATE_REPOSITORY,
             *steps.DEPLOY_SETTINGS,
         ]
     )
@@ -197,7 +200,13 @@ def job_of_the_run(state: str = "PIPELINE_STATE_SUCCEEDED", models: tuple[str, .
              {"taskName": "register", "outputs": {"model": {"artifacts": artifacts}}}]  # fmt: skip
     labels = {"opsblocks-commit": commit} if commit else {}
     return {"name": "projects/p/locations/europe-west4/pipelineJobs/x", "state": state,
-            "labels": labels, "jobDetail": {"taskDetails": tasks}}  # fmt: skip
+            "labels": labels, "jobDetail": {"taskDetails": tasks},
+            "serviceAccount": TRAINING_ACCOUNT, "createTime": "2026-01-02T03:04:05Z",
+            "templateUri": f"{TEMPLATES}/fraud-prod-training/commit-{commit}"}  # fmt: skip
+
+
+TRAINING_ACCOUNT = "training@fraud-project.iam.gserviceaccount.com"
+TEMPLATES = "https://europe-west4-kfp.pkg.dev/fraud-project/fraud-prod-templates"
 
 
 CI_JOB = "fraud-prod-training-ci-abc1234-20260102030405"
@@ -209,6 +218,7 @@ def find_model(
     job: dict[str, Any],
     job_id: str = CI_JOB,
     tested: bool = True,
+    later: list[dict[str, Any]] | None = None,
 ) -> list[str]:
     """Run the deploy build's model step against `job`; return the URLs it read."""
     read: list[str] = []
@@ -222,6 +232,8 @@ def find_model(
 
     def urlopen(request: Any) -> _Response:
         read.append(request.full_url)
+        if "filter=" in request.full_url:
+            return _Response(json.dumps({"pipelineJobs": later or []}).encode())
         return _Response(json.dumps(job).encode())
 
     monkeypatch.setattr(subprocess, "run", gcloud)
@@ -233,6 +245,8 @@ def find_model(
         "PIPELINE_NAME": "fraud-prod-training",
         "PIPELINE_JOB": job_id,
         "TEST_TRIGGER": "test-trigger",
+        "TRAINING_SA": TRAINING_ACCOUNT,
+        "TEMPLATE_REPOSITORY": TEMPLATES,
     }.items():
         monkeypatch.setenv(key, value)
     step = steps.BUILDS["deploy"][0]
@@ -245,9 +259,9 @@ def test_deploy_build_deploys_the_model_the_run_of_this_commit_registered(
 ) -> None:
     read = find_model(monkeypatch, tmp_path, job_of_the_run())
 
-    assert read == ["https://europe-west4-aiplatform.googleapis.com/v1/projects/fraud-project/"
-                    "locations/europe-west4/pipelineJobs/"
-                    "fraud-prod-training-ci-abc1234-20260102030405"]  # fmt: skip
+    assert read[0] == ("https://europe-west4-aiplatform.googleapis.com/v1/projects/fraud-project/"
+                       "locations/europe-west4/pipelineJobs/"
+                       "fraud-prod-training-ci-abc1234-20260102030405")  # fmt: skip
     assert (tmp_path / ".opsblocks-release").read_text() == (
         "projects/p/locations/europe-west4/models/42 abc1234\n"
     )
@@ -277,6 +291,55 @@ def test_deploy_build_deploys_nothing_from_a_commit_whose_tests_did_not_pass(
     with pytest.raises(SystemExit, match="commit abc1234 has no successful test build"):
         find_model(monkeypatch, tmp_path, job_of_the_run(), tested=False)
     assert not (tmp_path / ".opsblocks-release").exists()
+
+
+@pytest.mark.parametrize(
+    ("forged", "complaint"),
+    [
+        (
+            {"serviceAccount": "pipeline@fraud-project.iam.gserviceaccount.com"},
+            "did not run as the training account",
+        ),
+        (
+            {"templateUri": f"{TEMPLATES}/fraud-prod-training/latest"},
+            "did not run the template the train build published",
+        ),
+        (
+            {"templateUri": "gs://fraud-root/templates/abc1234/pipeline.yaml"},
+            "did not run the template the train build published",
+        ),
+    ],
+    ids=["other-account", "other-tag", "other-template"],
+)
+def test_deploy_build_deploys_nothing_from_a_run_forged_with_a_ci_id_and_tested_label(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, forged: dict[str, str], complaint: str
+) -> None:
+    with pytest.raises(SystemExit, match=complaint):
+        find_model(monkeypatch, tmp_path, {**job_of_the_run(), **forged})
+    assert not (tmp_path / ".opsblocks-release").exists()
+
+
+def test_deploy_build_deploys_nothing_from_a_replayed_run_when_a_newer_train_run_succeeded(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    newer = {"name": "projects/p/locations/europe-west4/pipelineJobs/"
+                     "fraud-prod-training-ci-def5678-20260103030405",
+             "serviceAccount": TRAINING_ACCOUNT}  # fmt: skip
+    with pytest.raises(SystemExit, match="not the newest succeeded train run"):
+        find_model(monkeypatch, tmp_path, job_of_the_run(), later=[newer])
+    assert not (tmp_path / ".opsblocks-release").exists()
+
+
+def test_deploy_build_asks_for_the_succeeded_runs_created_after_the_one_it_deploys(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    other = {"name": "projects/p/locations/europe-west4/pipelineJobs/fraud-prod-drift-1",
+             "serviceAccount": "drift@fraud-project.iam.gserviceaccount.com"}  # fmt: skip
+    read = find_model(monkeypatch, tmp_path, job_of_the_run(), later=[other])
+
+    listed = urllib.parse.unquote(read[1].split("filter=", 1)[1])
+    assert listed == 'state="PIPELINE_STATE_SUCCEEDED" AND create_time>"2026-01-02T03:04:05Z"'
+    assert (tmp_path / ".opsblocks-release").exists()
 
 
 def test_deploy_build_ignores_pipeline_jobs_the_train_build_did_not_start(

@@ -22,8 +22,17 @@ def test_failed_runs_match_the_documented_pipeline_name_label_whatever_the_gener
     # `pipeline_job_events`; the REST API documents no format for the ids it generates.
     assert found.endswith(
         '(labels.pipeline_name="fraud-prod-training" '
-        'OR resource.labels.pipeline_job_id=~"^fraud-prod-training-[0-9]")'
+        'OR resource.labels.pipeline_job_id=~"^fraud-prod-training-[0-9]" '
+        'OR resource.labels.pipeline_job_id=~"^fraud-prod-training-ci-")'
     )
+
+
+def test_failed_runs_include_the_runs_the_train_build_started() -> None:
+    found = failed_runs_filter("fraud-prod-training")
+
+    # The train build names its runs `<pipeline>-ci-<commit>-<time>`: a quality gate that fails
+    # in a CI run alerts too.
+    assert 'OR resource.labels.pipeline_job_id=~"^fraud-prod-training-ci-")' in found
 
 
 def test_failed_attempts_name_each_scheduler_job_by_its_id() -> None:

@@ -48,7 +48,8 @@ def test_policy_matches_the_failed_runs_of_the_training_pipeline_only() -> None:
         'resource.type="aiplatform.googleapis.com/PipelineJob" '
         'AND log_id("aiplatform.googleapis.com/pipeline_job_events") AND severity>=ERROR '
         'AND (labels.pipeline_name="fraud-prod-training" '
-        'OR resource.labels.pipeline_job_id=~"^fraud-prod-training-[0-9]")'
+        'OR resource.labels.pipeline_job_id=~"^fraud-prod-training-[0-9]" '
+        'OR resource.labels.pipeline_job_id=~"^fraud-prod-training-ci-")'
     )
 
 
