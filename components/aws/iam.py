@@ -76,10 +76,15 @@ def write_buckets(bucket_arns: Sequence[pulumi.Input[str]]) -> Statement:
 
 
 def use_key(key_arn: pulumi.Input[str]) -> Statement:
+    """Encrypt and decrypt with the platform key. Grants only for the AWS services that create
+    them on the role's behalf (SageMaker volumes, ...): the key's only grant-bearing request
+    carries kms:GrantIsForAWSResource, so a role (or code running as it) cannot hand the key to
+    another principal; the other actions carry no such key and pass."""
     return allow(
         ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
          "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:DescribeKey", "kms:CreateGrant"],
         [key_arn],
+        Condition={"BoolIfExists": {"kms:GrantIsForAWSResource": "true"}},
     )  # fmt: skip
 
 

@@ -192,6 +192,16 @@ def test_code_under_test_holds_no_train_or_deploy_rights() -> None:
     assert graph.named("cicd-test").inputs["environment"].get("environmentVariables") in (None, [])
 
 
+def test_no_role_may_hand_the_platform_key_to_another_principal() -> None:
+    graph = cicd(**DEPLOY, **MONITORING)
+    for role in ("cicd-test-role", "cicd-train-role", "cicd-deploy-role"):
+        policy = json.loads(graph.named(role, "RolePolicy").inputs["policy"])
+        for statement in policy["Statement"]:
+            if "kms:CreateGrant" in statement["Action"]:
+                assert statement["Condition"] == {
+                    "BoolIfExists": {"kms:GrantIsForAWSResource": "true"}}, role  # fmt: skip
+
+
 def test_train_role_starts_runs_but_cannot_deploy_or_approve() -> None:
     graph = cicd(**DEPLOY, **MONITORING)
     granted = grants(graph, "cicd-train-role")
