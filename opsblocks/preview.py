@@ -168,9 +168,9 @@ class RecordingMonitor(mocks.MockMonitor):
 
 
 def _recorded(request: Any, urn: str, inputs: dict[str, Any]) -> Resource:
-    parent = _engine_urn(request.parent) if request.parent else ""
+    parent = engine_urn(request.parent) if request.parent else ""
     return Resource(
-        urn=_engine_urn(urn),
+        urn=engine_urn(urn),
         type=request.type,
         name=request.name,
         parent=parent if parent and _type_of(parent) != ROOT_TYPE else None,
@@ -178,7 +178,7 @@ def _recorded(request: Any, urn: str, inputs: dict[str, Any]) -> Resource:
         inputs=_plain(inputs),
         protect=request.protect if request.HasField("protect") else False,
         retain_on_delete=request.retainOnDelete if request.HasField("retainOnDelete") else False,
-        dependencies=sorted({_engine_urn(d) for d in request.dependencies}),
+        dependencies=sorted({engine_urn(d) for d in request.dependencies}),
         provider=request.provider or None,
         ignore_changes=list(request.ignoreChanges),
     )
@@ -192,7 +192,7 @@ def _type_of(urn: str) -> str:
     return urn.split("::")[2].split("$")[-1]
 
 
-def _engine_urn(urn: str) -> str:
+def engine_urn(urn: str) -> str:
     """The URN as the Pulumi engine writes it: the mock puts the root stack type in the chain."""
     return urn.replace(f"::{ROOT_TYPE}$", "::")
 

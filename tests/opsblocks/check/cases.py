@@ -1,0 +1,82 @@
+"""Each rule's pass and fail fixtures: small graphs in `fixtures/<group>/<module>.yaml`.
+
+    pass:                         # graphs the rule must not flag
+      - environment: prod         # optional (default: from the tags, else dev)
+        resources:
+          - type: aws:s3/bucket:Bucket
+            name: data
+            inputs: {...}         # as the engine records them (camelCase)
+            protect: true         # also: retain_on_delete, custom (false: a component),
+                                  # parent, provider (names of other resources in the graph),
+                                  # depends_on (names), ignore_changes
+    fail:                         # graphs the rule must flag: exactly the names in `flagged`
+      - flagged: [data]
+        resources: [...]
+
+Unknown values (ids, ARNs) are written as "(known after up)", as the preview shows them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from opsblocks.check.graph import Node, Stack
+from opsblocks.check.registry import module_of
+from opsblocks.check.rule import Rule
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@dataclass(frozen=True)
+class Case:
+    stack: Stack
+    flagged: frozenset[str]
+    """Names the rule must flag (fail cases); empty for pass cases."""
+    label: str
+
+
+def fixture_file(rule: Rule) -> Path:
+    return FIXTURES / f"{module_of(rule)}.yaml"
+
+
+@cache
+def cases(rule: Rule) -> tuple[tuple[Case, ...], tuple[Case, ...]]:
+    """(pass cases, fail cases) of `rule`."""
+    data = YAML(typ="safe").load(fixture_file(rule).read_text())
+    passing = tuple(_case(c, f"pass[{i}]", False) for i, c in enumerate(data.get("pass") or []))
+    failing = tuple(_case(c, f"fail[{i}]", True) for i, c in enumerate(data.get("fail") or []))
+    return passing, failing
+
+
+def _case(data: dict[str, Any], label: str, failing: bool) -> Case:
+    entries = data["resources"]
+    urns = {e["name"]: _urn(e) for e in entries}
+    nodes = tuple(
+        Node(
+            urn=urns[e["name"]],
+            type=e["type"],
+            name=e["name"],
+            inputs=e.get("inputs") or {},
+            parent=urns[e["parent"]] if e.get("parent") else None,
+            custom=e.get("custom", True),
+            protect=e.get("protect", False),
+            retain_on_delete=e.get("retain_on_delete", False),
+            ignore_changes=tuple(e.get("ignore_changes") or ()),
+            provider=f"{urns[e['provider']]}::provider-id" if e.get("provider") else None,
+            dependencies=tuple(urns[d] for d in e.get("depends_on") or ()),
+        )
+        for e in entries
+    )
+    flagged = frozenset(data.get("flagged") or ())
+    if failing and not flagged:
+        raise ValueError(f"{label}: a fail case names the resources the rule must flag")
+    return Case(Stack(nodes, data.get("environment")), flagged, label)
+
+
+def _urn(entry: dict[str, Any]) -> str:
+    return f"urn:pulumi:fixture::opsblocks::{entry['type']}::{entry['name']}"
