@@ -8,70 +8,21 @@ optional resources.
 """
 
 import importlib
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from opsblocks import blueprint, catalog, program
-from opsblocks.blueprint import Blueprint
+from opsblocks import blueprint, catalog
 from opsblocks.cost.book import BOOKS, PriceBook, load_book
 from opsblocks.cost.estimate import Pricer, estimate
 from opsblocks.cost.model import Classification
-from opsblocks.model import Capability, Cloud, requirements
-from opsblocks.preview import Graph
-from tests.recording import run
+from opsblocks.model import Cloud
+from tests.platforms import ALL_RESOURCES, Platforms, every_tool
 
 ROOT = Path(__file__).parents[3]
 CLOUDS = sorted(Cloud(book.stem) for book in BOOKS.glob("*.yaml"))
-REGION = {Cloud.aws: "us-east-1", Cloud.azure: "eastus", Cloud.gcp: "us-central1"}
-
-# Options that make each tool create everything it can. A new tool must say here how.
-ALL_RESOURCES: dict[Cloud, dict[str, dict[str, object]]] = {
-    Cloud.aws: {
-        "s3": {},
-        "sagemaker-model-registry": {},
-        "sagemaker-pipelines": {},
-        "sagemaker-endpoint": {"model_data_url": "s3://opsblocks-models/fraud/model.tar.gz"},
-        "sagemaker-quality-gate": {"approval": "automatic"},
-        "sagemaker-model-monitor": {
-            "alert_email": "ml@example.com",
-            "baseline_uri": "s3://opsblocks-models/fraud/baseline",
-            "drift_features": ["amount", "age"],
-        },
-        "codepipeline": {"repository": "acme/fraud-model"},
-    },
-    Cloud.azure: {
-        "adls": {},
-        "azureml-registry": {},
-        "azureml": {
-            "compute_instance": True,
-            "compute_instance_user": "00000000-0000-0000-0000-0000000000ab",
-        },
-        "azureml-online-endpoint": {"model": "azureml://registries/r/models/fraud/versions/1"},
-        "azureml-quality-gate": {},
-        "azureml-model-monitor": {"alert_email": "ml@example.com"},
-        "azure-devops": {},
-        "github-actions": {"repository": "acme/fraud-model"},
-    },
-    Cloud.gcp: {
-        "gcs-bigquery": {},
-        "vertex-model-registry": {},
-        "vertex-pipelines": {"workbench": True},
-        "vertex-endpoint": {},
-        "vertex-quality-gate": {},
-        "vertex-model-monitoring": {"alert_email": "ml@example.com"},
-        "cloud-build": {
-            "repository": "acme/demand-model",
-            "github_app_installation_id": 42,
-            "github_token_secret": "github-token",
-        },
-        "github-actions": {"repository": "acme/demand-model"},
-    },
-}
-
 # Types only the options above create: proof that the generated blueprints switch them on.
 OPTIONAL: dict[Cloud, set[str]] = {
     Cloud.aws: {
@@ -99,32 +50,6 @@ SOME_FREE_TYPE = {
     Cloud.gcp: "gcp:kms/keyRing:KeyRing",
 }
 
-Platforms = list[tuple[Blueprint, Graph]]
-
-
-def needed(cloud: Cloud, capability: Capability) -> list[Capability]:
-    """`capability` and, transitively, the capabilities whose outputs it consumes on `cloud`."""
-    found = [capability]
-    for required in requirements(cloud, capability):
-        found += [c for c in needed(cloud, required) if c not in found]
-    return found
-
-
-def generated(
-    directory: Path, cloud: Cloud, name: str, tools: Iterable[catalog.Tool], env: str
-) -> Blueprint:
-    """A blueprint of `tools` (a later tool of the same capability replaces an earlier one)."""
-    capabilities = {t.capability.value: {"tool": t.name, "options": ALL_RESOURCES[cloud][t.name]}
-                    for t in tools}  # fmt: skip
-    path = directory / f"{name}.yaml"
-    path.write_text(json.dumps({"name": name, "cloud": cloud.value, "region": REGION[cloud],
-                                "environment": env, "capabilities": capabilities}))  # fmt: skip
-    return blueprint.load(path)
-
-
-def first_tool(cloud: Cloud, capability: Capability) -> catalog.Tool:
-    return catalog.tools(cloud, capability)[0]
-
 
 def pricers(cloud: Cloud) -> Mapping[str, Pricer]:
     found: Mapping[str, Pricer] = importlib.import_module(f"opsblocks.cost.{cloud}").PRICERS
@@ -138,18 +63,8 @@ def cloud(request: pytest.FixtureRequest) -> Cloud:
 
 
 @pytest.fixture(scope="module")
-def platforms(cloud: Cloud, tmp_path_factory: pytest.TempPathFactory) -> Platforms:
-    directory = tmp_path_factory.mktemp(f"blueprints-{cloud}")
-    shipped = sorted((ROOT / "blueprints").glob(f"{cloud}-*.yaml"))
-    blueprints = [blueprint.load(path) for path in shipped]
-    tools = catalog.tools(cloud)
-    for index, tool in enumerate(tools):  # short names: at most 20 characters on GCP
-        others = [first_tool(cloud, c) for c in needed(cloud, tool.capability)[1:]]
-        name = f"{tool.capability.value}-{index}"
-        blueprints.append(generated(directory, cloud, name, [tool, *others], "prod"))
-    for env in ("dev", "prod"):
-        blueprints.append(generated(directory, cloud, f"every-tool-{env}", tools, env))
-    return [(bp, run(lambda bp=bp: program.build(bp))) for bp in blueprints]
+def platforms(cloud: Cloud) -> Platforms:
+    return every_tool(cloud)
 
 
 def created_types(platforms: Platforms) -> set[str]:
