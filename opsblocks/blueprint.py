@@ -44,6 +44,41 @@ class Usage(Strict):
     )
 
 
+def _known_rule(rule: str) -> str:
+    from opsblocks.check.registry import ids
+
+    if rule not in ids():
+        raise ValueError(f"'{rule}' is not a rule (see `opsblocks rules`)")
+    return rule
+
+
+class Waiver(Strict):
+    """A rule that does not apply to this platform, and why: shown in every check output."""
+
+    rule: Annotated[str, AfterValidator(_known_rule)] = Field(
+        description="The rule's id, e.g. OB-AWS-S3-001."
+    )
+    reason: str = Field(
+        min_length=10, description="Why the rule does not apply here; shown with the waiver."
+    )
+
+
+def _one_waiver_a_rule(waivers: list[Waiver]) -> list[Waiver]:
+    seen = [w.rule for w in waivers]
+    twice = sorted({rule for rule in seen if seen.count(rule) > 1})
+    if twice:
+        raise ValueError(f"{', '.join(twice)} waived more than once")
+    return waivers
+
+
+class Checks(Strict):
+    """What `opsblocks check` and the policy pack leave aside for this blueprint."""
+
+    waive: Annotated[list[Waiver], AfterValidator(_one_waiver_a_rule)] = Field(
+        default_factory=list, description="Rules waived, each with its reason."
+    )
+
+
 class Blueprint(Strict):
     """Fields every cloud shares; `capabilities` is typed per cloud by the subclasses."""
 
@@ -56,6 +91,9 @@ class Blueprint(Strict):
     tags: Tags = Field(default_factory=dict, description="Extra tags on every resource.")
     capabilities: BaseModel
     usage: Usage = Field(default_factory=Usage, description="Assumptions for the cost preview.")
+    checks: Checks = Field(
+        default_factory=Checks, description="Rules of `opsblocks check` waived, with reasons."
+    )
 
     def tools(self) -> dict[Capability, ToolSpec]:
         """The capabilities this blueprint uses, in build order."""

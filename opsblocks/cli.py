@@ -17,6 +17,7 @@ from rich.table import Table
 
 from opsblocks import __version__, blueprint, catalog, render
 from opsblocks.blueprint import Blueprint
+from opsblocks.commands.check import check_command, report_of, rules_command
 from opsblocks.commands.cost import cost_command
 from opsblocks.commands.diagram import diagram_command
 from opsblocks.commands.inputs import record, target_of
@@ -134,18 +135,24 @@ def preview(
     for warning in graph.warnings:
         err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     estimate = _preview_cost(bp, graph)
+    checked = report_of(bp, graph)
     if format is PreviewFormat.json:
         document = json.loads(render.as_json(bp, graph))
         document["cost"] = None if estimate is None else cost_render.as_dict(estimate)
+        document["check"] = checked.summary()
         print(json.dumps(document, indent=2))
         return
     out.print(render.tree(bp, graph))
     if estimate is not None:
         out.print()
         out.print(cost_table.table(estimate))
+    out.print()
+    out.print(f"{escape(checked.summary())} [dim](details: opsblocks check)[/]", highlight=False)
 
 
 app.command(name="cost")(cost_command)
+app.command(name="check")(check_command)
+app.command(name="rules")(rules_command)
 
 
 @app.command()

@@ -101,13 +101,23 @@ class Stack:
 
     nodes: tuple[Node, ...]
     environment_override: str | None = None
+    previous: Stack | None = None
+    """The stack as deployed today, when the runner has it (`opsblocks check --against`): what
+    rules about changes (a replaced bucket) compare with."""
 
     @cached_property
     def by_urn(self) -> dict[str, Node]:
         return {n.urn: n for n in self.nodes}
 
+    @cached_property
+    def _by_type(self) -> dict[str, list[Node]]:
+        found: dict[str, list[Node]] = {}
+        for node in self.nodes:
+            found.setdefault(node.type, []).append(node)
+        return found
+
     def of_type(self, *types: str) -> Iterator[Node]:
-        return (n for n in self.nodes if n.type in types)
+        return (n for t in types for n in self._by_type.get(t, ()))
 
     def custom(self) -> Iterator[Node]:
         return (n for n in self.nodes if n.custom and not n.is_provider)

@@ -15,9 +15,11 @@ from opsblocks.stacks import StackConfig
 
 @dataclass(frozen=True)
 class Target:
-    """A blueprint, and the config of the stack that deploys it (empty for a bare file)."""
+    """A blueprint, its file, and the config of the stack that deploys it (empty for a bare
+    file)."""
 
     blueprint: Blueprint
+    file: Path
     config: StackConfig = field(default_factory=StackConfig)
 
 
@@ -27,7 +29,7 @@ def target_of(file: Path | None, stack: str | None) -> Target:
     if (file is None) == (stack is None):
         raise OpsblocksError("give a blueprint file or --stack NAME (one of them)")
     if file is not None:
-        return Target(blueprint.load(file))
+        return Target(blueprint.load(file), file)
     assert stack is not None
     root = stacks.project_root()
     path = stacks.blueprint_of(root, stack)
@@ -37,7 +39,7 @@ def target_of(file: Path | None, stack: str | None) -> Target:
 
     stack_path = stacks.stack_file(root, stack).relative_to(root)
     program.check_stack_config(bp, str(path.relative_to(root)), config.get, stack=str(stack_path))
-    return Target(bp, config)
+    return Target(bp, path, config)
 
 
 def record(target: Target) -> Graph:

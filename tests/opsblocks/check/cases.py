@@ -12,6 +12,7 @@
     fail:                         # graphs the rule must flag: exactly the names in `flagged`
       - flagged: [data]
         resources: [...]
+        previous: [...]           # optional: the stack as deployed (`check --against`)
 
 Unknown values (ids, ARNs) are written as "(known after up)", as the preview shows them.
 """
@@ -54,7 +55,16 @@ def cases(rule: Rule) -> tuple[tuple[Case, ...], tuple[Case, ...]]:
 
 
 def _case(data: dict[str, Any], label: str, failing: bool) -> Case:
-    entries = data["resources"]
+    flagged = frozenset(data.get("flagged") or ())
+    if failing and not flagged:
+        raise ValueError(f"{label}: a fail case names the resources the rule must flag")
+    previous = _stack(data["previous"], None) if "previous" in data else None
+    return Case(_stack(data["resources"], data.get("environment"), previous), flagged, label)
+
+
+def _stack(
+    entries: list[dict[str, Any]], environment: str | None, previous: Stack | None = None
+) -> Stack:
     urns = {e["name"]: _urn(e) for e in entries}
     nodes = tuple(
         Node(
@@ -72,10 +82,7 @@ def _case(data: dict[str, Any], label: str, failing: bool) -> Case:
         )
         for e in entries
     )
-    flagged = frozenset(data.get("flagged") or ())
-    if failing and not flagged:
-        raise ValueError(f"{label}: a fail case names the resources the rule must flag")
-    return Case(Stack(nodes, data.get("environment")), flagged, label)
+    return Stack(nodes, environment, previous)
 
 
 def _urn(entry: dict[str, Any]) -> str:
