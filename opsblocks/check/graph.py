@@ -35,7 +35,7 @@ class Node:
     """None where the runner cannot see it (the policy pack API does not carry it)."""
     ignore_changes: tuple[str, ...] = ()
     provider: str | None = None
-    """The provider reference: `<provider urn>::<id>` as the engine gives it."""
+    """The URN of the provider resource that manages it."""
     dependencies: tuple[str, ...] = ()
 
     def get(self, path: str, default: Any = None) -> Any:
@@ -159,9 +159,7 @@ class Stack:
         return (n for n in self.of_type(*types) if node.urn in n.dependencies)
 
     def provider_of(self, node: Node) -> Node | None:
-        if not node.provider:
-            return None
-        return self.by_urn.get(node.provider.rsplit("::", 1)[0])
+        return self.by_urn.get(node.provider) if node.provider else None
 
     def capability_of(self, node: Node) -> str:
         """The capability a resource serves: its platform tag, else its component's name

@@ -21,6 +21,7 @@ def _node(resource: Resource) -> Node:
         protect=resource.protect,
         retain_on_delete=resource.retain_on_delete,
         ignore_changes=tuple(resource.ignore_changes),
-        provider=engine_urn(resource.provider) if resource.provider else None,
+        # The engine's provider reference is `<provider urn>::<provider id>`.
+        provider=engine_urn(resource.provider.rsplit("::", 1)[0]) if resource.provider else None,
         dependencies=tuple(resource.dependencies),
     )

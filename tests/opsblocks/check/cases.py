@@ -77,7 +77,7 @@ def _stack(
             protect=e.get("protect", False),
             retain_on_delete=e.get("retain_on_delete", False),
             ignore_changes=tuple(e.get("ignore_changes") or ()),
-            provider=f"{urns[e['provider']]}::provider-id" if e.get("provider") else None,
+            provider=urns[e["provider"]] if e.get("provider") else None,
             dependencies=tuple(urns[d] for d in e.get("depends_on") or ()),
         )
         for e in entries
