@@ -108,7 +108,7 @@ def rules_command(
 
 def report_of(bp: Blueprint, graph: Graph, previous: Graph | None = None) -> Report:
     """The rules over one recorded blueprint, with its waivers."""
-    stack = stack_of(graph)
+    stack = replace(stack_of(graph), environment_override=bp.environment.value)
     if previous is not None:
         stack = replace(stack, previous=stack_of(previous))
     return evaluate(stack, [Waiver(w.rule, w.reason) for w in bp.checks.waive])

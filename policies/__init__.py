@@ -1,0 +1,1 @@
+"""The opsblocks policy pack (see __main__.py)."""
