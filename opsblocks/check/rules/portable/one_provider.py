@@ -25,6 +25,6 @@ RULE = Rule(
     title="The platform has one explicit provider per cloud package",
     protects="part of the platform deployed with other credentials, account or region",
     fix="create the cloud's provider once in the program and pass it to every component",
-    source="ARCHITECTURE.md: a per-cloud foundation is created once and shared",
+    source="opsblocks design: one foundation (and provider) per cloud, shared",
     check=check,
 )

@@ -28,6 +28,6 @@ RULE = Rule(
     title="Stateful resources are protected and retained in prod",
     protects="a destroy, a rename or a replacement deleting buckets, keys, registries, databases",
     fix="create the resource with ResourceOptions(protect=True, retain_on_delete=True) in prod",
-    source="ARCHITECTURE.md: data is never lost",
+    source="opsblocks data-safety default: stateful resources protected in prod",
     check=check,
 )

@@ -32,6 +32,6 @@ RULE = Rule(
     title="A change replaces no stateful resource",
     protects="an edit of the blueprint deleting a bucket, key, registry or database with its data",
     fix="keep the name and location; move a renamed resource with aliases, or migrate the data",
-    source="ARCHITECTURE.md: renaming or moving keeps URNs stable (aliases)",
+    source="opsblocks data-safety default: renames and moves keep URNs (aliases)",
     check=check,
 )
