@@ -1,6 +1,7 @@
 """Benchmark: wall time and peak memory of `opsblocks preview` per shipped blueprint, the
-ratio to the bare import time of the SDK modules that blueprint uses (target: <= 1.3), and the
-time the cost estimate adds to it (target: under 10% of the preview).
+ratio to the bare import time of the SDK modules that blueprint uses (target: <= 1.3), the time
+the cost estimate adds to it (target: under 10% of the preview), and the time the check adds
+(loading the rules and running them over the recording; target: under 15% of the preview).
 
 Each measurement is a fresh interpreter, so both sides pay the same start-up; the median of
 --runs runs is reported. The preview pauses the garbage collector while it loads the SDK and
@@ -57,8 +58,14 @@ graph = preview.record(lambda: program.build(bp))
 gc.freeze()  # as the CLI does after recording
 start = time.perf_counter()
 estimate(bp, graph)
+estimated = time.perf_counter()
+from opsblocks.commands.check import report_of
+report = report_of(bp, graph)
+checked = time.perf_counter()
+assert report.rules, "no rule ran"
 print(json.dumps({"rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  "estimate_s": time.perf_counter() - start}), file=sys.stderr)
+                  "estimate_s": estimated - start, "check_s": checked - estimated}),
+      file=sys.stderr)
 """
 
 
@@ -68,6 +75,7 @@ class Run:
     peak_mib: float
     modules: list[str]
     estimate_s: float
+    check_s: float
 
 
 def timed(code: str, *arguments: str) -> Run:
@@ -82,7 +90,11 @@ def timed(code: str, *arguments: str) -> Run:
         raise RuntimeError(f"no measurement from the child process:\n{done.stderr[-2000:]}")
     report = json.loads(reports[-1])
     return Run(
-        seconds, report["rss_kb"] / 1024, report.get("modules", []), report.get("estimate_s", 0.0)
+        seconds,
+        report["rss_kb"] / 1024,
+        report.get("modules", []),
+        report.get("estimate_s", 0.0),
+        report.get("check_s", 0.0),
     )
 
 
@@ -96,6 +108,7 @@ def measure(blueprint: Path, runs: int) -> dict[str, object]:
     import_s = statistics.median(r.seconds for r in imports)
     import_paused_s = statistics.median(r.seconds for r in imports_paused)
     estimate_s = statistics.median(r.estimate_s for r in phases)
+    check_s = statistics.median(r.check_s for r in phases)
     return {
         "blueprint": blueprint.name,
         "preview_s": round(preview_s, 3),
@@ -106,6 +119,8 @@ def measure(blueprint: Path, runs: int) -> dict[str, object]:
         "ratio_gc_paused": round(preview_s / import_paused_s, 2),
         "cost_s": round(estimate_s, 3),
         "cost_share": f"{estimate_s / preview_s:.1%}",
+        "check_s": round(check_s, 3),
+        "check_share": f"{check_s / preview_s:.1%}",
         "sdk_modules": len(modules),
     }
 
@@ -123,7 +138,7 @@ def main() -> None:
         return
     header = ("blueprint", "preview_s", "preview_peak_mib", "sdk_import_s",
               "sdk_import_peak_mib", "ratio", "ratio_gc_paused", "cost_s", "cost_share",
-              "sdk_modules")  # fmt: skip
+              "check_s", "check_share", "sdk_modules")  # fmt: skip
     widths = [max(len(h), *(len(str(row[h])) for row in rows)) for h in header]
     print("  ".join(f"{h:>{w}}" for h, w in zip(header, widths, strict=True)))
     for row in rows:
