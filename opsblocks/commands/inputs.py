@@ -43,12 +43,18 @@ def target_of(file: Path | None, stack: str | None) -> Target:
 
 
 def record(target: Target) -> Graph:
-    """The resources `pulumi up` would register, recorded offline with the stack's config."""
-    from opsblocks import preview, program
+    """The resources `pulumi up` would register, recorded offline with the stack's config.
 
+    A bare blueprint file has no stack: the settings every stack must give (the GCP project)
+    are recorded as known only at `up`, as they are, rather than left out."""
+    from opsblocks import preview, program, providers
+
+    package = program.PROVIDER_PACKAGES[target.blueprint.cloud.value]
+    placeholders = {f"{package}:{key}": preview.UNKNOWN
+                    for key in providers.REQUIRED.get(package, ())}  # fmt: skip
     graph = preview.record(
         lambda: program.build(target.blueprint),
-        config=target.config.values,
+        config={**placeholders, **target.config.values},
         secret_keys=target.config.secret_keys,
     )
     # Everything allocated so far lives until the command exits: keep the garbage collector

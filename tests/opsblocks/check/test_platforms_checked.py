@@ -2,17 +2,23 @@
 prod), passes every rule or carries a waiver with its reason; and a weakened platform is
 flagged: the rules read what the components really record."""
 
+import copy
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from opsblocks.check import docs
+from opsblocks.check.graph import Node, Stack
+from opsblocks.check.recorded import stack_of
 from opsblocks.check.registry import rules
 from opsblocks.check.rule import Group
 from opsblocks.commands.check import report_of
 from opsblocks.model import Cloud
 from tests.opsblocks.check.cases import cases
-from tests.platforms import ROOT, every_tool
+from tests.platforms import ROOT, every_tool, recorded
 
 README = (Path(ROOT) / "README.md").read_text()
 
@@ -48,3 +54,62 @@ def test_the_readme_rule_table_is_generated_from_the_rules() -> None:
     start, end = "<!-- rules:start -->\n", "<!-- rules:end -->"
     table = README.split(start, 1)[1].split(end, 1)[0]
     assert table == docs.markdown_table(), "regenerate: opsblocks rules --format markdown"
+
+
+def weakened(stack: Stack, type_: str, change: Callable[[Node], Node]) -> tuple[Stack, str]:
+    """The stack with the first resource of `type_` changed, and that resource's name."""
+    target = next(stack.of_type(type_))
+    nodes = tuple(change(n) if n is target else n for n in stack.nodes)
+    return replace(stack, nodes=nodes), target.name
+
+
+def without(path: str) -> Callable[[Node], Node]:
+    """Drop the input at a dotted path (`a.b.0.c`)."""
+
+    def change(node: Node) -> Node:
+        inputs = copy.deepcopy(dict(node.inputs))
+        *parents, last = path.split(".")
+        holder: Any = inputs
+        for part in parents:
+            holder = holder[int(part)] if isinstance(holder, list) else holder[part]
+        del holder[int(last) if isinstance(holder, list) else last]
+        return replace(node, inputs=inputs)
+
+    return change
+
+
+def setting(path: str, value: object) -> Callable[[Node], Node]:
+    def change(node: Node) -> Node:
+        inputs = copy.deepcopy(dict(node.inputs))
+        *parents, last = path.split(".")
+        holder: Any = inputs
+        for part in parents:
+            holder = holder[int(part)] if isinstance(holder, list) else holder[part]
+        holder[int(last) if isinstance(holder, list) else last] = value
+        return replace(node, inputs=inputs)
+
+    return change
+
+
+WEAKENINGS = [
+    # (shipped blueprint, resource type, weakening, the rule that must flag it)
+    ("aws-sagemaker.yaml", "aws:s3/bucket:Bucket",
+     lambda n: replace(n, protect=False), "OB-ALL-DATA-001"),
+    ("gcp-vertex.yaml", "gcp:bigquery/dataset:Dataset",
+     lambda n: replace(n, retain_on_delete=False), "OB-ALL-DATA-001"),
+    ("azure-ml.yaml", "azure-native:storage:StorageAccount",
+     lambda n: replace(n, provider=None), "OB-ALL-PROV-001"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("file", "type_", "change", "rule_id"), WEAKENINGS,
+                         ids=[w[-1] + "-" + w[0] for w in WEAKENINGS])  # fmt: skip
+def test_weakening_a_shipped_platform_is_flagged(
+    file: str, type_: str, change: Callable[[Node], Node], rule_id: str
+) -> None:
+    bp, graph = recorded(Path(ROOT) / "blueprints" / file)
+    stack = replace(stack_of(graph), environment_override=bp.environment.value)
+    [rule] = [r for r in rules() if r.id == rule_id]
+    assert rule.run(stack) == []
+    weak, name = weakened(stack, type_, change)
+    assert [f.node.name for f in rule.run(weak)] == [name]
