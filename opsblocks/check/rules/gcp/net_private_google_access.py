@@ -1,0 +1,33 @@
+"""Subnets reach Google APIs privately, so their VMs need no external address."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opsblocks.check.graph import Stack, is_unknown
+from opsblocks.check.rule import Flag, Rule, Severity
+
+SUBNET = "gcp:compute/subnetwork:Subnetwork"
+NOT_FLOWS = ("PRIVATE_SERVICE_CONNECT", "REGIONAL_MANAGED_PROXY", "GLOBAL_MANAGED_PROXY")
+
+
+def check(stack: Stack) -> Iterator[Flag]:
+    for subnet in stack.of_type(SUBNET):
+        if subnet.get("purpose") in NOT_FLOWS:
+            continue
+        private = subnet.get("privateIpGoogleAccess")
+        if private is not True and not is_unknown(private):
+            yield Flag(
+                subnet, "subnet without Private Google Access: private VMs cannot reach Google APIs"
+            )
+
+
+RULE = Rule(
+    id="OB-GCP-NET-003",
+    severity=Severity.medium,
+    title="Subnets enable Private Google Access",
+    protects="private notebooks failing to reach Storage and Vertex AI, or getting public IPs to",
+    fix="set private_ip_google_access=True on the gcp.compute.Subnetwork",
+    source="Google Cloud minimum viable security platform MVSP-CO-1.52: Private Google Access",
+    check=check,
+)

@@ -1,0 +1,36 @@
+"""Subnets record VPC flow logs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opsblocks.check.graph import Stack, is_unknown
+from opsblocks.check.rule import Flag, Rule, Severity
+
+SUBNET = "gcp:compute/subnetwork:Subnetwork"
+NOT_FLOWS = ("PRIVATE_SERVICE_CONNECT", "REGIONAL_MANAGED_PROXY", "GLOBAL_MANAGED_PROXY")
+"""Subnet purposes that carry no VM traffic and take no flow log config."""
+
+
+def check(stack: Stack) -> Iterator[Flag]:
+    for subnet in stack.of_type(SUBNET):
+        if subnet.get("purpose") in NOT_FLOWS:
+            continue
+        config = subnet.get("logConfig")
+        if is_unknown(config):
+            continue
+        if not config:
+            yield Flag(subnet, "subnet without VPC flow logs (log_config not set)")
+        elif subnet.get("logConfig.flowSampling") == 0:
+            yield Flag(subnet, "subnet flow logs sample nothing (flow_sampling is 0)")
+
+
+RULE = Rule(
+    id="OB-GCP-NET-002",
+    severity=Severity.medium,
+    title="Subnets record VPC flow logs",
+    protects="no record of which notebook or job talked to which address when data leaves",
+    fix="set log_config=SubnetworkLogConfigArgs(aggregation_interval=..., flow_sampling=0.5, ...)",
+    source="CIS GCP 3.8",
+    check=check,
+)
