@@ -157,10 +157,16 @@ class GcpFoundation(pulumi.ComponentResource):
             opts=after_apis,
         )
 
+        gates = [s.id for s in services] + [g.etag for g in grants]
+        self.project = pulumi.Output.all(project.project_id, *gates).apply(lambda v: v[0])
+        self.kms_key_id = pulumi.Output.all(key.id, *gates).apply(lambda v: v[0])
+        # On the platform key too: Cloud Storage encrypts every object written to a bucket
+        # with its default key through the project's storage agent, whoever writes it (here
+        # Google's usage-log delivery), so the bucket waits for the agent's grant on the key.
         access_logs = GcpSecureBucket(
             f"{name}-access-logs",
             GcpSecureBucketArgs(labels=labels, project=project.project_id, region=args.region,
-                                protect=args.protect),
+                                kms_key_id=self.kms_key_id, protect=args.protect),
             opts=after_apis,
         )  # fmt: skip
         # Cloud Storage writes the usage logs as this Google group: it must be allowed to create
@@ -173,10 +179,7 @@ class GcpFoundation(pulumi.ComponentResource):
             opts=child,
         )
 
-        gates = [s.id for s in services] + [g.etag for g in grants]
-        self.project = pulumi.Output.all(project.project_id, *gates).apply(lambda v: v[0])
         self.project_number = project.number
-        self.kms_key_id = pulumi.Output.all(key.id, *gates).apply(lambda v: v[0])
         self.network_id = pulumi.Output.all(network.id, peering.id).apply(lambda v: v[0])
         self.subnet_id = subnet.id
         self.access_log_bucket = access_logs.bucket

@@ -19,7 +19,7 @@ class GcpSecureBucketArgs:
     project: pulumi.Input[str]
     region: str
     kms_key_id: pulumi.Input[str] | None = None
-    """Customer-managed key; None for the access-log bucket (Google-managed encryption)."""
+    """Customer-managed key of new objects (None: Google-managed encryption)."""
     access_log_bucket: pulumi.Input[str] | None = None
     """Bucket that receives usage logs; None for the access-log bucket itself."""
     protect: bool = False

@@ -193,3 +193,11 @@ def test_bigquery_agent_is_not_looked_up_unless_a_tool_enables_bigquery(
     seen = invokes_of(monkeypatch, apis=["aiplatform.googleapis.com"])
 
     assert "gcp:bigquery/getDefaultServiceAccount:getDefaultServiceAccount" not in seen
+
+
+def test_the_access_log_bucket_is_on_the_platform_key_once_the_storage_agent_may_use_it() -> None:
+    graph = foundation()
+    bucket = graph.named("forecast-access-logs", "Bucket")
+    assert bucket.inputs["encryption"] == {"defaultKmsKeyName": "forecast-key-id"}
+    storage_grant = graph.named("forecast-key-storage", "CryptoKeyIAMMember")
+    assert storage_grant.urn in bucket.dependencies
