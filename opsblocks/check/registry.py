@@ -1,4 +1,5 @@
-"""Every rule, found in `rules/<group>/<module>.py`: one module, one `RULE`."""
+"""Every rule, found in `rules/<group>/<module>.py`: one module, one `RULE`. Modules whose
+name starts with `_` hold helpers the group's rules share."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ def rules() -> tuple[Rule, ...]:
     for group in Group:
         package = importlib.import_module(f"{rules_package.__name__}.{group.value}")
         for info in pkgutil.iter_modules(package.__path__):
+            if info.name.startswith("_"):
+                continue
             module = importlib.import_module(f"{package.__name__}.{info.name}")
             rule = getattr(module, "RULE", None)
             if not isinstance(rule, Rule):

@@ -1,14 +1,17 @@
 """Every rule: well described, with pass and fail fixtures it gets right."""
 
 import re
+from pathlib import Path
 
 import pytest
 
 from opsblocks.check import registry
+from opsblocks.check import rules as rules_package
 from opsblocks.check.rule import Group, Rule
 from tests.opsblocks.check.cases import FIXTURES, cases, fixture_file
 
 RULES = registry.rules()
+RULES_DIR = Path(rules_package.__file__).parent
 ID = re.compile(r"^OB-(AWS|AZURE|GCP|ALL)-[A-Z0-9]{2,8}-\d{3}$")
 
 
@@ -33,6 +36,12 @@ def test_every_rule_is_described_in_one_line_each(rule: Rule) -> None:
 def test_every_rule_module_has_fixtures_and_every_fixture_a_rule() -> None:
     modules = {registry.module_of(r) for r in RULES}
     files = {str(p.relative_to(FIXTURES).with_suffix("")) for p in FIXTURES.rglob("*.yaml")}
+    sources = {
+        str(p.relative_to(RULES_DIR).with_suffix(""))
+        for p in RULES_DIR.glob("*/*.py")
+        if not p.name.startswith("_")
+    }
+    assert sources == modules, "a rule module without a RULE, or outside the registry"
     assert files == modules
 
 
