@@ -26,6 +26,6 @@ RULE = Rule(
     title="Prod Vertex AI endpoints serve through Private Service Connect or a peered network",
     protects="the prod model answering (and being probed) from anywhere on the internet",
     fix="set private_service_connect_config=...(enable_private_service_connect=True, ...) in prod",
-    source="ARCHITECTURE.md: nothing public in prod",
+    source="Vertex AI docs: private endpoints for online inference (Private Service Connect)",
     check=check,
 )
