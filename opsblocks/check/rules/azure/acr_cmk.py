@@ -19,7 +19,9 @@ def check(stack: Stack) -> Iterator[Flag]:
         if is_unknown(status):
             continue
         if str(status).lower() != "enabled" or not node.get("encryption.keyVaultProperties"):
-            yield Flag(node, "prod Premium container registry encrypted with a Microsoft-managed key")
+            yield Flag(
+                node, "prod Premium container registry encrypted with a Microsoft-managed key"
+            )
 
 
 RULE = Rule(

@@ -17,7 +17,9 @@ def check(stack: Stack) -> Iterator[Flag]:
             continue
         if node.get("networkRuleSet.defaultAction") == "Deny":
             continue
-        yield Flag(node, f"prod container registry publicNetworkAccess is {access or 'unset (Enabled)'}")
+        yield Flag(
+            node, f"prod container registry publicNetworkAccess is {access or 'unset (Enabled)'}"
+        )
 
 
 RULE = Rule(

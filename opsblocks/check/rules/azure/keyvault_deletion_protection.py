@@ -21,8 +21,13 @@ RULE = Rule(
     id="OB-AZURE-KV-001",
     severity=Severity.high,
     title="Key vaults keep soft delete on, and purge protection on in prod",
-    protects="a deleted or purged vault taking the platform key and every CMK-encrypted store with it",
-    fix="set enable_soft_delete=True, and in prod enable_purge_protection=True, on the Vault properties",
+    protects=(
+        "a deleted or purged vault taking the platform key and every CMK-encrypted store with it"
+    ),
+    fix=(
+        "set enable_soft_delete=True, and in prod "
+        "enable_purge_protection=True, on the Vault properties"
+    ),
     source="Azure Policy: Key vaults should have deletion protection enabled",
     check=check,
 )

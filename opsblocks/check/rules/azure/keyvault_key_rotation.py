@@ -26,7 +26,8 @@ def check(stack: Stack) -> Iterator[Flag]:
 def _rotates(node: Node) -> bool:
     actions = as_list(node.get("properties.rotationPolicy.lifetimeActions"))
     return any(
-        isinstance(a, Mapping) and str(a.get("action", {}).get("type", "")).lower() == "rotate"
+        isinstance(a, Mapping)
+        and str(a.get("action", {}).get("type", "")).lower() == "rotate"
         and bool(a.get("trigger"))
         for a in actions
     )

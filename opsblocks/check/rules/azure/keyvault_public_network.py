@@ -18,7 +18,10 @@ def check(stack: Stack) -> Iterator[Flag]:
             continue
         default = node.get("properties.networkAcls.defaultAction")
         if default != "Deny" and not is_unknown(default):
-            yield Flag(node, f"key vault firewall allows all networks (defaultAction: {default or 'Allow'})")
+            yield Flag(
+                node,
+                f"key vault firewall allows all networks (defaultAction: {default or 'Allow'})",
+            )
 
 
 RULE = Rule(

@@ -26,6 +26,9 @@ RULE = Rule(
     title="Azure ML computes have local authentication disabled",
     protects="compute keys granting access that no Entra ID role or sign-in log accounts for",
     fix="set properties.disable_local_auth=True on the Compute",
-    source="Azure Policy: Azure Machine Learning Computes should have local authentication methods disabled",
+    source=(
+        "Azure Policy: Azure Machine Learning Computes should "
+        "have local authentication methods disabled"
+    ),
     check=check,
 )

@@ -36,7 +36,10 @@ RULE = Rule(
     severity=Severity.high,
     title="Azure ML clusters and compute instances have no public IP and no public SSH",
     protects="training nodes and notebooks exposed to the internet, reached around the workspace",
-    fix='set enable_node_public_ip=False and remote_login_port_public_access / ssh_public_access "Disabled"',
+    fix=(
+        "set enable_node_public_ip=False and "
+        'remote_login_port_public_access / ssh_public_access "Disabled"'
+    ),
     source="MCSB NS-2 (Azure ML security baseline: no public IP for compute)",
     check=check,
 )

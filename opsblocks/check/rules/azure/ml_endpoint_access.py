@@ -17,8 +17,13 @@ def check(stack: Stack) -> Iterator[Flag]:
     # The endpoint as the traffic-keeping ARM template writes it: what Azure ends up with.
     for node in stack.of_type("azure-native:resources:Deployment"):
         for resource in as_list(node.get("properties.template.resources")):
-            if isinstance(resource, Mapping) and str(resource.get("type", "")).lower() == ENDPOINT_ARM_TYPE:
-                yield from _judge(stack, node, resource.get("properties") or {}, "template endpoint")
+            if (
+                isinstance(resource, Mapping)
+                and str(resource.get("type", "")).lower() == ENDPOINT_ARM_TYPE
+            ):
+                yield from _judge(
+                    stack, node, resource.get("properties") or {}, "template endpoint"
+                )
 
 
 def _judge(stack: Stack, node: Node, properties: Mapping[str, Any], what: str) -> Iterator[Flag]:

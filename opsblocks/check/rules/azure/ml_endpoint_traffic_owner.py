@@ -24,7 +24,10 @@ def check(stack: Stack) -> Iterator[Flag]:
             for key in ("traffic", "mirrorTraffic"):
                 value = (resource.get("properties") or {}).get(key)
                 if value is not None and not _keeps_current(value):
-                    yield Flag(node, f"template writes the endpoint's {key} without keeping the current value")
+                    yield Flag(
+                        node,
+                        f"template writes the endpoint's {key} without keeping the current value",
+                    )
 
 
 def _ignored(node: Node, path: str) -> bool:
@@ -33,7 +36,9 @@ def _ignored(node: Node, path: str) -> bool:
 
 def _keeps_current(value: object) -> bool:
     """An ARM expression that reads the live endpoint (`reference(...)`) keeps what CI/CD set."""
-    return is_unknown(value) or (isinstance(value, str) and value.startswith("[") and "reference(" in value)
+    return is_unknown(value) or (
+        isinstance(value, str) and value.startswith("[") and "reference(" in value
+    )
 
 
 RULE = Rule(
@@ -41,7 +46,10 @@ RULE = Rule(
     severity=Severity.high,
     title="The online endpoint's traffic has one writer, CI/CD: Pulumi keeps the current split",
     protects="the next `up` sending traffic back to an old or unapproved deployment, or to none",
-    fix="write traffic only through a template reading reference(endpoint).traffic, or ignore_changes it",
+    fix=(
+        "write traffic only through a template reading "
+        "reference(endpoint).traffic, or ignore_changes it"
+    ),
     source="opsblocks deploy review: CI/CD-owned fields Pulumi must not undo",
     check=check,
 )

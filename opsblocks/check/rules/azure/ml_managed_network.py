@@ -1,4 +1,4 @@
-"""Azure ML workspaces run their computes in a managed network; prod allows approved outbound only."""
+"""Workspaces run their computes in a managed network; prod allows approved outbound only."""
 
 from __future__ import annotations
 
@@ -28,7 +28,10 @@ RULE = Rule(
     severity=Severity.high,
     title="Azure ML workspaces use managed network isolation, approved outbound only in prod",
     protects="jobs and notebooks exfiltrating data to any internet host",
-    fix='set managed_network isolation_mode="AllowOnlyApprovedOutbound" in prod (AllowInternetOutbound in dev)',
+    fix=(
+        "set managed_network "
+        'isolation_mode="AllowOnlyApprovedOutbound" in prod (AllowInternetOutbound in dev)'
+    ),
     source="MCSB NS-2 (Azure ML security baseline: managed virtual network isolation)",
     check=check,
 )

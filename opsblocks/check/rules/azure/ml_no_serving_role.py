@@ -32,7 +32,9 @@ def check(stack: Stack) -> Iterator[Flag]:
                 denied += _patterns(permission.get("notActions"))
         open_ = [a for a in DENIED if _matches(a, allowed) and not _matches(a, denied)]
         if open_:
-            yield Flag(node, "custom role allows " + ", ".join(a.removeprefix(f"{WS}/") for a in open_))
+            yield Flag(
+                node, "custom role allows " + ", ".join(a.removeprefix(f"{WS}/") for a in open_)
+            )
 
 
 def _patterns(value: object) -> list[str]:
@@ -46,9 +48,16 @@ def _matches(action: str, patterns: list[str]) -> bool:
 RULE = Rule(
     id="OB-AZURE-ML-010",
     severity=Severity.critical,
-    title="The no-serving custom role denies endpoint, deployment, outbound-rule and schedule writes",
-    protects="train code deploying a model, reopening the prod network or disabling the quality gate",
-    fix="add the online endpoint/deployment writes, outboundRules/*, privateEndpointConnections/* to not_actions",
+    title=(
+        "The no-serving custom role denies endpoint, deployment, outbound-rule and schedule writes"
+    ),
+    protects=(
+        "train code deploying a model, reopening the prod network or disabling the quality gate"
+    ),
+    fix=(
+        "add the online endpoint/deployment writes, "
+        "outboundRules/*, privateEndpointConnections/* to not_actions"
+    ),
     source="opsblocks deploy review: separation of duties (no-serving role denies serving writes)",
     check=check,
 )

@@ -7,7 +7,10 @@ from collections.abc import Iterator
 from opsblocks.check.graph import Stack, is_unknown
 from opsblocks.check.rule import Flag, Rule, Severity
 
-TYPES = ("azure-native:machinelearningservices:Workspace", "azure-native:machinelearningservices:Registry")
+TYPES = (
+    "azure-native:machinelearningservices:Workspace",
+    "azure-native:machinelearningservices:Registry",
+)
 
 
 def check(stack: Stack) -> Iterator[Flag]:
@@ -18,7 +21,10 @@ def check(stack: Stack) -> Iterator[Flag]:
         if is_unknown(access) or access == "Disabled":
             continue
         kind = node.type.rsplit(":", 1)[-1]
-        yield Flag(node, f"prod Azure ML {kind.lower()} publicNetworkAccess is {access or 'unset (Enabled)'}")
+        yield Flag(
+            node,
+            f"prod Azure ML {kind.lower()} publicNetworkAccess is {access or 'unset (Enabled)'}",
+        )
 
 
 RULE = Rule(

@@ -37,8 +37,11 @@ def check(stack: Stack) -> Iterator[Flag]:
             continue
         for urn in node.dependencies:
             if urn in runners:
-                yield Flag(node, f"{role} lets {stack.by_urn[urn].name}, which runs code under "
-                           "test, write online endpoints and deployments")
+                yield Flag(
+                    node,
+                    f"{role} lets {stack.by_urn[urn].name}, which runs code under "
+                    "test, write online endpoints and deployments",
+                )
 
 
 def _deploy_identities(stack: Stack) -> set[str]:
@@ -73,7 +76,10 @@ RULE = Rule(
     severity=Severity.critical,
     title="Jobs, notebooks and the CI/CD train stage hold no role that writes online endpoints",
     protects="code under test deploying its own model to production, around the approval",
-    fix="assign the no-serving custom role (not AzureML Data Scientist) to workload and train identities",
+    fix=(
+        "assign the no-serving custom role (not AzureML Data "
+        "Scientist) to workload and train identities"
+    ),
     source="opsblocks deploy review: separation of duties (train identity has no endpoint write)",
     check=check,
 )

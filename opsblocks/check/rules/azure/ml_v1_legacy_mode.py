@@ -29,8 +29,12 @@ RULE = Rule(
     id="OB-AZURE-ML-003",
     severity=Severity.critical,
     title="Azure ML workspaces keep v1 legacy mode off",
-    protects="the first `up` failing on online endpoints, schedules and datastores the v2 API serves",
+    protects=(
+        "the first `up` failing on online endpoints, schedules and datastores the v2 API serves"
+    ),
     fix="set v1_legacy_mode=False on the Workspace (secure it with private endpoints instead)",
-    source="opsblocks deploy review: v2 resources need the workspace's v2 API (aka.ms/V1LegacyMode)",
+    source=(
+        "opsblocks deploy review: v2 resources need the workspace's v2 API (aka.ms/V1LegacyMode)"
+    ),
     check=check,
 )

@@ -39,7 +39,10 @@ RULE = Rule(
     severity=Severity.high,
     title="Role assignments and custom roles are scoped below the subscription",
     protects="a grant meant for one workspace reaching every resource in the subscription",
-    fix="set the RoleAssignment scope (and assignable_scopes) to the resource's id, at most its group",
+    fix=(
+        "set the RoleAssignment scope (and "
+        "assignable_scopes) to the resource's id, at most its group"
+    ),
     source="MCSB PA-7 (just enough administration: scope access to the resource)",
     check=check,
 )

@@ -38,7 +38,10 @@ RULE = Rule(
     severity=Severity.high,
     title="Custom roles grant no `*` actions and no Microsoft.Authorization writes",
     protects="a custom role that is Owner in disguise: every operation, or granting itself more",
-    fix="list the provider operations in the RoleDefinition's actions; deny the rest with not_actions",
+    fix=(
+        "list the provider operations in the "
+        "RoleDefinition's actions; deny the rest with not_actions"
+    ),
     source="Azure Policy: Custom subscription owner roles should not exist",
     check=check,
 )

@@ -43,8 +43,10 @@ def check(stack: Stack) -> Iterator[Flag]:
         missing = [f"{role} on {t.name}" for t in targets for role in REQUIRED[t.type]
                    if (t.urn, role) not in best and (t.urn, "Owner") not in best]  # fmt: skip
         if missing:
-            yield Flag(workspace, "workspace identity lacks, before the workspace is created: "
-                       + ", ".join(missing))
+            yield Flag(
+                workspace,
+                "workspace identity lacks, before the workspace is created: " + ", ".join(missing),
+            )
 
 
 def _is(stack: Stack, urn: str, *types: str) -> bool:
@@ -84,6 +86,8 @@ RULE = Rule(
     title="The workspace identity holds its documented roles on vault, registry, insights, storage",
     protects="the first `up` failing: a user-assigned workspace identity without them is refused",
     fix="grant the roles to the workspace identity and make the Workspace depend on the grants",
-    source="opsblocks deploy review: role assignments a first `up` needs (Azure ML managed identities)",
+    source=(
+        "opsblocks deploy review: role assignments a first `up` needs (Azure ML managed identities)"
+    ),
     check=check,
 )

@@ -16,7 +16,9 @@ def check(stack: Stack) -> Iterator[Flag]:
         if is_unknown(source):
             continue
         if source != "Microsoft.Keyvault":
-            yield Flag(node, f"prod storage account encrypted with {source or 'Microsoft-managed'} keys")
+            yield Flag(
+                node, f"prod storage account encrypted with {source or 'Microsoft-managed'} keys"
+            )
         elif not node.get("encryption.keyVaultProperties"):
             yield Flag(node, "prod storage account names Key Vault encryption but no key")
 
@@ -26,7 +28,10 @@ RULE = Rule(
     severity=Severity.high,
     title="Prod storage accounts are encrypted with a customer-managed key",
     protects="no way to revoke access to the data at rest by disabling the platform key",
-    fix='in prod set encryption key_source="Microsoft.Keyvault" with key_vault_properties and its identity',
+    fix=(
+        "in prod set encryption "
+        'key_source="Microsoft.Keyvault" with key_vault_properties and its identity'
+    ),
     source="Azure Policy: Storage accounts should use customer-managed key for encryption",
     check=check,
 )

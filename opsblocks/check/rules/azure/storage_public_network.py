@@ -21,8 +21,11 @@ def check(stack: Stack) -> Iterator[Flag]:
         if is_unknown(default):
             continue
         if default != "Deny":
-            yield Flag(node, "prod storage account is open to public networks "
-                       f"(publicNetworkAccess: {access or 'unset'}, defaultAction: {default or 'Allow'})")
+            yield Flag(
+                node,
+                "prod storage account is open to public networks "
+                f"(publicNetworkAccess: {access or 'unset'}, defaultAction: {default or 'Allow'})",
+            )
 
 
 RULE = Rule(
