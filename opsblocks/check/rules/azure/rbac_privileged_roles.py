@@ -62,6 +62,6 @@ RULE = Rule(
     title="No Owner or access-administrator grants; no Contributor for identities that run code",
     protects="a job, endpoint or pipeline granting itself any role or rewriting the platform",
     fix="grant the narrowest built-in or custom role on the one resource the identity uses",
-    source="MCSB PA-7 (just enough administration); CIS Azure: no custom subscription owner roles",
+    source="MCSB PA-7 (follow just enough administration: least privilege)",
     check=check,
 )
