@@ -15,7 +15,8 @@ only once the identity may use the key, so Azure never sees the account before t
 All four services
 (blob, file, queue, table) use the account-scoped key, so the platform key covers them all:
 queues and tables otherwise keep service-scoped keys, and that scope can only be chosen when
-the account is created.
+the account is created. In prod, deleted blobs and containers stay recoverable for
+`SOFT_DELETE_DAYS` (blob and container soft delete).
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ storage = azure_native.storage
 # user-assigned identity: the control plane (containers, file share, datastores: Contributor)
 # and blobs (the workspace reaches its system datastores as itself, studio previews data). The
 # file share's data (notebooks) and job outputs are the workload identity's (`azureml_compute`).
+SOFT_DELETE_DAYS = 30
+"""How long prod keeps deleted blobs and containers (the data lake's default too)."""
+
 STORAGE_ROLES = {
     "storage-contributor": "Contributor",
     "storage-blob": "Storage Blob Data Contributor",
@@ -116,6 +120,15 @@ def workspace_storage(
             parent=parent, protect=args.protect, retain_on_delete=args.protect
         ),
     )
+    if args.protect:
+        # Models, job outputs and notebooks deleted or overwritten by mistake stay recoverable.
+        retention = storage.DeleteRetentionPolicyArgs(enabled=True, days=SOFT_DELETE_DAYS)
+        storage.BlobServiceProperties(
+            f"{name}-storage-blob-service", account_name=account.name,
+            resource_group_name=args.resource_group_name, blob_services_name="default",
+            delete_retention_policy=retention, container_delete_retention_policy=retention,
+            opts=pulumi.ResourceOptions(parent=parent),
+        )  # fmt: skip
     grants: list[pulumi.Resource] = [
         common.grant(f"{name}-{suffix}", role=role, scope=account.id,
                      principal_id=args.identity_principal_id, parent=parent)

@@ -285,6 +285,16 @@ def test_prod_protects_and_retains_the_storage_and_the_workspace_only() -> None:
     assert storage(graph)["sku"] == {"name": "Standard_ZRS"}
 
 
+def test_prod_storage_keeps_deleted_blobs_and_containers_for_thirty_days() -> None:
+    service = training(protect=True).named("training-storage-blob-service", "BlobServiceProperties")
+    retention = {"enabled": True, "days": 30}
+
+    assert service.inputs["accountName"] == "fraudmla1b2c3"
+    assert service.inputs["blobServicesName"] == "default"
+    assert service.inputs["deleteRetentionPolicy"] == retention
+    assert service.inputs["containerDeleteRetentionPolicy"] == retention
+
+
 def test_dev_protects_nothing_and_keeps_storage_locally_redundant() -> None:
     graph = training()
 
