@@ -31,6 +31,6 @@ RULE = Rule(
     title="ECR repositories encrypt images with the platform KMS key",
     protects="model images, which embed code and sometimes weights, readable outside the key",
     fix="aws.ecr.Repository(encryption_configurations=[{'encryption_type': 'KMS', 'kms_key': k}])",
-    source="AWS FSBP ECR.5",
+    source="AWS Config: ecr-repository-cmk-encryption-enabled",
     check=check,
 )
