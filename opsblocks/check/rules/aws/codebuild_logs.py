@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from opsblocks.check.graph import Stack
 from opsblocks.check.rule import Flag, Rule, Severity
@@ -13,6 +13,8 @@ PROJECT = "aws:codebuild/project:Project"
 def check(stack: Stack) -> Iterator[Flag]:
     for project in stack.of_type(PROJECT):
         cloudwatch = project.get("logsConfig.cloudwatchLogs") or {}
+        if not isinstance(cloudwatch, Mapping):
+            continue  # known only after `up`
         s3_on = project.get("logsConfig.s3Logs.status") == "ENABLED"
         if cloudwatch.get("status") == "DISABLED" and not s3_on:
             yield Flag(project, "build logs are disabled")

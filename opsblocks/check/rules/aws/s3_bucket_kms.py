@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from opsblocks.check.graph import Stack, as_list, is_unknown
 from opsblocks.check.rule import Flag, Rule, Severity
@@ -37,10 +37,14 @@ def check(stack: Stack) -> Iterator[Flag]:
         for config in configs:
             rules = as_list(config.get("rules"))
             for rule in rules:
-                default = rule.get("applyServerSideEncryptionByDefault") or {}
+                default = (
+                    rule.get("applyServerSideEncryptionByDefault")
+                    if isinstance(rule, Mapping)
+                    else None
+                )
+                if not isinstance(default, Mapping) or is_unknown(default.get("sseAlgorithm")):
+                    continue  # known only after `up`: cannot tell
                 algorithm = default.get("sseAlgorithm")
-                if is_unknown(algorithm) or is_unknown(rule):
-                    continue
                 if bucket.urn in targets:
                     if algorithm != "AES256":
                         yield Flag(

@@ -30,7 +30,7 @@ def check(stack: Stack) -> Iterator[Flag]:
             yield Flag(config, "no kms_key_arn: instance storage is not encrypted with the key")
         capture = config.get("dataCaptureConfig")
         if (
-            capture
+            isinstance(capture, Mapping)
             and capture.get("enableCapture") is not False
             and capture.get("kmsKeyId") is None
         ):

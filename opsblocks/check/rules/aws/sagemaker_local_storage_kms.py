@@ -70,9 +70,11 @@ def check(stack: Stack) -> Iterator[Flag]:
         if config.get("kmsKeyArn") is not None and local:
             yield Flag(config, f"kms_key_arn with {', '.join(local)}: CreateEndpointConfig fails")
     for job in stack.of_type(*JOBS):
-        cluster = job.get("jobResources.clusterConfig") or {}
-        if cluster.get("volumeKmsKeyId") is not None and _local_storage(
-            cluster.get("instanceType")
+        cluster = job.get("jobResources.clusterConfig")
+        if (
+            isinstance(cluster, Mapping)
+            and cluster.get("volumeKmsKeyId") is not None
+            and _local_storage(cluster.get("instanceType"))
         ):
             yield Flag(job, f"volume_kms_key_id with {cluster.get('instanceType')}: the job fails")
     for pipeline in stack.of_type(PIPELINE):
