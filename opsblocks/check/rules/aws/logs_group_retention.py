@@ -18,7 +18,7 @@ def check(stack: Stack) -> Iterator[Flag]:
             continue
         if not days:
             yield Flag(group, "no retention: logs are kept, and paid for, forever")
-        elif stack.prod and days < PROD_DAYS:
+        elif stack.prod and isinstance(days, int | float) and days < PROD_DAYS:
             yield Flag(group, f"prod logs kept {days:g} days, less than {PROD_DAYS}")
 
 
