@@ -15,6 +15,12 @@ POLICY_TYPES = (
     "aws:iam/groupPolicy:GroupPolicy",
 )
 ROLE = "aws:iam/role:Role"
+ATTACHMENTS = (
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:iam/policyAttachment:PolicyAttachment",
+)
+# AWS managed policies that allow "*" on "*" (or all but IAM).
+ADMIN_POLICIES = (":policy/AdministratorAccess", ":policy/PowerUserAccess")
 
 
 def _identity_statements(stack: Stack) -> Iterator[tuple[Node, Mapping[str, Any]]]:
@@ -36,6 +42,10 @@ def _identity_statements(stack: Stack) -> Iterator[tuple[Node, Mapping[str, Any]
 
 
 def check(stack: Stack) -> Iterator[Flag]:
+    for attachment in stack.of_type(*ATTACHMENTS):
+        arn = str(attachment.get("policyArn") or "")
+        if arn.endswith(ADMIN_POLICIES):
+            yield Flag(attachment, f"attaches {arn.rsplit('/', 1)[-1]}: full administrator")
     for node, statement in _identity_statements(stack):
         actions = {str(a) for a in as_list(statement.get("Action"))}
         if {"*", "*:*"} & actions and "*" in as_list(statement.get("Resource")):
