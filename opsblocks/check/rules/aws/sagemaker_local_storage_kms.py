@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from opsblocks.check.graph import Node, Stack, as_list, document, is_unknown
+from opsblocks.check.graph import Node, Stack, as_list, document
 from opsblocks.check.rule import Flag, Rule, Severity
 
 CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
@@ -54,6 +54,23 @@ def _pipeline_clashes(pipeline: Node) -> list[str]:
     return clashes
 
 
+def _settings_clashes(value: Any) -> list[str]:
+    """Instance types that settings CI/CD creates SageMaker resources from pair with a key: an
+    endpoint's `instance_type` with `kms_key_arn`, a job's `InstanceType` with `VolumeKmsKeyId`."""
+    found: list[str] = []
+    if isinstance(value, Mapping):
+        pairs = (("instance_type", "kms_key_arn"), ("InstanceType", "VolumeKmsKeyId"))
+        for instance, key in pairs:
+            if value.get(key) and _local_storage(value.get(instance)):
+                found.append(str(value[instance]))
+        for item in value.values():
+            found += _settings_clashes(item)
+    elif isinstance(value, list):
+        for item in value:
+            found += _settings_clashes(item)
+    return found
+
+
 def _cluster(arguments: Mapping[str, Any]) -> Any:
     processing = arguments.get("ProcessingResources")
     return processing.get("ClusterConfig") if isinstance(processing, Mapping) else None
@@ -84,16 +101,12 @@ def check(stack: Stack) -> Iterator[Flag]:
     released = {d for p in stack.of_type(PROJECT) for d in p.dependencies}
     for parameter in stack.of_type(PARAMETER):
         value = parameter.get("insecureValue") or parameter.get("value")
-        settings = document(value) if not is_unknown(value) else {}
-        if (
-            parameter.urn in released
-            and settings.get("kms_key_arn")
-            and _local_storage(settings.get("instance_type"))
-        ):
+        clashes = _settings_clashes(document(value)) if parameter.urn in released else []
+        if clashes:
             yield Flag(
                 parameter,
-                f"CI/CD creates endpoint configs on {settings['instance_type']} "
-                "with a KmsKeyId: the release fails",
+                f"CI/CD creates SageMaker resources on {', '.join(sorted(set(clashes)))} "
+                "with a KMS volume key: the release fails",
             )
 
 

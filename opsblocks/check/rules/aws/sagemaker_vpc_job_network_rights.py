@@ -15,6 +15,7 @@ JOBS = (
     "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition",
     "aws:sagemaker/modelQualityJobDefinition:ModelQualityJobDefinition",
 )
+PARAMETER = "aws:ssm/parameter:Parameter"
 NETWORK = ("aws:ec2/subnet:Subnet", "aws:ec2/securityGroup:SecurityGroup")
 # SageMaker's execution role documentation: for jobs in a VPC, on "*", not scoped, or the
 # validation run when the job is created fails.
@@ -51,6 +52,20 @@ def _policies_of(stack: Stack, role: Node) -> list[Node]:
     return found
 
 
+def _jobs_from_settings(stack: Stack) -> list[Node]:
+    """Parameters from which CI/CD creates jobs (a monitoring job definition for an endpoint the
+    deploy stage owns): their role runs those jobs."""
+    found = []
+    for parameter in stack.of_type(PARAMETER):
+        text = str(parameter.get("insecureValue") or parameter.get("value") or "")
+        job = any(
+            k in text for k in ('"JobResources"', '"ResourceConfig"', '"ProcessingResources"')
+        )
+        if job and '"VpcConfig"' in text:
+            found.append(parameter)
+    return found
+
+
 def _in_vpc(stack: Stack, job: Node) -> bool:
     return any(n.urn in job.dependencies for n in stack.of_type(*NETWORK)) or bool(
         job.get("networkConfig.vpcConfig")
@@ -58,8 +73,8 @@ def _in_vpc(stack: Stack, job: Node) -> bool:
 
 
 def check(stack: Stack) -> Iterator[Flag]:
-    for job in stack.of_type(*JOBS):
-        if not _in_vpc(stack, job):
+    for job in [*stack.of_type(*JOBS), *_jobs_from_settings(stack)]:
+        if job.type != PARAMETER and not _in_vpc(stack, job):
             continue
         for role in (r for r in stack.of_type(ROLE) if r.urn in job.dependencies):
             texts = [p.get("policy") for p in _policies_of(stack, role)]
