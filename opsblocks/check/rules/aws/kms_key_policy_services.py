@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from fnmatch import fnmatchcase
 from typing import Any
 
-from opsblocks.check.graph import Node, Stack, as_list, document, is_unknown
+from opsblocks.check.graph import Stack, as_list, document, is_unknown
 from opsblocks.check.rule import Flag, Rule, Severity
 
 KEY = "aws:kms/key:Key"
@@ -18,25 +18,28 @@ ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 # What each service principal must be allowed (the services' encryption documentation).
 LOGS = ("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey")
 PUBLISHER = ("kms:Decrypt", "kms:GenerateDataKey")
+DEFAULT_POLICY = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::<account>:root"},
+                  "Action": "kms:*", "Resource": "*"}  # fmt: skip
+
+
+def _services(statement: Mapping[str, Any]) -> list[str]:
+    principal = statement.get("Principal")
+    return (
+        [str(s) for s in as_list(principal.get("Service"))]
+        if isinstance(principal, Mapping)
+        else []
+    )
 
 
 def _allows(statements: list[Mapping[str, Any]], principal: str, actions: tuple[str, ...]) -> bool:
-    """Some Allow statements to a service principal matching `principal` cover `actions`."""
+    """The Allow statements to a service principal matching `principal` cover `actions`."""
     granted = [
-        pattern
+        str(pattern).lower()
         for s in statements
-        if s.get("Effect") == "Allow"
-        and any(
-            fnmatchcase(p, principal)
-            for p in as_list(
-                (s.get("Principal") or {}).get("Service")
-                if isinstance(s.get("Principal"), Mapping)
-                else None
-            )
-        )
+        if s.get("Effect") == "Allow" and any(fnmatchcase(p, principal) for p in _services(s))
         for pattern in as_list(s.get("Action"))
     ]
-    return all(any(fnmatchcase(a.lower(), str(p).lower()) for p in granted) for a in actions)
+    return all(any(fnmatchcase(a.lower(), p) for p in granted) for a in actions)
 
 
 def _delegates_to_account(statements: list[Mapping[str, Any]]) -> bool:
@@ -52,20 +55,19 @@ def _delegates_to_account(statements: list[Mapping[str, Any]]) -> bool:
     return False
 
 
-def _encrypted_topics(stack: Stack, key: Node) -> list[Node]:
-    return list(stack.dependents(key, TOPIC))
-
-
 def check(stack: Stack) -> Iterator[Flag]:
     for key in stack.of_type(KEY):
         text = key.get("policy")
-        if text is None or is_unknown(text):
-            continue  # no policy: the default one delegates to IAM; unknown: cannot tell
+        if is_unknown(text):
+            continue  # it embeds the account id: cannot tell before `up`
+        # No policy: AWS's default one, which only delegates to the account.
         statements = [s for s in as_list(document(text).get("Statement")) if isinstance(s, Mapping)]
+        if text is None:
+            statements = [DEFAULT_POLICY]
         needs: list[tuple[str, str, tuple[str, ...]]] = []
         if any(stack.dependents(key, LOG_GROUP)):
             needs.append(("CloudWatch Logs", "logs.*amazonaws.com", LOGS))
-        topics = _encrypted_topics(stack, key)
+        topics = list(stack.dependents(key, TOPIC))
         if any(t.urn in a.dependencies for t in topics for a in stack.of_type(ALARM)):
             needs.append(("CloudWatch alarms", "cloudwatch.amazonaws.com", PUBLISHER))
         if any(t.urn in e.dependencies for t in topics for e in stack.of_type(EVENT_TARGET)):
