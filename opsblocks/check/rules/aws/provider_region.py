@@ -1,4 +1,4 @@
-"""Every AWS resource goes through a provider that names the stack's region."""
+"""Every AWS resource goes through the blueprint's explicit provider, which names the region."""
 
 from __future__ import annotations
 
@@ -11,20 +11,27 @@ PROVIDER = "pulumi:providers:aws"
 
 
 def check(stack: Stack) -> Iterator[Flag]:
-    for provider in stack.of_type(PROVIDER):
+    # The engine names the providers it makes from stack config `default_<version>`.
+    explicit = [p for p in stack.of_type(PROVIDER) if not p.name.startswith("default")]
+    for provider in explicit:
         if not provider.get("region"):
             yield Flag(provider, "explicit aws provider without region: it ignores aws:region")
+    if not explicit:
+        return
     for node in stack.custom():
-        if node.type.startswith("aws:") and node.provider:
-            used = stack.provider_of(node)
-            if used is not None and used.type != PROVIDER:
-                yield Flag(node, f"AWS resource through a {used.type} provider")
+        if not node.type.startswith("aws:"):
+            continue
+        used = stack.provider_of(node)
+        if node.provider is None or (used is not None and used.name.startswith("default")):
+            yield Flag(node, "goes through the default provider, not the blueprint's")
+        elif used is not None and used.type != PROVIDER:
+            yield Flag(node, f"AWS resource through a {used.type} provider")
 
 
 RULE = Rule(
     id="OB-AWS-PROV-001",
     severity=Severity.critical,
-    title="Explicit AWS providers carry the stack's region",
+    title="AWS resources go through the blueprint's explicit provider, which names the region",
     protects="the first `up` failing without a region, or creating the platform in another one",
     fix="aws.Provider(region=<blueprint region>, plus the stack's profile / assume_role settings)",
     source="opsblocks deploy review: explicit provider without the stack's settings",
