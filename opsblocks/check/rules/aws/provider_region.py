@@ -33,7 +33,7 @@ RULE = Rule(
     severity=Severity.critical,
     title="AWS resources go through the blueprint's explicit provider, which names the region",
     protects="the first `up` failing without a region, or creating the platform in another one",
-    fix="aws.Provider(region=<blueprint region>, the stack's aws:* settings), in every resource's opts",
+    fix="aws.Provider(region=<blueprint region>, stack's aws:* settings) in every resource's opts",
     source="opsblocks deploy review: explicit provider without the stack's settings",
     check=check,
 )
