@@ -62,8 +62,14 @@ def fake_outputs(
     if type_token.startswith(("azure-native:", "azuredevops:")):
         return azure_outputs(type_token, name, inputs or {})
     if type_token.startswith("gcp:"):
-        return {"id": f"projects/{PROJECT}/{name}", "name": name, "email":
-                f"{name}@{PROJECT}.iam.gserviceaccount.com", "etag": "etag"}  # fmt: skip
+        email = f"{name}@{PROJECT}.iam.gserviceaccount.com"
+        service = (inputs or {}).get("service")
+        if type_token == "gcp:projects/serviceIdentity:ServiceIdentity" and service:
+            # A service agent, as Google names it: service-<number>@gcp-sa-<service>.iam...
+            email = (
+                f"service-{PROJECT_NUMBER}@gcp-sa-{service.split('.')[0]}.iam.gserviceaccount.com"
+            )
+        return {"id": f"projects/{PROJECT}/{name}", "name": name, "email": email, "etag": "etag"}
     service = type_token.split(":")[1].split("/")[0]
     outputs = {"arn": f"arn:aws:{service}:us-east-1:{ACCOUNT_ID}:{name}"}
     if type_token == "aws:s3/bucket:Bucket":
@@ -124,6 +130,8 @@ def run(build: Callable[[], object], invokes: dict[str, dict[str, Any]] | None =
         stack="test",
         invokes=TEST_INVOKES if invokes is None else invokes,
         outputs=fake_outputs,
+        # What every GCP stack must set (pulumi up refuses one without it).
+        config={"gcp:project": PROJECT},
     )
     deprecated = [w for w in graph.warnings if "deprecated" in w]
     assert not deprecated, f"deprecated resource or argument used: {deprecated}"

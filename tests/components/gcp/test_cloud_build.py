@@ -242,7 +242,11 @@ def test_the_serving_account_is_read_from_the_deploy_settings() -> None:
 def test_cloud_build_agent_may_read_the_github_token_and_nothing_more() -> None:
     graph = cicd()
     token = graph.named("cicd-agent-token")
-    agent = fake_outputs("gcp:projects/serviceIdentity:ServiceIdentity", "cicd-agent")["email"]
+    agent = fake_outputs(
+        "gcp:projects/serviceIdentity:ServiceIdentity",
+        "cicd-agent",
+        {"service": "cloudbuild.googleapis.com"},
+    )["email"]
 
     assert graph.named("cicd-agent").inputs["service"] == "cloudbuild.googleapis.com"
     assert token.type == "gcp:secretmanager/secretIamMember:SecretIamMember"

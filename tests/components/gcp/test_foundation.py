@@ -64,7 +64,7 @@ def test_pubsub_agent_is_created_and_may_encrypt_with_the_key_when_a_tool_uses_p
     grant = graph.named("forecast-key-pubsub", "CryptoKeyIAMMember").inputs
     assert grant["role"] == ENCRYPTER
     assert grant["member"] == (
-        f"serviceAccount:forecast-agent-pubsub@{PROJECT}.iam.gserviceaccount.com"
+        f"serviceAccount:service-{PROJECT_NUMBER}@gcp-sa-pubsub.iam.gserviceaccount.com"
     )
 
 

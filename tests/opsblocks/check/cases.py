@@ -65,24 +65,33 @@ def _case(data: dict[str, Any], label: str, failing: bool) -> Case:
 def _stack(
     entries: list[dict[str, Any]], environment: str | None, previous: Stack | None = None
 ) -> Stack:
-    urns = {e["name"]: _urn(e) for e in entries}
-    nodes = tuple(
-        Node(
-            urn=urns[e["name"]],
-            type=e["type"],
-            name=e["name"],
-            inputs=e.get("inputs") or {},
-            parent=urns[e["parent"]] if e.get("parent") else None,
-            custom=e.get("custom", True),
-            protect=e.get("protect", False),
-            retain_on_delete=e.get("retain_on_delete", False),
-            ignore_changes=tuple(e.get("ignore_changes") or ()),
-            provider=urns[e["provider"]] if e.get("provider") else None,
-            dependencies=tuple(urns[d] for d in e.get("depends_on") or ()),
+    named: dict[str, list[str]] = {}
+    for entry in entries:
+        named.setdefault(entry["name"], []).append(_urn(entry))
+
+    def ref(name: str, own: str) -> str:
+        """The first other resource called `name` (a role and its policy may share a name)."""
+        return next(urn for urn in named[name] if urn != own)
+
+    nodes = []
+    for e in entries:
+        urn = _urn(e)
+        nodes.append(
+            Node(
+                urn=urn,
+                type=e["type"],
+                name=e["name"],
+                inputs=e.get("inputs") or {},
+                parent=ref(e["parent"], urn) if e.get("parent") else None,
+                custom=e.get("custom", True),
+                protect=e.get("protect", False),
+                retain_on_delete=e.get("retain_on_delete", False),
+                ignore_changes=tuple(e.get("ignore_changes") or ()),
+                provider=ref(e["provider"], urn) if e.get("provider") else None,
+                dependencies=tuple(ref(d, urn) for d in e.get("depends_on") or ()),
+            )
         )
-        for e in entries
-    )
-    return Stack(nodes, environment, previous)
+    return Stack(tuple(nodes), environment, previous)
 
 
 def _urn(entry: dict[str, Any]) -> str:

@@ -1,4 +1,5 @@
-"""Every AWS resource goes through the blueprint's explicit provider, which names the region."""
+"""The blueprint's explicit AWS provider names the region (OB-ALL-PROV-001 checks that every
+AWS resource goes through it)."""
 
 from __future__ import annotations
 
@@ -16,24 +17,14 @@ def check(stack: Stack) -> Iterator[Flag]:
     for provider in explicit:
         if not provider.get("region"):
             yield Flag(provider, "explicit aws provider without region: it ignores aws:region")
-    if not explicit:
-        return
-    for node in stack.custom():
-        if not node.type.startswith("aws:"):
-            continue
-        used = stack.provider_of(node)
-        if node.provider is None or (used is not None and used.name.startswith("default")):
-            yield Flag(node, "goes through the default provider, not the blueprint's")
-        elif used is not None and used.type != PROVIDER:
-            yield Flag(node, f"AWS resource through a {used.type} provider")
 
 
 RULE = Rule(
     id="OB-AWS-PROV-001",
     severity=Severity.critical,
-    title="AWS resources go through the blueprint's explicit provider, which names the region",
+    title="The blueprint's explicit AWS provider names the region",
     protects="the first `up` failing without a region, or creating the platform in another one",
-    fix="aws.Provider(region=<blueprint region>, stack's aws:* settings) in every resource's opts",
+    fix="aws.Provider(region=<blueprint region>, plus the stack's aws:* settings)",
     source="opsblocks deploy review: explicit provider without the stack's settings",
     check=check,
 )

@@ -24,7 +24,10 @@ def check(stack: Stack) -> Iterator[Flag]:
     }
     for node in stack.custom():
         package = node.type.split(":")[0]
-        if package in explicit and is_default(stack.provider_of(node)):
+        provider = stack.provider_of(node)
+        if provider is not None and provider.type != f"{PROVIDER_PREFIX}{package}":
+            yield Flag(node, f"a {package} resource through a {provider.type} provider")
+        elif package in explicit and is_default(provider):
             yield Flag(node, f"uses the default {package} provider, not the platform's")
 
 
