@@ -49,8 +49,10 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
                                capability=capability, tool=tool, extra=bp.tags)  # fmt: skip
 
     def physical(role: str, separator: str = "-") -> str:
-        """Ids GCP requires up front: unique per blueprint and environment."""
-        return separator.join(part for part in (bp.name, bp.environment.value, role) if part)
+        """Ids GCP requires up front: unique per blueprint and environment. With "_" (BigQuery
+        dataset ids: letters, digits and underscores only) the name's hyphens become "_" too."""
+        parts = (bp.name, bp.environment.value, role)
+        return separator.join(part.replace("-", separator) for part in parts if part)
 
     def make(capability: Capability, **inputs: Any) -> Any:
         spec = tools[capability]

@@ -4,6 +4,7 @@ first-apply ordering hold for every resource of every shipped GCP blueprint."""
 import base64
 import importlib
 import json
+import re
 from functools import cache
 from inspect import signature
 from pathlib import Path
@@ -54,14 +55,24 @@ def test_no_workload_runs_as_the_default_compute_service_account(
     assert "-compute@developer.gserviceaccount.com" not in str([r.inputs for r in graph.resources])
 
 
-def test_no_bucket_is_public_and_every_bucket_but_the_log_bucket_uses_the_key(
+def test_no_bucket_is_public_and_every_bucket_uses_the_key(
     shipped: tuple[Blueprint, Graph],
 ) -> None:
-    bp, graph = shipped
+    _, graph = shipped
     for bucket in graph.of_type("gcp:storage/bucket:Bucket"):
         assert bucket.inputs["publicAccessPrevention"] == "enforced", bucket.urn
-        if bucket.name != f"{bp.name}-access-logs":
-            assert "defaultKmsKeyName" in bucket.inputs.get("encryption", {}), bucket.urn
+        assert "defaultKmsKeyName" in bucket.inputs.get("encryption", {}), bucket.urn
+
+
+def test_bigquery_dataset_ids_are_letters_digits_and_underscores(
+    shipped: tuple[Blueprint, Graph],
+) -> None:
+    """BigQuery refuses any other character (DatasetReference.datasetId): the blueprint names
+    of the shipped GCP blueprints all have a hyphen."""
+    bp, graph = shipped
+    assert "-" in bp.name
+    ids = [r.inputs["datasetId"] for r in graph.resources if "datasetId" in r.inputs]
+    assert ids and all(re.fullmatch(r"[A-Za-z0-9_]{1,1024}", i) for i in ids), ids
 
 
 def test_no_public_member_is_granted_anything(shipped: tuple[Blueprint, Graph]) -> None:
