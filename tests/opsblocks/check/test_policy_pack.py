@@ -166,3 +166,19 @@ def test_the_pack_loads_no_cloud_sdk_and_no_blueprint_loader() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_pack_starts_and_serves_the_engine_a_port() -> None:
+    """What `pulumi preview --policy-pack policies` runs: the pack's program, which serves the
+    analyzer on a local port and prints it for the engine."""
+    pack = subprocess.Popen(
+        [sys.executable, str(ROOT / "policies" / "__main__.py")],
+        cwd=ROOT / "policies", stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert pack.stdout is not None
+        port = pack.stdout.readline().strip()
+    finally:
+        pack.kill()
+        _, errors = pack.communicate()
+    assert port.isdigit(), errors
