@@ -6,18 +6,19 @@ from collections.abc import Iterator
 
 from opsblocks.check.graph import Stack
 from opsblocks.check.rule import Flag, Rule, Severity
+from opsblocks.check.rules.gcp._iam import FOLDER_POLICY, ORGANIZATION_POLICY, PROJECT_POLICY, roles
 
 GRANTS = ("gcp:projects/iAMMember:IAMMember", "gcp:projects/iAMBinding:IAMBinding",
           "gcp:folder/iAMMember:IAMMember", "gcp:folder/iAMBinding:IAMBinding",
           "gcp:organizations/iAMMember:IAMMember",
-          "gcp:organizations/iAMBinding:IAMBinding")  # fmt: skip
+          "gcp:organizations/iAMBinding:IAMBinding",
+          PROJECT_POLICY, FOLDER_POLICY, ORGANIZATION_POLICY)  # fmt: skip
 BASIC = ("roles/owner", "roles/editor", "roles/viewer")
 
 
 def check(stack: Stack) -> Iterator[Flag]:
     for grant in stack.of_type(*GRANTS):
-        role = grant.get("role")
-        if role in BASIC:
+        for role in sorted({r for r in roles(grant) if r in BASIC}):
             yield Flag(grant, f"basic role {role}: thousands of permissions across every service")
 
 
