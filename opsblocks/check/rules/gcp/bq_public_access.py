@@ -7,12 +7,12 @@ from typing import Any
 
 from opsblocks.check.graph import Stack, as_list
 from opsblocks.check.rule import Flag, Rule, Severity
+from opsblocks.check.rules.gcp._iam import DATASET_POLICY, PUBLIC, public_grants
 
 DATASET = "gcp:bigquery/dataset:Dataset"
 ACCESS = "gcp:bigquery/datasetAccess:DatasetAccess"
 IAM = ("gcp:bigquery/datasetIamMember:DatasetIamMember",
-       "gcp:bigquery/datasetIamBinding:DatasetIamBinding")  # fmt: skip
-PUBLIC = ("allUsers", "allAuthenticatedUsers")
+       "gcp:bigquery/datasetIamBinding:DatasetIamBinding", DATASET_POLICY)  # fmt: skip
 
 
 def _public(entry: Mapping[str, Any]) -> list[str]:
@@ -32,10 +32,8 @@ def check(stack: Stack) -> Iterator[Flag]:
         if public:
             yield Flag(access, f"dataset access entry for {', '.join(public)}")
     for grant in stack.of_type(*IAM):
-        members = as_list(grant.get("member")) + as_list(grant.get("members"))
-        public = [m for m in members if m in PUBLIC]
-        if public:
-            yield Flag(grant, f"{grant.get('role')} on the dataset granted to {', '.join(public)}")
+        for role, public in public_grants(grant):
+            yield Flag(grant, f"{role} on the dataset granted to {', '.join(public)}")
 
 
 RULE = Rule(

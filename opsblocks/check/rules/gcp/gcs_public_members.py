@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opsblocks.check.graph import Stack, as_list
+from opsblocks.check.graph import Stack
 from opsblocks.check.rule import Flag, Rule, Severity
+from opsblocks.check.rules.gcp._iam import BUCKET_POLICIES, public_grants
 
 GRANTS = ("gcp:storage/bucketIAMMember:BucketIAMMember",
           "gcp:storage/bucketIAMBinding:BucketIAMBinding",
           "gcp:storage/managedFolderIamMember:ManagedFolderIamMember",
-          "gcp:storage/managedFolderIamBinding:ManagedFolderIamBinding")  # fmt: skip
-PUBLIC = ("allUsers", "allAuthenticatedUsers")
+          "gcp:storage/managedFolderIamBinding:ManagedFolderIamBinding",
+          *BUCKET_POLICIES)  # fmt: skip
 
 
 def check(stack: Stack) -> Iterator[Flag]:
     for grant in stack.of_type(*GRANTS):
-        members = as_list(grant.get("member")) + as_list(grant.get("members"))
-        public = [m for m in members if m in PUBLIC]
-        if public:
-            yield Flag(grant, f"{grant.get('role')} granted to {', '.join(public)}")
+        for role, public in public_grants(grant):
+            yield Flag(grant, f"{role} granted to {', '.join(public)}")
 
 
 RULE = Rule(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opsblocks.check.graph import Stack, as_list
+from opsblocks.check.graph import Stack
 from opsblocks.check.rule import Flag, Rule, Severity
+from opsblocks.check.rules.gcp._iam import PROJECT_POLICY, SERVICE_ACCOUNT_POLICY, public_grants
 
 # Buckets, datasets and keys have their own rules (GCS-006, BQ-002, KMS-002).
 GRANTS = (
@@ -24,16 +25,21 @@ GRANTS = (
     "gcp:workbench/instanceIamBinding:InstanceIamBinding",
     "gcp:cloudbuildv2/connectionIAMMember:ConnectionIAMMember",
     "gcp:cloudbuildv2/connectionIAMBinding:ConnectionIAMBinding",
+    PROJECT_POLICY, SERVICE_ACCOUNT_POLICY,
+    "gcp:artifactregistry/repositoryIamPolicy:RepositoryIamPolicy",
+    "gcp:pubsub/topicIAMPolicy:TopicIAMPolicy",
+    "gcp:pubsub/subscriptionIAMPolicy:SubscriptionIAMPolicy",
+    "gcp:secretmanager/secretIamPolicy:SecretIamPolicy",
+    "gcp:vertex/aiEndpointIamPolicy:AiEndpointIamPolicy",
+    "gcp:workbench/instanceIamPolicy:InstanceIamPolicy",
+    "gcp:cloudbuildv2/connectionIAMPolicy:ConnectionIAMPolicy",
 )  # fmt: skip
-PUBLIC = ("allUsers", "allAuthenticatedUsers")
 
 
 def check(stack: Stack) -> Iterator[Flag]:
     for grant in stack.of_type(*GRANTS):
-        members = as_list(grant.get("member")) + as_list(grant.get("members"))
-        public = [m for m in members if m in PUBLIC]
-        if public:
-            yield Flag(grant, f"{grant.get('role')} granted to {', '.join(public)}")
+        for role, public in public_grants(grant):
+            yield Flag(grant, f"{role} granted to {', '.join(public)}")
 
 
 RULE = Rule(

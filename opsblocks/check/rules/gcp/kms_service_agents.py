@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from opsblocks.check.graph import Node, Stack, as_list, is_unknown
 from opsblocks.check.rule import Flag, Rule, Severity
+from opsblocks.check.rules.gcp._cmek import VERTEX_KEEPS_DATA, VERTEX_KEY
 
 KEY_GRANTS = ("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
               "gcp:kms/cryptoKeyIAMBinding:CryptoKeyIAMBinding")  # fmt: skip
@@ -24,11 +25,8 @@ USERS: dict[str, tuple[str, str]] = {
     "gcp:bigquery/dataset:Dataset": ("bigquery", "defaultEncryptionConfiguration.kmsKeyName"),
     "gcp:artifactregistry/repository:Repository": ("artifactregistry", "kmsKeyName"),
     "gcp:pubsub/topic:Topic": ("pubsub", "kmsKeyName"),
-    "gcp:vertex/aiEndpoint:AiEndpoint": ("aiplatform", "encryptionSpec.kmsKeyName"),
-    "gcp:vertex/aiDataset:AiDataset": ("aiplatform", "encryptionSpec.kmsKeyName"),
-    "gcp:vertex/aiMetadataStore:AiMetadataStore": ("aiplatform", "encryptionSpec.kmsKeyName"),
-    "gcp:vertex/aiTensorboard:AiTensorboard": ("aiplatform", "encryptionSpec.kmsKeyName"),
-    "gcp:vertex/aiFeatureStore:AiFeatureStore": ("aiplatform", "encryptionSpec.kmsKeyName"),
+    # Every Vertex AI resource OB-GCP-VERTEX-001 wants on the key: the Vertex AI agent uses it.
+    **{type_: ("aiplatform", VERTEX_KEY) for type_ in VERTEX_KEEPS_DATA},
     # Workbench disks are Compute Engine disks: the Compute Engine agent uses the key.
     "gcp:workbench/instance:Instance": ("compute", "gceSetup.bootDisk.kmsKey"),
 }

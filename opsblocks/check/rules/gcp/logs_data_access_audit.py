@@ -1,4 +1,4 @@
-"""Where the stack configures audit logs, data access is logged for reads and writes."""
+"""Where the stack configures audit logs, admin reads and data reads and writes are logged."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from opsblocks.check.rule import Flag, Rule, Severity
 AUDIT_CONFIGS = ("gcp:projects/iAMAuditConfig:IAMAuditConfig",
                  "gcp:folder/iAMAuditConfig:IAMAuditConfig",
                  "gcp:organizations/iAMAuditConfig:IAMAuditConfig")  # fmt: skip
-WANTED = ("DATA_READ", "DATA_WRITE")
+WANTED = ("ADMIN_READ", "DATA_READ", "DATA_WRITE")
+"""CIS GCP 2.1: the three Data Access log types (Admin Activity is always on)."""
 
 
 def check(stack: Stack) -> Iterator[Flag]:
@@ -31,9 +32,9 @@ def check(stack: Stack) -> Iterator[Flag]:
 RULE = Rule(
     id="OB-GCP-LOGS-001",
     severity=Severity.medium,
-    title="Audit configs the stack sets log data reads and writes, for everyone",
+    title="Audit configs the stack sets log admin reads, data reads and writes, for everyone",
     protects="no trace of who read or changed the platform's data when it leaks",
-    fix="set audit_log_configs with log_type DATA_READ and DATA_WRITE and no exempted_members",
+    fix="set audit_log_configs: ADMIN_READ, DATA_READ and DATA_WRITE, no exempted_members",
     source="CIS GCP 2.1",
     check=check,
 )

@@ -25,6 +25,6 @@ RULE = Rule(
     title="The platform's VPC network is custom mode, not an auto-mode (default-like) network",
     protects="subnets in every region with predictable ranges the platform never meant to open",
     fix="set auto_create_subnetworks=False on the gcp.compute.Network; create the subnets needed",
-    source="CIS GCP 3.1",
+    source="related to CIS GCP 3.1 (no default network)",
     check=check,
 )

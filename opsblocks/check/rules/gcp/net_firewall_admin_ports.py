@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from opsblocks.check.graph import Stack, as_list
+from opsblocks.check.graph import Stack, as_list, is_unknown
 from opsblocks.check.rule import Flag, Rule, Severity
 
 FIREWALL = "gcp:compute/firewall:Firewall"
 ANYWHERE = ("0.0.0.0/0", "::/0")
 ADMIN_PORTS = {22: "SSH", 3389: "RDP"}
+TCP = ("tcp", "6", "all")
+"""The protocol by name or IANA number (6), or every protocol."""
+SOURCES = ("sourceRanges", "sourceTags", "sourceServiceAccounts")
 
 
 def _opens(port: int, ports: list[object]) -> bool:
@@ -27,12 +30,16 @@ def check(stack: Stack) -> Iterator[Flag]:
     for rule in stack.of_type(FIREWALL):
         if rule.get("direction", "INGRESS") != "INGRESS" or rule.get("disabled") is True:
             continue
-        if not set(as_list(rule.get("sourceRanges"))) & set(ANYWHERE):
+        if any(is_unknown(rule.get(key)) for key in SOURCES):
+            continue
+        # An ingress rule with no source at all applies to 0.0.0.0/0 (the API's default).
+        no_source = not any(as_list(rule.get(key)) for key in SOURCES)
+        if not no_source and not set(as_list(rule.get("sourceRanges"))) & set(ANYWHERE):
             continue
         opened = {
             name
             for allow in as_list(rule.get("allows"))
-            if isinstance(allow, Mapping) and allow.get("protocol") in ("tcp", "all")
+            if isinstance(allow, Mapping) and str(allow.get("protocol")).lower() in TCP
             for port, name in ADMIN_PORTS.items()
             if _opens(port, as_list(allow.get("ports")))
         }

@@ -28,6 +28,6 @@ RULE = Rule(
     title="Subnets enable Private Google Access",
     protects="private notebooks failing to reach Storage and Vertex AI, or getting public IPs to",
     fix="set private_ip_google_access=True on the gcp.compute.Subnetwork",
-    source="Google Cloud minimum viable security platform MVSP-CO-1.52: Private Google Access",
+    source="Google Cloud VPC docs: Private Google Access (vpc/docs/private-google-access)",
     check=check,
 )

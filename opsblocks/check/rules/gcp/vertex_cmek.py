@@ -6,24 +6,15 @@ from collections.abc import Iterator
 
 from opsblocks.check.graph import Stack, is_unknown
 from opsblocks.check.rule import Flag, Rule, Severity
-
-KEEPS_DATA = (
-    "gcp:vertex/aiEndpoint:AiEndpoint",
-    "gcp:vertex/aiDataset:AiDataset",
-    "gcp:vertex/aiMetadataStore:AiMetadataStore",
-    "gcp:vertex/aiTensorboard:AiTensorboard",
-    "gcp:vertex/aiFeatureStore:AiFeatureStore",
-    "gcp:vertex/aiFeatureOnlineStore:AiFeatureOnlineStore",
-    "gcp:vertex/aiIndexEndpoint:AiIndexEndpoint",
-)
+from opsblocks.check.rules.gcp._cmek import VERTEX_KEEPS_DATA, VERTEX_KEY
 
 
 def check(stack: Stack) -> Iterator[Flag]:
-    for node in stack.of_type(*KEEPS_DATA):
+    for node in stack.of_type(*VERTEX_KEEPS_DATA):
         spec = node.get("encryptionSpec")
         if is_unknown(spec):
             continue
-        if not node.get("encryptionSpec.kmsKeyName"):
+        if not node.get(VERTEX_KEY):
             kind = node.type.rsplit(":", 1)[-1]
             yield Flag(node, f"{kind} without encryption_spec.kms_key_name: Google's keys")
 

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from opsblocks.check.graph import Stack, is_unknown
 from opsblocks.check.rule import Flag, Rule, Severity
 
 PROVIDER = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider"
-# Issuers that mint tokens for any customer's repositories or projects.
-SHARED_ISSUERS = {
-    "https://token.actions.githubusercontent.com": ("repository", "ref"),
-    "https://gitlab.com": ("project_path", "ref"),
+# Issuers that mint tokens for any customer's repositories or projects, and the claims (any
+# one of each group) a condition must compare with `==` to admit one repository and branch.
+SHARED_ISSUERS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "https://token.actions.githubusercontent.com": (("repository", "repository_id"), ("ref",)),
+    "https://gitlab.com": (("project_path", "project_id"), ("ref",)),
 }
+
+
+def _compares(condition: str, claims: tuple[str, ...]) -> bool:
+    """True when the condition tests one of `claims` for equality, as a whole token:
+    `assertion.repository_owner == ...` does not restrict `repository`."""
+    names = "|".join(re.escape(c) for c in claims)
+    return re.search(rf"\b(?:assertion|attribute)\.(?:{names})\s*==", condition) is not None
 
 
 def check(stack: Stack) -> Iterator[Flag]:
@@ -29,11 +38,7 @@ def check(stack: Stack) -> Iterator[Flag]:
                 provider, f"no attribute condition: every workflow {issuer} signs for gets in"
             )
             continue
-        missing = [
-            c
-            for c in claims
-            if f"assertion.{c}" not in condition and f"attribute.{c}" not in condition
-        ]
+        missing = [group[0] for group in claims if not _compares(condition, group)]
         if missing:
             yield Flag(provider, f"attribute condition does not restrict {' and '.join(missing)}")
 
