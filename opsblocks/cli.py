@@ -147,7 +147,8 @@ def preview(
         out.print()
         out.print(cost_table.table(estimate))
     out.print()
-    out.print(f"{escape(checked.summary())} [dim](details: opsblocks check)[/]", highlight=False)
+    out.print(f"{escape(checked.summary())} [dim](opsblocks check: details, and the policy "
+              "documents built from ids known only at up)[/]", highlight=False)  # fmt: skip
 
 
 app.command(name="cost")(cost_command)

@@ -125,9 +125,8 @@ def _targets(files: list[Path], stack: str | None) -> list[Target]:
 
 
 def _checked(target: Target, previous: Target | None) -> Checked:
-    report = report_of(
-        target.blueprint, record(target), record(previous) if previous is not None else None
-    )
+    before = record(previous, readable=True) if previous is not None else None
+    report = report_of(target.blueprint, record(target, readable=True), before)
     return Checked(_shown(target.file), report, _lines(target))
 
 

@@ -42,20 +42,25 @@ def target_of(file: Path | None, stack: str | None) -> Target:
     return Target(bp, path, config)
 
 
-def record(target: Target) -> Graph:
+def record(target: Target, *, readable: bool = False) -> Graph:
     """The resources `pulumi up` would register, recorded offline with the stack's config.
 
     A bare blueprint file has no stack: the settings every stack must give (the GCP project)
-    are recorded as known only at `up`, as they are, rather than left out."""
-    from opsblocks import preview, program, providers
+    are recorded as known only at `up`, as they are, rather than left out. `readable` records
+    with stand-ins for what only the cloud knows (`opsblocks.placeholders`), so the policy
+    documents built from ARNs and ids can be read: what `opsblocks check` needs, never shown
+    as a preview."""
+    from opsblocks import placeholders, preview, program, providers
 
     package = program.PROVIDER_PACKAGES[target.blueprint.cloud.value]
-    placeholders = {f"{package}:{key}": preview.UNKNOWN
-                    for key in providers.REQUIRED.get(package, ())}  # fmt: skip
+    unknown = placeholders.PROJECT if readable else preview.UNKNOWN
+    defaults = {f"{package}:{key}": unknown for key in providers.REQUIRED.get(package, ())}
     graph = preview.record(
         lambda: program.build(target.blueprint),
-        config={**placeholders, **target.config.values},
+        config={**defaults, **target.config.values},
         secret_keys=target.config.secret_keys,
+        invokes=placeholders.INVOKES if readable else None,
+        outputs=placeholders.outputs if readable else None,
     )
     # Everything allocated so far lives until the command exits: keep the garbage collector
     # from rescanning it on every later collection (pricing, rendering).

@@ -11,6 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from opsblocks.cli import app
+from opsblocks.commands.inputs import record, target_of
+from opsblocks.preview import UNKNOWN
 
 ROOT = Path(__file__).parents[3]
 MINIMAL = ROOT / "blueprints" / "aws-minimal.yaml"
@@ -143,3 +145,13 @@ def test_rules_lists_every_rule_as_json() -> None:
     rows = json.loads(result.stdout)
     assert len(rows) >= 60 and len({r["id"] for r in rows}) == len(rows)
     assert all(r["fix"] and r["source"] and r["protects"] for r in rows)
+
+
+def test_check_reads_policy_documents_a_preview_knows_only_after_up() -> None:
+    """Role policies embed ARNs, unknown in a preview; the check records readable stand-ins so
+    its IAM rules judge the statements instead of skipping them."""
+    target = target_of(MINIMAL, None)
+    shown = record(target).of_type("aws:iam/rolePolicy:RolePolicy")
+    checked = record(target, readable=True).of_type("aws:iam/rolePolicy:RolePolicy")
+    assert shown and all(p.inputs["policy"] == UNKNOWN for p in shown)
+    assert checked and all(json.loads(p.inputs["policy"])["Statement"] for p in checked)
