@@ -11,7 +11,9 @@ from opsblocks.check.rule import Flag, Rule, Severity
 PROJECT = "aws:codebuild/project:Project"
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-# Rights that start training, register or approve a model, or change what serves.
+# Rights that start training, register or approve a model, or change what serves; and the
+# key's write uses: code under test reads its input (Decrypt) and encrypts nothing, so it may
+# not encrypt, re-encrypt or hand the platform key to another principal.
 FORBIDDEN = (
     "sagemaker:StartPipelineExecution",
     "sagemaker:CreateTrainingJob",
@@ -26,6 +28,14 @@ FORBIDDEN = (
     "ecr:PutImage",
     "codepipeline:StartPipelineExecution",
     "codebuild:StartBuild",
+    "kms:Encrypt",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:GenerateDataKeyPair",
+    "kms:GenerateDataKeyPairWithoutPlaintext",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+    "kms:CreateGrant",
 )
 
 
@@ -75,9 +85,10 @@ def check(stack: Stack) -> Iterator[Flag]:
 RULE = Rule(
     id="OB-AWS-CB-005",
     severity=Severity.critical,
-    title="The test stage's role holds no SageMaker train, register or deploy rights",
+    title="The test stage's role holds no train, register or deploy rights, nor the key's writes",
     protects="code under test training, registering or deploying a model past the approval gate",
-    fix="test stage role: artifact read, key use and logs only; no sagemaker, PassRole or push",
+    fix="test stage role: artifact read, kms:Decrypt/DescribeKey and logs; no sagemaker, "
+    "PassRole, push or key writes",
     source="opsblocks deploy review: separation of duties between CodeBuild stages",
     check=check,
 )
