@@ -116,7 +116,7 @@ def train_role_policy(
     """Push the image, publish the scripts, start a training run: no deploy, no approval."""
     code = pulumi.Output.concat(model_artifact_bucket_arn, "/code/")
     return iam.document(
-        *_build_basics(artifact_bucket_arn, [iam.use_key(kms_key_arn)], log_group_arn),
+        *_build_basics(artifact_bucket_arn, iam.use_key(kms_key_arn), log_group_arn),
         # GetAuthorizationToken is account-wide: AWS accepts no resource but "*".
         iam.allow(["ecr:GetAuthorizationToken"], ["*"]),
         iam.allow(ECR_PUSH_PULL_ACTIONS, [repository_arn]),
@@ -154,7 +154,7 @@ def deploy_role_policy(
         lambda arn: arn.replace(":model-package-group/", ":model-package/") + "/*"
     )
     statements = [
-        *_build_basics(artifact_bucket_arn, [iam.use_key(kms_key_arn)], log_group_arn),
+        *_build_basics(artifact_bucket_arn, iam.use_key(kms_key_arn), log_group_arn),
         # ListModelPackages has no resource-level permissions: AWS accepts only "*".
         iam.allow(["sagemaker:ListModelPackages"], ["*"]),
         iam.allow(["sagemaker:DescribeModelPackage"], [packages]),
@@ -245,7 +245,7 @@ def pipeline_role_policy(
         # An S3 source action reads object versions of a versioned bucket.
         iam.allow(["s3:GetObjectVersion", "s3:GetBucketVersioning"],
                   [artifact_bucket_arn, iam.objects_of(artifact_bucket_arn)]),
-        iam.use_key(kms_key_arn),
+        *iam.use_key(kms_key_arn),
         iam.allow(["codebuild:StartBuild", "codebuild:BatchGetBuilds"], project_arns),
     ]  # fmt: skip
     if connection_arn is not None:

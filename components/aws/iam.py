@@ -75,17 +75,20 @@ def write_buckets(bucket_arns: Sequence[pulumi.Input[str]]) -> Statement:
     )  # fmt: skip
 
 
-def use_key(key_arn: pulumi.Input[str]) -> Statement:
-    """Encrypt and decrypt with the platform key. Grants only for the AWS services that create
-    them on the role's behalf (SageMaker volumes, ...): the key's only grant-bearing request
-    carries kms:GrantIsForAWSResource, so a role (or code running as it) cannot hand the key to
-    another principal; the other actions carry no such key and pass."""
-    return allow(
-        ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
-         "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:DescribeKey", "kms:CreateGrant"],
-        [key_arn],
-        Condition={"BoolIfExists": {"kms:GrantIsForAWSResource": "true"}},
-    )  # fmt: skip
+def use_key(key_arn: pulumi.Input[str]) -> list[Statement]:
+    """Encrypt and decrypt with the platform key, and let AWS services that work for the role
+    (SageMaker volumes, ...) create grants on it. CreateGrant has a statement of its own with
+    `Bool` kms:GrantIsForAWSResource "true" (KMS documents the key as Bool): a CreateGrant the
+    role (or code running as it) sends itself carries no such key, and `BoolIfExists` would
+    let it through, handing the key to any principal. The other actions never carry the key,
+    so they cannot share that condition."""
+    return [
+        allow(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey",
+               "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+               "kms:DescribeKey"], [key_arn]),
+        allow(["kms:CreateGrant"], [key_arn],
+              Condition={"Bool": {"kms:GrantIsForAWSResource": "true"}}),
+    ]  # fmt: skip
 
 
 def decrypt_via_s3(key_arn: pulumi.Input[str], region: str) -> list[Statement]:

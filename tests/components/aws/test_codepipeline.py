@@ -207,12 +207,16 @@ def test_code_under_test_only_decrypts_its_input_through_s3() -> None:
 
 def test_no_role_may_hand_the_platform_key_to_another_principal() -> None:
     graph = cicd(**DEPLOY, **MONITORING)
-    for role in ("cicd-test-role", "cicd-train-role", "cicd-deploy-role"):
+    for role in ("cicd-test-role", "cicd-train-role", "cicd-deploy-role", "cicd-pipeline-role"):
         policy = json.loads(graph.named(role, "RolePolicy").inputs["policy"])
         for statement in policy["Statement"]:
-            if "kms:CreateGrant" in statement["Action"]:
+            if "kms:CreateGrant" in as_list(statement["Action"]):
+                # Bool, not BoolIfExists: a direct CreateGrant carries no such key and an
+                # IfExists condition would let it through. Alone: the other actions never
+                # carry the key, so Bool would refuse them.
+                assert as_list(statement["Action"]) == ["kms:CreateGrant"], role
                 assert statement["Condition"] == {
-                    "BoolIfExists": {"kms:GrantIsForAWSResource": "true"}}, role  # fmt: skip
+                    "Bool": {"kms:GrantIsForAWSResource": "true"}}, role  # fmt: skip
 
 
 def test_train_role_starts_runs_but_cannot_deploy_or_approve() -> None:

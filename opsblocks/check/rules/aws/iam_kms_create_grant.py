@@ -37,8 +37,10 @@ def _identity_statements(stack: Stack) -> Iterator[tuple[Node, Mapping[str, Any]
 
 
 def _for_aws_resources(statement: Mapping[str, Any]) -> bool:
+    """`Bool`, as KMS documents the key: a CreateGrant the principal sends itself carries no
+    kms:GrantIsForAWSResource, and `BoolIfExists` allows a request without the key."""
     return any(
-        operator in ("Bool", "BoolIfExists")
+        operator == "Bool"
         and isinstance(values, Mapping)
         and str(values.get(GRANT_FOR_AWS)).lower() == "true"
         for operator, values in (statement.get("Condition") or {}).items()
@@ -59,7 +61,8 @@ RULE = Rule(
     severity=Severity.high,
     title="kms:CreateGrant is allowed only with kms:GrantIsForAWSResource true",
     protects="a role granting itself or any principal lasting use of the platform key",
-    fix="statements with kms:CreateGrant: Condition Bool kms:GrantIsForAWSResource true",
+    fix="CreateGrant in a statement of its own with Condition Bool (not BoolIfExists) "
+    "kms:GrantIsForAWSResource true",
     source="MCSB PA-7",
     check=check,
 )
