@@ -209,7 +209,18 @@ class GcpCloudBuildCicd(pulumi.ComponentResource):
             member=identity.member,
             opts=pulumi.ResourceOptions(parent=self),
         )
-        return CicdIdentity(identity.account, identity.member, [*identity.grants, log_writer])
+        grants = [*identity.grants, log_writer]
+        if stage == "deploy":
+            # The deploy build compares the run's parameters with the training schedule's:
+            # Cloud Scheduler has no IAM on single jobs, reading them is granted on the project.
+            grants.append(gcp.projects.IAMMember(
+                f"{name}-{stage}-scheduler-viewer",
+                project=args.project,
+                role="roles/cloudscheduler.viewer",
+                member=identity.member,
+                opts=pulumi.ResourceOptions(parent=self),
+            ))  # fmt: skip
+        return CicdIdentity(identity.account, identity.member, grants)
 
 
 def _substitutions(

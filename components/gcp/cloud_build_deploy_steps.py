@@ -20,6 +20,7 @@ from components.gcp.cloud_build_step import (
     PIPELINE_JOB,
     PIPELINE_NAME,
     REGION,
+    SCHEDULER_JOB,
     SERVING_SA,
     TEMPLATE_REPOSITORY,
     TEST_TRIGGER,
@@ -62,9 +63,10 @@ FIND_MODEL = Step(
         TEST_TRIGGER,
         TRAINING_SA,
         TEMPLATE_REPOSITORY,
+        SCHEDULER_JOB,
     ),
     script=f"""\
-import json, os, subprocess, sys, urllib.parse, urllib.request
+import base64, json, os, subprocess, sys, urllib.parse, urllib.request
 
 env = os.environ
 region, job_id = env["REGION"], env["PIPELINE_JOB"]
@@ -96,6 +98,16 @@ if job.get("serviceAccount") != env["TRAINING_SA"]:
 template = f"{{env['TEMPLATE_REPOSITORY']}}/{{env['PIPELINE_NAME']}}/commit-{{commit}}"
 if job.get("templateUri") != template:
     sys.exit(f"pipeline job {{job_id}} did not run the template the train build published")
+# ... and with the scheduled run's parameters (the quality gate's threshold, the data), output
+# directory and network: code that may start runs must not pass its own look-alike run.
+schedule = json.loads(gcloud("scheduler", "jobs", "describe", env["SCHEDULER_JOB"],
+                             f"--location={{region}}", "--format=json"))
+scheduled = json.loads(base64.b64decode(schedule["httpTarget"]["body"]))
+for field in ("parameterValues", "gcsOutputDirectory"):
+    if job.get("runtimeConfig", {{}}).get(field) != scheduled.get("runtimeConfig", {{}}).get(field):
+        sys.exit(f"pipeline job {{job_id}} did not run with the schedule's {{field}}")
+if job.get("network") != scheduled.get("network"):
+    sys.exit(f"pipeline job {{job_id}} did not run in the schedule's network")
 # The train build does not wait for the tests: an untested commit is never deployed.
 tested = gcloud("builds", "list", f"--region={{region}}", "--limit=1", "--format=value(id)",
                 f"--filter=buildTriggerId={{env['TEST_TRIGGER']}} AND status=SUCCESS "

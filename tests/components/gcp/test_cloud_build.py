@@ -206,6 +206,7 @@ def test_the_deploy_account_may_deploy_as_the_serving_account_and_change_nothing
     assert grants_of(cicd(**DEPLOY), DEPLOY_SA) == {
         ("roles/aiplatform.user", PROJECT),
         ("roles/cloudbuild.builds.viewer", PROJECT),
+        ("roles/cloudscheduler.viewer", PROJECT),
         ("roles/logging.logWriter", PROJECT),
         ("roles/iam.serviceAccountUser", f"projects/{PROJECT}/serviceAccounts/{SERVING_SA}"),
     }
@@ -307,6 +308,7 @@ def test_deploy_build_deploys_with_the_serving_settings() -> None:
         steps.MIN_REPLICAS: "2",
         steps.MAX_REPLICAS: "5",
         steps.PIPELINE_JOB: "$(body.message.data.resource.labels.pipeline_job_id)",
+        steps.SCHEDULER_JOB: "fraud-training-schedule",
         steps.TEST_TRIGGER: "(known after up)",
         steps.TRAINING_SA: "fraud-pipeline@opsblocks-test.iam.gserviceaccount.com",
         steps.TEMPLATE_REPOSITORY: "https://europe-west4-kfp.pkg.dev/opsblocks-test/"

@@ -84,6 +84,7 @@ def test_a_stage_s_substitutions_are_the_user_defined_ones_its_steps_read() -> N
             steps.TEST_TRIGGER,
             steps.TRAINING_SA,
             steps.TEMPLATE_REPOSITORY,
+            steps.SCHEDULER_JOB,
             *steps.DEPLOY_SETTINGS,
         ]
     )
@@ -202,7 +203,15 @@ def job_of_the_run(state: str = "PIPELINE_STATE_SUCCEEDED", models: tuple[str, .
     return {"name": "projects/p/locations/europe-west4/pipelineJobs/x", "state": state,
             "labels": labels, "jobDetail": {"taskDetails": tasks},
             "serviceAccount": TRAINING_ACCOUNT, "createTime": "2026-01-02T03:04:05Z",
-            "templateUri": f"{TEMPLATES}/fraud-prod-training/commit-{commit}"}  # fmt: skip
+            "templateUri": f"{TEMPLATES}/fraud-prod-training/commit-{commit}",
+            "runtimeConfig": SCHEDULED["runtimeConfig"],
+            "network": SCHEDULED["network"]}  # fmt: skip
+
+
+SCHEDULED = {"runtimeConfig": {"parameterValues": {"data_uri": "gs://fraud-curated/",
+                                                   "quality_threshold": 0.8},
+                               "gcsOutputDirectory": "gs://fraud-root/runs"},
+             "network": "projects/1/global/networks/fraud-vpc"}  # fmt: skip
 
 
 TRAINING_ACCOUNT = "training@fraud-project.iam.gserviceaccount.com"
@@ -228,6 +237,13 @@ def find_model(
             wanted = "buildTriggerId=test-trigger AND status=SUCCESS AND substitutions.SHORT_SHA="
             assert f"--filter={wanted}abc1234" in command
             return subprocess.CompletedProcess(command, 0, "build-1\n" if tested else "", "")
+        if command[1:3] == ["scheduler", "jobs"]:
+            assert command[3:] == ["describe", "fraud-training-schedule",
+                                   "--location=europe-west4", "--format=json"]  # fmt: skip
+            body = base64.b64encode(json.dumps({**SCHEDULED, "labels": {}}).encode()).decode()
+            return subprocess.CompletedProcess(
+                command, 0, json.dumps({"httpTarget": {"body": body}}), ""
+            )
         return subprocess.CompletedProcess(command, 0, "token", "")
 
     def urlopen(request: Any) -> _Response:
@@ -247,6 +263,7 @@ def find_model(
         "TEST_TRIGGER": "test-trigger",
         "TRAINING_SA": TRAINING_ACCOUNT,
         "TEMPLATE_REPOSITORY": TEMPLATES,
+        "SCHEDULER_JOB": "fraud-training-schedule",
     }.items():
         monkeypatch.setenv(key, value)
     step = steps.BUILDS["deploy"][0]
@@ -308,8 +325,32 @@ def test_deploy_build_deploys_nothing_from_a_commit_whose_tests_did_not_pass(
             {"templateUri": "gs://fraud-root/templates/abc1234/pipeline.yaml"},
             "did not run the template the train build published",
         ),
+        (
+            {
+                "runtimeConfig": {
+                    **SCHEDULED["runtimeConfig"],
+                    "parameterValues": {
+                        "data_uri": "gs://fraud-curated/",
+                        "quality_threshold": 0.0,
+                    },
+                }
+            },
+            "did not run with the schedule's parameterValues",
+        ),
+        (
+            {"runtimeConfig": {**SCHEDULED["runtimeConfig"], "gcsOutputDirectory": "gs://x/"}},
+            "did not run with the schedule's gcsOutputDirectory",
+        ),
+        ({"network": None}, "did not run in the schedule's network"),
     ],
-    ids=["other-account", "other-tag", "other-template"],
+    ids=[
+        "other-account",
+        "other-tag",
+        "other-template",
+        "own-threshold",
+        "own-output",
+        "no-network",
+    ],
 )
 def test_deploy_build_deploys_nothing_from_a_run_forged_with_a_ci_id_and_tested_label(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, forged: dict[str, str], complaint: str
