@@ -581,13 +581,16 @@ def test_outputs_are_read_from_the_resources() -> None:
 
 
 @pytest.mark.parametrize("options", [{}, PRIVATE], ids=["dev", "prod"])
-def test_the_serving_identity_may_pull_images_read_models_and_write_metrics_only(
+def test_the_serving_identity_may_pull_images_read_models_collect_data_and_write_metrics_only(
     options: dict[str, Any],
 ) -> None:
     """What Microsoft documents for an online endpoint's user-assigned identity: AcrPull on
-    the workspace's container registry, Storage Blob Data Reader on its storage, AzureML
-    Metrics Writer on the workspace. No push, no registry write, nothing on the lake."""
-    expected = {(ACR_PULL, ACR), (BLOB_DATA_READER, STORAGE_ID), (METRICS_WRITER, WORKSPACE_ID)}
+    the workspace's container registry, Storage Blob Data Contributor on its storage (the model
+    files, and the data collector writes production data to workspaceblobstore as the
+    endpoint's identity), AzureML Metrics Writer on the workspace. No push, no registry write,
+    nothing on the lake."""
+    expected = {(ACR_PULL, ACR), (BLOB_DATA_CONTRIBUTOR, STORAGE_ID),
+                (METRICS_WRITER, WORKSPACE_ID)}  # fmt: skip
     assert roles_of(training(**options, **SERVES), SERVING_PRINCIPAL) == expected
 
 
