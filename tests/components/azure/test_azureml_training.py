@@ -295,6 +295,17 @@ def test_prod_storage_keeps_deleted_blobs_and_containers_for_thirty_days() -> No
     assert service.inputs["containerDeleteRetentionPolicy"] == retention
 
 
+def test_prod_storage_keeps_deleted_file_shares_and_so_notebooks_for_thirty_days() -> None:
+    # Notebooks live on the workspace's Azure Files share, which blob soft delete never covers.
+    graph = training(protect=True)
+    service = graph.named("training-storage-file-service", "FileServiceProperties")
+
+    assert service.inputs["accountName"] == "fraudmla1b2c3"
+    assert service.inputs["fileServicesName"] == "default"
+    assert service.inputs["shareDeleteRetentionPolicy"] == {"enabled": True, "days": 30}
+    assert not training().of_type("azure-native:storage:FileServiceProperties")
+
+
 def test_dev_protects_nothing_and_keeps_storage_locally_redundant() -> None:
     graph = training()
 
