@@ -63,7 +63,7 @@ def workspace_grants(
 
 SERVING_ROLES = (
     ("serving-acr-pull", "AcrPull"),
-    ("serving-storage-reader", "Storage Blob Data Reader"),
+    ("serving-storage-contributor", "Storage Blob Data Contributor"),
     ("serving-metrics-writer", "AzureML Metrics Writer (preview)"),
 )
 """The serving identity's roles, in the order of their scopes in `serving_access`."""
@@ -79,9 +79,14 @@ def serving_access(
 ) -> pulumi.Output[str] | None:
     """The serving identity's roles, as Microsoft documents them for an online endpoint that
     runs as a user-assigned identity: AcrPull on the workspace's container registry, Storage
-    Blob Data Reader on its storage (the model files) and AzureML Metrics Writer on the
-    workspace. Nothing that writes images, models or the lake. Returns the identity's id,
-    known once those roles exist (an endpoint naming it waits for them); None without one."""
+    Blob Data Contributor on its storage and AzureML Metrics Writer on the workspace. The
+    storage role writes: the deployment's data collector writes the production data to
+    workspaceblobstore as the endpoint's identity ("Collect production data from models
+    deployed for real-time inferencing": Storage Blob Data Contributor on the destination;
+    a system-assigned endpoint identity is given it automatically, a user-assigned one is
+    not), besides reading the model files. Nothing that writes images, registers models or
+    touches the lake. Returns the identity's id, known once those roles exist (an endpoint
+    naming it waits for them); None without one."""
     if args.serving_identity_id is None or args.serving_identity_principal_id is None:
         return None
     scopes = (args.acr_id, storage_id, workspace_id)
