@@ -5,15 +5,20 @@ Why: an update of the typed `OnlineEndpoint` is a PUT of its inputs, which carry
 (`ignore_changes` only hides the difference from Pulumi; it does not add the live value to the
 request), so any change of tags, access or identity would drop the traffic the CI/CD deploy
 stage routed, with a model or without. The typed endpoint is therefore only created by Pulumi
-(it ignores later changes to everything it sends) and this template carries every later change:
+(it ignores later changes to everything it sends) and this template carries every later change.
 
-- `traffic` is the endpoint's own at deployment time (`reference()` of its resource id: a
-  reference by id, not by the template's resource name, adds no dependency on the resource
-  being declared), or `initialTraffic` while it has none: `{"blue": 100}` once "blue" exists
-  when the blueprint deploys a model, else nothing (the CI/CD deploy stage routes it);
-- `mirrorTraffic` likewise is kept;
-- ARM's `if()` evaluates only the branch it takes, so an endpoint without `traffic` in its
-  response is read safely.
+Two levels, because ARM refuses a template resource whose properties call `reference()` on
+that same resource (a circular dependency):
+
+- the outer template reads the live endpoint (`reference()` of its resource id, which it does
+  not declare) and passes `traffic` and `mirrorTraffic` as parameters to a nested deployment;
+  `traffic` is the endpoint's own, or `initialTraffic` while it has none: `{"blue": 100}` once
+  "blue" exists when the blueprint deploys a model, else nothing (the CI/CD deploy stage routes
+  it); `mirrorTraffic` likewise is kept. ARM's `if()` evaluates only the branch it takes, so an
+  endpoint without `traffic` in its response is read safely;
+- the nested deployment (`expressionEvaluationOptions.scope: inner`: its expressions see only
+  its own parameters, "Use linked and nested templates to deploy Azure resources") PUTs the
+  endpoint with those values.
 
 Deleting a template deployment only removes it from the deployment history ("does not affect
 the state of the resource group"); it is retained on delete all the same. The template takes
@@ -47,8 +52,15 @@ def kept(key: str, otherwise: str) -> str:
             f"if(empty({LIVE}.{key}), {otherwise}, {LIVE}.{key}), {otherwise})]")  # fmt: skip
 
 
+NESTED_API_VERSION = "2022-09-01"
+"""API version of the nested `Microsoft.Resources/deployments` (Microsoft's nested example)."""
+SETTINGS = ("workspaceName", "endpointName", "location", "identityId", "tags")
+"""The outer template's parameters the nested one takes as they are."""
+
+
 def endpoint_template(access: str) -> dict[str, Any]:
-    """The endpoint as the typed resource declares it, with the traffic it has."""
+    """The outer template: reads the live traffic and hands it to `_endpoint_put`."""
+    passed = {key: {"value": f"[parameters('{key}')]"} for key in SETTINGS}
     return {
         "$schema": TEMPLATE_SCHEMA,
         "contentVersion": "1.0.0.0",
@@ -60,6 +72,35 @@ def endpoint_template(access: str) -> dict[str, Any]:
         "variables": {"endpointId": f"[resourceId('{ENDPOINT_TYPE}', "
                                     "parameters('workspaceName'), parameters('endpointName'))]"},
         "resources": [{
+            "type": "Microsoft.Resources/deployments",
+            "apiVersion": NESTED_API_VERSION,
+            "name": "[format('{0}-settings', parameters('endpointName'))]",
+            "properties": {
+                "mode": "Incremental",
+                "expressionEvaluationOptions": {"scope": "inner"},
+                "parameters": passed | {
+                    "traffic": {"value": kept("traffic", "parameters('initialTraffic')")},
+                    "mirrorTraffic": {"value": kept("mirrorTraffic", "json('{}')")},
+                },
+                "template": _endpoint_put(access),
+            },
+        }],
+    }  # fmt: skip
+
+
+def _endpoint_put(access: str) -> dict[str, Any]:
+    """The nested template: the endpoint as the typed resource declares it, with the traffic
+    the outer template read."""
+    return {
+        "$schema": TEMPLATE_SCHEMA,
+        "contentVersion": "1.0.0.0",
+        "parameters": {
+            "workspaceName": {"type": "string"}, "endpointName": {"type": "string"},
+            "location": {"type": "string"}, "identityId": {"type": "string"},
+            "tags": {"type": "object"}, "traffic": {"type": "object"},
+            "mirrorTraffic": {"type": "object"},
+        },
+        "resources": [{
             "type": ENDPOINT_TYPE,
             "apiVersion": ENDPOINT_API_VERSION,
             "name": "[format('{0}/{1}', parameters('workspaceName'), parameters('endpointName'))]",
@@ -69,8 +110,8 @@ def endpoint_template(access: str) -> dict[str, Any]:
                          "userAssignedIdentities": {"[parameters('identityId')]": {}}},
             "properties": {
                 "authMode": "AADToken", "publicNetworkAccess": access, "description": DESCRIPTION,
-                "traffic": kept("traffic", "parameters('initialTraffic')"),
-                "mirrorTraffic": kept("mirrorTraffic", "json('{}')"),
+                "traffic": "[parameters('traffic')]",
+                "mirrorTraffic": "[parameters('mirrorTraffic')]",
             },
         }],
     }  # fmt: skip

@@ -16,7 +16,9 @@ All four services
 (blob, file, queue, table) use the account-scoped key, so the platform key covers them all:
 queues and tables otherwise keep service-scoped keys, and that scope can only be chosen when
 the account is created. In prod, deleted blobs and containers stay recoverable for
-`SOFT_DELETE_DAYS` (blob and container soft delete).
+`SOFT_DELETE_DAYS` (blob and container soft delete), and so do deleted file shares (share soft
+delete): notebooks live on the workspace's Azure Files share, which blob soft delete does not
+cover. Share soft delete restores a deleted share, not a file deleted or overwritten inside it.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ storage = azure_native.storage
 # and blobs (the workspace reaches its system datastores as itself, studio previews data). The
 # file share's data (notebooks) and job outputs are the workload identity's (`azureml_compute`).
 SOFT_DELETE_DAYS = 30
-"""How long prod keeps deleted blobs and containers (the data lake's default too)."""
+"""How long prod keeps deleted blobs, containers and file shares (the data lake's default
+too)."""
 
 STORAGE_ROLES = {
     "storage-contributor": "Contributor",
@@ -121,13 +124,19 @@ def workspace_storage(
         ),
     )
     if args.protect:
-        # Models, job outputs and notebooks deleted or overwritten by mistake stay recoverable.
+        # Models and job outputs deleted or overwritten by mistake stay recoverable.
         retention = storage.DeleteRetentionPolicyArgs(enabled=True, days=SOFT_DELETE_DAYS)
         storage.BlobServiceProperties(
             f"{name}-storage-blob-service", account_name=account.name,
             resource_group_name=args.resource_group_name, blob_services_name="default",
             delete_retention_policy=retention, container_delete_retention_policy=retention,
             opts=pulumi.ResourceOptions(parent=parent),
+        )  # fmt: skip
+        # Notebooks are on the Azure Files share: a deleted share stays recoverable too.
+        storage.FileServiceProperties(
+            f"{name}-storage-file-service", account_name=account.name,
+            resource_group_name=args.resource_group_name, file_services_name="default",
+            share_delete_retention_policy=retention, opts=pulumi.ResourceOptions(parent=parent),
         )  # fmt: skip
     grants: list[pulumi.Resource] = [
         common.grant(f"{name}-{suffix}", role=role, scope=account.id,

@@ -7,7 +7,8 @@ runs as the foundation's workspace identity (`identity_*`) and reaches its stora
 one resource, the roles Microsoft requires for a workspace with a user-assigned identity ("Set
 up authentication between Azure Machine Learning and other services", `azureml_workspace`),
 and runs nothing. Online endpoints run as the serving identity (`serving_identity_*`), which
-gets read-only roles here (`serving_access`) and is exposed, once it holds them, as
+gets its roles here (`serving_access`: pull images, read models, write the data collector's
+production data and metrics) and is exposed, once it holds them, as
 `serving_identity_id`. The cluster and the compute instance run as the workload identity
 (`workload_identity_*`): it reads and writes the workspace storage (job outputs, notebook
 files) and works in the workspace with the no-serving role (`no_serving_role`: AzureML Data
@@ -85,8 +86,9 @@ class AzureMlTrainingArgs:
     workload_identity_principal_id: pulumi.Input[str]
     """Entra object id of the workload identity: its data and workspace grants name it."""
     serving_identity_id: pulumi.Input[str] | None = None
-    """The foundation's `serving_identity_id`, which online endpoints run as: it gets read-only
-    roles on the workspace's registry and storage and writes metrics (`serving_access`)."""
+    """The foundation's `serving_identity_id`, which online endpoints run as: it pulls from the
+    workspace's registry, reads and writes its storage (models; the data collector's production
+    data) and writes metrics (`serving_access`)."""
     serving_identity_principal_id: pulumi.Input[str] | None = None
     key_vault_id: pulumi.Input[str]
     """The platform key vault: the workspace keeps its secrets there; it holds the CMK too."""

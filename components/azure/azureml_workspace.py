@@ -61,12 +61,26 @@ def workspace_grants(
     ]  # fmt: skip
 
 
+BLOB_WRITER = "Storage Blob Data Contributor"
 SERVING_ROLES = (
     ("serving-acr-pull", "AcrPull"),
-    ("serving-storage-reader", "Storage Blob Data Reader"),
+    ("serving-storage-contributor", BLOB_WRITER),
     ("serving-metrics-writer", "AzureML Metrics Writer (preview)"),
 )
 """The serving identity's roles, in the order of their scopes in `serving_access`."""
+
+BLOB_WRITES = ("blobs/write", "blobs/add/action", "blobs/delete", "blobs/move/action")
+COLLECTOR_WRITES_ONLY = (
+    "(("
+    + " AND ".join("!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/"
+                   f"{action}'}})" for action in BLOB_WRITES)
+    + ") OR (@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] "
+    "StringStartsWith 'modelDataCollector/'))"
+)  # fmt: skip
+"""Azure ABAC condition on the serving identity's storage role: it reads everything (the model
+files) but writes only where the data collector writes (`modelDataCollector/...` in the
+workspace's blob store), so a compromised model server cannot rewrite models or the metrics
+the quality gate reads ("Example Azure role assignment conditions for Blob Storage")."""
 
 
 def serving_access(
@@ -79,15 +93,21 @@ def serving_access(
 ) -> pulumi.Output[str] | None:
     """The serving identity's roles, as Microsoft documents them for an online endpoint that
     runs as a user-assigned identity: AcrPull on the workspace's container registry, Storage
-    Blob Data Reader on its storage (the model files) and AzureML Metrics Writer on the
-    workspace. Nothing that writes images, models or the lake. Returns the identity's id,
-    known once those roles exist (an endpoint naming it waits for them); None without one."""
+    Blob Data Contributor on its storage and AzureML Metrics Writer on the workspace. The
+    storage role writes: the deployment's data collector writes the production data to
+    workspaceblobstore as the endpoint's identity ("Collect production data from models
+    deployed for real-time inferencing": Storage Blob Data Contributor on the destination;
+    a system-assigned endpoint identity is given it automatically, a user-assigned one is
+    not), besides reading the model files. Nothing that writes images, registers models or
+    touches the lake. Returns the identity's id, known once those roles exist (an endpoint
+    naming it waits for them); None without one."""
     if args.serving_identity_id is None or args.serving_identity_principal_id is None:
         return None
     scopes = (args.acr_id, storage_id, workspace_id)
     grants = [
         common.grant(f"{name}-{suffix}", role=role, scope=scope,
-                     principal_id=args.serving_identity_principal_id, parent=parent)
+                     principal_id=args.serving_identity_principal_id, parent=parent,
+                     condition=COLLECTOR_WRITES_ONLY if role == BLOB_WRITER else None)
         for (suffix, role), scope in zip(SERVING_ROLES, scopes, strict=True)
     ]  # fmt: skip
     return common.once(args.serving_identity_id, *grants)

@@ -9,6 +9,14 @@ private-endpoint approvals or schedules, so a training stage (which runs without
 cannot deploy around the deploy stage's approval nor switch off a guard. Only the deploy
 identity can operate the identity endpoints run as. Neither holds anything beyond the
 blueprint's resource group.
+
+Both hold Storage Blob Data Contributor on the workspace's storage account: it refuses shared
+keys, so what `az ml job create` or a model registration uploads from the runner (local code,
+model files) is written with the caller's own Entra ID token. Microsoft, "Disable shared key
+access for your workspace's storage account": users of the default datastores, and whoever
+registers a model from local files, need Storage Blob Data Contributor on the storage account
+(the workspace's blob container is named after the workspace's GUID, unknown before it
+exists, so the account is the scope).
 """
 
 from __future__ import annotations
@@ -42,6 +50,9 @@ class DeployTargetsArgs:
     """Azure ML workspace CI/CD submits pipeline jobs to and deploys endpoints in."""
     acr_id: pulumi.Input[str]
     """Container registry the train stage pushes images to."""
+    workspace_storage_id: pulumi.Input[str] | None = None
+    """The workspace's default storage account (no shared keys): both stages upload code and
+    model files to it as themselves. None: no grant on it."""
     train_role_id: pulumi.Input[str]
     """The training capability's `no_serving_role_id`: the train identity's role on the
     workspace."""
@@ -62,6 +73,7 @@ def train_identity(
       models and environments, but never create or change an endpoint, a deployment, an
       outbound rule, a private-endpoint approval or a schedule;
     - AcrPush on the container registry: push the training and serving images;
+    - Storage Blob Data Contributor on the workspace storage, when given: upload job code;
     - AzureML Registry User on the ML registry, when there is one: register models there;
     - Reader on the resource group.
     """
@@ -70,7 +82,7 @@ def train_identity(
     assign(f"{name}-ml", role_id=args.train_role_id, scope=args.workspace_id,
            principal_id=principal, parent=parent)  # fmt: skip
     grant(f"{name}-push", role="AcrPush", scope=args.acr_id, principal_id=principal, parent=parent)
-    _registry_and_reader(name, args, principal, parent)
+    _shared_grants(name, args, principal, parent)
     return identity
 
 
@@ -86,6 +98,8 @@ def deploy_identity(
     - Managed Identity Operator on the identity endpoints run as, when given: create or update
       an endpoint or deployment that runs as it (ARM checks
       `Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action` on it);
+    - Storage Blob Data Contributor on the workspace storage, when given: upload the scoring
+      code and model files a deployment names;
     - Reader on the resource group.
     It pushes no image: that is the train stage's.
     """
@@ -96,7 +110,7 @@ def deploy_identity(
     if args.workload_identity_id is not None:
         grant(f"{name}-assign", role="Managed Identity Operator", scope=args.workload_identity_id,
               principal_id=principal, parent=parent)  # fmt: skip
-    _registry_and_reader(name, args, principal, parent)
+    _shared_grants(name, args, principal, parent)
     return identity
 
 
@@ -112,9 +126,12 @@ def _identity(
     )
 
 
-def _registry_and_reader(
+def _shared_grants(
     name: str, args: DeployTargetsArgs, principal: pulumi.Input[str], parent: pulumi.Resource
 ) -> None:
+    if args.workspace_storage_id is not None:
+        grant(f"{name}-storage", role="Storage Blob Data Contributor",
+              scope=args.workspace_storage_id, principal_id=principal, parent=parent)  # fmt: skip
     if args.ml_registry_id is not None:
         grant(f"{name}-registry", role="AzureML Registry User", scope=args.ml_registry_id,
               principal_id=principal, parent=parent)  # fmt: skip

@@ -89,14 +89,17 @@ def grant(
     parent: pulumi.Resource,
     depends_on: list[pulumi.Resource] | None = None,
     principal_type: str = "ServicePrincipal",
+    condition: str | None = None,
 ) -> azure_native.authorization.RoleAssignment:
     """Give a managed identity (a service principal), or with `principal_type` "User" a
-    person, one built-in role on one resource."""
+    person, one built-in role on one resource; `condition` narrows it (Azure ABAC, 2.0)."""
     return azure_native.authorization.RoleAssignment(
         name,
         scope=scope,
         role_definition_id=role_definition_id(scope, role),
         principal_id=principal_id,
+        condition=condition,
+        condition_version="2.0" if condition else None,
         # Skips the directory lookup that fails while a new identity replicates.
         principal_type=azure_native.authorization.PrincipalType(principal_type),
         description=f"opsblocks: {role}",

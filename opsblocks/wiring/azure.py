@@ -217,6 +217,8 @@ def build(bp: Blueprint) -> dict[str, pulumi.Input[Any]]:
             tenant_id=base.tenant_id,
             subscription_id=base.subscription_id,
             workspace_id=training.workspace_id,
+            # Jobs and models uploaded from the agent go to the keyless workspace storage.
+            workspace_storage_id=training.storage_account_id,
             acr_id=registry.acr_id,
             ml_registry_id=registry.ml_registry_id,
             # The train stage works in the workspace with the role user code has: no serving.

@@ -215,10 +215,11 @@ def test_agents_without_a_path_to_the_platform_are_refused_when_the_blueprint_lo
     assert refused.value.location is not None and refused.value.location.line
 
 
+BLOB_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
 WORKLOAD_WRITE_ROLES = {
     "8311e382-0749-4cb8-b61a-304f252e45ec",  # AcrPush
     "1823dd4f-9b8c-4ab6-ab4e-7397a3684615",  # AzureML Registry User
-    "ba92f5b4-2d11-453d-a403-e96b0029c9fe",  # Storage Blob Data Contributor
+    BLOB_CONTRIBUTOR,  # Storage Blob Data Contributor
     "f6c7c914-8db3-469d-8ca1-694a8f32e121",  # AzureML Data Scientist
 }
 
@@ -231,11 +232,22 @@ def test_endpoints_run_as_a_serving_identity_that_cannot_write_images_models_or_
     [endpoint] = graph.of_type("azure-native:machinelearningservices:OnlineEndpoint")
     [identity] = endpoint.inputs["identity"]["userAssignedIdentities"]
     grants = graph.of_type("azure-native:authorization:RoleAssignment")
-    roles = {g.inputs["roleDefinitionId"].rsplit("/", 1)[1] for g in grants
-             if g.inputs["principalId"] == f"{bp.name}-serving-principal"}  # fmt: skip
+    serving = [g for g in grants if g.inputs["principalId"] == f"{bp.name}-serving-principal"]
+    roles = {g.inputs["roleDefinitionId"].rsplit("/", 1)[1] for g in serving}
     assignable = {g.inputs["scope"] for g in grants
                   if g.inputs["roleDefinitionId"].endswith(MANAGED_IDENTITY_OPERATOR)}  # fmt: skip
+    # The data collector writes production data as the endpoint: its storage role may write,
+    # but only under modelDataCollector/ (an ABAC condition), never models or metrics.
+    [writer] = [g for g in serving if g.inputs["roleDefinitionId"].endswith(BLOB_CONTRIBUTOR)]
 
     assert identity.endswith(f"/{bp.name}-serving")
-    assert len(roles) == 3 and not roles & (WORKLOAD_WRITE_ROLES | CONTROL_PLANE_ROLES)
+    assert len(roles) == 3 and not roles & CONTROL_PLANE_ROLES
+    assert roles & WORKLOAD_WRITE_ROLES == {BLOB_CONTRIBUTOR}
+    assert writer.inputs["conditionVersion"] == "2.0"
+    assert writer.inputs["condition"].endswith(
+        "(@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] "
+        "StringStartsWith 'modelDataCollector/'))"
+    )
+    for action in ("write", "add/action", "delete", "move/action"):
+        assert f"containers/blobs/{action}'}})" in writer.inputs["condition"]
     assert assignable == {identity}  # the CI/CD deploy identity assigns the serving identity

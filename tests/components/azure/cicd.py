@@ -12,6 +12,7 @@ TAGS = {"team": "risk", "opsblocks:capability": "cicd"}
 GROUP = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}"
 WORKSPACE = f"{GROUP}/providers/Microsoft.MachineLearningServices/workspaces/fraud-prod"
 ACR = f"{GROUP}/providers/Microsoft.ContainerRegistry/registries/fraudprodacr"
+WORKSPACE_STORAGE = f"{GROUP}/providers/Microsoft.Storage/storageAccounts/fraudprodmla1b2c3"
 ML_REGISTRY = f"{GROUP}/providers/Microsoft.MachineLearningServices/registries/fraud-prod"
 WORKLOAD_IDENTITY = f"{GROUP}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/fraud-prod"
 TRAIN_ROLE = f"{GROUP}/providers/Microsoft.Authorization/roleDefinitions/no-serving"
@@ -19,7 +20,8 @@ TRAIN_ROLE = f"{GROUP}/providers/Microsoft.Authorization/roleDefinitions/no-serv
 COMMON_ARGS: dict[str, Any] = {
     "tags": TAGS, "resource_group_name": RESOURCE_GROUP, "resource_group_id": GROUP,
     "location": "westeurope", "tenant_id": TENANT, "subscription_id": SUBSCRIPTION,
-    "workspace_id": WORKSPACE, "acr_id": ACR, "ml_registry_id": ML_REGISTRY,
+    "workspace_id": WORKSPACE, "workspace_storage_id": WORKSPACE_STORAGE, "acr_id": ACR,
+    "ml_registry_id": ML_REGISTRY,
     "workload_identity_id": WORKLOAD_IDENTITY, "train_role_id": TRAIN_ROLE,
 }  # fmt: skip
 ROLE_IDS = {  # built-in role definition ids, the same in every tenant (not read from the code)
@@ -28,6 +30,7 @@ ROLE_IDS = {  # built-in role definition ids, the same in every tenant (not read
     "AzureML Registry User": "1823dd4f-9b8c-4ab6-ab4e-7397a3684615",
     "Reader": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
     "Managed Identity Operator": "f1a07417-d97a-45cb-824c-7a7467783830",
+    "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
 }
 SECRET_WORDS = ("password", "secret", "key", "certificate", "token")
 
@@ -54,9 +57,12 @@ def keys_of(value: Any) -> set[str]:
     return set()
 
 
-def separated_grants(*, registry: bool = True, operated: bool = True) -> set[tuple[str, ...]]:
+def separated_grants(
+    *, registry: bool = True, operated: bool = True, storage: bool = True
+) -> set[tuple[str, ...]]:
     """The grants of both CI/CD identities: train may push images and run pipelines but not
-    serve; only deploy may serve and operate the identity endpoints run as."""
+    serve; only deploy may serve and operate the identity endpoints run as; both upload to the
+    workspace storage, which takes no shared key, as themselves."""
     train, deploy = "cicd-train-principal", "cicd-deploy-principal"
     expected = {
         (train, TRAIN_ROLE, WORKSPACE),
@@ -67,6 +73,9 @@ def separated_grants(*, registry: bool = True, operated: bool = True) -> set[tup
     }
     if registry:
         expected |= {(p, role_definition("AzureML Registry User"), ML_REGISTRY)
+                     for p in (train, deploy)}  # fmt: skip
+    if storage:
+        expected |= {(p, role_definition("Storage Blob Data Contributor"), WORKSPACE_STORAGE)
                      for p in (train, deploy)}  # fmt: skip
     if operated:
         expected.add((deploy, role_definition("Managed Identity Operator"), WORKLOAD_IDENTITY))

@@ -223,6 +223,13 @@ def test_without_an_ml_registry_there_is_no_registry_grant() -> None:
     assert grants(cicd(ml_registry_id=None)) == separated_grants(registry=False)
 
 
+def test_both_identities_upload_to_the_workspace_storage_as_themselves() -> None:
+    # The workspace storage refuses shared keys: `az ml job create` uploads local code with
+    # the caller's token, and without a storage account there is no grant.
+    assert grants(cicd()) == separated_grants()
+    assert grants(cicd(workspace_storage_id=None)) == separated_grants(storage=False)
+
+
 def test_without_a_workload_identity_there_is_no_identity_operator_grant() -> None:
     graph = cicd(workload_identity_id=None)
 
@@ -279,10 +286,12 @@ def test_it_creates_the_delivery_resources_and_nothing_else() -> None:
         ("RoleAssignment", "cicd-deploy-ml"),
         ("RoleAssignment", "cicd-deploy-read"),
         ("RoleAssignment", "cicd-deploy-registry"),
+        ("RoleAssignment", "cicd-deploy-storage"),
         ("RoleAssignment", "cicd-train-ml"),
         ("RoleAssignment", "cicd-train-push"),
         ("RoleAssignment", "cicd-train-read"),
         ("RoleAssignment", "cicd-train-registry"),
+        ("RoleAssignment", "cicd-train-storage"),
         ("ServiceEndpointAzureRM", "cicd-azure"),
         ("ServiceEndpointAzureRM", "cicd-train-azure"),
         ("UserAssignedIdentity", "cicd-deploy"),

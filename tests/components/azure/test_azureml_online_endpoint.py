@@ -116,24 +116,50 @@ def test_endpoint_is_created_without_traffic_and_never_updated_without_it(
     assert ignored_changes(model=model)["serving-endpoint"] == ["tags", "identity", "properties"]
 
 
+def nested(properties: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The outer template's one resource (the nested deployment) and the endpoint it PUTs."""
+    [inner] = properties["template"]["resources"]
+    [resource] = inner["properties"]["template"]["resources"]
+    return inner, resource
+
+
 @pytest.mark.parametrize("model", [None, MODEL])
 def test_later_updates_keep_the_traffic_the_endpoint_has(model: str | None) -> None:
     graph = serving(model=model)
     properties = graph.named("serving-traffic", "Deployment").inputs["properties"]
-    [resource] = properties["template"]["resources"]
+    inner, resource = nested(properties)
+    passed = inner["properties"]["parameters"]
     live = f"reference(variables('endpointId'), '{ENDPOINT_API_VERSION}')"
     endpoint_id = (f"[resourceId('{ENDPOINT_TYPE}', parameters('workspaceName'), "
                    "parameters('endpointName'))]")  # fmt: skip
 
     assert properties["template"]["variables"] == {"endpointId": endpoint_id}
     initial = "parameters('initialTraffic')"
-    assert resource["properties"]["traffic"] == (
+    # The outer template reads the live traffic; the nested one PUTs what it was handed.
+    assert passed["traffic"] == {"value": (
         f"[if(contains({live}, 'traffic'), if(empty({live}.traffic), "
-        f"{initial}, {live}.traffic), {initial})]")  # fmt: skip
-    assert resource["properties"]["mirrorTraffic"] == (
+        f"{initial}, {live}.traffic), {initial})]")}  # fmt: skip
+    assert passed["mirrorTraffic"] == {"value": (
         f"[if(contains({live}, 'mirrorTraffic'), if(empty({live}.mirrorTraffic), json('{{}}'), "
-        f"{live}.mirrorTraffic), json('{{}}'))]")  # fmt: skip
+        f"{live}.mirrorTraffic), json('{{}}'))]")}  # fmt: skip
+    assert resource["properties"]["traffic"] == "[parameters('traffic')]"
+    assert resource["properties"]["mirrorTraffic"] == "[parameters('mirrorTraffic')]"
     assert graph.named("serving-endpoint").urn in graph.named("serving-traffic").dependencies
+
+
+def test_no_template_resource_references_itself() -> None:
+    # ARM refuses a template resource whose properties call reference() on that resource.
+    properties = serving(model=MODEL).named("serving-traffic", "Deployment").inputs["properties"]
+    inner, resource = nested(properties)
+
+    assert [r["type"] for r in properties["template"]["resources"]] == [
+        "Microsoft.Resources/deployments"]  # fmt: skip
+    assert inner["properties"]["expressionEvaluationOptions"] == {"scope": "inner"}
+    assert inner["properties"]["mode"] == "Incremental"
+    assert resource["type"] == ENDPOINT_TYPE
+    assert "reference(" not in str(inner["properties"]["template"])
+    assert inner["properties"]["template"]["parameters"].keys() == (
+        inner["properties"]["parameters"].keys())  # fmt: skip
 
 
 def test_without_a_model_traffic_is_left_to_the_deploy_stage() -> None:
@@ -213,8 +239,9 @@ def test_traffic_template_declares_the_same_endpoint_as_the_typed_resource() -> 
     graph = serving(model=MODEL, private_default=True)
     sent = endpoint(graph)
     properties = graph.named("serving-traffic", "Deployment").inputs["properties"]
-    [resource] = properties["template"]["resources"]
+    inner, resource = nested(properties)
     values = {key: p["value"] for key, p in properties["parameters"].items()}
+    settings = ("workspaceName", "endpointName", "location", "identityId", "tags")
 
     assert resource["type"] == "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
     assert resource["apiVersion"] == ENDPOINT_API_VERSION
@@ -233,6 +260,8 @@ def test_traffic_template_declares_the_same_endpoint_as_the_typed_resource() -> 
         "initialTraffic": {"blue": 100},
     }
     assert properties["template"]["parameters"].keys() == values.keys()
+    assert {k: inner["properties"]["parameters"][k] for k in settings} == {
+        k: {"value": f"[parameters('{k}')]"} for k in settings}  # fmt: skip
     assert (resource["location"], resource["tags"]) == (
         "[parameters('location')]", "[parameters('tags')]")  # fmt: skip
 

@@ -14,8 +14,8 @@ from components.azure.azureml_registry import (
     system_created,
 )
 from components.azure.common import ROLES
+from opsblocks import placeholders
 from opsblocks.preview import Graph
-from tests import recording
 from tests.recording import (
     RESOURCE_GROUP,
     SUBSCRIPTION,
@@ -48,7 +48,7 @@ REGISTRY_ACR = f"{MANAGED}/providers/Microsoft.ContainerRegistry/registries/frau
 def registries_answer_their_login_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A container registry answers its login server, as Azure does (the shared fake outputs
     do not make one up)."""
-    made_up = recording.azure_outputs
+    made_up = placeholders.azure_outputs
 
     def azure_outputs(type_token: str, name: str, inputs: Any = None) -> dict[str, Any]:
         outputs = made_up(type_token, name, inputs)
@@ -56,7 +56,7 @@ def registries_answer_their_login_server(monkeypatch: pytest.MonkeyPatch) -> Ite
             outputs["loginServer"] = "frauda1b2c3.azurecr.io"
         return outputs
 
-    monkeypatch.setattr(recording, "azure_outputs", azure_outputs)
+    monkeypatch.setattr(placeholders, "azure_outputs", azure_outputs)
     yield
 
 

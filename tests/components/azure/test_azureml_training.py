@@ -295,6 +295,17 @@ def test_prod_storage_keeps_deleted_blobs_and_containers_for_thirty_days() -> No
     assert service.inputs["containerDeleteRetentionPolicy"] == retention
 
 
+def test_prod_storage_keeps_deleted_file_shares_and_so_notebooks_for_thirty_days() -> None:
+    # Notebooks live on the workspace's Azure Files share, which blob soft delete never covers.
+    graph = training(protect=True)
+    service = graph.named("training-storage-file-service", "FileServiceProperties")
+
+    assert service.inputs["accountName"] == "fraudmla1b2c3"
+    assert service.inputs["fileServicesName"] == "default"
+    assert service.inputs["shareDeleteRetentionPolicy"] == {"enabled": True, "days": 30}
+    assert not training().of_type("azure-native:storage:FileServiceProperties")
+
+
 def test_dev_protects_nothing_and_keeps_storage_locally_redundant() -> None:
     graph = training()
 
@@ -581,13 +592,16 @@ def test_outputs_are_read_from_the_resources() -> None:
 
 
 @pytest.mark.parametrize("options", [{}, PRIVATE], ids=["dev", "prod"])
-def test_the_serving_identity_may_pull_images_read_models_and_write_metrics_only(
+def test_the_serving_identity_may_pull_images_read_models_collect_data_and_write_metrics_only(
     options: dict[str, Any],
 ) -> None:
     """What Microsoft documents for an online endpoint's user-assigned identity: AcrPull on
-    the workspace's container registry, Storage Blob Data Reader on its storage, AzureML
-    Metrics Writer on the workspace. No push, no registry write, nothing on the lake."""
-    expected = {(ACR_PULL, ACR), (BLOB_DATA_READER, STORAGE_ID), (METRICS_WRITER, WORKSPACE_ID)}
+    the workspace's container registry, Storage Blob Data Contributor on its storage (the model
+    files, and the data collector writes production data to workspaceblobstore as the
+    endpoint's identity), AzureML Metrics Writer on the workspace. No push, no registry write,
+    nothing on the lake."""
+    expected = {(ACR_PULL, ACR), (BLOB_DATA_CONTRIBUTOR, STORAGE_ID),
+                (METRICS_WRITER, WORKSPACE_ID)}  # fmt: skip
     assert roles_of(training(**options, **SERVES), SERVING_PRINCIPAL) == expected
 
 

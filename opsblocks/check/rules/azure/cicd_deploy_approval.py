@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opsblocks.check.graph import Node, Stack, as_list, is_unknown
+from opsblocks.check.graph import Stack, as_list, is_unknown
 from opsblocks.check.rule import Flag, Rule, Severity
+from opsblocks.check.rules.azure._roles import SERVES, role_name
 
 IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
 FEDERATED = "azure-native:managedidentity:FederatedIdentityCredential"
 CONNECTION = "azuredevops:index/serviceEndpointAzureRM:ServiceEndpointAzureRM"
 APPROVAL = "azuredevops:index/checkApproval:CheckApproval"
 GITHUB = "https://token.actions.githubusercontent.com"
-BUILT_IN = {
-    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
-    "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
-    "f6c7c914-8db3-469d-8ca1-694a8f32e121": "AzureML Data Scientist",
-}
-SERVES = ("Owner", "Contributor", "AzureML Data Scientist", "Azure AI Developer")
 
 
 def check(stack: Stack) -> Iterator[Flag]:
@@ -49,19 +44,7 @@ def _serving_identities(stack: Stack) -> set[str]:
         d for n in stack.of_type(FEDERATED, CONNECTION) for d in n.dependencies if d in identities
     }
     return {d for n in stack.of_type("azure-native:authorization:RoleAssignment")
-            if _role_name(n) in SERVES for d in n.dependencies if d in pipelines}  # fmt: skip
-
-
-def _role_name(node: Node) -> str | None:
-    definition = node.get("roleDefinitionId")
-    if isinstance(definition, str) and not is_unknown(definition):
-        guid = definition.rstrip("/").rsplit("/", 1)[-1].lower()
-        if guid in BUILT_IN:
-            return BUILT_IN[guid]
-    description = node.get("description")
-    if isinstance(description, str) and description.startswith("opsblocks: "):
-        return description.removeprefix("opsblocks: ")
-    return None
+            if role_name(n) in SERVES for d in n.dependencies if d in pipelines}  # fmt: skip
 
 
 RULE = Rule(

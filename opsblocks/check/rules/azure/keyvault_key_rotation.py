@@ -1,4 +1,12 @@
-"""Keys rotate on a schedule and expire."""
+"""Keys rotate on a schedule, and the versions rotation creates expire.
+
+The rotation policy's `expiryTime` sets the expiry of the key versions created after it is set
+(a new version's `exp` is its creation time plus that duration), not of the version created
+with the key: the first version expires only with its own `attributes.exp`. An `exp` on the key
+alone, without a policy expiry, leaves every rotated version without one. So this rule holds
+that new versions expire; it is not Azure Policy's "Key Vault keys should have an expiration
+date", which also judges the current version.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +24,8 @@ def check(stack: Stack) -> Iterator[Flag]:
         missing = []
         if not _rotates(node):
             missing.append("a rotate action in its rotation policy")
-        if not (node.get("properties.rotationPolicy.attributes.expiryTime")
-                or node.get("properties.attributes.exp")):  # fmt: skip
-            missing.append("an expiry")
+        if not node.get("properties.rotationPolicy.attributes.expiryTime"):
+            missing.append("an expiry for the versions rotation creates")
         if missing:
             yield Flag(node, f"key without {' or '.join(missing)}")
 
@@ -36,9 +43,12 @@ def _rotates(node: Node) -> bool:
 RULE = Rule(
     id="OB-AZURE-KV-004",
     severity=Severity.medium,
-    title="Key Vault keys have a rotation policy that rotates them and an expiry",
+    title="Key Vault keys rotate on a schedule, and the versions rotation creates expire",
     protects="one key version protecting years of data, with more time to compromise it",
     fix="set properties.rotation_policy with a rotate lifetime action and attributes.expiry_time",
-    source="Azure Policy: Key Vault keys should have an expiration date",
+    source=(
+        "Microsoft, Configure cryptographic key auto-rotation in Azure Key Vault "
+        "(expiryTime: expiry of new versions)"
+    ),
     check=check,
 )

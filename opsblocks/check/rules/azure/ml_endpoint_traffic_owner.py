@@ -1,40 +1,97 @@
-"""CI/CD owns the online endpoint's traffic: `pulumi up` never resets what a deploy set."""
+"""CI/CD owns the online endpoint's traffic: `pulumi up` never resets what a deploy set.
+
+A template that PUTs the endpoint must send the traffic the endpoint has: a PUT without
+`traffic` drops it. It cannot read it in the template that declares the endpoint (ARM refuses
+a resource that calls `reference()` on itself: a circular dependency), so an outer template
+reads it and hands it to a nested deployment whose expressions are evaluated in its own
+(`inner`) scope ("Use linked and nested templates to deploy Azure resources").
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
+from typing import Any
 
-from opsblocks.check.graph import Node, Stack, as_list, is_unknown
+from opsblocks.check.graph import Node, Stack, as_list, dig, is_unknown
 from opsblocks.check.rule import Flag, Rule, Severity
 
+ENDPOINT = "azure-native:machinelearningservices:OnlineEndpoint"
 ENDPOINT_ARM_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints"
+NESTED_ARM_TYPE = "microsoft.resources/deployments"
 OWNED = ("properties.traffic", "properties.mirrorTraffic")
+PARAMETER = re.compile(r"\[parameters\('([^']+)'\)\]")
+
+Handed = Mapping[str, Any] | None
+"""What a nested template's parameters receive from its parent template (None: Pulumi's
+values, at the top level)."""
 
 
 def check(stack: Stack) -> Iterator[Flag]:
-    for node in stack.of_type("azure-native:machinelearningservices:OnlineEndpoint"):
+    cicd = any(stack.capability_of(n) == "cicd" for n in stack.custom())
+    for node in stack.of_type(ENDPOINT):
         for path in OWNED:
             if node.get(path) and not _ignored(node, path):
                 yield Flag(node, f"endpoint sets {path} and does not ignore changes to it")
+        if cicd and not node.get("properties.traffic") and not _ignored(node, OWNED[0]):
+            yield Flag(node, "CI/CD routes the endpoint's traffic and an update of the endpoint, "
+                             "which does not ignore changes to it, drops it")  # fmt: skip
     for node in stack.of_type("azure-native:resources:Deployment"):
-        for resource in as_list(node.get("properties.template.resources")):
-            if not (isinstance(resource, Mapping)
-                    and str(resource.get("type", "")).lower() == ENDPOINT_ARM_TYPE):  # fmt: skip
+        template = node.get("properties.template")
+        if isinstance(template, Mapping):
+            for resource, handed in _endpoint_puts(template, None):
+                yield from _judge(node, resource, handed)
+
+
+def _endpoint_puts(template: Mapping[str, Any], handed: Handed) -> Iterator[tuple[Any, Handed]]:
+    """Each endpoint `template` and its nested templates declare, with what its template's
+    parameters were handed."""
+    for resource in as_list(template.get("resources")):
+        if not isinstance(resource, Mapping):
+            continue
+        kind = str(resource.get("type", "")).lower()
+        if kind == ENDPOINT_ARM_TYPE:
+            yield resource, handed
+        elif kind == NESTED_ARM_TYPE:
+            properties = resource.get("properties") or {}
+            nested = properties.get("template")
+            if not isinstance(nested, Mapping):
                 continue
-            for key in ("traffic", "mirrorTraffic"):
-                value = (resource.get("properties") or {}).get(key)
-                if value is not None and not _keeps_current(value):
-                    yield Flag(
-                        node,
-                        f"template writes the endpoint's {key} without keeping the current value",
-                    )
+            inner = str(dig(properties, "expressionEvaluationOptions.scope", "")).lower()
+            given = properties.get("parameters") or {}
+            # Outer scope: the nested template's expressions read its parent's parameters.
+            passed = (
+                {k: v.get("value") for k, v in given.items() if isinstance(v, Mapping)}
+                if inner == "inner" else handed
+            )  # fmt: skip
+            yield from _endpoint_puts(nested, passed)
+
+
+def _judge(node: Node, resource: Mapping[str, Any], handed: Handed) -> Iterator[Flag]:
+    properties = resource.get("properties") or {}
+    if "traffic" not in properties:
+        yield Flag(node, "template PUTs the endpoint without traffic: the PUT drops it")
+    for key in ("traffic", "mirrorTraffic"):
+        value = properties.get(key)
+        if value is None or is_unknown(value):
+            continue
+        if _reads_live(value):
+            yield Flag(node, f"template reads the endpoint's {key} with reference() where it "
+                             "declares the endpoint: ARM refuses a resource that references "
+                             "itself")  # fmt: skip
+            continue
+        name = PARAMETER.fullmatch(value) if isinstance(value, str) else None
+        if name is None or handed is None or not _reads_live(handed.get(name.group(1))):
+            yield Flag(
+                node, f"template writes the endpoint's {key} without keeping the current value"
+            )
 
 
 def _ignored(node: Node, path: str) -> bool:
     return any(path == i or path.startswith(f"{i}.") for i in node.ignore_changes)
 
 
-def _keeps_current(value: object) -> bool:
+def _reads_live(value: object) -> bool:
     """An ARM expression that reads the live endpoint (`reference(...)`) keeps what CI/CD set."""
     return is_unknown(value) or (
         isinstance(value, str) and value.startswith("[") and "reference(" in value
@@ -47,8 +104,8 @@ RULE = Rule(
     title="The online endpoint's traffic has one writer, CI/CD: Pulumi keeps the current split",
     protects="the next `up` sending traffic back to an old or unapproved deployment, or to none",
     fix=(
-        "write traffic only through a template reading "
-        "reference(endpoint).traffic, or ignore_changes it"
+        "PUT it from a nested template (scope inner) handed reference(endpoint).traffic, "
+        "or ignore_changes its traffic"
     ),
     source="opsblocks deploy review: CI/CD-owned fields Pulumi must not undo",
     check=check,

@@ -1,12 +1,19 @@
-"""A custom role that grants workspace writes by wildcard denies serving and the guard rails."""
+"""A custom role that identities running code under test hold denies serving and the guard
+rails, even where it grants workspace writes by wildcard.
+
+Only custom roles assigned to such an identity (what a compute, a schedule or an ungated CI/CD
+credential runs as: `_roles.runners`, the set OB-AZURE-ML-009 judges) are judged here: the
+gated deploy identity is meant to serve.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from fnmatch import fnmatchcase
 
-from opsblocks.check.graph import Stack, as_list, is_unknown
+from opsblocks.check.graph import Node, Stack, as_list, is_unknown
 from opsblocks.check.rule import Flag, Rule, Severity
+from opsblocks.check.rules.azure._roles import ASSIGNMENT, DEFINITION, runners
 
 WS = "microsoft.machinelearningservices/workspaces"
 DENIED = (
@@ -14,16 +21,26 @@ DENIED = (
     f"{WS}/onlineendpoints/delete",
     f"{WS}/onlineendpoints/deployments/write",
     f"{WS}/onlineendpoints/deployments/delete",
+    f"{WS}/batchendpoints/write",
+    f"{WS}/batchendpoints/delete",
+    f"{WS}/batchendpoints/deployments/write",
+    f"{WS}/batchendpoints/deployments/delete",
+    f"{WS}/serverlessendpoints/write",
+    f"{WS}/serverlessendpoints/delete",
     f"{WS}/outboundrules/write",
     f"{WS}/privateendpointconnections/write",
     f"{WS}/schedules/write",
     f"{WS}/schedules/delete",
 )
-"""Serving, reopening the managed network, approving foreign endpoints, silencing schedules."""
+"""Serving (online, batch or serverless), reopening the managed network, approving foreign
+endpoints, silencing schedules."""
 
 
 def check(stack: Stack) -> Iterator[Flag]:
-    for node in stack.of_type("azure-native:authorization:RoleDefinition"):
+    runs_code = runners(stack)
+    for node in stack.of_type(DEFINITION):
+        if not _assigned_to(stack, node, runs_code):
+            continue
         allowed: list[str] = []
         denied: list[str] = []
         for permission in as_list(node.get("permissions")):
@@ -35,6 +52,13 @@ def check(stack: Stack) -> Iterator[Flag]:
             yield Flag(
                 node, "custom role allows " + ", ".join(a.removeprefix(f"{WS}/") for a in open_)
             )
+
+
+def _assigned_to(stack: Stack, role: Node, identities: set[str]) -> bool:
+    """Whether an assignment of `role` (its id is known only after `up`: the assignment
+    depends on it) names one of `identities`."""
+    return any(role.urn in a.dependencies and identities.intersection(a.dependencies)
+               for a in stack.of_type(ASSIGNMENT))  # fmt: skip
 
 
 def _patterns(value: object) -> list[str]:
@@ -49,13 +73,13 @@ RULE = Rule(
     id="OB-AZURE-ML-010",
     severity=Severity.critical,
     title=(
-        "The no-serving custom role denies endpoint, deployment, outbound-rule and schedule writes"
+        "Custom roles of code-running identities deny endpoint, outbound-rule and schedule writes"
     ),
     protects=(
         "train code deploying a model, reopening the prod network or disabling the quality gate"
     ),
     fix=(
-        "add the online endpoint/deployment writes, "
+        "add online/batch/serverless endpoint and deployment writes, "
         "outboundRules/*, privateEndpointConnections/* to not_actions"
     ),
     source="opsblocks deploy review: separation of duties (no-serving role denies serving writes)",

@@ -8,6 +8,9 @@ from opsblocks.check.graph import Stack, as_list, is_unknown
 from opsblocks.check.rule import Flag, Rule, Severity
 
 BROAD_SCOPES = ("/",)
+READ_EVERYTHING = "*/read"
+"""What the built-in Reader role allows: reading every resource's settings, writing nothing.
+Only as a control-plane action: as a data action it reads every service's data."""
 
 
 def check(stack: Stack) -> Iterator[Flag]:
@@ -21,6 +24,8 @@ def check(stack: Stack) -> Iterator[Flag]:
                     if not isinstance(action, str) or is_unknown(action):
                         continue
                     lowered = action.lower()
+                    if key == "actions" and lowered == READ_EVERYTHING:
+                        continue
                     if lowered == "*" or lowered.startswith("*/"):
                         problems.append(f"{key} {action!r} spans every provider")
                     elif lowered.startswith("microsoft.authorization/") and (
@@ -36,7 +41,7 @@ def check(stack: Stack) -> Iterator[Flag]:
 RULE = Rule(
     id="OB-AZURE-RBAC-002",
     severity=Severity.high,
-    title="Custom roles grant no `*` actions and no Microsoft.Authorization writes",
+    title="Custom roles grant no `*` actions (but `*/read`) and no Microsoft.Authorization writes",
     protects="a custom role that is Owner in disguise: every operation, or granting itself more",
     fix=(
         "list the provider operations in the "

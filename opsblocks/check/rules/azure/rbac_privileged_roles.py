@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opsblocks.check.graph import Node, Stack, is_unknown
+from opsblocks.check.graph import Stack
 from opsblocks.check.rule import Flag, Rule, Severity
+from opsblocks.check.rules.azure._roles import role_name
 
 ASSIGNMENT = "azure-native:authorization:RoleAssignment"
 IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
-BUILT_IN = {
-    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
-    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
-    "f58310d9-a9f6-439a-9e8d-f62e7b41a168": "Role Based Access Control Administrator",
-    "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
-}
 ADMIN = ("Owner", "User Access Administrator", "Role Based Access Control Administrator")
 WORKLOAD_TYPES = (
     # What runs code or a pipeline as an identity: computes, jobs, endpoints, CI/CD federation.
@@ -29,7 +24,7 @@ WORKLOAD_TYPES = (
 def check(stack: Stack) -> Iterator[Flag]:
     workload = _workload_identities(stack)
     for node in stack.of_type(ASSIGNMENT):
-        role = _role_name(node)
+        role = role_name(node)
         if role in ADMIN:
             yield Flag(node, f"role assignment grants {role}")
         elif role == "Contributor":
@@ -37,18 +32,6 @@ def check(stack: Stack) -> Iterator[Flag]:
             if runners:
                 who = ", ".join(stack.by_urn[d].name for d in runners)
                 yield Flag(node, f"Contributor for the workload identity {who}")
-
-
-def _role_name(node: Node) -> str | None:
-    definition = node.get("roleDefinitionId")
-    if isinstance(definition, str) and not is_unknown(definition):
-        guid = definition.rstrip("/").rsplit("/", 1)[-1].lower()
-        if guid in BUILT_IN:
-            return BUILT_IN[guid]
-    description = node.get("description")
-    if isinstance(description, str) and description.startswith("opsblocks: "):
-        return description.removeprefix("opsblocks: ")
-    return None
 
 
 def _workload_identities(stack: Stack) -> set[str]:

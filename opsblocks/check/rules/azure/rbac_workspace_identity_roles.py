@@ -6,17 +6,12 @@ from collections.abc import Iterator
 
 from opsblocks.check.graph import Node, Stack, is_unknown
 from opsblocks.check.rule import Flag, Rule, Severity
+from opsblocks.check.rules.azure._roles import role_name
 
 WORKSPACE = "azure-native:machinelearningservices:Workspace"
 ASSIGNMENT = "azure-native:authorization:RoleAssignment"
 IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
 STORAGE = "azure-native:storage:StorageAccount"
-BUILT_IN = {
-    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
-    "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
-    "00482a5a-887f-4fb3-b363-3b7fe8e74483": "Key Vault Administrator",
-    "ba92f5b4-2d11-453d-a403-e96b0029c9fe": "Storage Blob Data Contributor",
-}
 REQUIRED = {
     # "Set up authentication between Azure Machine Learning and other services": what a
     # user-assigned workspace identity must hold on each resource the workspace takes.
@@ -61,23 +56,11 @@ def _held(stack: Stack, workspace: Node, identity: str) -> set[tuple[str, str]]:
         node = stack.by_urn.get(urn)
         if node is None or node.type != ASSIGNMENT or identity not in node.dependencies:
             continue
-        role = _role_name(node)
+        role = role_name(node)
         for target in node.dependencies:
             if target != identity and role:
                 held.add((target, role))
     return held
-
-
-def _role_name(node: Node) -> str | None:
-    definition = node.get("roleDefinitionId")
-    if isinstance(definition, str) and not is_unknown(definition):
-        guid = definition.rstrip("/").rsplit("/", 1)[-1].lower()
-        if guid in BUILT_IN:
-            return BUILT_IN[guid]
-    description = node.get("description")
-    if isinstance(description, str) and description.startswith("opsblocks: "):
-        return description.removeprefix("opsblocks: ")
-    return None
 
 
 RULE = Rule(

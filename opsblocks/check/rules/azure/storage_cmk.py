@@ -15,7 +15,9 @@ def check(stack: Stack) -> Iterator[Flag]:
         source = node.get("encryption.keySource")
         if is_unknown(source):
             continue
-        if source != "Microsoft.Keyvault":
+        # ARM takes the enum in any case (the SDK sends "Microsoft.Keyvault", templates often
+        # "Microsoft.KeyVault").
+        if not isinstance(source, str) or source.lower() != "microsoft.keyvault":
             yield Flag(
                 node, f"prod storage account encrypted with {source or 'Microsoft-managed'} keys"
             )

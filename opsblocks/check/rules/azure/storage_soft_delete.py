@@ -37,8 +37,6 @@ RULE = Rule(
         "add BlobServiceProperties with "
         "delete_retention_policy and container_delete_retention_policy"
     ),
-    source=(
-        "CIS Microsoft Azure Foundations: soft delete for blobs on Azure Blob Storage is enabled"
-    ),
+    source="CIS Microsoft Azure Foundations Benchmark v5.0.0 9.2.1 (blobs), 9.2.2 (containers)",
     check=check,
 )
