@@ -135,7 +135,9 @@ class AwsCodepipelineCicd(pulumi.ComponentResource):
         basics = {"artifact_bucket_arn": artifacts.arn, "kms_key_arn": args.kms_key_arn,
                   "log_group_arn": logs.arn}  # fmt: skip
         # The repository's tests run here, with no variables and no rights to name.
-        test = build_project(name, "test", settings, test_role_policy(**basics), {}, self)
+        test = build_project(
+            name, "test", settings, test_role_policy(region=args.region, **basics), {}, self
+        )
         train = build_project(
             name, "train", settings,
             train_role_policy(**basics, repository_arn=args.repository_arn,

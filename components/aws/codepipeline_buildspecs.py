@@ -109,19 +109,22 @@ phases:
                    "VpcConfig": {"Subnets": settings["subnet_ids"],
                                  "SecurityGroupIds": [settings["security_group_id"]]},
                    "EnableNetworkIsolation": True, "Tags": tags}, open("model.json", "w"))
-        json.dump({"EndpointConfigName": release, "KmsKeyId": settings["kms_key_arn"],
-                   "ProductionVariants": [{"VariantName": settings["variant_name"],
-                                           "ModelName": release,
-                                           "InstanceType": settings["instance_type"],
-                                           "InitialInstanceCount": settings["min_instances"],
-                                           "InitialVariantWeight": 1.0}],
-                   "DataCaptureConfig": {"EnableCapture": settings["capture_percent"] > 0,
-                                         "InitialSamplingPercentage": settings["capture_percent"],
-                                         "DestinationS3Uri": settings["capture_uri"],
-                                         "KmsKeyId": settings["kms_key_arn"],
-                                         "CaptureOptions": [{"CaptureMode": "Input"},
-                                                            {"CaptureMode": "Output"}]},
-                   "Tags": tags}, open("config.json", "w"))
+        config = {"EndpointConfigName": release,
+                  "ProductionVariants": [{"VariantName": settings["variant_name"],
+                                          "ModelName": release,
+                                          "InstanceType": settings["instance_type"],
+                                          "InitialInstanceCount": settings["min_instances"],
+                                          "InitialVariantWeight": 1.0}],
+                  "DataCaptureConfig": {"EnableCapture": settings["capture_percent"] > 0,
+                                        "InitialSamplingPercentage": settings["capture_percent"],
+                                        "DestinationS3Uri": settings["capture_uri"],
+                                        "KmsKeyId": settings["capture_kms_key_arn"],
+                                        "CaptureOptions": [{"CaptureMode": "Input"},
+                                                           {"CaptureMode": "Output"}]},
+                  "Tags": tags}
+        if settings["kms_key_arn"]:  # none on local NVMe storage: SageMaker refuses one
+            config["KmsKeyId"] = settings["kms_key_arn"]
+        json.dump(config, open("config.json", "w"))
         json.dump(tags, open("tags.json", "w"))
         json.dump(settings["tags"], open("scaling-tags.json", "w"))
         json.dump({"TargetValue": float(settings["invocations_per_instance"]),

@@ -74,7 +74,7 @@ def deploy_target(
 
 def _build_basics(
     artifact_bucket_arn: pulumi.Input[str],
-    kms_key_arn: pulumi.Input[str],
+    key: list[iam.Statement],
     log_group_arn: pulumi.Input[str],
 ) -> list[iam.Statement]:
     """Read the stage's input artifact and write the build's logs: every stage needs it."""
@@ -84,7 +84,7 @@ def _build_basics(
         iam.allow(["s3:GetObject", "s3:GetObjectVersion", "s3:GetBucketAcl",
                    "s3:GetBucketLocation"],
                   [artifact_bucket_arn, iam.objects_of(artifact_bucket_arn)]),
-        iam.use_key(kms_key_arn),
+        *key,
         iam.allow(["logs:CreateLogStream", "logs:PutLogEvents"],
                   [pulumi.Output.concat(log_group_arn, ":*")]),
     ]  # fmt: skip
@@ -92,12 +92,16 @@ def _build_basics(
 
 def test_role_policy(
     *,
+    region: str,
     artifact_bucket_arn: pulumi.Input[str],
     kms_key_arn: pulumi.Input[str],
     log_group_arn: pulumi.Input[str],
 ) -> pulumi.Output[str]:
-    """The repository's own code runs here: it gets nothing beyond its input and its logs."""
-    return iam.document(*_build_basics(artifact_bucket_arn, kms_key_arn, log_group_arn))
+    """The repository's own code runs here: it gets nothing beyond its input and its logs.
+    It writes nothing encrypted, so of the key only what reading the input through S3 needs:
+    no Encrypt, GenerateDataKey*, ReEncrypt* or CreateGrant for code under test."""
+    key = iam.decrypt_via_s3(kms_key_arn, region)
+    return iam.document(*_build_basics(artifact_bucket_arn, key, log_group_arn))
 
 
 def train_role_policy(
@@ -112,7 +116,7 @@ def train_role_policy(
     """Push the image, publish the scripts, start a training run: no deploy, no approval."""
     code = pulumi.Output.concat(model_artifact_bucket_arn, "/code/")
     return iam.document(
-        *_build_basics(artifact_bucket_arn, kms_key_arn, log_group_arn),
+        *_build_basics(artifact_bucket_arn, iam.use_key(kms_key_arn), log_group_arn),
         # GetAuthorizationToken is account-wide: AWS accepts no resource but "*".
         iam.allow(["ecr:GetAuthorizationToken"], ["*"]),
         iam.allow(ECR_PUSH_PULL_ACTIONS, [repository_arn]),
@@ -150,7 +154,7 @@ def deploy_role_policy(
         lambda arn: arn.replace(":model-package-group/", ":model-package/") + "/*"
     )
     statements = [
-        *_build_basics(artifact_bucket_arn, kms_key_arn, log_group_arn),
+        *_build_basics(artifact_bucket_arn, iam.use_key(kms_key_arn), log_group_arn),
         # ListModelPackages has no resource-level permissions: AWS accepts only "*".
         iam.allow(["sagemaker:ListModelPackages"], ["*"]),
         iam.allow(["sagemaker:DescribeModelPackage"], [packages]),
@@ -241,7 +245,7 @@ def pipeline_role_policy(
         # An S3 source action reads object versions of a versioned bucket.
         iam.allow(["s3:GetObjectVersion", "s3:GetBucketVersioning"],
                   [artifact_bucket_arn, iam.objects_of(artifact_bucket_arn)]),
-        iam.use_key(kms_key_arn),
+        *iam.use_key(kms_key_arn),
         iam.allow(["codebuild:StartBuild", "codebuild:BatchGetBuilds"], project_arns),
     ]  # fmt: skip
     if connection_arn is not None:

@@ -75,17 +75,31 @@ def write_buckets(bucket_arns: Sequence[pulumi.Input[str]]) -> Statement:
     )  # fmt: skip
 
 
-def use_key(key_arn: pulumi.Input[str]) -> Statement:
-    """Encrypt and decrypt with the platform key. Grants only for the AWS services that create
-    them on the role's behalf (SageMaker volumes, ...): the key's only grant-bearing request
-    carries kms:GrantIsForAWSResource, so a role (or code running as it) cannot hand the key to
-    another principal; the other actions carry no such key and pass."""
-    return allow(
-        ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
-         "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:DescribeKey", "kms:CreateGrant"],
-        [key_arn],
-        Condition={"BoolIfExists": {"kms:GrantIsForAWSResource": "true"}},
-    )  # fmt: skip
+def use_key(key_arn: pulumi.Input[str]) -> list[Statement]:
+    """Encrypt and decrypt with the platform key, and let AWS services that work for the role
+    (SageMaker volumes, ...) create grants on it. CreateGrant has a statement of its own with
+    `Bool` kms:GrantIsForAWSResource "true" (KMS documents the key as Bool): a CreateGrant the
+    role (or code running as it) sends itself carries no such key, and `BoolIfExists` would
+    let it through, handing the key to any principal. The other actions never carry the key,
+    so they cannot share that condition."""
+    return [
+        allow(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey",
+               "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+               "kms:DescribeKey"], [key_arn]),
+        allow(["kms:CreateGrant"], [key_arn],
+              Condition={"Bool": {"kms:GrantIsForAWSResource": "true"}}),
+    ]  # fmt: skip
+
+
+def decrypt_via_s3(key_arn: pulumi.Input[str], region: str) -> list[Statement]:
+    """Read S3 objects encrypted with the key, and nothing else with it: S3 decrypts on the
+    role's behalf, so Decrypt is allowed only through S3 in `region` (kms:ViaService)."""
+    suffix = ".amazonaws.com.cn" if region.startswith("cn-") else ".amazonaws.com"
+    return [
+        allow(["kms:Decrypt"], [key_arn],
+              Condition={"StringEquals": {"kms:ViaService": f"s3.{region}{suffix}"}}),
+        allow(["kms:DescribeKey"], [key_arn]),
+    ]  # fmt: skip
 
 
 def write_logs(

@@ -21,6 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from components.aws.instance_storage import volume_key
+
 VERSION = "2020-12-01"
 CODE_DIR = "/opt/ml/processing/code"
 # ProcessingStoppingCondition accepts at most 9 days (training jobs: 28).
@@ -63,8 +65,14 @@ def build_definition(
         choices = ", ".join(CONDITION_BY_DIRECTION)
         raise ValueError(f"quality direction '{quality_direction}' is not one of {choices}")
     vpc = {"Subnets": list(subnet_ids), "SecurityGroupIds": [security_group_id]}
-    jobs = _Jobs(role_arn=role_arn, kms_key_id=kms_key_id, vpc=vpc, volume_size_gb=volume_size_gb,
-                 runtime_seconds=max_runtime_hours * 3600, artifact_uri=artifact_uri)  # fmt: skip
+    # Volume keys follow the default instance types: none on local NVMe storage, which is
+    # encrypted in hardware and for which SageMaker refuses a VolumeKmsKeyId.
+    jobs = _Jobs(
+        role_arn=role_arn, kms_key_id=kms_key_id, vpc=vpc, volume_size_gb=volume_size_gb,
+        runtime_seconds=max_runtime_hours * 3600, artifact_uri=artifact_uri,
+        training_volume_key=volume_key(instance_type, kms_key_id),
+        processing_volume_key=volume_key(processing_instance_type, kms_key_id),
+    )  # fmt: skip
     register = _register_step(model_package_group_name, model_approval_status)
     last = register
     if quality_metric is not None and quality_threshold is not None:
@@ -98,6 +106,8 @@ class _Jobs:
     volume_size_gb: int
     runtime_seconds: int
     artifact_uri: str
+    training_volume_key: str | None
+    processing_volume_key: str | None
 
     def output_uri(self, name: str) -> Json:
         """`<artifact uri>/executions/<execution id>/<name>`: runs never overwrite each other."""
@@ -105,9 +115,9 @@ class _Jobs:
         return _std_join("/", root, _get("Execution.PipelineExecutionId"), name)
 
     def processing(self, script: str, inputs: list[Json], outputs: Sequence[str]) -> Json:
-        cluster = {"InstanceType": _get("Parameters.ProcessingInstanceType"), "InstanceCount": 1,
-                   "VolumeSizeInGB": self.volume_size_gb,
-                   "VolumeKmsKeyId": self.kms_key_id}  # fmt: skip
+        cluster = _volumes({"InstanceType": _get("Parameters.ProcessingInstanceType"),
+                            "InstanceCount": 1, "VolumeSizeInGB": self.volume_size_gb},
+                           self.processing_volume_key)  # fmt: skip
         code = _processing_input("code", _get("Parameters.CodeUri"), CODE_DIR)
         return {
             "ProcessingResources": {"ClusterConfig": cluster},
@@ -145,10 +155,10 @@ def _process_step(jobs: _Jobs) -> Json:
 
 
 def _train_step(jobs: _Jobs, hyperparameters: Hyperparameters) -> Json:
-    resources = {"InstanceType": _get("Parameters.TrainingInstanceType"),
-                 "InstanceCount": _get("Parameters.TrainingInstanceCount"),
-                 "VolumeSizeInGB": jobs.volume_size_gb,
-                 "VolumeKmsKeyId": jobs.kms_key_id}  # fmt: skip
+    resources = _volumes({"InstanceType": _get("Parameters.TrainingInstanceType"),
+                          "InstanceCount": _get("Parameters.TrainingInstanceCount"),
+                          "VolumeSizeInGB": jobs.volume_size_gb},
+                         jobs.training_volume_key)  # fmt: skip
     arguments = {
         "AlgorithmSpecification": {
             "TrainingImage": _get("Parameters.TrainingImage"),
@@ -215,6 +225,10 @@ def _register_step(model_package_group_name: str, model_approval_status: str) ->
         "ModelMetrics": {"ModelQuality": {"Statistics": statistics}},
     }
     return {"Name": "Register", "Type": "RegisterModel", "Arguments": arguments}
+
+
+def _volumes(resources: Json, key: str | None) -> Json:
+    return resources if key is None else resources | {"VolumeKmsKeyId": key}
 
 
 def _channel(split: str) -> Json:

@@ -74,7 +74,7 @@ class AwsS3Data(pulumi.ComponentResource):
             "glue.amazonaws.com",
             iam.document(
                 iam.read_buckets([b.arn for b in buckets.values()]),
-                iam.use_key(args.kms_key_arn),
+                *iam.use_key(args.kms_key_arn),
                 iam.allow(
                     [
                         "glue:GetDatabase",

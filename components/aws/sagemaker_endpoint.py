@@ -15,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws import iam
+from components.aws.instance_storage import volume_key
 from components.aws.sagemaker_endpoint_role import execution_role_statements
 from components.aws.secure_bucket import AwsSecureBucket, AwsSecureBucketArgs
 from opsblocks.naming import aws_partition
@@ -33,7 +34,8 @@ DEFAULT_IMAGE_TAG = "1.7-1"
 class AwsSagemakerEndpointServingArgs:
     tags: Mapping[str, str]
     kms_key_arn: pulumi.Input[str]
-    """Encrypts the instance volumes and the captured requests."""
+    """Encrypts the captured requests and the instance volumes (EBS-backed instance types:
+    those with local NVMe storage encrypt it in hardware and refuse a key)."""
     access_log_bucket: pulumi.Input[str]
     protect: bool = False
     """Protect and retain the data-capture bucket (prod)."""
@@ -119,7 +121,9 @@ class AwsSagemakerEndpointServing(pulumi.ComponentResource):
             "max_instances": args.max_instances,
             "invocations_per_instance": args.invocations_per_instance,
             "capture_percent": args.capture_percent, "capture_uri": capture.uri,
-            "kms_key_arn": args.kms_key_arn, "role_arn": role.arn,
+            # The volume key (None on local NVMe storage) and the data-capture key.
+            "kms_key_arn": volume_key(args.instance_type, args.kms_key_arn),
+            "capture_kms_key_arn": args.kms_key_arn, "role_arn": role.arn,
             "subnet_ids": args.subnet_ids, "security_group_id": args.security_group_id,
             "scaling_policy_name": _scaling_policy_name(args.endpoint_name),
             "scale_out_cooldown": SCALE_OUT_COOLDOWN, "scale_in_cooldown": SCALE_IN_COOLDOWN,
@@ -182,7 +186,7 @@ class AwsSagemakerEndpointServing(pulumi.ComponentResource):
         sagemaker, scaling = aws.sagemaker, aws.appautoscaling
         config = sagemaker.EndpointConfiguration(
             f"{name}-config",
-            kms_key_arn=args.kms_key_arn,
+            kms_key_arn=volume_key(args.instance_type, args.kms_key_arn),
             production_variants=[sagemaker.EndpointConfigurationProductionVariantArgs(
                 variant_name=VARIANT, model_name=model.name, instance_type=args.instance_type,
                 initial_instance_count=args.min_instances, initial_variant_weight=1.0)],

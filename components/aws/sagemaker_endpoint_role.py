@@ -59,7 +59,7 @@ def execution_role_statements(
         iam.read_buckets([artifact_bucket_arn]),
         *model,
         iam.write_buckets([capture_bucket_arn]),
-        iam.use_key(kms_key_arn),
+        *iam.use_key(kms_key_arn),
         *pull_images([repository_arn, *(repository_of(image, partition) for image in images)]),
         iam.write_logs(region, account_id, partition),
         # The instances publish CPU, memory and disk metrics with the role. PutMetricData has

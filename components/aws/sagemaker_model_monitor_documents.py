@@ -133,7 +133,7 @@ def monitoring_role_policy(
     )  # fmt: skip
     return iam.document(
         iam.write_buckets([capture_bucket_arn]),
-        iam.use_key(kms_key_arn),
+        *iam.use_key(kms_key_arn),
         *pull_images([repository_of(image_uri, partition)]),
         iam.write_logs(region, account_id, partition),
         iam.allow(["sagemaker:DescribeEndpoint"], [endpoint]),

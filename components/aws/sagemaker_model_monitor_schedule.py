@@ -16,6 +16,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.aws.instance_storage import volume_key
 from components.aws.sagemaker_model_monitor_documents import data_quality_baseline
 
 SCHEDULES = {"hourly": "cron(0 * ? * * *)", "daily": "cron(0 0 ? * * *)"}
@@ -76,7 +77,8 @@ def create(name: str, job: DataQualityJob, opts: pulumi.ResourceOptions) -> None
                 instance_count=1,
                 instance_type=job.instance_type,
                 volume_size_in_gb=VOLUME_SIZE_GB,
-                volume_kms_key_id=job.kms_key_arn,
+                # None on local NVMe storage: encrypted in hardware, SageMaker refuses a key.
+                volume_kms_key_id=volume_key(job.instance_type, job.kms_key_arn),
             )
         ),
         network_config=sagemaker.DataQualityJobDefinitionNetworkConfigArgs(
@@ -127,10 +129,7 @@ def requests(job: DataQualityJob) -> dict[str, Any]:
                 "S3UploadMode": "EndOfJob",
             }}],
         },
-        "JobResources": {"ClusterConfig": {
-            "InstanceCount": 1, "InstanceType": job.instance_type,
-            "VolumeSizeInGB": VOLUME_SIZE_GB, "VolumeKmsKeyId": job.kms_key_arn,
-        }},
+        "JobResources": {"ClusterConfig": _cluster(job)},
         "NetworkConfig": {
             "EnableNetworkIsolation": True, "EnableInterContainerTrafficEncryption": True,
             "VpcConfig": {"Subnets": job.subnet_ids, "SecurityGroupIds": [job.security_group_id]},
@@ -155,6 +154,15 @@ def requests(job: DataQualityJob) -> dict[str, Any]:
         "Tags": tags,
     }
     return {"job_definition": definition, "schedule": schedule}
+
+
+def _cluster(job: DataQualityJob) -> dict[str, Any]:
+    cluster: dict[str, Any] = {"InstanceCount": 1, "InstanceType": job.instance_type,
+                               "VolumeSizeInGB": VOLUME_SIZE_GB}  # fmt: skip
+    key = volume_key(job.instance_type, job.kms_key_arn)
+    if key is not None:  # none on local NVMe storage: SageMaker refuses one
+        cluster["VolumeKmsKeyId"] = key
+    return cluster
 
 
 def publish(name: str, job: DataQualityJob, opts: pulumi.ResourceOptions) -> aws.ssm.Parameter:

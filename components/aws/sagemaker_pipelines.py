@@ -152,7 +152,7 @@ def _execution_policy(
     return iam.document(
         iam.read_buckets(args.data_bucket_arns),
         iam.write_buckets([args.artifact_bucket_arn]),
-        iam.use_key(args.kms_key_arn),
+        *iam.use_key(args.kms_key_arn),
         *pull_images([args.repository_arn, repository_of(image, partition)]),
         iam.allow(PIPELINE_JOBS, jobs),
         iam.allow(MODEL_REGISTRATION, [args.model_package_group_arn, packages]),

@@ -84,7 +84,7 @@ class AwsSagemakerModelRegistry(pulumi.ComponentResource):
         aws.ecr.LifecyclePolicy(
             f"{name}-images-lifecycle",
             repository=repository.name,
-            policy=_keep_newest_images(args.keep_images),
+            policy=_expire_untagged_images(args.keep_images),
             opts=child,
         )
         artifacts = AwsSecureBucket(
@@ -117,16 +117,22 @@ class AwsSagemakerModelRegistry(pulumi.ComponentResource):
         )
 
 
-def _keep_newest_images(count: int) -> str:
-    """ECR lifecycle policy expiring every image beyond the newest `count`."""
+def _expire_untagged_images(count: int) -> str:
+    """ECR lifecycle policy expiring untagged images beyond the newest `count`.
+
+    Tagged images (one per trained commit, tags immutable) are what model packages name and
+    endpoints pull when they scale or are replaced: none expires by count, or the 51st run
+    would delete the image a served model uses. ECR selects tagged images only by prefix or
+    pattern and has no "all but" selection, so no age rule either: it could not spare the
+    images of models still served."""
     return json.dumps(
         {
             "rules": [
                 {
                     "rulePriority": 1,
-                    "description": f"Keep the newest {count} images",
+                    "description": f"Expire untagged images beyond the newest {count}",
                     "selection": {
-                        "tagStatus": "any",
+                        "tagStatus": "untagged",
                         "countType": "imageCountMoreThan",
                         "countNumber": count,
                     },

@@ -179,12 +179,10 @@ def test_code_under_test_holds_no_train_or_deploy_rights() -> None:
     graph = cicd(**DEPLOY, **MONITORING)
     granted = grants(graph, "cicd-test-role")
 
-    # Its input artifact, the key and its logs: nothing else.
+    # Its input artifact, reading it through the key, and its logs: nothing else.
     assert {a for a, _ in granted} <= {
         "s3:GetObject", "s3:GetObjectVersion", "s3:GetBucketAcl", "s3:GetBucketLocation",
-        "logs:CreateLogStream", "logs:PutLogEvents", "kms:Decrypt", "kms:Encrypt",
-        "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom",
-        "kms:ReEncryptTo", "kms:DescribeKey", "kms:CreateGrant"}  # fmt: skip
+        "logs:CreateLogStream", "logs:PutLogEvents", "kms:Decrypt", "kms:DescribeKey"}  # fmt: skip
     assert {r for a, r in granted if a.startswith("s3:")} == {
         fake_outputs("aws:s3/bucket:Bucket", "cicd-artifacts")["arn"],
         fake_outputs("aws:s3/bucket:Bucket", "cicd-artifacts")["arn"] + "/*",
@@ -192,14 +190,33 @@ def test_code_under_test_holds_no_train_or_deploy_rights() -> None:
     assert graph.named("cicd-test").inputs["environment"].get("environmentVariables") in (None, [])
 
 
+def test_code_under_test_only_decrypts_its_input_through_s3() -> None:
+    graph = cicd(**DEPLOY, **MONITORING)
+    policy = json.loads(graph.named("cicd-test-role", "RolePolicy").inputs["policy"])
+    key_statements = [s for s in policy["Statement"] if any(
+        a.startswith("kms:") for a in as_list(s["Action"]))]  # fmt: skip
+
+    # No Encrypt, GenerateDataKey*, ReEncrypt* or CreateGrant: the test stage writes nothing
+    # encrypted, and repository code must not encrypt, re-encrypt or hand out the key.
+    assert {a: s["Resource"] for s in key_statements for a in as_list(s["Action"])} == {
+        "kms:Decrypt": [KEY], "kms:DescribeKey": [KEY]}  # fmt: skip
+    [decrypt] = [s for s in key_statements if "kms:Decrypt" in as_list(s["Action"])]
+    assert decrypt["Condition"] == {
+        "StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}  # fmt: skip
+
+
 def test_no_role_may_hand_the_platform_key_to_another_principal() -> None:
     graph = cicd(**DEPLOY, **MONITORING)
-    for role in ("cicd-test-role", "cicd-train-role", "cicd-deploy-role"):
+    for role in ("cicd-test-role", "cicd-train-role", "cicd-deploy-role", "cicd-pipeline-role"):
         policy = json.loads(graph.named(role, "RolePolicy").inputs["policy"])
         for statement in policy["Statement"]:
-            if "kms:CreateGrant" in statement["Action"]:
+            if "kms:CreateGrant" in as_list(statement["Action"]):
+                # Bool, not BoolIfExists: a direct CreateGrant carries no such key and an
+                # IfExists condition would let it through. Alone: the other actions never
+                # carry the key, so Bool would refuse them.
+                assert as_list(statement["Action"]) == ["kms:CreateGrant"], role
                 assert statement["Condition"] == {
-                    "BoolIfExists": {"kms:GrantIsForAWSResource": "true"}}, role  # fmt: skip
+                    "Bool": {"kms:GrantIsForAWSResource": "true"}}, role  # fmt: skip
 
 
 def test_train_role_starts_runs_but_cannot_deploy_or_approve() -> None:

@@ -13,7 +13,11 @@ from ruamel.yaml import YAML
 
 from components.aws.codepipeline_buildspecs import BUILDSPECS
 
+# A stub reads what is piped to it, as `docker login --password-stdin` does: one that did not
+# could exit before its writer (`aws ecr get-login-password`) wrote, which then dies of
+# SIGPIPE (141) under `pipefail` now and then, failing the phase for no reason of its own.
 STUB = """#!/bin/bash
+if [ -p /dev/stdin ]; then cat > /dev/null; fi
 echo "$(basename "$0") $*" >> "$CALLS"
 for failing in $FAIL_ON; do
   case "$*" in *"$failing"*) exit 254 ;; esac
@@ -46,7 +50,8 @@ def run_phase(
                    "FAIL_ON": fail_on, **env}  # fmt: skip
     for command in commands(stage, phase):
         done = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=environment,
-                              capture_output=True, text=True)  # fmt: skip
+                              stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True)  # fmt: skip
         if done.returncode != 0:
             return done.returncode, calls.read_text().splitlines()
     return 0, calls.read_text().splitlines()

@@ -218,3 +218,18 @@ def test_each_execution_writes_under_its_own_prefix() -> None:
         "Std:Join": {"On": "/", "Values": ["s3://artifacts/executions",
                                            {"Get": "Execution.PipelineExecutionId"}, "model"]}
     }  # fmt: skip
+
+
+def test_local_storage_instances_get_no_volume_key_and_their_outputs_keep_it() -> None:
+    # SageMaker refuses VolumeKmsKeyId on instance types with local NVMe storage.
+    built = steps(
+        definition(instance_type="ml.g5.2xlarge", processing_instance_type="ml.m5d.large")
+    )
+
+    for name in ("Process", "Evaluate"):
+        arguments = built[name]["Arguments"]
+        assert "VolumeKmsKeyId" not in arguments["ProcessingResources"]["ClusterConfig"], name
+        assert arguments["ProcessingOutputConfig"]["KmsKeyId"] == KEY, name
+    train = built["Train"]["Arguments"]
+    assert "VolumeKmsKeyId" not in train["ResourceConfig"]
+    assert train["OutputDataConfig"]["KmsKeyId"] == KEY

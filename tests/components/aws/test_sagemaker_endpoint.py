@@ -252,3 +252,23 @@ def test_role_may_publish_the_instance_metrics_the_dashboard_shows() -> None:
     ]
     assert as_list(metrics["Resource"]) == ["*"]
     assert metrics["Condition"] == {"StringLike": {"cloudwatch:namespace": "/aws/sagemaker/*"}}
+
+
+def test_local_storage_instances_get_no_volume_key_but_captured_data_keeps_it() -> None:
+    # CreateEndpointConfig fails with a KmsKeyId on instance types with local NVMe storage.
+    graph = serving(model_data_url=MODEL, instance_type="ml.g4dn.xlarge")
+    config = graph.named("serving-config").inputs
+    settings = json.loads(graph.named("serving-deploy-settings").inputs["insecureValue"])
+
+    assert config.get("kmsKeyArn") is None
+    assert config["dataCaptureConfig"]["kmsKeyId"] == KEY
+    assert settings["kms_key_arn"] is None
+    assert settings["capture_kms_key_arn"] == KEY
+
+
+def test_ebs_instances_encrypt_their_volumes_with_the_key() -> None:
+    graph = serving(model_data_url=MODEL, instance_type="ml.m5.large")
+    settings = json.loads(graph.named("serving-deploy-settings").inputs["insecureValue"])
+
+    assert graph.named("serving-config").inputs["kmsKeyArn"] == KEY
+    assert settings["kms_key_arn"] == settings["capture_kms_key_arn"] == KEY

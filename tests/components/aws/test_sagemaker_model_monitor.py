@@ -359,3 +359,16 @@ def test_monitoring_role_may_list_the_baseline_bucket() -> None:
     granted = role_grants(monitoring(baseline_uri=BASELINE))
 
     assert ("s3:ListBucket", "arn:aws:s3:::fraud-baselines") in granted
+
+
+def test_local_storage_instances_get_no_volume_key_but_reports_keep_it() -> None:
+    # Processing jobs refuse VolumeKmsKeyId on instance types with local NVMe storage.
+    job = monitoring(instance_type="ml.m5d.large").named("monitoring-data-quality").inputs
+    published = monitoring(instance_type="ml.m5d.large", endpoint_deployed=False)
+    requests = json.loads(published.named("monitoring-schedule-settings").inputs["insecureValue"])
+    definition = requests["job_definition"]
+
+    assert job["jobResources"]["clusterConfig"].get("volumeKmsKeyId") is None
+    assert job["dataQualityJobOutputConfig"]["kmsKeyId"] == KEY
+    assert "VolumeKmsKeyId" not in definition["JobResources"]["ClusterConfig"]
+    assert definition["DataQualityJobOutputConfig"]["KmsKeyId"] == KEY

@@ -39,11 +39,13 @@ def test_repository_tags_are_immutable_scanned_on_push_and_kms_encrypted() -> No
     assert repository["forceDelete"] is False
 
 
-def test_lifecycle_keeps_only_the_newest_images() -> None:
+def test_lifecycle_expires_only_untagged_images_beyond_the_newest() -> None:
     policy = json.loads(registry(keep_images=7).named("registry-images-lifecycle").inputs["policy"])
 
+    # Tagged images are what model packages name and endpoints serve: never expired by count
+    # (the 51st training run would otherwise delete the image a served model pulls).
     [rule] = policy["rules"]
-    assert rule["selection"] == {"tagStatus": "any", "countType": "imageCountMoreThan",
+    assert rule["selection"] == {"tagStatus": "untagged", "countType": "imageCountMoreThan",
                                  "countNumber": 7}  # fmt: skip
     assert rule["action"] == {"type": "expire"}
 

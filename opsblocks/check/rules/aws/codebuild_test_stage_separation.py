@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from fnmatch import fnmatchcase
+from collections.abc import Iterator
 
-from opsblocks.check.graph import Node, Stack, as_list, document, is_unknown
+from opsblocks.check.graph import Node, Stack
 from opsblocks.check.rule import Flag, Rule, Severity
+from opsblocks.check.rules.aws._iam import ROLE, SAGEMAKER_POLICIES, grants, held, managed
 
 PROJECT = "aws:codebuild/project:Project"
-ROLE = "aws:iam/role:Role"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-# Rights that start training, register or approve a model, or change what serves.
+# Rights that start training, register or approve a model, or change what serves; and the
+# key's write uses: code under test reads its input (Decrypt) and encrypts nothing, so it may
+# not encrypt, re-encrypt or hand the platform key to another principal.
 FORBIDDEN = (
     "sagemaker:StartPipelineExecution",
     "sagemaker:CreateTrainingJob",
@@ -26,6 +26,14 @@ FORBIDDEN = (
     "ecr:PutImage",
     "codepipeline:StartPipelineExecution",
     "codebuild:StartBuild",
+    "kms:Encrypt",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:GenerateDataKeyPair",
+    "kms:GenerateDataKeyPairWithoutPlaintext",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+    "kms:CreateGrant",
 )
 
 
@@ -34,50 +42,34 @@ def _is_test_stage(project: Node) -> bool:
     return project.name.endswith("-test") or "test stage" in description
 
 
-def _names(physical: str, role: Node) -> bool:
-    """`physical` is the role's name: given, or Pulumi's auto-name (`<name>-<suffix>`)."""
-    suffix = physical.removeprefix(f"{role.name}-")
-    return physical in (role.name, role.get("name")) or (suffix != physical and suffix.isalnum())
-
-
-def _policies_of(stack: Stack, role: Node) -> list[Node]:
-    """The inline policies of `role`: those naming it, else those depending on it alone."""
-    found = []
-    roles = [r.urn for r in stack.of_type(ROLE)]
-    for policy in stack.dependents(role, ROLE_POLICY):
-        named = policy.get("role")
-        if isinstance(named, str) and not is_unknown(named):
-            if _names(named, role):
-                found.append(policy)
-        elif sum(d in roles for d in policy.dependencies) == 1 or policy.name == role.name:
-            found.append(policy)
-    return found
-
-
 def check(stack: Stack) -> Iterator[Flag]:
-    for project in stack.of_type(PROJECT):
-        if not _is_test_stage(project):
-            continue
-        for role in (n for n in stack.of_type(ROLE) if n.urn in project.dependencies):
-            for policy in _policies_of(stack, role):
-                held = set()
-                for s in as_list(document(policy.get("policy")).get("Statement")):
-                    if not isinstance(s, Mapping) or s.get("Effect") != "Allow":
-                        continue
-                    patterns = [str(p).lower() for p in as_list(s.get("Action"))]
-                    held |= {
-                        f for f in FORBIDDEN if any(fnmatchcase(f.lower(), p) for p in patterns)
-                    }
-                if held:
-                    yield Flag(policy, f"test stage role may {', '.join(sorted(held))}")
+    test_roles = {
+        role.urn
+        for project in stack.of_type(PROJECT)
+        if _is_test_stage(project)
+        for role in stack.of_type(ROLE)
+        if role.urn in project.dependencies
+    }
+    found: dict[str, tuple[Node, set[str]]] = {}
+    for holding in held(stack):
+        if holding.role is not None and holding.role.urn in test_roles:
+            rights = {f for f in FORBIDDEN if grants(holding.statement, f)}
+            found.setdefault(holding.node.urn, (holding.node, set()))[1].update(rights)
+    for node, rights in found.values():
+        if rights:
+            yield Flag(node, f"test stage role may {', '.join(sorted(rights))}")
+    for node, role, name in managed(stack, SAGEMAKER_POLICIES):
+        if role is not None and role.urn in test_roles:
+            yield Flag(node, f"test stage role holds {name}: training, deploying, approving")
 
 
 RULE = Rule(
     id="OB-AWS-CB-005",
     severity=Severity.critical,
-    title="The test stage's role holds no SageMaker train, register or deploy rights",
+    title="The test stage's role holds no train, register or deploy rights, nor the key's writes",
     protects="code under test training, registering or deploying a model past the approval gate",
-    fix="test stage role: artifact read, key use and logs only; no sagemaker, PassRole or push",
+    fix="test stage role: artifact read, kms:Decrypt/DescribeKey and logs; no sagemaker, "
+    "PassRole, push or key writes",
     source="opsblocks deploy review: separation of duties between CodeBuild stages",
     check=check,
 )

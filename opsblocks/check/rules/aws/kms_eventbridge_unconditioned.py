@@ -1,4 +1,6 @@
-"""EventBridge's grant on the key carries no source conditions: it cannot satisfy them."""
+"""EventBridge's grant on the key carries no source conditions (aws:SourceArn,
+aws:SourceAccount, ...): it does not send them to KMS when it publishes to an encrypted topic.
+Conditions on other keys are not this rule's to judge."""
 
 from __future__ import annotations
 
@@ -21,8 +23,19 @@ def check(stack: Stack) -> Iterator[Flag]:
                 continue
             principal = statement.get("Principal")
             services = as_list(principal.get("Service")) if isinstance(principal, Mapping) else []
-            if EVENTS in services and statement.get("Condition"):
-                keys = sorted({k for c in statement["Condition"].values() for k in c})
+            condition = statement.get("Condition")
+            if EVENTS not in services or not isinstance(condition, Mapping):
+                continue
+            keys = sorted(
+                {
+                    str(k)
+                    for values in condition.values()
+                    if isinstance(values, Mapping)
+                    for k in values
+                    if str(k).lower().startswith("aws:source")
+                }
+            )
+            if keys:
                 yield Flag(
                     key,
                     f"EventBridge may use the key only under {', '.join(keys)}, "
@@ -33,9 +46,10 @@ def check(stack: Stack) -> Iterator[Flag]:
 RULE = Rule(
     id="OB-AWS-KMS-003",
     severity=Severity.high,
-    title="The key policy grants EventBridge without source conditions",
+    title="The key policy grants EventBridge without aws:Source* conditions",
     protects="every event rule's message to an encrypted SNS topic silently dropped",
-    fix="key policy: Allow events.amazonaws.com kms:Decrypt, kms:GenerateDataKey*, no Condition",
+    fix="key policy: Allow events.amazonaws.com kms:Decrypt, kms:GenerateDataKey* "
+    "without aws:Source* conditions",
     source="opsblocks deploy review: EventBridge cannot pass key policy source conditions",
     check=check,
 )

@@ -15,6 +15,11 @@ def check(stack: Stack) -> Iterator[Flag]:
         spec = key.get("customerMasterKeySpec") or key.get("keySpec") or "SYMMETRIC_DEFAULT"
         if spec != "SYMMETRIC_DEFAULT":
             continue  # AWS rotates only symmetric encryption keys
+        # ...whose key material KMS generated: not imported material (origin EXTERNAL) nor
+        # keys in a custom key store (CloudHSM or external), which KMS cannot rotate.
+        origin = key.get("origin") or "AWS_KMS"
+        if origin != "AWS_KMS" or key.get("customKeyStoreId") or key.get("xksKeyId"):
+            continue
         rotation = key.get("enableKeyRotation")
         if rotation is not True and not is_unknown(rotation):
             yield Flag(key, "automatic key rotation is off")

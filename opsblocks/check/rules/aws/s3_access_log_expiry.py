@@ -44,6 +44,6 @@ RULE = Rule(
     title="The server-access-log bucket expires logs after a set retention",
     protects="access logs piling up without end: growing cost and personal data kept past need",
     fix="BucketLifecycleConfiguration on the log bucket: an Enabled rule with expiration days",
-    source="AWS FSBP S3.13",
+    source="related to AWS FSBP S3.13",
     check=check,
 )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from opsblocks.check.graph import Node, Stack, as_list, document
 from opsblocks.check.rule import Flag, Rule, Severity
+from opsblocks.check.rules.aws._instances import local_storage
 
 CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
 JOBS = (
@@ -17,18 +17,6 @@ JOBS = (
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"
 PARAMETER = "aws:ssm/parameter:Parameter"
 PROJECT = "aws:codebuild/project:Project"
-# Families with instance store volumes besides the "d" ones (m5d, g4dn, p4d, ...): SageMaker's
-# storage volume documentation names ml.p4d, ml.g4dn and ml.g5 as NVMe families.
-NVME_FAMILIES = frozenset({"g5", "g6", "g6e", "p5", "p5e", "p5en", "trn1", "trn1n", "trn2"})
-
-
-def _local_storage(instance_type: Any) -> bool:
-    """ml.g4dn.xlarge, ml.m5d.large, ml.g5.2xlarge: volumes on the instance, encrypted by its
-    hardware; SageMaker rejects a KMS volume key for them."""
-    parts = str(instance_type).split(".")
-    family = parts[1] if len(parts) == 3 and parts[0] == "ml" else ""
-    shape = re.fullmatch(r"[a-z]+\d+([a-z-]*)", family)
-    return shape is not None and ("d" in shape.group(1) or family in NVME_FAMILIES)
 
 
 def _pipeline_clashes(pipeline: Node) -> list[str]:
@@ -49,7 +37,7 @@ def _pipeline_clashes(pipeline: Node) -> list[str]:
         instance = resources.get("InstanceType")
         if isinstance(instance, Mapping):  # {"Get": "Parameters.TrainingInstanceType"}
             instance = defaults.get(str(instance.get("Get", "")).removeprefix("Parameters."))
-        if _local_storage(instance):
+        if local_storage(instance):
             clashes.append(f"step {step.get('Name')} on {instance}")
     return clashes
 
@@ -61,7 +49,7 @@ def _settings_clashes(value: Any) -> list[str]:
     if isinstance(value, Mapping):
         pairs = (("instance_type", "kms_key_arn"), ("InstanceType", "VolumeKmsKeyId"))
         for instance, key in pairs:
-            if value.get(key) and _local_storage(value.get(instance)):
+            if value.get(key) and local_storage(value.get(instance)):
                 found.append(str(value[instance]))
         for item in value.values():
             found += _settings_clashes(item)
@@ -83,7 +71,7 @@ def check(stack: Stack) -> Iterator[Flag]:
             for v in as_list(config.get("productionVariants"))
             if isinstance(v, Mapping)
         ]
-        local = [str(t) for t in types if _local_storage(t)]
+        local = [str(t) for t in types if local_storage(t)]
         if config.get("kmsKeyArn") is not None and local:
             yield Flag(config, f"kms_key_arn with {', '.join(local)}: CreateEndpointConfig fails")
     for job in stack.of_type(*JOBS):
@@ -91,7 +79,7 @@ def check(stack: Stack) -> Iterator[Flag]:
         if (
             isinstance(cluster, Mapping)
             and cluster.get("volumeKmsKeyId") is not None
-            and _local_storage(cluster.get("instanceType"))
+            and local_storage(cluster.get("instanceType"))
         ):
             yield Flag(job, f"volume_kms_key_id with {cluster.get('instanceType')}: the job fails")
     for pipeline in stack.of_type(PIPELINE):
@@ -115,7 +103,7 @@ RULE = Rule(
     severity=Severity.critical,
     title="No KMS volume key is requested for SageMaker instances with local NVMe storage",
     protects="the first `up`, training run or release failing: SageMaker rejects the key there",
-    fix="no kms_key_arn or VolumeKmsKeyId on ml.*d*, g5, g6, p5 types: "
+    fix="no kms_key_arn or VolumeKmsKeyId on ml.*d*, g5, g6, p5, trn1, dl1 types: "
     "their storage is hardware-encrypted",
     source="opsblocks deploy review: KMS volume key on local-storage instances",
     check=check,

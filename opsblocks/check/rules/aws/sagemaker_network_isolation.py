@@ -33,6 +33,7 @@ RULE = Rule(
     title="Models and monitoring jobs are network-isolated, and in prod run in the VPC",
     protects="a compromised model image sending data or credentials out to the internet",
     fix="Model(enable_network_isolation=True, vpc_config=...); job network_config the same",
-    source="AWS FSBP SageMaker.5, SageMaker.11",
+    source="AWS Config: sagemaker-model-isolation-enabled, sagemaker-data-quality-job-isolation, "
+    "sagemaker-model-quality-job-definition-isolation",
     check=check,
 )

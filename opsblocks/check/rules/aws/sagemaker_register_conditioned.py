@@ -1,17 +1,23 @@
-"""Only the pipeline's register step creates model packages, with a fixed approval status."""
+"""Only the pipeline's register step creates model packages, with a fixed approval status;
+no service role approves them (UpdateModelPackage): a person does."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from fnmatch import fnmatchcase
 from typing import Any
 
-from opsblocks.check.graph import Node, Stack, as_list, document, is_unknown
+from opsblocks.check.graph import Stack
 from opsblocks.check.rule import Flag, Rule, Severity
+from opsblocks.check.rules.aws._iam import (
+    SAGEMAKER_POLICIES,
+    grants,
+    held,
+    managed,
+    trusted_services,
+)
 
-ROLE = "aws:iam/role:Role"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 STATUS = "sagemaker:ModelApprovalStatus"
+SAGEMAKER = "sagemaker.amazonaws.com"
 
 
 def _conditioned(statement: Mapping[str, Any]) -> bool:
@@ -19,50 +25,38 @@ def _conditioned(statement: Mapping[str, Any]) -> bool:
     return isinstance(equals, Mapping) and STATUS in equals
 
 
-def _names(physical: str, role: Node) -> bool:
-    """`physical` is the role's name: given, or Pulumi's auto-name (`<name>-<suffix>`)."""
-    suffix = physical.removeprefix(f"{role.name}-")
-    return physical in (role.name, role.get("name")) or (suffix != physical and suffix.isalnum())
-
-
-def _trusted_services(stack: Stack, policy: Node) -> set[str]:
-    """Services that may assume the role this policy belongs to (empty when not known)."""
-    roles = [r for r in stack.of_type(ROLE) if r.urn in policy.dependencies]
-    named = policy.get("role")
-    if isinstance(named, str) and not is_unknown(named):
-        roles = [r for r in roles if _names(named, r)]
-    elif len(roles) > 1:
-        roles = [r for r in roles if r.name == policy.name]
-    services: set[str] = set()
-    for role in roles:
-        for s in as_list(document(role.get("assumeRolePolicy")).get("Statement")):
-            principal = s.get("Principal") if isinstance(s, Mapping) else None
-            if isinstance(principal, Mapping):
-                services |= {str(p) for p in as_list(principal.get("Service"))}
-    return services
-
-
 def check(stack: Stack) -> Iterator[Flag]:
-    for policy in stack.of_type(ROLE_POLICY):
-        for s in as_list(document(policy.get("policy")).get("Statement")):
-            if not isinstance(s, Mapping) or s.get("Effect") != "Allow":
-                continue
-            patterns = [str(p).lower() for p in as_list(s.get("Action"))]
-            if not any(fnmatchcase("sagemaker:createmodelpackage", p) for p in patterns):
-                continue
-            if not _conditioned(s):
-                yield Flag(policy, f"sagemaker:CreateModelPackage without StringEquals {STATUS}")
-            others = _trusted_services(stack, policy) - {"sagemaker.amazonaws.com"}
+    for holding in held(stack):
+        services = trusted_services(holding.role) if holding.role is not None else set()
+        if grants(holding.statement, "sagemaker:CreateModelPackage"):
+            if not _conditioned(holding.statement):
+                yield Flag(
+                    holding.node, f"sagemaker:CreateModelPackage without StringEquals {STATUS}"
+                )
+            others = services - {SAGEMAKER}
             if others:
-                yield Flag(policy, f"a role for {', '.join(sorted(others))} may register models")
+                yield Flag(
+                    holding.node, f"a role for {', '.join(sorted(others))} may register models"
+                )
+        # Approving is a person's decision (the release waits for it): no service role holds
+        # UpdateModelPackage, which sets a package's approval status.
+        if services and grants(holding.statement, "sagemaker:UpdateModelPackage"):
+            yield Flag(holding.node, f"a role for {', '.join(sorted(services))} may approve models")
+    for node, role, name in managed(stack, SAGEMAKER_POLICIES):
+        services = trusted_services(role) if role is not None else set()
+        if services:
+            yield Flag(node, f"a role for {', '.join(sorted(services))} holds {name}: "
+                       "it may register and approve models")  # fmt: skip
 
 
 RULE = Rule(
     id="OB-AWS-SM-001",
     severity=Severity.critical,
-    title="Only the SageMaker register step creates model packages, with a fixed approval status",
-    protects="a build or job registering a model as Approved and so releasing it unreviewed",
-    fix="CreateModelPackage only in the pipeline role, StringEquals sagemaker:ModelApprovalStatus",
+    title="Only the SageMaker register step creates model packages (fixed status); no service "
+    "role approves them",
+    protects="a build or job registering or approving a model and so releasing it unreviewed",
+    fix="CreateModelPackage only for the pipeline role, with StringEquals "
+    "sagemaker:ModelApprovalStatus; no UpdateModelPackage",
     source="opsblocks deploy review: separation of duties between CodeBuild stages",
     check=check,
 )

@@ -29,6 +29,6 @@ RULE = Rule(
     title="SNS topics encrypt messages with the platform KMS key",
     protects="alerts naming endpoints, models and failures stored without the platform key",
     fix="aws.sns.Topic(kms_master_key_id=<platform key ARN>)",
-    source="AWS FSBP SNS.1",
+    source="AWS Config: sns-encrypted-kms",
     check=check,
 )
