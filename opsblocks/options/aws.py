@@ -60,7 +60,11 @@ class SageMakerModelRegistryOptions(Strict):
     """Model package group, ECR repository and model-artifact bucket."""
 
     keep_images: int = Field(
-        50, ge=1, le=1000, description="Images kept in the ECR repository; older ones expire."
+        50,
+        ge=1,
+        le=1000,
+        description="Untagged images kept in the ECR repository; older untagged ones expire "
+        "(tagged images, which models may serve, are never expired).",
     )
 
 
