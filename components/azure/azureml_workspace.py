@@ -77,10 +77,12 @@ COLLECTOR_WRITES_ONLY = (
     + ") OR (@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] "
     "StringStartsWith 'modelDataCollector/'))"
 )  # fmt: skip
-"""Azure ABAC condition on the serving identity's storage role: it reads everything (the model
-files) but writes only where the data collector writes (`modelDataCollector/...` in the
+"""Azure ABAC condition on the serving identity's storage role: it reads every blob (the model
+files) but writes blobs only where the data collector writes (`modelDataCollector/...` in the
 workspace's blob store), so a compromised model server cannot rewrite models or the metrics
-the quality gate reads ("Example Azure role assignment conditions for Blob Storage")."""
+the quality gate reads ("Example Azure role assignment conditions for Blob Storage"). A
+condition covers blob data actions only: the role's container actions (create or delete a
+container) stay open; a custom role without them would close that (README, known limits)."""
 
 
 def serving_access(

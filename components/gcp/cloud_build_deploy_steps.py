@@ -13,6 +13,7 @@ from components.gcp.cloud_build_step import (
     CLOUD_SDK,
     COMMIT_LABEL,
     ENDPOINT_ID,
+    KMS_KEY,
     MACHINE_TYPE,
     MAX_REPLICAS,
     MIN_REPLICAS,
@@ -64,6 +65,7 @@ FIND_MODEL = Step(
         TRAINING_SA,
         TEMPLATE_REPOSITORY,
         SCHEDULER_JOB,
+        KMS_KEY,
     ),
     script=f"""\
 import base64, json, os, subprocess, sys, urllib.parse, urllib.request
@@ -108,6 +110,8 @@ for field in ("parameterValues", "gcsOutputDirectory"):
         sys.exit(f"pipeline job {{job_id}} did not run with the schedule's {{field}}")
 if job.get("network") != scheduled.get("network"):
     sys.exit(f"pipeline job {{job_id}} did not run in the schedule's network")
+if job.get("encryptionSpec", {{}}).get("kmsKeyName") != env["KMS_KEY"]:
+    sys.exit(f"pipeline job {{job_id}} did not run on the platform key")
 # The train build does not wait for the tests: an untested commit is never deployed.
 tested = gcloud("builds", "list", f"--region={{region}}", "--limit=1", "--format=value(id)",
                 f"--filter=buildTriggerId={{env['TEST_TRIGGER']}} AND status=SUCCESS "

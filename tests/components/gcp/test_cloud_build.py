@@ -309,6 +309,7 @@ def test_deploy_build_deploys_with_the_serving_settings() -> None:
         steps.MAX_REPLICAS: "5",
         steps.PIPELINE_JOB: "$(body.message.data.resource.labels.pipeline_job_id)",
         steps.SCHEDULER_JOB: "fraud-training-schedule",
+        steps.KMS_KEY: KEY,
         steps.TEST_TRIGGER: "(known after up)",
         steps.TRAINING_SA: "fraud-pipeline@opsblocks-test.iam.gserviceaccount.com",
         steps.TEMPLATE_REPOSITORY: "https://europe-west4-kfp.pkg.dev/opsblocks-test/"

@@ -85,6 +85,7 @@ def test_a_stage_s_substitutions_are_the_user_defined_ones_its_steps_read() -> N
             steps.TRAINING_SA,
             steps.TEMPLATE_REPOSITORY,
             steps.SCHEDULER_JOB,
+            steps.KMS_KEY,
             *steps.DEPLOY_SETTINGS,
         ]
     )
@@ -205,7 +206,8 @@ def job_of_the_run(state: str = "PIPELINE_STATE_SUCCEEDED", models: tuple[str, .
             "serviceAccount": TRAINING_ACCOUNT, "createTime": "2026-01-02T03:04:05Z",
             "templateUri": f"{TEMPLATES}/fraud-prod-training/commit-{commit}",
             "runtimeConfig": SCHEDULED["runtimeConfig"],
-            "network": SCHEDULED["network"]}  # fmt: skip
+            "network": SCHEDULED["network"],
+            "encryptionSpec": {"kmsKeyName": "projects/p/keys/k"}}  # fmt: skip
 
 
 SCHEDULED = {"runtimeConfig": {"parameterValues": {"data_uri": "gs://fraud-curated/",
@@ -264,6 +266,7 @@ def find_model(
         "TRAINING_SA": TRAINING_ACCOUNT,
         "TEMPLATE_REPOSITORY": TEMPLATES,
         "SCHEDULER_JOB": "fraud-training-schedule",
+        "KMS_KEY": "projects/p/keys/k",
     }.items():
         monkeypatch.setenv(key, value)
     step = steps.BUILDS["deploy"][0]

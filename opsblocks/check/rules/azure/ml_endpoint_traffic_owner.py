@@ -20,6 +20,8 @@ ENDPOINT = "azure-native:machinelearningservices:OnlineEndpoint"
 ENDPOINT_ARM_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints"
 NESTED_ARM_TYPE = "microsoft.resources/deployments"
 OWNED = ("properties.traffic", "properties.mirrorTraffic")
+NEVER_UPDATED = ("tags", "identity", "properties")
+"""What the typed endpoint must ignore so that Pulumi never PUTs it after creating it."""
 PARAMETER = re.compile(r"\[parameters\('([^']+)'\)\]")
 
 Handed = Mapping[str, Any] | None
@@ -30,12 +32,16 @@ values, at the top level)."""
 def check(stack: Stack) -> Iterator[Flag]:
     cicd = any(stack.capability_of(n) == "cicd" for n in stack.custom())
     for node in stack.of_type(ENDPOINT):
+        # Ignoring only the traffic does not keep it: any other update (tags, identity) PUTs
+        # the endpoint with the traffic Pulumi last stored, or none. Only a typed endpoint that
+        # is never updated (what the traffic template updates is ignored) leaves it alone.
+        never_updated = all(_ignored(node, path) for path in NEVER_UPDATED)
         for path in OWNED:
-            if node.get(path) and not _ignored(node, path):
-                yield Flag(node, f"endpoint sets {path} and does not ignore changes to it")
-        if cicd and not node.get("properties.traffic") and not _ignored(node, OWNED[0]):
-            yield Flag(node, "CI/CD routes the endpoint's traffic and an update of the endpoint, "
-                             "which does not ignore changes to it, drops it")  # fmt: skip
+            if node.get(path) and not never_updated:
+                yield Flag(node, f"endpoint sets {path} and is updated by Pulumi, which resets it")
+        if cicd and not node.get("properties.traffic") and not never_updated:
+            yield Flag(node, "CI/CD routes the endpoint's traffic and an update of the endpoint "
+                             "by Pulumi drops it")  # fmt: skip
     for node in stack.of_type("azure-native:resources:Deployment"):
         template = node.get("properties.template")
         if isinstance(template, Mapping):
@@ -104,8 +110,8 @@ RULE = Rule(
     title="The online endpoint's traffic has one writer, CI/CD: Pulumi keeps the current split",
     protects="the next `up` sending traffic back to an old or unapproved deployment, or to none",
     fix=(
-        "PUT it from a nested template (scope inner) handed reference(endpoint).traffic, "
-        "or ignore_changes its traffic"
+        "PUT it from a nested template handed reference(endpoint).traffic; ignore_changes "
+        "tags, identity, properties"
     ),
     source="opsblocks deploy review: CI/CD-owned fields Pulumi must not undo",
     check=check,
