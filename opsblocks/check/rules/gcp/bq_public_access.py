@@ -1,4 +1,4 @@
-"""No BigQuery dataset is open to allUsers or allAuthenticatedUsers."""
+"""No BigQuery dataset or table is open to allUsers or allAuthenticatedUsers."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ DATASET = "gcp:bigquery/dataset:Dataset"
 ACCESS = "gcp:bigquery/datasetAccess:DatasetAccess"
 IAM = ("gcp:bigquery/datasetIamMember:DatasetIamMember",
        "gcp:bigquery/datasetIamBinding:DatasetIamBinding", DATASET_POLICY)  # fmt: skip
+TABLE_IAM = ("gcp:bigquery/iamMember:IamMember", "gcp:bigquery/iamBinding:IamBinding",
+             "gcp:bigquery/iamPolicy:IamPolicy")  # fmt: skip
+"""Grants on one table (`gcp.bigquery.IamMember`/`IamBinding`/`IamPolicy`, with a table_id)."""
 
 
 def _public(entry: Mapping[str, Any]) -> list[str]:
@@ -34,14 +37,17 @@ def check(stack: Stack) -> Iterator[Flag]:
     for grant in stack.of_type(*IAM):
         for role, public in public_grants(grant):
             yield Flag(grant, f"{role} on the dataset granted to {', '.join(public)}")
+    for grant in stack.of_type(*TABLE_IAM):
+        for role, public in public_grants(grant):
+            yield Flag(grant, f"{role} on the table granted to {', '.join(public)}")
 
 
 RULE = Rule(
     id="OB-GCP-BQ-002",
     severity=Severity.critical,
-    title="No BigQuery dataset grants access to allUsers or allAuthenticatedUsers",
+    title="No BigQuery dataset or table grants access to allUsers or allAuthenticatedUsers",
     protects="anyone with a Google account (or anyone at all) querying the dataset's tables",
-    fix="give dataset access to the reader's service account (user_by_email), never a public group",
+    fix="give dataset or table access to the reader's service account, never a public group",
     source="CIS GCP 7.1",
     check=check,
 )

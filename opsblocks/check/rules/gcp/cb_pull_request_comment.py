@@ -12,8 +12,11 @@ from opsblocks.check.graph import Stack, is_unknown
 from opsblocks.check.rule import Flag, Rule, Severity
 
 TRIGGER = "gcp:cloudbuild/trigger:Trigger"
-PULL_REQUESTS = ("github.pullRequest", "repositoryEventConfig.pullRequest")
-"""Where a trigger says it runs on pull requests: 1st-gen GitHub app, 2nd-gen repositories."""
+PULL_REQUESTS = ("github.pullRequest", "repositoryEventConfig.pullRequest",
+                 "bitbucketServerTriggerConfig.pullRequest",
+                 "developerConnectEventConfig.pullRequest")  # fmt: skip
+"""Where a trigger says it runs on pull requests: 1st-gen GitHub app, 2nd-gen repositories,
+Bitbucket Server and Developer Connect (each `pullRequest` with its own `commentControl`)."""
 GATED = ("COMMENTS_ENABLED", "COMMENTS_ENABLED_FOR_EXTERNAL_CONTRIBUTORS_ONLY")
 """Unset is COMMENTS_DISABLED (the API's 0): builds fire without a maintainer's comment."""
 

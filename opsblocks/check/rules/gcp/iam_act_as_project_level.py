@@ -22,6 +22,7 @@ GRANTS = ("gcp:projects/iAMMember:IAMMember", "gcp:projects/iAMBinding:IAMBindin
 ACT_AS = (
     "roles/iam.serviceAccountUser",
     "roles/iam.serviceAccountTokenCreator",
+    "roles/iam.serviceAccountOpenIdTokenCreator",
     "roles/iam.workloadIdentityUser",
 )
 ACT_AS_PERMISSIONS = frozenset({

@@ -28,6 +28,16 @@ USER_MANAGED = re.compile(
 )
 """A service account created in a project (`name@<project>.iam...`), not a Google service agent
 (`service-<n>@gcp-sa-<service>.iam...`, `...@cloudservices.gserviceaccount.com`)."""
+SERVICE_AGENT = re.compile(
+    r"^serviceAccount:[^@]+@(?:cloudservices\.gserviceaccount\.com"
+    r"|(?:gcp-sa-[a-z0-9-]+|[a-z0-9-]+-system|container-engine-robot)\.iam\.gserviceaccount\.com)$"
+)
+"""Google service agents (IAM "Service agents" page): the Google APIs Service Agent
+(`<n>@cloudservices...`, granted roles/editor on the project when it is created) and the
+per-service agents (`service-<n>@gcp-sa-<service>.iam...`, `...@<service>-system.iam...`,
+`...@container-engine-robot.iam...`). Google grants and manages their roles; removing them
+breaks the service. Default service accounts (`<n>-compute@developer...`,
+`<project>@appspot...`) are user-managed and stay flagged."""
 
 
 def _admin(role: object) -> bool:
@@ -51,9 +61,12 @@ def _service_account(stack: Stack, grant: Node, member: object) -> bool:
 
 def check(stack: Stack) -> Iterator[Flag]:
     for grant in stack.of_type(*GRANTS):
+        # A basic role held only by Google service agents is the grant Google makes itself.
         found: list[str] = []
         for role, members in bindings(grant):
-            if role in BASIC:
+            if role in BASIC and not all(
+                isinstance(m, str) and SERVICE_AGENT.match(m) for m in members
+            ):
                 found.append(f"basic role {role}: thousands of permissions across every service")
             elif _admin(role) and any(_service_account(stack, grant, m) for m in members):
                 found.append(f"admin role {role} held by a service account (CIS 1.5)")
