@@ -11,7 +11,8 @@ LOCAL = [
     "ml.m5d.large", "ml.c5d.xlarge", "ml.r5d.2xlarge", "ml.g4dn.xlarge", "ml.g5.2xlarge",
     "ml.g6.xlarge", "ml.g6e.xlarge", "ml.p3dn.24xlarge", "ml.p4d.24xlarge", "ml.p4de.24xlarge",
     "ml.p5.48xlarge", "ml.p5e.48xlarge", "ml.dl1.24xlarge", "ml.trn1.32xlarge",
-    "ml.trn1n.32xlarge", "ml.c6id.large",
+    "ml.trn1n.32xlarge", "ml.c6id.large", "ml.p6-b200.48xlarge", "ml.p6-b300.48xlarge",
+    "ml.p6e-gb200.36xlarge",
 ]  # fmt: skip
 EBS = ["ml.m5.large", "ml.c5.xlarge", "ml.c5n.xlarge", "ml.p3.2xlarge", "ml.p2.xlarge",
        "ml.inf2.xlarge", "ml.t3.medium", "ml.r5.large", "local", "ml.m5"]  # fmt: skip

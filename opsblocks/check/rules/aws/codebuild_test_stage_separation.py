@@ -58,8 +58,10 @@ def check(stack: Stack) -> Iterator[Flag]:
     for node, rights in found.values():
         if rights:
             yield Flag(node, f"test stage role may {', '.join(sorted(rights))}")
+    attached = set()  # a PolicyAttachment may name several test roles: one finding
     for node, role, name in managed(stack, SAGEMAKER_POLICIES):
-        if role is not None and role.urn in test_roles:
+        if role is not None and role.urn in test_roles and node.urn not in attached:
+            attached.add(node.urn)
             yield Flag(node, f"test stage role holds {name}: training, deploying, approving")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from opsblocks.check.graph import Stack
+from opsblocks.check.graph import Stack, as_list
 from opsblocks.check.rule import Flag, Rule, Severity
 from opsblocks.check.rules.aws._iam import grants, held
 
@@ -14,11 +14,13 @@ GRANT_FOR_AWS = "kms:GrantIsForAWSResource"
 
 def _for_aws_resources(statement: Mapping[str, Any]) -> bool:
     """`Bool`, as KMS documents the key: a CreateGrant the principal sends itself carries no
-    kms:GrantIsForAWSResource, and `BoolIfExists` allows a request without the key."""
+    kms:GrantIsForAWSResource, and `BoolIfExists` allows a request without the key. The key's
+    values may be a list (["true"]); they are alternatives, so each must be true."""
     return any(
         operator == "Bool"
         and isinstance(values, Mapping)
-        and str(values.get(GRANT_FOR_AWS)).lower() == "true"
+        and bool(wanted := as_list(values.get(GRANT_FOR_AWS)))
+        and all(str(value).lower() == "true" for value in wanted)
         for operator, values in (statement.get("Condition") or {}).items()
     )
 

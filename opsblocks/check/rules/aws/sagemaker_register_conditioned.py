@@ -42,11 +42,14 @@ def check(stack: Stack) -> Iterator[Flag]:
         # UpdateModelPackage, which sets a package's approval status.
         if services and grants(holding.statement, "sagemaker:UpdateModelPackage"):
             yield Flag(holding.node, f"a role for {', '.join(sorted(services))} may approve models")
+    said = set()  # a PolicyAttachment may name several such roles: one finding each
     for node, role, name in managed(stack, SAGEMAKER_POLICIES):
         services = trusted_services(role) if role is not None else set()
-        if services:
-            yield Flag(node, f"a role for {', '.join(sorted(services))} holds {name}: "
-                       "it may register and approve models")  # fmt: skip
+        message = (f"a role for {', '.join(sorted(services))} holds {name}: "
+                   "it may register and approve models")  # fmt: skip
+        if services and (node.urn, message) not in said:
+            said.add((node.urn, message))
+            yield Flag(node, message)
 
 
 RULE = Rule(
