@@ -72,6 +72,20 @@ def _named(stack: Stack, physical: str) -> Node | None:
     return roles[0] if len(roles) == 1 else None
 
 
+def policies_of(stack: Stack, role: Node) -> list[Node]:
+    """The inline policies of `role`: those naming it, else those depending on it alone."""
+    found = []
+    roles = [r.urn for r in stack.of_type(ROLE)]
+    for policy in stack.dependents(role, ROLE_POLICY):
+        named = policy.get("role")
+        if isinstance(named, str) and not is_unknown(named):
+            if _names(named, role):
+                found.append(policy)
+        elif sum(d in roles for d in policy.dependencies) == 1 or policy.name == role.name:
+            found.append(policy)
+    return found
+
+
 def role_of(stack: Stack, node: Node) -> Node | None:
     """The role a role policy or attachment is for: the one it names, else the only role it
     depends on (or the one it is named after)."""

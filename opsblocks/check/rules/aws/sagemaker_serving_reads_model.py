@@ -5,32 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from fnmatch import fnmatchcase
 
-from opsblocks.check.graph import Node, Stack, as_list, document, is_unknown
+from opsblocks.check.graph import Stack, as_list, document, is_unknown
 from opsblocks.check.rule import Flag, Rule, Severity
+from opsblocks.check.rules.aws._iam import policies_of
 
 MODEL = "aws:sagemaker/model:Model"
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-
-
-def _names(physical: str, role: Node) -> bool:
-    """`physical` is the role's name: given, or Pulumi's auto-name (`<name>-<suffix>`)."""
-    suffix = physical.removeprefix(f"{role.name}-")
-    return physical in (role.name, role.get("name")) or (suffix != physical and suffix.isalnum())
-
-
-def _policies_of(stack: Stack, role: Node) -> list[Node]:
-    """The inline policies of `role`: those naming it, else those depending on it alone."""
-    found = []
-    roles = [r.urn for r in stack.of_type(ROLE)]
-    for policy in stack.dependents(role, ROLE_POLICY):
-        named = policy.get("role")
-        if isinstance(named, str) and not is_unknown(named):
-            if _names(named, role):
-                found.append(policy)
-        elif sum(d in roles for d in policy.dependencies) == 1 or policy.name == role.name:
-            found.append(policy)
-    return found
 
 
 def _object_arn(url: str) -> str:
@@ -67,7 +48,7 @@ def check(stack: Stack) -> Iterator[Flag]:
         if not urls:
             continue
         for role in (r for r in stack.of_type(ROLE) if r.urn in model.dependencies):
-            texts: list[object] = [p.get("policy") for p in _policies_of(stack, role)]
+            texts: list[object] = [p.get("policy") for p in policies_of(stack, role)]
             if not texts or any(t is None or is_unknown(t) for t in texts):
                 continue
             for url in urls:
