@@ -11,7 +11,6 @@ from opsblocks.check.rules.aws._iam import policies_of
 
 MODEL = "aws:sagemaker/model:Model"
 ROLE = "aws:iam/role:Role"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 
 
 def _object_arn(url: str) -> str:

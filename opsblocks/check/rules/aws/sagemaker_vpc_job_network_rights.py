@@ -10,7 +10,6 @@ from opsblocks.check.rule import Flag, Rule, Severity
 from opsblocks.check.rules.aws._iam import policies_of
 
 ROLE = "aws:iam/role:Role"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 JOBS = (
     "aws:sagemaker/pipeline:Pipeline",
     "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition",
