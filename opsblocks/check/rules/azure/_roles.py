@@ -27,6 +27,7 @@ BUILT_IN = {
     "f6c7c914-8db3-469d-8ca1-694a8f32e121": "AzureML Data Scientist",
     "00482a5a-887f-4fb3-b363-3b7fe8e74483": "Key Vault Administrator",
     "ba92f5b4-2d11-453d-a403-e96b0029c9fe": "Storage Blob Data Contributor",
+    "b7e6dc6d-f1e8-4753-8033-0f276bb0955b": "Storage Blob Data Owner",
 }
 SERVES = ("Owner", "Contributor", "AzureML Data Scientist", "Azure AI Developer")
 """Built-in roles that include workspaces/onlineEndpoints/deployments/write."""

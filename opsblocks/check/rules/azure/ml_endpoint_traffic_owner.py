@@ -1,10 +1,11 @@
 """CI/CD owns the online endpoint's traffic: `pulumi up` never resets what a deploy set.
 
 A template that PUTs the endpoint must send the traffic the endpoint has: a PUT without
-`traffic` drops it. It cannot read it in the template that declares the endpoint (ARM refuses
-a resource that calls `reference()` on itself: a circular dependency), so an outer template
-reads it and hands it to a nested deployment whose expressions are evaluated in its own
-(`inner`) scope ("Use linked and nested templates to deploy Azure resources").
+`traffic` drops it, and one without `mirrorTraffic` drops the mirrored traffic the same way.
+It cannot read them in the template that declares the endpoint (ARM refuses a resource that
+calls `reference()` on itself: a circular dependency), so an outer template reads them and
+hands them to a nested deployment whose expressions are evaluated in its own (`inner`) scope
+("Use linked and nested templates to deploy Azure resources").
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ ENDPOINT = "azure-native:machinelearningservices:OnlineEndpoint"
 ENDPOINT_ARM_TYPE = "microsoft.machinelearningservices/workspaces/onlineendpoints"
 NESTED_ARM_TYPE = "microsoft.resources/deployments"
 OWNED = ("properties.traffic", "properties.mirrorTraffic")
+KEPT = ("traffic", "mirrorTraffic")
+"""What a template PUT of the endpoint must send, each kept from the live endpoint: a PUT
+without one drops it (the traffic split, or the share mirrored to a shadow deployment)."""
 NEVER_UPDATED = ("tags", "identity", "properties")
 """What the typed endpoint must ignore so that Pulumi never PUTs it after creating it."""
 PARAMETER = re.compile(r"\[parameters\('([^']+)'\)\]")
@@ -75,9 +79,10 @@ def _endpoint_puts(template: Mapping[str, Any], handed: Handed) -> Iterator[tupl
 
 def _judge(node: Node, resource: Mapping[str, Any], handed: Handed) -> Iterator[Flag]:
     properties = resource.get("properties") or {}
-    if "traffic" not in properties:
-        yield Flag(node, "template PUTs the endpoint without traffic: the PUT drops it")
-    for key in ("traffic", "mirrorTraffic"):
+    for key in KEPT:
+        if key not in properties:
+            yield Flag(node, f"template PUTs the endpoint without {key}: the PUT drops it")
+    for key in KEPT:
         value = properties.get(key)
         if value is None or is_unknown(value):
             continue
