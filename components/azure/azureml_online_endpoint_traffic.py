@@ -54,8 +54,16 @@ def kept(key: str, otherwise: str) -> str:
 
 NESTED_API_VERSION = "2022-09-01"
 """API version of the nested `Microsoft.Resources/deployments` (Microsoft's nested example)."""
-SETTINGS = ("workspaceName", "endpointName", "location", "identityId", "tags")
-"""The outer template's parameters the nested one takes as they are."""
+SETTINGS = {"workspaceName": "string", "endpointName": "string", "location": "string",
+            "identityId": "string", "tags": "object"}  # fmt: skip
+"""The outer template's parameters (and their types) the nested one takes as they are."""
+
+
+def _parameters(*objects: str) -> dict[str, Any]:
+    """Template parameters: the settings, then the `objects` (traffic maps) of this template."""
+    return {key: {"type": kind} for key, kind in SETTINGS.items()} | {
+        key: {"type": "object"} for key in objects
+    }
 
 
 def endpoint_template(access: str) -> dict[str, Any]:
@@ -64,11 +72,7 @@ def endpoint_template(access: str) -> dict[str, Any]:
     return {
         "$schema": TEMPLATE_SCHEMA,
         "contentVersion": "1.0.0.0",
-        "parameters": {
-            "workspaceName": {"type": "string"}, "endpointName": {"type": "string"},
-            "location": {"type": "string"}, "identityId": {"type": "string"},
-            "tags": {"type": "object"}, "initialTraffic": {"type": "object"},
-        },
+        "parameters": _parameters("initialTraffic"),
         "variables": {"endpointId": f"[resourceId('{ENDPOINT_TYPE}', "
                                     "parameters('workspaceName'), parameters('endpointName'))]"},
         "resources": [{
@@ -94,12 +98,7 @@ def _endpoint_put(access: str) -> dict[str, Any]:
     return {
         "$schema": TEMPLATE_SCHEMA,
         "contentVersion": "1.0.0.0",
-        "parameters": {
-            "workspaceName": {"type": "string"}, "endpointName": {"type": "string"},
-            "location": {"type": "string"}, "identityId": {"type": "string"},
-            "tags": {"type": "object"}, "traffic": {"type": "object"},
-            "mirrorTraffic": {"type": "object"},
-        },
+        "parameters": _parameters("traffic", "mirrorTraffic"),
         "resources": [{
             "type": ENDPOINT_TYPE,
             "apiVersion": ENDPOINT_API_VERSION,
