@@ -146,13 +146,6 @@ class Stack:
     def parent_of(self, node: Node) -> Node | None:
         return self.by_urn.get(node.parent) if node.parent else None
 
-    def children(self, node: Node) -> Iterator[Node]:
-        return (n for n in self.nodes if n.parent == node.urn)
-
-    def siblings(self, node: Node, *types: str) -> Iterator[Node]:
-        """Resources of `types` under the same component as `node`."""
-        return (n for n in self.of_type(*types) if n.parent == node.parent)
-
     def dependents(self, node: Node, *types: str) -> Iterator[Node]:
         """Resources of `types` that depend on `node`: how a rule finds the policy, the
         encryption or the access block of a bucket whose id is known only after `up`."""

@@ -6,15 +6,11 @@ from collections.abc import Iterator
 
 from opsblocks.check.graph import Stack, is_unknown
 from opsblocks.check.rule import Flag, Rule, Severity
-
-SUBNET = "gcp:compute/subnetwork:Subnetwork"
-NOT_FLOWS = ("PRIVATE_SERVICE_CONNECT", "REGIONAL_MANAGED_PROXY", "GLOBAL_MANAGED_PROXY")
+from opsblocks.check.rules.gcp._network import vm_subnets
 
 
 def check(stack: Stack) -> Iterator[Flag]:
-    for subnet in stack.of_type(SUBNET):
-        if subnet.get("purpose") in NOT_FLOWS:
-            continue
+    for subnet in vm_subnets(stack):
         private = subnet.get("privateIpGoogleAccess")
         if private is not True and not is_unknown(private):
             yield Flag(

@@ -10,16 +10,11 @@ from collections.abc import Iterator
 
 from opsblocks.check.graph import Stack, is_unknown
 from opsblocks.check.rule import Flag, Rule, Severity
-
-SUBNET = "gcp:compute/subnetwork:Subnetwork"
-NOT_FLOWS = ("PRIVATE_SERVICE_CONNECT", "REGIONAL_MANAGED_PROXY", "GLOBAL_MANAGED_PROXY")
-"""Subnet purposes that carry no VM traffic and take no flow log config."""
+from opsblocks.check.rules.gcp._network import vm_subnets
 
 
 def check(stack: Stack) -> Iterator[Flag]:
-    for subnet in stack.of_type(SUBNET):
-        if subnet.get("purpose") in NOT_FLOWS:
-            continue
+    for subnet in vm_subnets(stack):
         config = subnet.get("logConfig")
         if is_unknown(config):
             continue
