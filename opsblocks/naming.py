@@ -34,11 +34,8 @@ class NameRule:
 
 
 AWS_RULES: tuple[NameRule, ...] = (
-    NameRule("CodeConnections connection", 32, "-staging", autonamed=False),
     NameRule("S3 bucket", 63, "-registry-artifacts"),
     NameRule("IAM role", 64, "-cicd-pipeline-role"),
-    NameRule("SageMaker endpoint", 63, "-staging", autonamed=False),
-    NameRule("SageMaker model package group", 63, "-staging-models", autonamed=False),
 )
 
 
@@ -82,19 +79,9 @@ def check_aws_region(region: str) -> str:
     return region
 
 
-def aws_partition(region: str) -> str:
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    if region.startswith("cn-"):
-        return "aws-cn"
-    return "aws"
-
-
 GCP_RULES: tuple[NameRule, ...] = (
     NameRule("service account", 30, "-workbench", autonamed=False),
-    NameRule("workload identity pool", 32, "-staging-gh", autonamed=False),
     NameRule("Cloud Storage bucket", 63, "-registry-artifacts"),
-    NameRule("Artifact Registry repository", 63, "-staging-images", autonamed=False),
 )
 
 
@@ -122,9 +109,6 @@ UNIQUE = "xxxxxx"
 AZURE_RULES: tuple[NameRule, ...] = (
     NameRule("storage account", 24, "ml" + UNIQUE, autonamed=False, compact=True),
     NameRule("key vault", 24, "-" + UNIQUE, autonamed=False),
-    NameRule("Azure ML online endpoint", 32, "-" + UNIQUE, autonamed=False),
-    NameRule("Azure ML registry", 33, "-" + UNIQUE, autonamed=False),
-    NameRule("Azure ML workspace", 33, "-staging", autonamed=False),
 )
 
 

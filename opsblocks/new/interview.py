@@ -26,7 +26,7 @@ from opsblocks.new.questions import (
     tool_question,
 )
 from opsblocks.new.target import Target
-from opsblocks.options import asked
+from components.options import asked
 
 T = TypeVar("T")
 

@@ -1,5 +1,6 @@
 import pytest
 
+from components.aws.shared import iam
 from opsblocks import naming
 
 
@@ -50,7 +51,7 @@ def test_non_aws_regions_are_rejected(region: str) -> None:
     [("us-east-1", "aws"), ("us-gov-west-1", "aws-us-gov"), ("cn-north-1", "aws-cn")],
 )
 def test_partition_follows_the_region(region: str, partition: str) -> None:
-    assert naming.aws_partition(region) == partition
+    assert iam.aws_partition(region) == partition
 
 
 def test_longest_azure_name_fits_every_azure_rule() -> None:

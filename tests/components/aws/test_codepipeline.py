@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from components.aws.codepipeline import AwsCodepipelineCicd, AwsCodepipelineCicdArgs
-from components.aws.codepipeline_buildspecs import BUILDSPECS
-from components.aws.codepipeline_policies import DEPLOY_ACTIONS
+from components.aws.codepipeline.component import AwsCodepipelineCicd, AwsCodepipelineCicdArgs
+from components.aws.codepipeline.buildspecs import BUILDSPECS
+from components.aws.codepipeline.policies import DEPLOY_ACTIONS
 from opsblocks.preview import Graph
 from tests.recording import (
     ACCOUNT_ID,
@@ -458,7 +458,7 @@ def test_every_child_descends_from_the_component() -> None:
 
 
 def test_train_stage_pins_code_and_image_to_the_commit_through_declared_parameters() -> None:
-    from components.aws.pipeline_definition import build_definition
+    from components.aws.sagemaker_pipelines.definition import build_definition
 
     definition = build_definition(
         role_arn="r", training_image_uri="i", processing_image_uri="i", instance_type="t",

@@ -1,6 +1,6 @@
 import json
 
-from components.aws.s3_data import AwsS3Data, AwsS3DataArgs
+from components.aws.s3.component import AwsS3Data, AwsS3DataArgs
 from opsblocks.preview import Graph
 from tests.recording import run, statements, untagged
 

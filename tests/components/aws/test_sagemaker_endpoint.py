@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.aws.sagemaker_endpoint import (
+from components.aws.sagemaker_endpoint.component import (
     AwsSagemakerEndpointServing,
     AwsSagemakerEndpointServingArgs,
 )

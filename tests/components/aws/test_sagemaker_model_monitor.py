@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.aws.sagemaker_model_monitor import (
+from components.aws.sagemaker_model_monitor.component import (
     AwsSagemakerModelMonitorMonitoring,
     AwsSagemakerModelMonitorMonitoringArgs,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.aws.sagemaker_pipelines import (
+from components.aws.sagemaker_pipelines.component import (
     AwsSagemakerPipelinesTraining,
     AwsSagemakerPipelinesTrainingArgs,
 )

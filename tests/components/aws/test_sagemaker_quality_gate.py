@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.aws.sagemaker_quality_gate import (
+from components.aws.sagemaker_quality_gate.component import (
     AwsSagemakerQualityGateValidation,
     AwsSagemakerQualityGateValidationArgs,
 )

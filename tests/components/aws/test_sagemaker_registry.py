@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.aws.sagemaker_registry import (
+from components.aws.sagemaker_model_registry.component import (
     AwsSagemakerModelRegistry,
     AwsSagemakerModelRegistryArgs,
 )

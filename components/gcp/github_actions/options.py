@@ -1,0 +1,23 @@
+"""Options of the github-actions tool (a blueprint's `options:` for it)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from components.gcp.shared.option_types import GithubEnvironment, Repository
+from components.options import ASK, Options
+
+
+class GithubActionsOptions(Options):
+    """Workload Identity Federation for GitHub Actions: no service account keys."""
+
+    repository: Annotated[Repository, ASK]
+    branch: Annotated[str, ASK] = Field("main", min_length=1, max_length=255)
+    train_environment: GithubEnvironment = Field(
+        "training", description="GitHub environment whose jobs may train (push, start runs)."
+    )
+    deploy_environment: GithubEnvironment = Field(
+        "production", description="GitHub environment whose jobs may deploy: give it reviewers."
+    )
