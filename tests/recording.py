@@ -165,3 +165,18 @@ def arm_id(type_token: str, name: str) -> str:
     """The ARM id the recording gives the Azure resource `name` of `type_token`."""
     found: str = azure_outputs(type_token, name)["id"]
     return found
+
+
+A = TypeVar("A")
+
+
+def args_of(args_type: Callable[..., A], **values: Any) -> A:
+    """A component's Args from flat values, as a blueprint gives them: the values that are the
+    tool's options go into its validated options model, the rest are the Args' own."""
+    import dataclasses
+    import sys
+
+    declared = next(f.type for f in dataclasses.fields(args_type) if f.name == "options")  # type: ignore[arg-type]
+    options_type = vars(sys.modules[args_type.__module__])[declared]
+    options = {key: values.pop(key) for key in list(values) if key in options_type.model_fields}
+    return args_type(**values, options=options_type(**options))

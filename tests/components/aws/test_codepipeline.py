@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from components.aws.codepipeline.component import AwsCodepipelineCicd, AwsCodepipelineCicdArgs
 from components.aws.codepipeline.buildspecs import BUILDSPECS
+from components.aws.codepipeline.component import AwsCodepipelineCicd, AwsCodepipelineCicdArgs
 from components.aws.codepipeline.policies import DEPLOY_ACTIONS
 from opsblocks.preview import Graph
 from tests.recording import (
     ACCOUNT_ID,
+    args_of,
     as_list,
     fake_outputs,
     policies,
@@ -64,7 +65,9 @@ def cicd(**overrides: Any) -> Graph:
         "model_package_group_arn": GROUP, "repository": "acme/fraud-model",
         "model_artifact_uri": "s3://fraud-models/", "model_artifact_bucket_arn": MODELS,
     }  # fmt: skip
-    return run(lambda: AwsCodepipelineCicd("cicd", AwsCodepipelineCicdArgs(**args | overrides)))
+    return run(
+        lambda: AwsCodepipelineCicd("cicd", args_of(AwsCodepipelineCicdArgs, **args | overrides))
+    )
 
 
 def stages(graph: Graph, pipeline: str = "cicd-pipeline") -> list[dict[str, Any]]:

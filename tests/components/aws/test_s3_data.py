@@ -2,7 +2,7 @@ import json
 
 from components.aws.s3.component import AwsS3Data, AwsS3DataArgs
 from opsblocks.preview import Graph
-from tests.recording import run, statements, untagged
+from tests.recording import args_of, run, statements, untagged
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/test"
 TAGS = {"opsblocks:capability": "data"}
@@ -11,7 +11,7 @@ TAGS = {"opsblocks:capability": "data"}
 def data(**overrides: object) -> Graph:
     args = {"tags": TAGS, "kms_key_arn": KEY, "access_log_bucket": "logs",
             "database_name": "fraud-prod-data", **overrides}  # fmt: skip
-    return run(lambda: AwsS3Data("fraud-data", AwsS3DataArgs(**args)))  # type: ignore[arg-type]
+    return run(lambda: AwsS3Data("fraud-data", args_of(AwsS3DataArgs, **args)))
 
 
 def test_raw_and_curated_buckets_are_secure_buckets() -> None:

@@ -13,6 +13,7 @@ from opsblocks.preview import Graph
 from tests.recording import (
     ACCOUNT_ID,
     TEST_INVOKES,
+    args_of,
     as_list,
     run,
     statements,
@@ -49,7 +50,7 @@ def build(**overrides: Any) -> AwsSagemakerEndpointServing:
         "artifact_bucket_arn": ARTIFACTS, "repository_arn": REPOSITORY,
     }  # fmt: skip
     return AwsSagemakerEndpointServing(
-        "serving", AwsSagemakerEndpointServingArgs(**args | overrides)
+        "serving", args_of(AwsSagemakerEndpointServingArgs, **args | overrides)
     )
 
 

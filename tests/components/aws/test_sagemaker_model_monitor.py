@@ -13,6 +13,7 @@ from opsblocks.preview import Graph
 from tests.recording import (
     ACCOUNT_ID,
     TEST_INVOKES,
+    args_of,
     as_list,
     fake_outputs,
     policies,
@@ -54,7 +55,7 @@ def monitoring(**overrides: Any) -> Graph:
     }  # fmt: skip
     return run(
         lambda: AwsSagemakerModelMonitorMonitoring(
-            "monitoring", AwsSagemakerModelMonitorMonitoringArgs(**args | overrides)
+            "monitoring", args_of(AwsSagemakerModelMonitorMonitoringArgs, **args | overrides)
         )
     )
 

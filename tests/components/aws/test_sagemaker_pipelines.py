@@ -13,6 +13,7 @@ from opsblocks.preview import Graph
 from tests.recording import (
     ACCOUNT_ID,
     TEST_INVOKES,
+    args_of,
     as_list,
     fake_outputs,
     run,
@@ -55,7 +56,7 @@ def training(invokes: dict[str, dict[str, Any]] | None = None, **overrides: Any)
     args.update(overrides)
     return run(
         lambda: AwsSagemakerPipelinesTraining(
-            "training", AwsSagemakerPipelinesTrainingArgs(**args)
+            "training", args_of(AwsSagemakerPipelinesTrainingArgs, **args)
         ),
         invokes,
     )

@@ -10,7 +10,7 @@ from components.aws.sagemaker_quality_gate.component import (
     AwsSagemakerQualityGateValidationArgs,
 )
 from opsblocks.preview import Graph, Resource
-from tests.recording import fake_outputs, run, statements, strays, taggable, untagged
+from tests.recording import args_of, fake_outputs, run, statements, strays, taggable, untagged
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/platform"
 TAGS = {"team": "risk", "opsblocks:capability": "validation"}
@@ -25,7 +25,7 @@ def gate(**overrides: Any) -> Graph:
     args.update(overrides)
     return run(
         lambda: AwsSagemakerQualityGateValidation(
-            "gate", AwsSagemakerQualityGateValidationArgs(**args)
+            "gate", args_of(AwsSagemakerQualityGateValidationArgs, **args)
         )
     )
 

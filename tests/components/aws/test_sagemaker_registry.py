@@ -10,7 +10,7 @@ from components.aws.sagemaker_model_registry.component import (
     AwsSagemakerModelRegistryArgs,
 )
 from opsblocks.preview import Graph
-from tests.recording import as_list, policies, run, statements, strays, taggable, untagged
+from tests.recording import args_of, as_list, policies, run, statements, strays, taggable, untagged
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/registry"
 TAGS = {"team": "risk", "opsblocks:capability": "registry"}
@@ -21,7 +21,11 @@ def registry(**overrides: Any) -> Graph:
     args: dict[str, Any] = {"tags": TAGS, "kms_key_arn": KEY, "access_log_bucket": "access-logs",
                             "model_package_group_name": "fraud-prod-models"}  # fmt: skip
     args.update(overrides)
-    return run(lambda: AwsSagemakerModelRegistry("registry", AwsSagemakerModelRegistryArgs(**args)))
+    return run(
+        lambda: AwsSagemakerModelRegistry(
+            "registry", args_of(AwsSagemakerModelRegistryArgs, **args)
+        )
+    )
 
 
 def test_model_package_group_has_the_explicit_name() -> None:
