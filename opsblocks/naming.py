@@ -48,11 +48,11 @@ def check_blueprint_name(name: str) -> str:
     return name
 
 
-def check_aws_name(name: str) -> str:
-    check_blueprint_name(name)
-    for rule in AWS_RULES:
+def check_length(name: str, cloud: str, rules: tuple[NameRule, ...]) -> str:
+    """`name` fits every rule (the cloud's, and those of the blueprint's tools)."""
+    for rule in rules:
         if rule.length_for(name) > rule.max_length:
-            raise _too_long(name, "aws", rule, AWS_RULES)
+            raise _too_long(name, cloud, rule, rules, noun="ids" if cloud == "gcp" else "names")
     return name
 
 
@@ -85,14 +85,6 @@ GCP_RULES: tuple[NameRule, ...] = (
 )
 
 
-def check_gcp_name(name: str) -> str:
-    check_blueprint_name(name)
-    for rule in GCP_RULES:
-        if rule.length_for(name) > rule.max_length:
-            raise _too_long(name, "gcp", rule, GCP_RULES, noun="ids")
-    return name
-
-
 GCP_REGION = re.compile(r"^[a-z]+-[a-z]+[0-9]+$")
 
 
@@ -112,14 +104,6 @@ AZURE_RULES: tuple[NameRule, ...] = (
 )
 
 
-def check_azure_name(name: str) -> str:
-    check_blueprint_name(name)
-    for rule in AZURE_RULES:
-        if rule.length_for(name) > rule.max_length:
-            raise _too_long(name, "azure", rule, AZURE_RULES)
-    return name
-
-
 # Azure locations are one lowercase word with an optional digit: eastus, westeurope, eastus2.
 AZURE_REGION = re.compile(r"^[a-z]+[0-9]?$")
 
@@ -130,3 +114,12 @@ def check_azure_region(region: str) -> str:
             f"'{region}' is not an Azure location (e.g. eastus, westeurope: no spaces or hyphens)"
         )
     return region
+
+
+CLOUD_RULES: dict[str, tuple[NameRule, ...]] = {
+    "aws": AWS_RULES,
+    "azure": AZURE_RULES,
+    "gcp": GCP_RULES,
+}
+"""Names every platform of the cloud derives from the blueprint's name (the foundation's, and
+the shared buckets, roles, accounts); a tool adds its own with `Tool.names`."""

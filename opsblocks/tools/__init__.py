@@ -29,8 +29,8 @@ from opsblocks.naming import NameRule
 if TYPE_CHECKING:
     from opsblocks.wiring import Site
 
-O = TypeVar("O", bound=Options)
-S = TypeVar("S", bound="Site[Any]")
+OptionsT = TypeVar("OptionsT", bound=Options)
+SiteT = TypeVar("SiteT", bound="Site[Any]")
 
 
 def _no_promises(options: Any) -> tuple[Contract, ...]:
@@ -38,23 +38,23 @@ def _no_promises(options: Any) -> tuple[Contract, ...]:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Tool(Generic[O, S]):
+class Tool(Generic[OptionsT, SiteT]):
     cloud: Cloud
     capability: Capability
     name: str
     description: str
     """One line, shown by `opsblocks tools` and in the JSON Schema."""
-    options: type[O]
+    options: type[OptionsT]
     component: str
     """`module:Class` of the ComponentResource it creates (the tests check its shape)."""
-    build: Callable[[S, O], Contract]
+    build: Callable[[SiteT, OptionsT], Contract]
     """Creates the component at `site` and returns what it gives."""
     gives: type[Contract]
     needs: tuple[type[Contract], ...] = ()
     """Contracts the blueprint must give (another tool's), or `validate` fails."""
     uses: tuple[type[Contract], ...] = ()
     """Contracts taken when the blueprint gives them; a tool using one is built after it."""
-    promises: Callable[[O], tuple[Contract, ...]] = _no_promises
+    promises: Callable[[OptionsT], tuple[Contract, ...]] = _no_promises
     """What it gives from its options alone, before anything is built."""
     promised: tuple[type[Contract], ...] = ()
     """The contract types `promises` returns (for `validate`, which builds nothing)."""
@@ -69,7 +69,7 @@ class Tool(Generic[O, S]):
     coverage: Mapping[str, object] = field(default_factory=dict)
     """Options that make it create everything it can (cost and check coverage tests)."""
 
-    def make(self, site: S, options: Options) -> Contract:
+    def make(self, site: SiteT, options: Options) -> Contract:
         """Build the tool from a blueprint's validated options."""
         if not isinstance(options, self.options):
             raise TypeError(f"{self.name} takes {self.options.__name__}, not {type(options)}")

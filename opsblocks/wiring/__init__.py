@@ -106,12 +106,11 @@ def build_tools(bp: Blueprint, at: Callable[[str, str, Given], Site[F]]) -> Stac
 def in_order(chosen: list[tuple[AnyTool, T]]) -> Iterator[tuple[AnyTool, T]]:
     """Tools after those whose contracts they need or use, else in capability order."""
     pending = list(chosen)
-    gives = {tool.gives for tool, _ in chosen}
     while pending:
-        for index, (tool, options) in enumerate(pending):
+        for index, (tool, _) in enumerate(pending):
+            later = [other.gives for other, _ in pending if other is not tool]
             waits = [kind for kind in (*tool.needs, *tool.uses)
-                     if any(issubclass(g, kind) for g in gives)
-                     and any(issubclass(t.gives, kind) for t, _ in pending if t is not tool)]  # fmt: skip
+                     if any(issubclass(given, kind) for given in later)]  # fmt: skip
             if not waits:
                 yield pending.pop(index)
                 break

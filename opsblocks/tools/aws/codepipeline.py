@@ -80,6 +80,6 @@ TOOL = Tool(
         "aws.codeconnections.Connection",
         "aws.cloudwatch.EventRule",
         "aws.s3.Bucket",
-    ),  # fmt: skip
+    ),
     coverage={"repository": "acme/fraud-model"},
 )

@@ -20,7 +20,7 @@ def build(site: AwsSite, options: S3DataOptions) -> AwsData:
         site.name,
         AwsS3DataArgs(
             tags=site.tags, **site.stores, database_name=site.physical("data"), options=options
-        ),  # fmt: skip
+        ),
         site.opts,
     )
     return AwsData(data_uri=data.data_uri, raw_bucket=data.raw_bucket,

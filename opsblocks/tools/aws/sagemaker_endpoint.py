@@ -68,6 +68,6 @@ TOOL = Tool(
         "aws.sagemaker.Model",
         "aws.ssm.Parameter",
         "aws.s3.Bucket",
-    ),  # fmt: skip
+    ),
     coverage={"model_data_url": "s3://opsblocks-models/fraud/model.tar.gz"},
 )

@@ -66,7 +66,7 @@ TOOL = Tool(
         "aws.sagemaker.MonitoringSchedule",
         "aws.cloudwatch.Dashboard",
         "aws.sns.Topic",
-    ),  # fmt: skip
+    ),
     coverage={
         "alert_email": "ml@example.com",
         "baseline_uri": "s3://opsblocks-models/fraud/baseline",

@@ -27,7 +27,7 @@ def build(site: AwsSite, options: SageMakerModelRegistryOptions) -> AwsModelRegi
             **site.stores,
             options=options,
             model_package_group_name=site.physical("models"),
-        ),  # fmt: skip
+        ),
         site.opts,
     )
     return AwsModelRegistry(
