@@ -19,18 +19,16 @@ import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from components.options import Options
 from opsblocks.contracts import Contract
 from opsblocks.model import Capability, Cloud
 from opsblocks.naming import NameRule
 
-if TYPE_CHECKING:
-    from opsblocks.wiring import Site
-
 OptionsT = TypeVar("OptionsT", bound=Options)
-SiteT = TypeVar("SiteT", bound="Site[Any]")
+SiteT = TypeVar("SiteT")
+"""The cloud's `opsblocks.wiring.Site` the tool builds at."""
 
 
 def _no_promises(options: Any) -> tuple[Contract, ...]:

@@ -2,7 +2,7 @@ import json
 
 from components.aws.s3.component import AwsS3Data, AwsS3DataArgs
 from opsblocks.preview import Graph
-from tests.recording import args_of, run, statements, untagged
+from tests.recording import args_of, run, statements
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/test"
 TAGS = {"opsblocks:capability": "data"}
@@ -41,7 +41,3 @@ def test_crawler_role_reads_only_the_data_buckets() -> None:
 
 def test_glue_database_name_is_valid_for_glue() -> None:
     assert data().named("fraud-data-catalog").inputs["name"] == "fraud_prod_data"
-
-
-def test_every_taggable_resource_carries_the_tags() -> None:
-    assert not untagged(data(), TAGS)

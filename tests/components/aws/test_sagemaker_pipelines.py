@@ -18,9 +18,6 @@ from tests.recording import (
     fake_outputs,
     run,
     statements,
-    strays,
-    taggable,
-    untagged,
 )
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/platform"
@@ -240,14 +237,3 @@ def test_a_given_image_is_used_without_looking_up_the_default_one() -> None:
     defaults = {p["Name"]: p["DefaultValue"] for p in definition(graph)["Parameters"]}
     assert defaults["TrainingImage"] == image
     assert set(actions_on(graph, "ecr:BatchGetImage")) == {REPOSITORY}
-
-
-def test_every_taggable_resource_carries_the_given_tags() -> None:
-    graph = training()
-
-    assert {r.name for r in taggable(graph)} == {"training-role", "training-pipeline"}
-    assert not untagged(graph, TAGS)
-
-
-def test_every_child_descends_from_the_component() -> None:
-    assert not strays(training(), COMPONENT)
