@@ -68,10 +68,6 @@ def generated(
     return blueprint.load(path)
 
 
-def first_tool(cloud: Cloud, capability: Capability) -> catalog.Tool:
-    return catalog.tools(cloud, capability)[0]
-
-
 @cache
 def every_tool(cloud: Cloud) -> Platforms:
     """The shipped blueprints of `cloud`, one generated blueprint per tool, and every tool at

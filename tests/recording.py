@@ -170,13 +170,14 @@ def arm_id(type_token: str, name: str) -> str:
 A = TypeVar("A")
 
 
-def args_of(args_type: Callable[..., A], **values: Any) -> A:
+def args_of(args_type: type[A], **values: Any) -> A:
     """A component's Args from flat values, as a blueprint gives them: the values that are the
     tool's options go into its validated options model, the rest are the Args' own."""
     import dataclasses
     import sys
 
-    declared = next(f.type for f in dataclasses.fields(args_type) if f.name == "options")  # type: ignore[arg-type]
+    fields = dataclasses.fields(args_type)  # type: ignore[arg-type]
+    declared = next(str(f.type) for f in fields if f.name == "options")
     options_type = vars(sys.modules[args_type.__module__])[declared]
     options = {key: values.pop(key) for key in list(values) if key in options_type.model_fields}
     return args_type(**values, options=options_type(**options))
