@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from components.gcp import cloud_build_steps as steps
-from components.gcp.cicd_identity import bucket_of, deploy_setting, repository_name
-from components.gcp.cloud_build import GcpCloudBuildCicd, GcpCloudBuildCicdArgs
-from components.gcp.cloud_build_events import runs_done_filter
+from components.gcp.cloud_build import steps
+from components.gcp.cloud_build.component import GcpCloudBuildCicd, GcpCloudBuildCicdArgs
+from components.gcp.cloud_build.events import runs_done_filter
+from components.gcp.shared.cicd_identity import bucket_of, deploy_setting, repository_name
 from opsblocks.preview import Graph
 from tests.recording import PROJECT, custom, fake_outputs, run, strays, untagged
 

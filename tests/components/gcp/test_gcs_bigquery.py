@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.gcp.gcs_bigquery import GcpGcsBigqueryData, GcpGcsBigqueryDataArgs
+from components.gcp.gcs_bigquery.component import GcpGcsBigqueryData, GcpGcsBigqueryDataArgs
 from opsblocks.preview import Graph
 from tests.recording import PROJECT, custom, run, strays, taggable, untagged
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from components.gcp.github_actions import (
+from components.gcp.github_actions.component import (
     GcpGithubActionsCicd,
     GcpGithubActionsCicdArgs,
     attribute_condition,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.gcp.vertex_endpoint import (
+from components.gcp.vertex_endpoint.component import (
     GcpVertexEndpointServing,
     GcpVertexEndpointServingArgs,
 )

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from components.gcp.log_alerts import failed_attempts_filter, failed_runs_filter
-from components.gcp.vertex_monitoring import (
+from components.gcp.shared.log_alerts import failed_attempts_filter, failed_runs_filter
+from components.gcp.vertex_model_monitoring.component import (
     GcpVertexModelMonitoringMonitoring,
     GcpVertexModelMonitoringMonitoringArgs,
 )
-from components.gcp.vertex_monitoring_documents import bucket_of, dashboard_url, dataset_of
+from components.gcp.vertex_model_monitoring.documents import bucket_of, dashboard_url, dataset_of
 from opsblocks.preview import Graph
 from tests.recording import PROJECT, run, strays, untagged
 

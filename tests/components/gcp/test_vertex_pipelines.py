@@ -10,7 +10,7 @@ from typing import Any
 import pulumi_gcp as gcp
 import pytest
 
-from components.gcp.vertex_pipelines import (
+from components.gcp.vertex_pipelines.component import (
     GcpVertexPipelinesTraining,
     GcpVertexPipelinesTrainingArgs,
 )

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from components.gcp.vertex_quality_gate import (
+from components.gcp.vertex_quality_gate.component import (
     GcpVertexQualityGateValidation,
     GcpVertexQualityGateValidationArgs,
     gate_text,

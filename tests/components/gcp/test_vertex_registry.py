@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.gcp.vertex_registry import (
+from components.gcp.vertex_model_registry.component import (
     GcpVertexModelRegistry,
     GcpVertexModelRegistryArgs,
     cleanup_policies,

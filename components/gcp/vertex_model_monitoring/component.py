@@ -21,9 +21,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.log_alerts import failed_attempts_filter, failed_runs_filter, log_alert
-from components.gcp.vertex_drift_check import drift_check, drift_identity
-from components.gcp.vertex_monitoring_documents import (
+from components.gcp.shared.log_alerts import failed_attempts_filter, failed_runs_filter, log_alert
+from components.gcp.vertex_model_monitoring.documents import (
     DRIFT_TEMPLATE,
     ERROR_COUNT,
     LATENCIES,
@@ -31,6 +30,7 @@ from components.gcp.vertex_monitoring_documents import (
     dashboard_url,
     endpoint_filter,
 )
+from components.gcp.vertex_model_monitoring.drift_check import drift_check, drift_identity
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -16,19 +16,25 @@ from typing import TYPE_CHECKING
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.custom_role import PIPELINE_RUN_BASICS, custom_role_id, project_custom_role
-from components.gcp.dataset import dataset_reader
-from components.gcp.vertex_monitoring_documents import (
+from components.gcp.shared.custom_role import (
+    PIPELINE_RUN_BASICS,
+    custom_role_id,
+    project_custom_role,
+)
+from components.gcp.shared.dataset import dataset_reader
+from components.gcp.shared.pipeline_job import template_repository_url, template_uri
+from components.gcp.vertex_model_monitoring.documents import (
     DRIFT_TEMPLATE,
     bucket_of,
     dataset_of,
     drift_run_body,
     pipeline_jobs_url,
 )
-from components.gcp.vertex_pipeline_job import template_repository_url, template_uri
 
 if TYPE_CHECKING:
-    from components.gcp.vertex_monitoring import GcpVertexModelMonitoringMonitoringArgs
+    from components.gcp.vertex_model_monitoring.component import (
+        GcpVertexModelMonitoringMonitoringArgs,
+    )
 
 CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.dataset import kept_dataset
+from components.gcp.shared.dataset import kept_dataset
 
 PREDICTION_TABLE = "predictions"
 

@@ -18,15 +18,15 @@ from functools import partial
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp import vertex_pipeline_job as job
-from components.gcp.custom_role import (
+from components.gcp.shared import pipeline_job as job
+from components.gcp.shared.custom_role import (
     PIPELINE_RUN_PERMISSIONS,
     custom_role_id,
     project_custom_role,
 )
-from components.gcp.dataset import dataset_reader
-from components.gcp.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
-from components.gcp.vertex_workbench import workbench
+from components.gcp.shared.dataset import dataset_reader
+from components.gcp.shared.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
+from components.gcp.vertex_pipelines.workbench import workbench
 
 OBJECT_VIEWER = "roles/storage.objectViewer"
 OBJECT_ADMIN = "roles/storage.objectAdmin"

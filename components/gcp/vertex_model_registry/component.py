@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
+from components.gcp.shared.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
 
 # Vertex AI Pipelines and Experiments record lineage in the store called "default" only; Vertex
 # creates it with a Google-managed key on first use unless it exists already. So the platform

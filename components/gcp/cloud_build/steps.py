@@ -18,13 +18,13 @@ monitoring schedule starts its `latest`.
 
 from __future__ import annotations
 
-from components.gcp.cloud_build_deploy_steps import (
+from components.gcp.cloud_build.deploy_steps import (
     DEPLOY,
     DEPLOY_SETTINGS,
     FIND_MODEL,
     deploy_substitutions,
 )
-from components.gcp.cloud_build_step import (
+from components.gcp.cloud_build.step import (
     BUILT_IN,
     CLOUD_SDK,
     COMMIT_LABEL,

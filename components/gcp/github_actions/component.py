@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.cicd_identity import CicdIdentity, CicdIdentityArgs, Duty, cicd_identity
+from components.gcp.shared.cicd_identity import CicdIdentity, CicdIdentityArgs, Duty, cicd_identity
 
 GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 POOL_ID = re.compile(r"^(?!gcp-)[a-z0-9-]{4,32}$")

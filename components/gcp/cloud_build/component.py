@@ -28,16 +28,16 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp import cloud_build_steps as steps
-from components.gcp.cicd_identity import (
+from components.gcp.cloud_build import steps
+from components.gcp.cloud_build.connection import GithubConnectionArgs, github_connection
+from components.gcp.cloud_build.events import runs_done_topic
+from components.gcp.shared.cicd_identity import (
     CicdIdentity,
     CicdIdentityArgs,
     Duty,
     cicd_identity,
     repository_name,
 )
-from components.gcp.cloud_build_connection import GithubConnectionArgs, github_connection
-from components.gcp.cloud_build_events import runs_done_topic
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.log_alerts import failed_runs_filter, log_alert
+from components.gcp.shared.log_alerts import failed_runs_filter, log_alert
 
 
 def gate_text(metric: str, threshold: float, direction: str) -> str:

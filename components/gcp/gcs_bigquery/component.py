@@ -1,7 +1,7 @@
 """Data capability on GCP: a Cloud Storage data lake (raw, curated) and a BigQuery dataset.
 
 The dataset grants nobody anything here: it names the project's owners alone (see
-`components.gcp.dataset`), so project viewers do not read it as BigQuery's default access
+`components.gcp.shared.dataset`), so project viewers do not read it as BigQuery's default access
 would let them. The capabilities that read it (training) add their own service account with
 a `DatasetAccess` entry on this dataset alone. Nothing public, no `allAuthenticatedUsers`.
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.gcp.dataset import kept_dataset
-from components.gcp.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
+from components.gcp.shared.dataset import kept_dataset
+from components.gcp.shared.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
 
 ZONES = ("raw", "curated")
 

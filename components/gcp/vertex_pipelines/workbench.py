@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp import vertex_pipeline_job as job
+from components.gcp.shared import pipeline_job as job
 
 if TYPE_CHECKING:
-    from components.gcp.vertex_pipelines import GcpVertexPipelinesTrainingArgs
+    from components.gcp.vertex_pipelines.component import GcpVertexPipelinesTrainingArgs
 
 
 def workbench(
