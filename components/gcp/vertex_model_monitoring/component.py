@@ -30,7 +30,11 @@ from components.gcp.vertex_model_monitoring.documents import (
     dashboard_url,
     endpoint_filter,
 )
-from components.gcp.vertex_model_monitoring.drift_check import drift_check, drift_identity
+from components.gcp.vertex_model_monitoring.drift_check import (
+    DriftCheck,
+    drift_check,
+    drift_identity,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,10 +127,20 @@ class GcpVertexModelMonitoringMonitoring(pulumi.ComponentResource):
                 lambda found: dashboard_json(f"opsblocks {name}", found[0], found[1:])),
         )  # fmt: skip
 
-        account, grants = drift_identity(self, name, args)
+        check = DriftCheck(
+            labels=args.labels,
+            project=args.project,
+            region=args.region,
+            kms_key_id=args.kms_key_id,
+            service_account_id=args.service_account_id,
+            prediction_log_table=args.prediction_log_table,
+            schedule=args.drift_schedule,
+            threshold=args.drift_threshold,
+        )
+        account, grants = drift_identity(self, name, check)
         schedules = list(args.scheduler_job_names)
         if args.template_repository_id is not None and args.pipeline_root_uri is not None:
-            schedule = drift_check(self, name, args, args.template_repository_id,
+            schedule = drift_check(self, name, check, args.template_repository_id,
                                    args.pipeline_root_uri, account, grants)  # fmt: skip
             schedules.append(schedule.name)
             self._drift_alert(name, args, channels)

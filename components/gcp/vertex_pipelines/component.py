@@ -166,7 +166,19 @@ class GcpVertexPipelinesTraining(pulumi.ComponentResource):
             role="roles/iam.serviceAccountUser", member=member, opts=child)  # fmt: skip
 
         if args.workbench:
-            notebook_identity = workbench(self, name, args, labels)
+            notebook_identity = workbench(
+                self,
+                name,
+                project=args.project,
+                region=args.region,
+                kms_key_id=args.kms_key_id,
+                network_id=args.network_id,
+                subnet_id=args.subnet_id,
+                pipeline_account_id=args.service_account_id,
+                machine_type=args.workbench_machine_type,
+                protect=args.protect,
+                labels=labels,
+            )
             self._read_data(f"{name}-workbench", notebook_identity, args)
 
         # Checked here, not inside apply: a gate without a threshold fails at construction.
