@@ -16,7 +16,7 @@ entries (`log_alerts`), so they need no log-based metric created beforehand.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
@@ -35,6 +35,7 @@ from components.gcp.vertex_model_monitoring.drift_check import (
     drift_check,
     drift_identity,
 )
+from components.gcp.vertex_model_monitoring.options import VertexModelMonitoringOptions
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,15 +62,11 @@ class GcpVertexModelMonitoringMonitoringArgs:
     pipeline_root_uri: pulumi.Input[str] | None = None
     """`gs://...` root of the training pipelines: the drift checks write their outputs under it
     (required with `template_repository_id`)."""
-    alert_email: str | None = None
-    latency_p99_ms: int = 1000
-    max_errors_per_5min: int = 5
-    drift_schedule: str = "0 4 * * *"
-    """unix-cron, in UTC."""
-    drift_threshold: float = 0.3
     scheduler_job_names: Sequence[pulumi.Input[str]] = ()
     """Other Cloud Scheduler jobs of the platform (the training schedule) whose failed attempts
     notify the channel, beside the drift check's own."""
+    options: VertexModelMonitoringOptions = field(default_factory=VertexModelMonitoringOptions)
+    """The tool's options, as the blueprint gave them (validated)."""
 
 
 class GcpVertexModelMonitoringMonitoring(pulumi.ComponentResource):
@@ -93,31 +90,32 @@ class GcpVertexModelMonitoringMonitoring(pulumi.ComponentResource):
             raise ValueError("template_repository_id and pipeline_root_uri go together")
         child = pulumi.ResourceOptions(parent=self)
         labels = dict(args.labels)
+        options = args.options
 
         channel = None
-        if args.alert_email is not None:
+        if options.alert_email is not None:
             # `labels` configures the channel (its address); `user_labels` tag it.
             channel = gcp.monitoring.NotificationChannel(
                 f"{name}-alert-email", project=args.project, type="email",
-                display_name=f"opsblocks {name}: {args.alert_email}",
-                labels={"email_address": args.alert_email}, user_labels=labels,
+                display_name=f"opsblocks {name}: {options.alert_email}",
+                labels={"email_address": options.alert_email}, user_labels=labels,
                 opts=child)  # fmt: skip
         channels = [channel.name] if channel is not None else []
 
         policies = [
             self._policy(
                 f"{name}-errors", args, channels,
-                title=f"More than {args.max_errors_per_5min} prediction errors in 5 minutes",
+                title=f"More than {options.max_errors_per_5min} prediction errors in 5 minutes",
                 metric=ERROR_COUNT, aligner="ALIGN_SUM", reducer="REDUCE_SUM",
-                threshold=args.max_errors_per_5min, duration="0s",
+                threshold=options.max_errors_per_5min, duration="0s",
             ),
             self._policy(
                 f"{name}-latency-p99", args, channels,
-                title=f"Prediction latency p99 above {args.latency_p99_ms} ms",
+                title=f"Prediction latency p99 above {options.latency_p99_ms} ms",
                 # Max over deployed models and latency types: the slowest total latency.
                 metric=LATENCIES, aligner="ALIGN_PERCENTILE_99", reducer="REDUCE_MAX",
                 # Three slow windows in a row: one slow burst (a cold start) does not page.
-                threshold=args.latency_p99_ms, duration="900s",
+                threshold=options.latency_p99_ms, duration="900s",
             ),
         ]  # fmt: skip
         policy_names = [policy.name for policy in policies]
@@ -134,8 +132,8 @@ class GcpVertexModelMonitoringMonitoring(pulumi.ComponentResource):
             kms_key_id=args.kms_key_id,
             service_account_id=args.service_account_id,
             prediction_log_table=args.prediction_log_table,
-            schedule=args.drift_schedule,
-            threshold=args.drift_threshold,
+            schedule=options.drift_schedule,
+            threshold=options.drift_threshold,
         )
         account, grants = drift_identity(self, name, check)
         schedules = list(args.scheduler_job_names)
@@ -198,12 +196,13 @@ class GcpVertexModelMonitoringMonitoring(pulumi.ComponentResource):
     def _drift_alert(self, name: str, args: GcpVertexModelMonitoringMonitoringArgs,
                      channels: list[pulumi.Output[str]]) -> None:  # fmt: skip
         """Drift-check runs that fail: drift above the threshold, or a step errored."""
-        title = f"Drift check found drift above {args.drift_threshold:g}, or failed"
+        threshold = args.options.drift_threshold
+        title = f"Drift check found drift above {threshold:g}, or failed"
         log_alert(
             f"{name}-drift", project=args.project, title=f"opsblocks {name}: {title}",
             log_filter=failed_runs_filter(DRIFT_TEMPLATE), subject=title,
             content=(f"A drift-check run in {args.region} failed: the logged predictions drift "
-                     f"from the training data by more than {args.drift_threshold:g}, or a step "
+                     f"from the training data by more than {threshold:g}, or a step "
                      "errored. Vertex AI > Pipelines > Runs shows which."),
             channels=channels, labels=args.labels, parent=self,
         )  # fmt: skip

@@ -26,6 +26,7 @@ from components.gcp.shared.custom_role import (
 )
 from components.gcp.shared.dataset import dataset_reader
 from components.gcp.shared.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
+from components.gcp.vertex_pipelines.options import VertexPipelinesOptions
 from components.gcp.vertex_pipelines.workbench import workbench
 
 OBJECT_VIEWER = "roles/storage.objectViewer"
@@ -65,13 +66,8 @@ class GcpVertexPipelinesTrainingArgs:
     """Metric the pipeline gates registration on; None: no validation tool, no gate."""
     quality_threshold: float | None = None
     quality_direction: str = "maximize"
-    machine_type: str = "n1-standard-4"
-    schedule: str = "0 3 * * 1"
-    """unix-cron of the scheduled runs."""
-    time_zone: str = "Etc/UTC"
-    hyperparameters: Mapping[str, job.Hyperparameter] = field(default_factory=dict)
-    workbench: bool = False
-    workbench_machine_type: str = "e2-standard-4"
+    options: VertexPipelinesOptions = field(default_factory=VertexPipelinesOptions)
+    """The tool's options, as the blueprint gave them (validated)."""
 
 
 class GcpVertexPipelinesTraining(pulumi.ComponentResource):
@@ -165,7 +161,7 @@ class GcpVertexPipelinesTraining(pulumi.ComponentResource):
             f"{name}-pipeline-acts-as-itself", service_account_id=account.name,
             role="roles/iam.serviceAccountUser", member=member, opts=child)  # fmt: skip
 
-        if args.workbench:
+        if args.options.workbench:
             notebook_identity = workbench(
                 self,
                 name,
@@ -175,7 +171,7 @@ class GcpVertexPipelinesTraining(pulumi.ComponentResource):
                 network_id=args.network_id,
                 subnet_id=args.subnet_id,
                 pipeline_account_id=args.service_account_id,
-                machine_type=args.workbench_machine_type,
+                machine_type=args.options.workbench_machine_type,
                 protect=args.protect,
                 labels=labels,
             )
@@ -187,8 +183,8 @@ class GcpVertexPipelinesTraining(pulumi.ComponentResource):
         )
         scheduled_run = partial(
             job.scheduled_run, region=args.region, labels=labels, quality_gate=gate,
-            pipeline_name=args.pipeline_name, machine_type=args.machine_type,
-            hyperparameters=args.hyperparameters)  # fmt: skip
+            pipeline_name=args.pipeline_name, machine_type=args.options.machine_type,
+            hyperparameters=args.options.hyperparameters)  # fmt: skip
 
         project_number = gcp.organizations.get_project_output(
             project_id=args.project, opts=pulumi.InvokeOutputOptions(parent=self)
@@ -207,8 +203,8 @@ class GcpVertexPipelinesTraining(pulumi.ComponentResource):
         scheduler = gcp.cloudscheduler.Job(
             f"{name}-schedule",
             description=f"opsblocks {name}: scheduled run of {args.pipeline_name}",
-            schedule=args.schedule,
-            time_zone=args.time_zone,
+            schedule=args.options.schedule,
+            time_zone=args.options.time_zone,
             http_target=gcp.cloudscheduler.JobHttpTargetArgs(
                 uri=pulumi.Output.from_input(args.project).apply(
                     lambda project: job.pipelines_endpoint(args.region, project)
