@@ -10,7 +10,7 @@ build, which waits for a person's approval and then deploys exactly the model th
 registered (on the serving capability's machine type and replica bounds), as an account that
 may deploy but change no image, template or run. Every build is inline in its trigger: the
 repository cannot change what a build runs or skip the approval. The builds log to Cloud
-Logging only; their steps are in `cloud_build_steps`.
+Logging only; their steps are in `steps`.
 
 The GitHub connection is complete on the first `pulumi up`: it is bound to an installation of
 the Cloud Build GitHub App (`github_app_installation_id`) and authorized with a GitHub token

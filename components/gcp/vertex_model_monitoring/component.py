@@ -5,12 +5,12 @@ notify an e-mail channel when the blueprint gives an address. The endpoint is cr
 (models are deployed by the CI/CD deploy step), so an idle endpoint reports no data: missing
 data never opens an incident. A dashboard shows traffic, errors, latency and the policies.
 
-The drift check (`vertex_drift_check`) runs when the blueprint has a training capability. A
+The drift check (`drift_check`) runs when the blueprint has a training capability. A
 drift-check run fails when it finds drift above the threshold: a policy matching the failed
 drift runs (and only those) notifies the same channel. So does a policy on the failed attempts
-of the platform's Cloud Scheduler jobs (the drift check's and those the wiring names, such as
-the training schedule): a schedule that cannot start its run alerts someone. Both match log
-entries (`log_alerts`), so they need no log-based metric created beforehand.
+of the platform's Cloud Scheduler jobs (the drift check's and those it is given, such as the
+training schedule): a schedule that cannot start its run alerts someone. Both match log
+entries (`shared.log_alerts`), so they need no log-based metric created beforehand.
 """
 
 from __future__ import annotations

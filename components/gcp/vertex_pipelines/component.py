@@ -5,7 +5,7 @@ this component's KFP template repository (Artifact Registry: the only template s
 Vertex REST API accepts). Cloud Scheduler starts a run of that template on `schedule`, as the
 pipeline service account, CMEK-encrypted, peered to the platform network, writing to the
 pipeline-root bucket; the run's parameters carry the data, the hyperparameters and the
-validation tool's quality gate (see `vertex_pipeline_job`). Training steps log to a
+validation tool's quality gate (see `shared.pipeline_job`). Training steps log to a
 CMEK-encrypted TensorBoard; `workbench` adds a private notebook instance for the team.
 """
 

@@ -1,8 +1,8 @@
 """Validation capability on GCP: who hears about the quality gate, and when.
 
-The gate itself is enforced inside the training pipeline: `opsblocks.wiring.gcp` hands this
-tool's metric, threshold and direction to the training component, which passes them as
-parameters to every scheduled run; a run whose model misses the bar fails. This component
+The gate itself is enforced inside the training pipeline: this tool's metric, threshold and
+direction are handed to the training component, which passes them as parameters to every
+scheduled run; a run whose model misses the bar fails. This component
 makes those failures visible: an alert policy matches the error events of the training
 pipeline's runs (not of other pipelines of the project, such as the drift checks) and
 notifies the blueprint's alert address. It matches the log entries themselves: a policy on a
@@ -55,9 +55,8 @@ class GcpVertexQualityGateValidation(pulumi.ComponentResource):
         super().__init__("opsblocks:index:GcpVertexQualityGateValidation", name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
         labels = dict(args.labels)
-        if args.options.direction not in ("maximize", "minimize"):
-            raise ValueError(f"direction '{args.options.direction}' is not maximize or minimize")
-        gate = gate_text(args.options.metric, args.options.threshold, args.options.direction)
+        options = args.options  # validated: the direction is maximize or minimize
+        gate = gate_text(options.metric, options.threshold, options.direction)
 
         channel = None
         if args.alert_email is not None:
