@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 
-from components.gcp import cloud_build_steps as steps
-from components.gcp.cicd_identity import bucket_of, deploy_setting, repository_name
-from components.gcp.cloud_build import GcpCloudBuildCicd, GcpCloudBuildCicdArgs
-from components.gcp.cloud_build_events import runs_done_filter
+from components.gcp.cloud_build import steps
+from components.gcp.cloud_build.component import GcpCloudBuildCicd, GcpCloudBuildCicdArgs
+from components.gcp.cloud_build.events import runs_done_filter
+from components.gcp.cloud_build.options import CloudBuildOptions
+from components.gcp.shared.cicd_identity import bucket_of, deploy_setting, repository_name
 from opsblocks.preview import Graph
+from tests.components.gcp.arguments import with_options
 from tests.recording import PROJECT, custom, fake_outputs, run, strays, untagged
 
 REGION = "europe-west4"
@@ -46,7 +48,11 @@ def cicd(**overrides: Any) -> Graph:
         "repository": "acme/fraud-model", "github_app_installation_id": 4242,
         "github_token_secret": "github-token", "github_token_version": 3,
     }  # fmt: skip
-    return run(lambda: GcpCloudBuildCicd("cicd", GcpCloudBuildCicdArgs(**values | overrides)))
+    return run(
+        lambda: GcpCloudBuildCicd(
+            "cicd", GcpCloudBuildCicdArgs(**with_options(values | overrides, CloudBuildOptions))
+        )
+    )
 
 
 def triggers(graph: Graph) -> dict[str, dict[str, Any]]:

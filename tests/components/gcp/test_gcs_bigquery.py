@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.gcp.gcs_bigquery import GcpGcsBigqueryData, GcpGcsBigqueryDataArgs
+from components.gcp.gcs_bigquery.component import GcpGcsBigqueryData, GcpGcsBigqueryDataArgs
+from components.gcp.gcs_bigquery.options import GcsBigQueryOptions
 from opsblocks.preview import Graph
+from tests.components.gcp.arguments import with_options
 from tests.recording import PROJECT, custom, run, strays, taggable, untagged
 
 KEY = "projects/opsblocks-test/locations/europe-west4/keyRings/fraud-keys/cryptoKeys/fraud-key"
@@ -20,7 +22,11 @@ def data(**overrides: Any) -> Graph:
                             "kms_key_id": KEY, "access_log_bucket": "fraud-access-logs",
                             "dataset_id": "fraud_prod_data"}  # fmt: skip
     args.update(overrides)
-    return run(lambda: GcpGcsBigqueryData("data", GcpGcsBigqueryDataArgs(**args)))
+    return run(
+        lambda: GcpGcsBigqueryData(
+            "data", GcpGcsBigqueryDataArgs(**with_options(args, GcsBigQueryOptions))
+        )
+    )
 
 
 def test_raw_and_curated_buckets_are_secure_buckets_of_the_component() -> None:

@@ -10,13 +10,15 @@ from typing import Any
 
 import pytest
 
-from components.gcp.github_actions import (
+from components.gcp.github_actions.component import (
     GcpGithubActionsCicd,
     GcpGithubActionsCicdArgs,
     attribute_condition,
     environment_subject,
 )
+from components.gcp.github_actions.options import GithubActionsOptions
 from opsblocks.preview import Graph, record
+from tests.components.gcp.arguments import with_options
 from tests.recording import (
     PROJECT,
     TEST_INVOKES,
@@ -52,7 +54,7 @@ def args(**overrides: Any) -> GcpGithubActionsCicdArgs:
         "pipeline_root_uri": "gs://fraud-root/", "training_service_account": TRAINING_SA,
         "repository": "acme/fraud-model",
     }  # fmt: skip
-    return GcpGithubActionsCicdArgs(**values | overrides)
+    return GcpGithubActionsCicdArgs(**with_options(values | overrides, GithubActionsOptions))
 
 
 def cicd(**overrides: Any) -> Graph:

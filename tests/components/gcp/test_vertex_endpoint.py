@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.gcp.vertex_endpoint import (
+from components.gcp.vertex_endpoint.component import (
     GcpVertexEndpointServing,
     GcpVertexEndpointServingArgs,
 )
+from components.gcp.vertex_endpoint.options import VertexEndpointOptions
 from opsblocks.preview import Graph
+from tests.components.gcp.arguments import with_options
 from tests.recording import PROJECT, custom, resolved, run, strays, taggable, untagged
 
 KEY = "projects/opsblocks-test/locations/us-central1/keyRings/fraud-keys/cryptoKeys/fraud-key"
@@ -31,7 +33,7 @@ def arguments(**overrides: Any) -> GcpVertexEndpointServingArgs:
         "artifact_bucket": "fraud-artifacts", "repository_id": "fraud-prod-images",
         "prediction_dataset_id": DATASET,
     }  # fmt: skip
-    return GcpVertexEndpointServingArgs(**args | overrides)
+    return GcpVertexEndpointServingArgs(**with_options(args | overrides, VertexEndpointOptions))
 
 
 def serving(**overrides: Any) -> Graph:

@@ -8,13 +8,15 @@ from typing import Any
 
 import pytest
 
-from components.gcp.log_alerts import failed_attempts_filter, failed_runs_filter
-from components.gcp.vertex_monitoring import (
+from components.gcp.shared.log_alerts import failed_attempts_filter, failed_runs_filter
+from components.gcp.vertex_model_monitoring.component import (
     GcpVertexModelMonitoringMonitoring,
     GcpVertexModelMonitoringMonitoringArgs,
 )
-from components.gcp.vertex_monitoring_documents import bucket_of, dashboard_url, dataset_of
+from components.gcp.vertex_model_monitoring.documents import bucket_of, dashboard_url, dataset_of
+from components.gcp.vertex_model_monitoring.options import VertexModelMonitoringOptions
 from opsblocks.preview import Graph
+from tests.components.gcp.arguments import with_options
 from tests.recording import PROJECT, run, strays, untagged
 
 KEY = "projects/opsblocks-test/locations/us-central1/keyRings/fraud-keys/cryptoKeys/fraud-key"
@@ -42,7 +44,9 @@ def arguments(**overrides: Any) -> GcpVertexModelMonitoringMonitoringArgs:
         "prediction_log_table": TABLE, "service_account_id": "fraud-monitor",
         **TRAINING, "alert_email": "ml@example.com",
     }  # fmt: skip
-    return GcpVertexModelMonitoringMonitoringArgs(**args | overrides)
+    return GcpVertexModelMonitoringMonitoringArgs(
+        **with_options(args | overrides, VertexModelMonitoringOptions)
+    )
 
 
 def monitoring(**overrides: Any) -> Graph:

@@ -10,11 +10,13 @@ from typing import Any
 import pulumi_gcp as gcp
 import pytest
 
-from components.gcp.vertex_pipelines import (
+from components.gcp.vertex_pipelines.component import (
     GcpVertexPipelinesTraining,
     GcpVertexPipelinesTrainingArgs,
 )
+from components.gcp.vertex_pipelines.options import VertexPipelinesOptions
 from opsblocks.preview import Graph, Resource
+from tests.components.gcp.arguments import with_options
 from tests.recording import PROJECT, PROJECT_NUMBER, custom, run, strays, taggable, untagged
 
 REGION = "us-central1"
@@ -42,7 +44,10 @@ def training(**overrides: Any) -> Graph:
     }  # fmt: skip
     values.update(overrides)
     return run(
-        lambda: GcpVertexPipelinesTraining("training", GcpVertexPipelinesTrainingArgs(**values))
+        lambda: GcpVertexPipelinesTraining(
+            "training",
+            GcpVertexPipelinesTrainingArgs(**with_options(values, VertexPipelinesOptions)),
+        )
     )
 
 

@@ -6,12 +6,14 @@ from typing import Any
 
 import pytest
 
-from components.gcp.vertex_quality_gate import (
+from components.gcp.vertex_quality_gate.component import (
     GcpVertexQualityGateValidation,
     GcpVertexQualityGateValidationArgs,
     gate_text,
 )
+from components.gcp.vertex_quality_gate.options import VertexQualityGateOptions
 from opsblocks.preview import Graph
+from tests.components.gcp.arguments import with_options
 from tests.recording import PROJECT, custom, run, strays, untagged
 
 LABELS = {"team": "risk", "opsblocks-capability": "validation"}
@@ -26,7 +28,10 @@ def gate(**overrides: Any) -> Graph:
                               "threshold": 12.5, "direction": "minimize"}  # fmt: skip
     values.update(overrides)
     return run(
-        lambda: GcpVertexQualityGateValidation("gate", GcpVertexQualityGateValidationArgs(**values))
+        lambda: GcpVertexQualityGateValidation(
+            "gate",
+            GcpVertexQualityGateValidationArgs(**with_options(values, VertexQualityGateOptions)),
+        )
     )
 
 
@@ -85,7 +90,8 @@ def test_without_alert_email_there_is_no_channel() -> None:
 
 
 def test_an_unknown_direction_is_refused() -> None:
-    with pytest.raises(ValueError, match="not maximize or minimize"):
+    # By the options model, before any resource exists.
+    with pytest.raises(ValueError, match="'maximize' or 'minimize'"):
         gate(direction="upwards")
 
 

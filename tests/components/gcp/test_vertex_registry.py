@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.gcp.vertex_registry import (
+from components.gcp.vertex_model_registry.component import (
     GcpVertexModelRegistry,
     GcpVertexModelRegistryArgs,
     cleanup_policies,
 )
+from components.gcp.vertex_model_registry.options import VertexModelRegistryOptions
 from opsblocks.preview import Graph
+from tests.components.gcp.arguments import with_options
 from tests.recording import PROJECT, custom, run, strays, taggable, untagged
 
 REGION = "europe-west4"
@@ -25,7 +27,7 @@ def args(**overrides: Any) -> GcpVertexModelRegistryArgs:
                               "kms_key_id": KEY, "access_log_bucket": "fraud-access-logs",
                               "repository_id": "fraud-prod-images"}  # fmt: skip
     values.update(overrides)
-    return GcpVertexModelRegistryArgs(**values)
+    return GcpVertexModelRegistryArgs(**with_options(values, VertexModelRegistryOptions))
 
 
 def registry(**overrides: Any) -> Graph:

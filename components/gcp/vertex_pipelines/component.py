@@ -5,7 +5,7 @@ this component's KFP template repository (Artifact Registry: the only template s
 Vertex REST API accepts). Cloud Scheduler starts a run of that template on `schedule`, as the
 pipeline service account, CMEK-encrypted, peered to the platform network, writing to the
 pipeline-root bucket; the run's parameters carry the data, the hyperparameters and the
-validation tool's quality gate (see `vertex_pipeline_job`). Training steps log to a
+validation tool's quality gate (see `shared.pipeline_job`). Training steps log to a
 CMEK-encrypted TensorBoard; `workbench` adds a private notebook instance for the team.
 """
 
@@ -18,15 +18,16 @@ from functools import partial
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp import vertex_pipeline_job as job
-from components.gcp.custom_role import (
+from components.gcp.shared import pipeline_job as job
+from components.gcp.shared.custom_role import (
     PIPELINE_RUN_PERMISSIONS,
     custom_role_id,
     project_custom_role,
 )
-from components.gcp.dataset import dataset_reader
-from components.gcp.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
-from components.gcp.vertex_workbench import workbench
+from components.gcp.shared.dataset import dataset_reader
+from components.gcp.shared.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
+from components.gcp.vertex_pipelines.options import VertexPipelinesOptions
+from components.gcp.vertex_pipelines.workbench import workbench
 
 OBJECT_VIEWER = "roles/storage.objectViewer"
 OBJECT_ADMIN = "roles/storage.objectAdmin"
@@ -65,13 +66,8 @@ class GcpVertexPipelinesTrainingArgs:
     """Metric the pipeline gates registration on; None: no validation tool, no gate."""
     quality_threshold: float | None = None
     quality_direction: str = "maximize"
-    machine_type: str = "n1-standard-4"
-    schedule: str = "0 3 * * 1"
-    """unix-cron of the scheduled runs."""
-    time_zone: str = "Etc/UTC"
-    hyperparameters: Mapping[str, job.Hyperparameter] = field(default_factory=dict)
-    workbench: bool = False
-    workbench_machine_type: str = "e2-standard-4"
+    options: VertexPipelinesOptions = field(default_factory=VertexPipelinesOptions)
+    """The tool's options, as the blueprint gave them (validated)."""
 
 
 class GcpVertexPipelinesTraining(pulumi.ComponentResource):
@@ -165,8 +161,20 @@ class GcpVertexPipelinesTraining(pulumi.ComponentResource):
             f"{name}-pipeline-acts-as-itself", service_account_id=account.name,
             role="roles/iam.serviceAccountUser", member=member, opts=child)  # fmt: skip
 
-        if args.workbench:
-            notebook_identity = workbench(self, name, args, labels)
+        if args.options.workbench:
+            notebook_identity = workbench(
+                self,
+                name,
+                project=args.project,
+                region=args.region,
+                kms_key_id=args.kms_key_id,
+                network_id=args.network_id,
+                subnet_id=args.subnet_id,
+                pipeline_account_id=args.service_account_id,
+                machine_type=args.options.workbench_machine_type,
+                protect=args.protect,
+                labels=labels,
+            )
             self._read_data(f"{name}-workbench", notebook_identity, args)
 
         # Checked here, not inside apply: a gate without a threshold fails at construction.
@@ -175,8 +183,8 @@ class GcpVertexPipelinesTraining(pulumi.ComponentResource):
         )
         scheduled_run = partial(
             job.scheduled_run, region=args.region, labels=labels, quality_gate=gate,
-            pipeline_name=args.pipeline_name, machine_type=args.machine_type,
-            hyperparameters=args.hyperparameters)  # fmt: skip
+            pipeline_name=args.pipeline_name, machine_type=args.options.machine_type,
+            hyperparameters=args.options.hyperparameters)  # fmt: skip
 
         project_number = gcp.organizations.get_project_output(
             project_id=args.project, opts=pulumi.InvokeOutputOptions(parent=self)
@@ -195,8 +203,8 @@ class GcpVertexPipelinesTraining(pulumi.ComponentResource):
         scheduler = gcp.cloudscheduler.Job(
             f"{name}-schedule",
             description=f"opsblocks {name}: scheduled run of {args.pipeline_name}",
-            schedule=args.schedule,
-            time_zone=args.time_zone,
+            schedule=args.options.schedule,
+            time_zone=args.options.time_zone,
             http_target=gcp.cloudscheduler.JobHttpTargetArgs(
                 uri=pulumi.Output.from_input(args.project).apply(
                     lambda project: job.pipelines_endpoint(args.region, project)

@@ -1,7 +1,7 @@
 """The builds of the Cloud Build triggers (test, train, deploy) as plain data.
 
-The steps are made as `cloud_build_step` says; the deploy build's are in
-`cloud_build_deploy_steps`. Every step is inline in its trigger:
+The steps are made as `step` says; the deploy build's are in
+`deploy_steps`. Every step is inline in its trigger:
 nothing in the repository changes what a build runs, except the code the test and train
 builds are there to run.
 
@@ -18,13 +18,13 @@ monitoring schedule starts its `latest`.
 
 from __future__ import annotations
 
-from components.gcp.cloud_build_deploy_steps import (
+from components.gcp.cloud_build.deploy_steps import (
     DEPLOY,
     DEPLOY_SETTINGS,
     FIND_MODEL,
     deploy_substitutions,
 )
-from components.gcp.cloud_build_step import (
+from components.gcp.cloud_build.step import (
     BUILT_IN,
     CLOUD_SDK,
     COMMIT_LABEL,

@@ -1,8 +1,8 @@
 """Validation capability on GCP: who hears about the quality gate, and when.
 
-The gate itself is enforced inside the training pipeline: `opsblocks.wiring.gcp` hands this
-tool's metric, threshold and direction to the training component, which passes them as
-parameters to every scheduled run; a run whose model misses the bar fails. This component
+The gate itself is enforced inside the training pipeline: this tool's metric, threshold and
+direction are handed to the training component, which passes them as parameters to every
+scheduled run; a run whose model misses the bar fails. This component
 makes those failures visible: an alert policy matches the error events of the training
 pipeline's runs (not of other pipelines of the project, such as the drift checks) and
 notifies the blueprint's alert address. It matches the log entries themselves: a policy on a
@@ -12,12 +12,13 @@ log-based metric created in the same `up` would be refused until the metric exis
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.log_alerts import failed_runs_filter, log_alert
+from components.gcp.shared.log_alerts import failed_runs_filter, log_alert
+from components.gcp.vertex_quality_gate.options import VertexQualityGateOptions
 
 
 def gate_text(metric: str, threshold: float, direction: str) -> str:
@@ -35,9 +36,8 @@ class GcpVertexQualityGateValidationArgs:
     """The training pipeline whose runs enforce the gate."""
     alert_email: str | None = None
     """Notified of failed runs when given; without it the incidents show in the console only."""
-    metric: str = "auc"
-    threshold: float = 0.8
-    direction: str = "maximize"
+    options: VertexQualityGateOptions = field(default_factory=VertexQualityGateOptions)
+    """The tool's options, as the blueprint gave them (validated)."""
 
 
 class GcpVertexQualityGateValidation(pulumi.ComponentResource):
@@ -55,9 +55,8 @@ class GcpVertexQualityGateValidation(pulumi.ComponentResource):
         super().__init__("opsblocks:index:GcpVertexQualityGateValidation", name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
         labels = dict(args.labels)
-        if args.direction not in ("maximize", "minimize"):
-            raise ValueError(f"direction '{args.direction}' is not maximize or minimize")
-        gate = gate_text(args.metric, args.threshold, args.direction)
+        options = args.options  # validated: the direction is maximize or minimize
+        gate = gate_text(options.metric, options.threshold, options.direction)
 
         channel = None
         if args.alert_email is not None:

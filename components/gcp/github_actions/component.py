@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.cicd_identity import CicdIdentity, CicdIdentityArgs, Duty, cicd_identity
+from components.gcp.github_actions.options import GithubActionsOptions
+from components.gcp.shared.cicd_identity import CicdIdentity, CicdIdentityArgs, Duty, cicd_identity
 
 GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 POOL_ID = re.compile(r"^(?!gcp-)[a-z0-9-]{4,32}$")
@@ -64,13 +65,8 @@ class GcpGithubActionsCicdArgs:
     deploy_settings: pulumi.Input[str] | None = None
     """The serving capability's JSON: its service account is the one the workflows deploy as;
     None: no serving capability, no grant on a serving account."""
-    repository: str
-    """GitHub repository as owner/name."""
-    branch: str = "main"
-    train_environment: str = "training"
-    """GitHub environment whose jobs act as the train account."""
-    deploy_environment: str = "production"
-    """GitHub environment whose jobs act as the deploy account: require reviewers on it."""
+    options: GithubActionsOptions
+    """The tool's options, as the blueprint gave them (validated)."""
 
 
 class GcpGithubActionsCicd(pulumi.ComponentResource):
@@ -97,7 +93,7 @@ class GcpGithubActionsCicd(pulumi.ComponentResource):
             project=args.project,
             workload_identity_pool_id=args.pool_id,
             display_name=args.pool_id,
-            description=f"GitHub Actions of {args.repository}",
+            description=f"GitHub Actions of {args.options.repository}",
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         provider = gcp.iam.WorkloadIdentityPoolProvider(
@@ -114,14 +110,17 @@ class GcpGithubActionsCicd(pulumi.ComponentResource):
             },
             # Any GitHub repository can mint a token from this issuer: only the blueprint's
             # repository, on its branch, gets through.
-            attribute_condition=attribute_condition(args.repository, args.branch),
+            attribute_condition=attribute_condition(args.options.repository, args.options.branch),
             opts=child,
         )
 
         duties: list[Duty] = ["train"]
         if args.deploy_settings is not None:
             duties.append("deploy")
-        environments = {"train": args.train_environment, "deploy": args.deploy_environment}
+        environments = {
+            "train": args.options.train_environment,
+            "deploy": args.options.deploy_environment,
+        }
         identities: dict[str, CicdIdentity] = {}
         for duty in duties:
             identities[duty] = cicd_identity(
@@ -130,7 +129,7 @@ class GcpGithubActionsCicd(pulumi.ComponentResource):
                     project=args.project,
                     region=args.region,
                     account_id=f"{args.account_prefix}-{duty}",
-                    description=f"GitHub Actions {duty} jobs of {args.repository}",
+                    description=f"GitHub Actions {duty} jobs of {args.options.repository}",
                     repository_id=args.repository_id,
                     template_repository_id=args.template_repository_id,
                     pipeline_root_uri=args.pipeline_root_uri,
@@ -150,7 +149,7 @@ class GcpGithubActionsCicd(pulumi.ComponentResource):
                     "principal://iam.googleapis.com/",
                     pool.name,
                     "/subject/",
-                    environment_subject(args.repository, environments[duty]),
+                    environment_subject(args.options.repository, environments[duty]),
                 ),
                 opts=child,
             )

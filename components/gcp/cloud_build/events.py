@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp import cloud_build_steps as steps
+from components.gcp.cloud_build import steps
 
 PIPELINE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 """Pipeline names (from `naming`): no character a regular expression gives a meaning to."""

@@ -11,12 +11,13 @@ their own service accounts on this repository and this bucket.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
+from components.gcp.shared.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
+from components.gcp.vertex_model_registry.options import VertexModelRegistryOptions
 
 # Vertex AI Pipelines and Experiments record lineage in the store called "default" only; Vertex
 # creates it with a Google-managed key on first use unless it exists already. So the platform
@@ -37,8 +38,8 @@ class GcpVertexModelRegistryArgs:
     """Protect and retain the repository, the metadata store and the artifact bucket (prod)."""
     repository_id: str
     """Docker repository id: unique per project and region, so it names the environment."""
-    keep_images: int = 50
-    """The newest image versions the cleanup policy always keeps."""
+    options: VertexModelRegistryOptions = field(default_factory=VertexModelRegistryOptions)
+    """The tool's options, as the blueprint gave them (validated)."""
 
 
 class GcpVertexModelRegistry(pulumi.ComponentResource):
@@ -75,7 +76,7 @@ class GcpVertexModelRegistry(pulumi.ComponentResource):
             kms_key_name=args.kms_key_id,
             # A released tag always names the same image: no silent replacement under a model.
             docker_config=gcp.artifactregistry.RepositoryDockerConfigArgs(immutable_tags=True),
-            cleanup_policies=cleanup_policies(args.keep_images),
+            cleanup_policies=cleanup_policies(args.options.keep_images),
             cleanup_policy_dry_run=False,
             labels=labels,
             opts=stateful,

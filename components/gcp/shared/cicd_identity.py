@@ -17,7 +17,7 @@ from typing import Literal
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.custom_role import custom_role_id, project_custom_role
+from components.gcp.shared.custom_role import custom_role_id, project_custom_role
 
 
 def bucket_of(uri: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from components.gcp.cloud_build_step import (
+from components.gcp.cloud_build.step import (
     CLOUD_SDK,
     COMMIT_LABEL,
     ENDPOINT_ID,

@@ -7,41 +7,45 @@ as its own service account (the training component grants it read access to the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp import vertex_pipeline_job as job
-
-if TYPE_CHECKING:
-    from components.gcp.vertex_pipelines import GcpVertexPipelinesTrainingArgs
+from components.gcp.shared import pipeline_job as job
 
 
 def workbench(
     parent: pulumi.Resource,
     name: str,
-    args: GcpVertexPipelinesTrainingArgs,
+    *,
+    project: pulumi.Input[str],
+    region: str,
+    kms_key_id: pulumi.Input[str],
+    network_id: pulumi.Input[str],
+    subnet_id: pulumi.Input[str],
+    pipeline_account_id: str,
+    machine_type: str,
+    protect: bool,
     labels: dict[str, str],
 ) -> pulumi.Output[str]:
-    """Create the notebook and its identity under `parent`; return the identity as a member."""
+    """Create the notebook and its identity under `parent`; return the identity as a member.
+    Its account id derives from the pipeline's (`pipeline_account_id`)."""
     account = gcp.serviceaccount.Account(
         f"{name}-workbench",
-        account_id=job.workbench_account_id(args.service_account_id),
+        account_id=job.workbench_account_id(pipeline_account_id),
         display_name=f"opsblocks {name}: Workbench notebook",
-        project=args.project,
+        project=project,
         opts=pulumi.ResourceOptions(parent=parent),
     )
-    cmek = {"disk_encryption": "CMEK", "kms_key": args.kms_key_id}
+    cmek = {"disk_encryption": "CMEK", "kms_key": kms_key_id}
     gcp.workbench.Instance(
         f"{name}-notebook",
-        location=job.workbench_zone(args.region),
+        location=job.workbench_zone(region),
         gce_setup=gcp.workbench.InstanceGceSetupArgs(
-            machine_type=args.workbench_machine_type,
+            machine_type=machine_type,
             disable_public_ip=True,
             network_interfaces=[
                 gcp.workbench.InstanceGceSetupNetworkInterfaceArgs(
-                    network=args.network_id, subnet=args.subnet_id
+                    network=network_id, subnet=subnet_id
                 )
             ],
             service_accounts=[
@@ -55,10 +59,8 @@ def workbench(
             metadata={"notebook-disable-root": "true"},
         ),
         labels=labels,
-        project=args.project,
+        project=project,
         # The data disk holds the team's notebooks.
-        opts=pulumi.ResourceOptions(
-            parent=parent, protect=args.protect, retain_on_delete=args.protect
-        ),
+        opts=pulumi.ResourceOptions(parent=parent, protect=protect, retain_on_delete=protect),
     )
     return pulumi.Output.concat("serviceAccount:", account.email)

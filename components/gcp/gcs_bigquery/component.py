@@ -1,7 +1,7 @@
 """Data capability on GCP: a Cloud Storage data lake (raw, curated) and a BigQuery dataset.
 
 The dataset grants nobody anything here: it names the project's owners alone (see
-`components.gcp.dataset`), so project viewers do not read it as BigQuery's default access
+`components.gcp.shared.dataset`), so project viewers do not read it as BigQuery's default access
 would let them. The capabilities that read it (training) add their own service account with
 a `DatasetAccess` entry on this dataset alone. Nothing public, no `allAuthenticatedUsers`.
 """
@@ -9,12 +9,13 @@ a `DatasetAccess` entry on this dataset alone. Nothing public, no `allAuthentica
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 
-from components.gcp.dataset import kept_dataset
-from components.gcp.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
+from components.gcp.gcs_bigquery.options import GcsBigQueryOptions
+from components.gcp.shared.dataset import kept_dataset
+from components.gcp.shared.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
 
 ZONES = ("raw", "curated")
 
@@ -32,8 +33,8 @@ class GcpGcsBigqueryDataArgs:
     """Protect and retain the buckets and the dataset: deleting the stack never deletes data."""
     dataset_id: str
     """BigQuery dataset id (letters, digits, `_`): unique per project, it names the environment."""
-    nearline_after_days: int = 30
-    noncurrent_versions_days: int = 90
+    options: GcsBigQueryOptions = field(default_factory=GcsBigQueryOptions)
+    """The tool's options, as the blueprint gave them (validated)."""
 
 
 class GcpGcsBigqueryData(pulumi.ComponentResource):
@@ -63,8 +64,8 @@ class GcpGcsBigqueryData(pulumi.ComponentResource):
                     kms_key_id=args.kms_key_id,
                     access_log_bucket=args.access_log_bucket,
                     protect=args.protect,
-                    nearline_after_days=args.nearline_after_days,
-                    noncurrent_versions_days=args.noncurrent_versions_days,
+                    nearline_after_days=args.options.nearline_after_days,
+                    noncurrent_versions_days=args.options.noncurrent_versions_days,
                 ),
                 opts=child,
             )

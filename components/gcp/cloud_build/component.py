@@ -10,7 +10,7 @@ build, which waits for a person's approval and then deploys exactly the model th
 registered (on the serving capability's machine type and replica bounds), as an account that
 may deploy but change no image, template or run. Every build is inline in its trigger: the
 repository cannot change what a build runs or skip the approval. The builds log to Cloud
-Logging only; their steps are in `cloud_build_steps`.
+Logging only; their steps are in `steps`.
 
 The GitHub connection is complete on the first `pulumi up`: it is bound to an installation of
 the Cloud Build GitHub App (`github_app_installation_id`) and authorized with a GitHub token
@@ -28,16 +28,17 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp import cloud_build_steps as steps
-from components.gcp.cicd_identity import (
+from components.gcp.cloud_build import steps
+from components.gcp.cloud_build.connection import GithubConnectionArgs, github_connection
+from components.gcp.cloud_build.events import runs_done_topic
+from components.gcp.cloud_build.options import CloudBuildOptions
+from components.gcp.shared.cicd_identity import (
     CicdIdentity,
     CicdIdentityArgs,
     Duty,
     cicd_identity,
     repository_name,
 )
-from components.gcp.cloud_build_connection import GithubConnectionArgs, github_connection
-from components.gcp.cloud_build_events import runs_done_topic
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,15 +67,8 @@ class GcpCloudBuildCicdArgs:
     deploy_settings: pulumi.Input[str] | None = None
     """The serving capability's JSON (endpoint, machine type, replica bounds, service account)
     the deploy build deploys with; None: no deploy trigger."""
-    repository: str
-    """GitHub repository as owner/name."""
-    branch: str = "main"
-    github_app_installation_id: int
-    """Installation of the Cloud Build GitHub App on the repository's owner."""
-    github_token_secret: str
-    """Secret Manager secret of the blueprint's project holding a GitHub token (`repo`,
-    `read:user`)."""
-    github_token_version: int = 1
+    options: CloudBuildOptions
+    """The tool's options, as the blueprint gave them (validated)."""
 
 
 class GcpCloudBuildCicd(pulumi.ComponentResource):
@@ -104,9 +98,9 @@ class GcpCloudBuildCicd(pulumi.ComponentResource):
             GithubConnectionArgs(
                 project=args.project,
                 region=args.region,
-                installation_id=args.github_app_installation_id,
-                token_secret=args.github_token_secret,
-                token_version=args.github_token_version,
+                installation_id=args.options.github_app_installation_id,
+                token_secret=args.options.github_token_secret,
+                token_version=args.options.github_token_version,
                 protect=args.protect,
                 labels=labels,
             ),
@@ -116,16 +110,16 @@ class GcpCloudBuildCicd(pulumi.ComponentResource):
             f"{name}-repository",
             project=args.project,
             location=args.region,
-            name=args.repository.split("/")[1],
+            name=args.options.repository.split("/")[1],
             parent_connection=connection.name,
-            remote_uri=f"https://github.com/{args.repository}.git",
+            remote_uri=f"https://github.com/{args.options.repository}.git",
             annotations=labels,
             opts=child,
         )
         push = gcp.cloudbuild.TriggerRepositoryEventConfigArgs(
             repository=repository.id,
             push=gcp.cloudbuild.TriggerRepositoryEventConfigPushArgs(
-                branch=f"^{re.escape(args.branch)}$"
+                branch=f"^{re.escape(args.options.branch)}$"
             ),
         )
         values = _substitutions(args, labels)
@@ -135,7 +129,7 @@ class GcpCloudBuildCicd(pulumi.ComponentResource):
             if "deploy" in identities
             else None
         )
-        pushed = f"on every push to {args.branch}"
+        pushed = f"on every push to {args.options.branch}"
         when = {"test": pushed, "train": pushed, "deploy": "after a train run, once approved"}
         triggers: dict[str, gcp.cloudbuild.Trigger] = {}
         for stage, identity in identities.items():
@@ -190,7 +184,7 @@ class GcpCloudBuildCicd(pulumi.ComponentResource):
                 project=args.project,
                 region=args.region,
                 account_id=f"{args.account_prefix}-{stage}",
-                description=f"Cloud Build {stage} builds of {args.repository}",
+                description=f"Cloud Build {stage} builds of {args.options.repository}",
                 repository_id=args.repository_id,
                 template_repository_id=args.template_repository_id,
                 pipeline_root_uri=args.pipeline_root_uri,

@@ -5,25 +5,24 @@ notify an e-mail channel when the blueprint gives an address. The endpoint is cr
 (models are deployed by the CI/CD deploy step), so an idle endpoint reports no data: missing
 data never opens an incident. A dashboard shows traffic, errors, latency and the policies.
 
-The drift check (`vertex_drift_check`) runs when the blueprint has a training capability. A
+The drift check (`drift_check`) runs when the blueprint has a training capability. A
 drift-check run fails when it finds drift above the threshold: a policy matching the failed
 drift runs (and only those) notifies the same channel. So does a policy on the failed attempts
-of the platform's Cloud Scheduler jobs (the drift check's and those the wiring names, such as
-the training schedule): a schedule that cannot start its run alerts someone. Both match log
-entries (`log_alerts`), so they need no log-based metric created beforehand.
+of the platform's Cloud Scheduler jobs (the drift check's and those it is given, such as the
+training schedule): a schedule that cannot start its run alerts someone. Both match log
+entries (`shared.log_alerts`), so they need no log-based metric created beforehand.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.log_alerts import failed_attempts_filter, failed_runs_filter, log_alert
-from components.gcp.vertex_drift_check import drift_check, drift_identity
-from components.gcp.vertex_monitoring_documents import (
+from components.gcp.shared.log_alerts import failed_attempts_filter, failed_runs_filter, log_alert
+from components.gcp.vertex_model_monitoring.documents import (
     DRIFT_TEMPLATE,
     ERROR_COUNT,
     LATENCIES,
@@ -31,6 +30,12 @@ from components.gcp.vertex_monitoring_documents import (
     dashboard_url,
     endpoint_filter,
 )
+from components.gcp.vertex_model_monitoring.drift_check import (
+    DriftCheck,
+    drift_check,
+    drift_identity,
+)
+from components.gcp.vertex_model_monitoring.options import VertexModelMonitoringOptions
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,15 +62,11 @@ class GcpVertexModelMonitoringMonitoringArgs:
     pipeline_root_uri: pulumi.Input[str] | None = None
     """`gs://...` root of the training pipelines: the drift checks write their outputs under it
     (required with `template_repository_id`)."""
-    alert_email: str | None = None
-    latency_p99_ms: int = 1000
-    max_errors_per_5min: int = 5
-    drift_schedule: str = "0 4 * * *"
-    """unix-cron, in UTC."""
-    drift_threshold: float = 0.3
     scheduler_job_names: Sequence[pulumi.Input[str]] = ()
     """Other Cloud Scheduler jobs of the platform (the training schedule) whose failed attempts
     notify the channel, beside the drift check's own."""
+    options: VertexModelMonitoringOptions = field(default_factory=VertexModelMonitoringOptions)
+    """The tool's options, as the blueprint gave them (validated)."""
 
 
 class GcpVertexModelMonitoringMonitoring(pulumi.ComponentResource):
@@ -89,31 +90,32 @@ class GcpVertexModelMonitoringMonitoring(pulumi.ComponentResource):
             raise ValueError("template_repository_id and pipeline_root_uri go together")
         child = pulumi.ResourceOptions(parent=self)
         labels = dict(args.labels)
+        options = args.options
 
         channel = None
-        if args.alert_email is not None:
+        if options.alert_email is not None:
             # `labels` configures the channel (its address); `user_labels` tag it.
             channel = gcp.monitoring.NotificationChannel(
                 f"{name}-alert-email", project=args.project, type="email",
-                display_name=f"opsblocks {name}: {args.alert_email}",
-                labels={"email_address": args.alert_email}, user_labels=labels,
+                display_name=f"opsblocks {name}: {options.alert_email}",
+                labels={"email_address": options.alert_email}, user_labels=labels,
                 opts=child)  # fmt: skip
         channels = [channel.name] if channel is not None else []
 
         policies = [
             self._policy(
                 f"{name}-errors", args, channels,
-                title=f"More than {args.max_errors_per_5min} prediction errors in 5 minutes",
+                title=f"More than {options.max_errors_per_5min} prediction errors in 5 minutes",
                 metric=ERROR_COUNT, aligner="ALIGN_SUM", reducer="REDUCE_SUM",
-                threshold=args.max_errors_per_5min, duration="0s",
+                threshold=options.max_errors_per_5min, duration="0s",
             ),
             self._policy(
                 f"{name}-latency-p99", args, channels,
-                title=f"Prediction latency p99 above {args.latency_p99_ms} ms",
+                title=f"Prediction latency p99 above {options.latency_p99_ms} ms",
                 # Max over deployed models and latency types: the slowest total latency.
                 metric=LATENCIES, aligner="ALIGN_PERCENTILE_99", reducer="REDUCE_MAX",
                 # Three slow windows in a row: one slow burst (a cold start) does not page.
-                threshold=args.latency_p99_ms, duration="900s",
+                threshold=options.latency_p99_ms, duration="900s",
             ),
         ]  # fmt: skip
         policy_names = [policy.name for policy in policies]
@@ -123,10 +125,20 @@ class GcpVertexModelMonitoringMonitoring(pulumi.ComponentResource):
                 lambda found: dashboard_json(f"opsblocks {name}", found[0], found[1:])),
         )  # fmt: skip
 
-        account, grants = drift_identity(self, name, args)
+        check = DriftCheck(
+            labels=args.labels,
+            project=args.project,
+            region=args.region,
+            kms_key_id=args.kms_key_id,
+            service_account_id=args.service_account_id,
+            prediction_log_table=args.prediction_log_table,
+            schedule=options.drift_schedule,
+            threshold=options.drift_threshold,
+        )
+        account, grants = drift_identity(self, name, check)
         schedules = list(args.scheduler_job_names)
         if args.template_repository_id is not None and args.pipeline_root_uri is not None:
-            schedule = drift_check(self, name, args, args.template_repository_id,
+            schedule = drift_check(self, name, check, args.template_repository_id,
                                    args.pipeline_root_uri, account, grants)  # fmt: skip
             schedules.append(schedule.name)
             self._drift_alert(name, args, channels)
@@ -184,12 +196,13 @@ class GcpVertexModelMonitoringMonitoring(pulumi.ComponentResource):
     def _drift_alert(self, name: str, args: GcpVertexModelMonitoringMonitoringArgs,
                      channels: list[pulumi.Output[str]]) -> None:  # fmt: skip
         """Drift-check runs that fail: drift above the threshold, or a step errored."""
-        title = f"Drift check found drift above {args.drift_threshold:g}, or failed"
+        threshold = args.options.drift_threshold
+        title = f"Drift check found drift above {threshold:g}, or failed"
         log_alert(
             f"{name}-drift", project=args.project, title=f"opsblocks {name}: {title}",
             log_filter=failed_runs_filter(DRIFT_TEMPLATE), subject=title,
             content=(f"A drift-check run in {args.region} failed: the logged predictions drift "
-                     f"from the training data by more than {args.drift_threshold:g}, or a step "
+                     f"from the training data by more than {threshold:g}, or a step "
                      "errored. Vertex AI > Pipelines > Runs shows which."),
             channels=channels, labels=args.labels, parent=self,
         )  # fmt: skip

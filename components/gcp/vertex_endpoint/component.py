@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.dataset import kept_dataset
+from components.gcp.shared.dataset import kept_dataset
+from components.gcp.vertex_endpoint.options import VertexEndpointOptions
 
 PREDICTION_TABLE = "predictions"
 
@@ -61,13 +62,10 @@ class GcpVertexEndpointServingArgs:
     pulled from."""
     prediction_dataset_id: str
     """BigQuery dataset of the prediction logs (letters, digits, `_`)."""
-    machine_type: str = "n1-standard-4"
-    min_replicas: int = 1
-    max_replicas: int = 2
-    private: bool | None = None
-    """Private Service Connect only; None: `private_default`."""
     log_sampling_rate: float = 1.0
     """Fraction of requests logged to BigQuery, in (0, 1]: drift checks need the traffic."""
+    options: VertexEndpointOptions = field(default_factory=VertexEndpointOptions)
+    """The tool's options, as the blueprint gave them (validated)."""
 
 
 class GcpVertexEndpointServing(pulumi.ComponentResource):
@@ -93,7 +91,8 @@ class GcpVertexEndpointServing(pulumi.ComponentResource):
         super().__init__("opsblocks:index:GcpVertexEndpointServing", name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
         labels = dict(args.labels)
-        private = args.private if args.private is not None else args.private_default
+        options = args.options
+        private = options.private if options.private is not None else args.private_default
 
         account = gcp.serviceaccount.Account(
             f"{name}-identity",
@@ -174,9 +173,9 @@ class GcpVertexEndpointServing(pulumi.ComponentResource):
                 {
                     "endpoint": found[0],
                     "region": args.region,
-                    "machine_type": args.machine_type,
-                    "min_replica_count": args.min_replicas,
-                    "max_replica_count": args.max_replicas,
+                    "machine_type": options.machine_type,
+                    "min_replica_count": options.min_replicas,
+                    "max_replica_count": options.max_replicas,
                     "service_account": found[1],
                 },
                 sort_keys=True,

@@ -1,0 +1,71 @@
+"""cloud-build: Cloud Build triggers on a 2nd-gen GitHub connection: test, train, and a deploy
+that waits for a person's approval."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from components.gcp.cloud_build.options import CloudBuildOptions
+from opsblocks.contracts.gcp import GcpCicd, GcpEndpoint, GcpModelRegistry, GcpPipeline
+from opsblocks.model import Capability, Cloud
+from opsblocks.tools import Tool
+
+if TYPE_CHECKING:
+    from opsblocks.wiring.gcp import GcpSite
+
+
+def build(site: GcpSite, options: CloudBuildOptions) -> GcpCicd:
+    from components.gcp.cloud_build.component import GcpCloudBuildCicd, GcpCloudBuildCicdArgs
+
+    training, registry = site.need(GcpPipeline), site.need(GcpModelRegistry)
+    serving = site.get(GcpEndpoint)
+    # Cloud Build runs the builds itself: it encrypts the runs it starts and reads the
+    # scheduled run.
+    cicd = GcpCloudBuildCicd(
+        site.name,
+        GcpCloudBuildCicdArgs(
+            labels=site.labels,
+            **site.common,
+            account_prefix=site.blueprint.name,
+            kms_key_id=site.foundation.kms_key_id,
+            pipeline_name=training.pipeline,
+            scheduler_job_name=training.scheduler_job_name,
+            protect=site.env.protect_data,
+            repository_id=registry.repository_id,
+            template_repository_id=training.template_repository_id,
+            pipeline_root_uri=training.pipeline_root_uri,
+            training_service_account=training.service_account_email,
+            deploy_settings=serving.deploy_settings if serving else None,
+            options=options,
+        ),
+        site.opts,
+    )
+    return GcpCicd(service_account_email=cicd.service_account_email,
+                   deploy_service_account_email=cicd.deploy_service_account_email)  # fmt: skip
+
+
+TOOL = Tool(
+    cloud=Cloud.gcp,
+    capability=Capability.cicd,
+    name="cloud-build",
+    description="Cloud Build on a 2nd-gen GitHub connection: test, train, approved deploy",
+    options=CloudBuildOptions,
+    component="components.gcp.cloud_build.component:GcpCloudBuildCicd",
+    build=build,
+    gives=GcpCicd,
+    needs=(GcpPipeline, GcpModelRegistry),
+    uses=(GcpEndpoint,),
+    apis=(
+        "cloudbuild.googleapis.com",
+        "secretmanager.googleapis.com",
+        "iam.googleapis.com",
+        "pubsub.googleapis.com",
+        "logging.googleapis.com",
+    ),
+    main_types=("gcp.cloudbuild.Trigger", "gcp.cloudbuildv2.Connection"),
+    coverage={
+        "repository": "acme/demand-model",
+        "github_app_installation_id": 42,
+        "github_token_secret": "github-token",
+    },
+)
