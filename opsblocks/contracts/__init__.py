@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     import pulumi
 
     Out = pulumi.Output[str]
-    StackOutputs = dict[str, pulumi.Input[str]]
+    StackOutputs = dict[str, pulumi.Input[str] | None]
+    """What the stack exports; None where a value does not apply (exported as null)."""
 
 
 @dataclass(frozen=True, kw_only=True)

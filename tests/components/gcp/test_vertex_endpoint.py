@@ -9,10 +9,8 @@ from components.gcp.vertex_endpoint.component import (
     GcpVertexEndpointServing,
     GcpVertexEndpointServingArgs,
 )
-from components.gcp.vertex_endpoint.options import VertexEndpointOptions
 from opsblocks.preview import Graph
-from tests.components.gcp.arguments import with_options
-from tests.recording import PROJECT, custom, resolved, run, strays, taggable, untagged
+from tests.recording import PROJECT, args_of, custom, resolved, run, strays
 
 KEY = "projects/opsblocks-test/locations/us-central1/keyRings/fraud-keys/cryptoKeys/fraud-key"
 LABELS = {"team": "risk", "opsblocks-capability": "serving"}
@@ -33,7 +31,7 @@ def arguments(**overrides: Any) -> GcpVertexEndpointServingArgs:
         "artifact_bucket": "fraud-artifacts", "repository_id": "fraud-prod-images",
         "prediction_dataset_id": DATASET,
     }  # fmt: skip
-    return GcpVertexEndpointServingArgs(**with_options(args | overrides, VertexEndpointOptions))
+    return args_of(GcpVertexEndpointServingArgs, **args | overrides)
 
 
 def serving(**overrides: Any) -> Graph:
@@ -167,13 +165,6 @@ def test_every_resource_that_takes_a_project_gets_it() -> None:
     for name in ("serving-identity", "serving-predictions", "serving-pull-images",
                  "serving-endpoint"):  # fmt: skip
         assert graph.named(name).inputs["project"] == PROJECT, name
-
-
-def test_every_labelable_resource_carries_the_labels() -> None:
-    graph = serving()
-
-    assert {r.name for r in taggable(graph)} == {"serving-predictions", "serving-endpoint"}
-    assert not untagged(graph, LABELS)
 
 
 def test_every_resource_belongs_to_the_component() -> None:

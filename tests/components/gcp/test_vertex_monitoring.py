@@ -14,10 +14,8 @@ from components.gcp.vertex_model_monitoring.component import (
     GcpVertexModelMonitoringMonitoringArgs,
 )
 from components.gcp.vertex_model_monitoring.documents import bucket_of, dashboard_url, dataset_of
-from components.gcp.vertex_model_monitoring.options import VertexModelMonitoringOptions
 from opsblocks.preview import Graph
-from tests.components.gcp.arguments import with_options
-from tests.recording import PROJECT, run, strays, untagged
+from tests.recording import PROJECT, args_of, run, strays
 
 KEY = "projects/opsblocks-test/locations/us-central1/keyRings/fraud-keys/cryptoKeys/fraud-key"
 LABELS = {"team": "risk", "opsblocks-capability": "monitoring"}
@@ -44,9 +42,7 @@ def arguments(**overrides: Any) -> GcpVertexModelMonitoringMonitoringArgs:
         "prediction_log_table": TABLE, "service_account_id": "fraud-monitor",
         **TRAINING, "alert_email": "ml@example.com",
     }  # fmt: skip
-    return GcpVertexModelMonitoringMonitoringArgs(
-        **with_options(args | overrides, VertexModelMonitoringOptions)
-    )
+    return args_of(GcpVertexModelMonitoringMonitoringArgs, **args | overrides)
 
 
 def monitoring(**overrides: Any) -> Graph:
@@ -326,14 +322,6 @@ def test_every_resource_that_takes_a_project_gets_it() -> None:
     for resource in graph.resources:
         if resource.type.startswith(takes_project):
             assert resource.inputs["project"] == PROJECT, resource.name
-
-
-def test_every_labelable_resource_carries_the_labels() -> None:
-    graph = monitoring()
-
-    # Channels and policies carry them as `user_labels` (a channel's `labels` are its address).
-    assert not untagged(graph, LABELS)
-    assert all(policy["userLabels"] == LABELS for policy in policies(graph).values())
 
 
 def test_nothing_is_protected_the_component_keeps_no_data() -> None:

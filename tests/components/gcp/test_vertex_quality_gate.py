@@ -11,10 +11,8 @@ from components.gcp.vertex_quality_gate.component import (
     GcpVertexQualityGateValidationArgs,
     gate_text,
 )
-from components.gcp.vertex_quality_gate.options import VertexQualityGateOptions
 from opsblocks.preview import Graph
-from tests.components.gcp.arguments import with_options
-from tests.recording import PROJECT, custom, run, strays, untagged
+from tests.recording import PROJECT, args_of, custom, run, strays, untagged
 
 LABELS = {"team": "risk", "opsblocks-capability": "validation"}
 COMPONENT = "opsblocks:index:GcpVertexQualityGateValidation"
@@ -30,7 +28,7 @@ def gate(**overrides: Any) -> Graph:
     return run(
         lambda: GcpVertexQualityGateValidation(
             "gate",
-            GcpVertexQualityGateValidationArgs(**with_options(values, VertexQualityGateOptions)),
+            args_of(GcpVertexQualityGateValidationArgs, **values),
         )
     )
 

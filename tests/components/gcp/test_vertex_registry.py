@@ -10,10 +10,8 @@ from components.gcp.vertex_model_registry.component import (
     GcpVertexModelRegistryArgs,
     cleanup_policies,
 )
-from components.gcp.vertex_model_registry.options import VertexModelRegistryOptions
 from opsblocks.preview import Graph
-from tests.components.gcp.arguments import with_options
-from tests.recording import PROJECT, custom, run, strays, taggable, untagged
+from tests.recording import PROJECT, args_of, custom, run, strays
 
 REGION = "europe-west4"
 KEY = f"projects/{PROJECT}/locations/{REGION}/keyRings/fraud-keys/cryptoKeys/fraud-key"
@@ -27,7 +25,7 @@ def args(**overrides: Any) -> GcpVertexModelRegistryArgs:
                               "kms_key_id": KEY, "access_log_bucket": "fraud-access-logs",
                               "repository_id": "fraud-prod-images"}  # fmt: skip
     values.update(overrides)
-    return GcpVertexModelRegistryArgs(**with_options(values, VertexModelRegistryOptions))
+    return args_of(GcpVertexModelRegistryArgs, **values)
 
 
 def registry(**overrides: Any) -> Graph:
@@ -118,13 +116,6 @@ def test_nothing_is_protected_unless_asked() -> None:
     graph = registry()
 
     assert not [r.name for r in graph.resources if r.protect or r.retain_on_delete]
-
-
-def test_every_labelable_resource_carries_the_labels() -> None:
-    graph = registry()
-
-    assert {r.name for r in taggable(graph)} == {"registry-images", "registry-artifacts"}
-    assert not untagged(graph, LABELS)
 
 
 def test_every_resource_belongs_to_the_component() -> None:
