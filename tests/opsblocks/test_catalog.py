@@ -1,4 +1,5 @@
 import dataclasses
+import sys
 
 import pytest
 
@@ -19,23 +20,16 @@ def test_tool_names_are_unique_per_cloud_and_capability() -> None:
 
 
 @pytest.mark.parametrize("tool", TOOLS, ids=lambda t: f"{t.cloud}-{t.name}")
-def test_component_args_accept_every_option_with_the_same_default(tool: catalog.Tool) -> None:
-    # The program passes a tool's options straight into the component's Args.
-    component, args = tool.load()
-    assert component.__name__ == tool.component.split(":")[1]
+def test_the_component_takes_the_validated_options_model_and_no_copy_of_it(
+    tool: catalog.Tool,
+) -> None:
+    component = tool.load()
+    args = vars(sys.modules[component.__module__])[f"{component.__name__}Args"]
     fields = {f.name: f for f in dataclasses.fields(args)}
-    for name, option in tool.options.model_fields.items():
-        assert name in fields, f"{args.__name__} lacks option {name}"
-        field = fields[name]
-        if option.is_required():
-            assert field.default is dataclasses.MISSING, f"{args.__name__}.{name} is required"
-            continue
-        default = option.get_default(call_default_factory=True)
-        arg_default = (
-            field.default_factory() if field.default_factory is not dataclasses.MISSING
-            else field.default
-        )  # fmt: skip
-        assert arg_default == default, f"{args.__name__}.{name} default differs"
+    assert fields["options"].type == tool.options.__name__
+    assert vars(sys.modules[component.__module__])[tool.options.__name__] is tool.options
+    copies = sorted(set(fields) & set(tool.options.model_fields))
+    assert not copies, f"{args.__name__} declares options again: {copies}"
 
 
 @pytest.mark.parametrize("tool", TOOLS, ids=lambda t: f"{t.cloud}-{t.name}")
