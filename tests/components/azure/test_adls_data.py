@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from components.azure.adls_data import AzureAdlsData, AzureAdlsDataArgs
-from components.azure.common import ROLES
+from components.azure.adls.component import AzureAdlsData, AzureAdlsDataArgs
+from components.azure.shared.common import ROLES
 from opsblocks.preview import Graph
 from tests.recording import (
     RESOURCE_GROUP,

@@ -6,8 +6,12 @@ from typing import Any
 
 import pytest
 
-from components.azure.azure_devops import AzureDevopsCicd, AzureDevopsCicdArgs, pipeline_number
-from components.azure.cicd_agents import agent_path
+from components.azure.azure_devops.agents import agent_path
+from components.azure.azure_devops.component import (
+    AzureDevopsCicd,
+    AzureDevopsCicdArgs,
+    pipeline_number,
+)
 from opsblocks.preview import Graph
 from tests.components.azure.cicd import (
     COMMON_ARGS,

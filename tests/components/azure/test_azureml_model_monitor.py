@@ -7,7 +7,7 @@ from typing import Any
 import pulumi_azure_native as azure_native
 import pytest
 
-from components.azure.azureml_model_monitor import (
+from components.azure.azureml_model_monitor.component import (
     AzureMlModelMonitorMonitoring,
     AzureMlModelMonitorMonitoringArgs,
 )

@@ -9,11 +9,11 @@ from typing import Any
 import pulumi_azure_native as azure_native
 import pytest
 
-from components.azure.azureml_online_endpoint import (
+from components.azure.azureml_online_endpoint.component import (
     AzureMlOnlineEndpointServing,
     AzureMlOnlineEndpointServingArgs,
 )
-from components.azure.azureml_online_endpoint_deployment import (
+from components.azure.azureml_online_endpoint.deployment import (
     ENDPOINT_API_VERSION,
     ENDPOINT_TYPE,
 )

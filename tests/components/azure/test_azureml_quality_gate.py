@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from components.azure import azureml_quality_gate_spec as spec
-from components.azure.azureml_quality_gate import (
+from components.azure.azureml_quality_gate import spec
+from components.azure.azureml_quality_gate.component import (
     AzureMlQualityGateValidation,
     AzureMlQualityGateValidationArgs,
 )

@@ -8,12 +8,12 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.azure.azureml_registry import (
+from components.azure.azureml_registry.component import (
     AzureMlRegistry,
     AzureMlRegistryArgs,
     system_created,
 )
-from components.azure.common import ROLES
+from components.azure.shared.common import ROLES
 from opsblocks import placeholders
 from opsblocks.preview import Graph
 from tests.recording import (

@@ -7,7 +7,7 @@ from typing import Any
 import pulumi_azure_native as azure_native
 import pytest
 
-from components.azure.azureml_training import AzureMlTraining, AzureMlTrainingArgs
+from components.azure.azureml.component import AzureMlTraining, AzureMlTrainingArgs
 from components.azure.foundation import AzureFoundation, AzureFoundationArgs
 from opsblocks.preview import Graph, Resource
 from tests.recording import (

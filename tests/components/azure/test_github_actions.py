@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.azure.github_actions import (
+from components.azure.github_actions.component import (
     AzureGithubActionsCicd,
     AzureGithubActionsCicdArgs,
     github_environment_subject,

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure import common
+from components.azure.shared import common
 
 SUBNET = "private-endpoints"  # the 2nd /24 of the VNet
-AGENT_SUBNET = "cicd-agents"  # the 3rd /24, created by the CI/CD tool (cicd_agents.py)
+AGENT_SUBNET = "cicd-agents"  # the 3rd /24, created by the CI/CD tool (azure_devops/agents.py)
 
 
 def vnet_name(name: str) -> str:
