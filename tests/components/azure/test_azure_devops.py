@@ -12,6 +12,7 @@ from components.azure.azure_devops.component import (
     AzureDevopsCicdArgs,
     pipeline_number,
 )
+from components.azure.azure_devops.options import AzureDevopsOptions
 from opsblocks.preview import Graph
 from tests.components.azure.cicd import (
     COMMON_ARGS,
@@ -22,6 +23,7 @@ from tests.components.azure.cicd import (
     keys_of,
     separated_grants,
 )
+from tests.components.azure.options import with_options
 from tests.recording import (
     RESOURCE_GROUP,
     SUBSCRIPTION,
@@ -54,7 +56,7 @@ NSG = "azure-native:network:NetworkSecurityGroup"
 
 def arguments(**overrides: Any) -> AzureDevopsCicdArgs:
     values: dict[str, Any] = {**COMMON_ARGS, "project_name": "fraud-prod"}
-    return AzureDevopsCicdArgs(**values | overrides)
+    return AzureDevopsCicdArgs(**with_options(AzureDevopsOptions, values | overrides))
 
 
 def cicd(**overrides: Any) -> Graph:
