@@ -25,6 +25,11 @@ def vnet_name(name: str) -> str:
     return f"{name}-vnet"
 
 
+def vnet_id(resource_group_id: str, name: str) -> str:
+    """The ARM id of the VNet `name` in the resource group `resource_group_id`."""
+    return f"{resource_group_id}/providers/Microsoft.Network/virtualNetworks/{name}"
+
+
 def agent_subnet_prefix(vnet_cidr: str) -> str:
     """The range of the CI/CD agents' subnet in the VNet `vnet_cidr`: its third /24."""
     return str(list(ipaddress.ip_network(vnet_cidr).subnets(new_prefix=24))[2])
