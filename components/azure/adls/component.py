@@ -14,8 +14,8 @@ only through private endpoints (blob and dfs).
 
 The Azure ML side of the lake belongs to the training capability, which owns the workspace and
 its managed network: it registers the containers as datastores and, in prod, gives the managed
-network its private-endpoint outbound rules to the lake (`network`). Nothing here
-writes to the workspace.
+network its private-endpoint outbound rules to the lake (`azureml/network.py`). Nothing
+here writes to the workspace.
 
 Blob versioning is NOT enabled: Azure documents it, and the change feed, as not supported (at
 most preview) on accounts with a hierarchical namespace ("Blob Storage feature support in Azure

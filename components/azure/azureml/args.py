@@ -1,6 +1,6 @@
-"""The training component's Args, in a module of their own: the component and each helper
-module of the workspace (`compute`, `network`, `storage`, `workspace`) read them, and none of
-those imports another's caller."""
+"""The training component's Args, apart from the component: its helper modules (`compute`,
+`network`, `storage`, `workspace`) take them and the component imports those helpers, so the
+Args live where neither imports the other back."""
 
 from __future__ import annotations
 
