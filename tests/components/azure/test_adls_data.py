@@ -6,9 +6,11 @@ from typing import Any
 
 import pytest
 
-from components.azure.adls_data import AzureAdlsData, AzureAdlsDataArgs
-from components.azure.common import ROLES
+from components.azure.adls.component import AzureAdlsData, AzureAdlsDataArgs
+from components.azure.adls.options import AdlsOptions
+from components.azure.shared.common import ROLES
 from opsblocks.preview import Graph
+from tests.components.azure.options import with_options
 from tests.recording import (
     RESOURCE_GROUP,
     SUBSCRIPTION,
@@ -40,7 +42,7 @@ def arguments(**overrides: Any) -> AzureAdlsDataArgs:
         "unique_suffix": "a1b2c3", "account_prefix": "frauddl",
         "identity_principal_id": "fraud-id-principal",
     }  # fmt: skip
-    return AzureAdlsDataArgs(**args | overrides)
+    return AzureAdlsDataArgs(**with_options(AdlsOptions, args | overrides))
 
 
 CMK: dict[str, Any] = {"customer_managed_key": True, "key_vault_uri": VAULT,

@@ -6,8 +6,13 @@ from typing import Any
 
 import pytest
 
-from components.azure.azure_devops import AzureDevopsCicd, AzureDevopsCicdArgs, pipeline_number
-from components.azure.cicd_agents import agent_path
+from components.azure.azure_devops.agents import agent_path
+from components.azure.azure_devops.component import (
+    AzureDevopsCicd,
+    AzureDevopsCicdArgs,
+    pipeline_number,
+)
+from components.azure.azure_devops.options import AzureDevopsOptions
 from opsblocks.preview import Graph
 from tests.components.azure.cicd import (
     COMMON_ARGS,
@@ -18,6 +23,7 @@ from tests.components.azure.cicd import (
     keys_of,
     separated_grants,
 )
+from tests.components.azure.options import with_options
 from tests.recording import (
     RESOURCE_GROUP,
     SUBSCRIPTION,
@@ -50,7 +56,7 @@ NSG = "azure-native:network:NetworkSecurityGroup"
 
 def arguments(**overrides: Any) -> AzureDevopsCicdArgs:
     values: dict[str, Any] = {**COMMON_ARGS, "project_name": "fraud-prod"}
-    return AzureDevopsCicdArgs(**values | overrides)
+    return AzureDevopsCicdArgs(**with_options(AzureDevopsOptions, values | overrides))
 
 
 def cicd(**overrides: Any) -> Graph:

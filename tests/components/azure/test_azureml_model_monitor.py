@@ -7,11 +7,13 @@ from typing import Any
 import pulumi_azure_native as azure_native
 import pytest
 
-from components.azure.azureml_model_monitor import (
+from components.azure.azureml_model_monitor.component import (
     AzureMlModelMonitorMonitoring,
     AzureMlModelMonitorMonitoringArgs,
 )
+from components.azure.azureml_model_monitor.options import AzureMlModelMonitorOptions
 from opsblocks.preview import Graph
+from tests.components.azure.options import with_options
 from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, resolved, run, strays, taggable, untagged
 
 COMPONENT = "opsblocks:index:AzureMlModelMonitorMonitoring"
@@ -23,6 +25,7 @@ ENDPOINT_ID = f"{WORKSPACE}/onlineEndpoints/fraud-prod-a1b2c3"
 DEPLOYMENT_ID = (
     f"{GROUP}/providers/Microsoft.machinelearningservices/OnlineDeployment/serving-deployment"
 )
+
 ENDPOINT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
 IDENTITY = f"{GROUP}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/fraud-platform"
 TRAINING = "azureml://datastores/curated/paths/training/"
@@ -31,14 +34,16 @@ ACTION_GROUP_ID = f"{GROUP}/providers/Microsoft.monitor/ActionGroup/monitoring-a
 OUTPUTS = ("monitor_schedule_name", "latency_alert_id", "error_alert_id")
 
 
-def arguments(**overrides: Any) -> AzureMlModelMonitorMonitoringArgs:
+def arguments(*, checked: bool = True, **overrides: Any) -> AzureMlModelMonitorMonitoringArgs:
     args: dict[str, Any] = {
         "tags": TAGS, "resource_group_name": RESOURCE_GROUP, "location": "westeurope",
         "workspace_name": "fraud-prod-ws", "endpoint_name": "fraud-prod-a1b2c3",
         "endpoint_id": ENDPOINT_ID, "compute_identity_id": IDENTITY,
         "reference_data_uri": TRAINING,
     }  # fmt: skip
-    return AzureMlModelMonitorMonitoringArgs(**args | overrides)
+    return AzureMlModelMonitorMonitoringArgs(
+        **with_options(AzureMlModelMonitorOptions, args | overrides, checked=checked)
+    )
 
 
 def monitoring(**overrides: Any) -> Graph:
@@ -297,4 +302,4 @@ def test_outputs_name_the_action_group_the_schedule_and_the_alerts() -> None:
 
 def test_an_unknown_task_is_refused() -> None:
     with pytest.raises(ValueError, match="task"):
-        AzureMlModelMonitorMonitoring("monitoring", arguments(task="ranking"))
+        AzureMlModelMonitorMonitoring("monitoring", arguments(checked=False, task="ranking"))

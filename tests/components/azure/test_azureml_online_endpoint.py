@@ -9,15 +9,17 @@ from typing import Any
 import pulumi_azure_native as azure_native
 import pytest
 
-from components.azure.azureml_online_endpoint import (
+from components.azure.azureml_online_endpoint.component import (
     AzureMlOnlineEndpointServing,
     AzureMlOnlineEndpointServingArgs,
 )
-from components.azure.azureml_online_endpoint_deployment import (
+from components.azure.azureml_online_endpoint.deployment import (
     ENDPOINT_API_VERSION,
     ENDPOINT_TYPE,
 )
+from components.azure.azureml_online_endpoint.options import AzureMlOnlineEndpointOptions
 from opsblocks.preview import Graph
+from tests.components.azure.options import with_options
 from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, resolved, run, strays, taggable, untagged
 
 COMPONENT = "opsblocks:index:AzureMlOnlineEndpointServing"
@@ -34,13 +36,15 @@ DEPLOYMENT_ID = (
 OUTPUTS = ("endpoint_name", "endpoint_id", "scoring_uri", "deploy_settings")
 
 
-def arguments(**overrides: Any) -> AzureMlOnlineEndpointServingArgs:
+def arguments(*, checked: bool = True, **overrides: Any) -> AzureMlOnlineEndpointServingArgs:
     args: dict[str, Any] = {
         "tags": TAGS, "resource_group_name": RESOURCE_GROUP, "location": "westeurope",
         "unique_suffix": "a1b2c3", "endpoint_prefix": "fraud-prod-",
         "workspace_name": "fraud-prod-ws", "identity_id": IDENTITY,
     }  # fmt: skip
-    return AzureMlOnlineEndpointServingArgs(**args | overrides)
+    return AzureMlOnlineEndpointServingArgs(
+        **with_options(AzureMlOnlineEndpointOptions, args | overrides, checked=checked)
+    )
 
 
 def serving(**overrides: Any) -> Graph:
@@ -333,4 +337,6 @@ def test_longest_prefix_makes_a_32_character_name() -> None:
 
 def test_scale_bounds_out_of_order_are_refused() -> None:
     with pytest.raises(ValueError, match="min_instances"):
-        AzureMlOnlineEndpointServing("serving", arguments(min_instances=3, max_instances=2))
+        AzureMlOnlineEndpointServing(
+            "serving", arguments(checked=False, min_instances=3, max_instances=2)
+        )

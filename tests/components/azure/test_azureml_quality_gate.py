@@ -6,12 +6,14 @@ from typing import Any
 
 import pytest
 
-from components.azure import azureml_quality_gate_spec as spec
-from components.azure.azureml_quality_gate import (
+from components.azure.azureml_quality_gate import spec
+from components.azure.azureml_quality_gate.component import (
     AzureMlQualityGateValidation,
     AzureMlQualityGateValidationArgs,
 )
+from components.azure.azureml_quality_gate.options import AzureMlQualityGateOptions
 from opsblocks.preview import Graph
+from tests.components.azure.options import with_options
 from tests.recording import (
     RESOURCE_GROUP,
     SUBSCRIPTION,
@@ -39,13 +41,15 @@ VERSION = "azure-native:machinelearningservices:ComponentVersion"
 RULE = "azure-native:monitor:ScheduledQueryRule"
 
 
-def arguments(**overrides: Any) -> AzureMlQualityGateValidationArgs:
+def arguments(*, checked: bool = True, **overrides: Any) -> AzureMlQualityGateValidationArgs:
     values: dict[str, Any] = {
         "tags": TAGS, "resource_group_name": RESOURCE_GROUP, "location": "westeurope",
         "workspace_name": "fraud-ws", "cluster_name": "fraud-cpu", "log_workspace_id": LOGS,
         "action_group_id": ACTION_GROUP,
     }  # fmt: skip
-    return AzureMlQualityGateValidationArgs(**values | overrides)
+    return AzureMlQualityGateValidationArgs(
+        **with_options(AzureMlQualityGateOptions, values | overrides, checked=checked)
+    )
 
 
 def gate(**overrides: Any) -> Graph:
@@ -191,7 +195,7 @@ def test_alert_without_action_group_has_no_actions_but_still_fires() -> None:
 
 def test_an_unknown_direction_is_refused() -> None:
     with pytest.raises(ValueError, match="not maximize or minimize"):
-        gate(direction="upwards")
+        gate(checked=False, direction="upwards")
 
 
 def test_every_resource_carries_the_blueprint_tags() -> None:

@@ -8,14 +8,16 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.azure.azureml_registry import (
+from components.azure.azureml_registry.component import (
     AzureMlRegistry,
     AzureMlRegistryArgs,
     system_created,
 )
-from components.azure.common import ROLES
+from components.azure.azureml_registry.options import AzureMlRegistryOptions
+from components.azure.shared.common import ROLES
 from opsblocks import placeholders
 from opsblocks.preview import Graph
+from tests.components.azure.options import with_options
 from tests.recording import (
     RESOURCE_GROUP,
     SUBSCRIPTION,
@@ -66,7 +68,7 @@ def arguments(**overrides: Any) -> AzureMlRegistryArgs:
         "unique_suffix": "a1b2c3", "registry_prefix": "fraud-", "acr_prefix": "fraud",
         "identity_principal_id": "fraud-id-principal",
     }  # fmt: skip
-    return AzureMlRegistryArgs(**args | overrides)
+    return AzureMlRegistryArgs(**with_options(AzureMlRegistryOptions, args | overrides))
 
 
 def registry(**overrides: Any) -> Graph:

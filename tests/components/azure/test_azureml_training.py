@@ -7,9 +7,11 @@ from typing import Any
 import pulumi_azure_native as azure_native
 import pytest
 
-from components.azure.azureml_training import AzureMlTraining, AzureMlTrainingArgs
+from components.azure.azureml.component import AzureMlTraining, AzureMlTrainingArgs
+from components.azure.azureml.options import AzureMlOptions
 from components.azure.foundation import AzureFoundation, AzureFoundationArgs
 from opsblocks.preview import Graph, Resource
+from tests.components.azure.options import with_options
 from tests.recording import (
     RESOURCE_GROUP,
     SUBSCRIPTION,
@@ -81,7 +83,7 @@ ML_REGISTRY_AND_STORES: dict[str, Any] = {
 }
 
 
-def arguments(**overrides: Any) -> AzureMlTrainingArgs:
+def arguments(*, checked: bool = True, **overrides: Any) -> AzureMlTrainingArgs:
     args: dict[str, Any] = {
         "tags": TAGS, "resource_group_name": RESOURCE_GROUP, "resource_group_id": GROUP_ID,
         "location": "westeurope",
@@ -91,7 +93,7 @@ def arguments(**overrides: Any) -> AzureMlTrainingArgs:
         "workload_identity_principal_id": WORKLOAD_PRINCIPAL, "key_vault_id": VAULT_ID,
         "app_insights_id": INSIGHTS, "log_workspace_id": LOGS, "acr_id": ACR,
     }  # fmt: skip
-    return AzureMlTrainingArgs(**args | overrides)
+    return AzureMlTrainingArgs(**with_options(AzureMlOptions, args | overrides, checked=checked))
 
 
 def training(**overrides: Any) -> Graph:
@@ -418,7 +420,7 @@ def test_without_a_compute_instance_no_user_gets_a_role() -> None:
 @pytest.mark.parametrize("missing", ["compute_instance_user", "tenant_id"])
 def test_a_compute_instance_without_its_user_is_refused(missing: str) -> None:
     with pytest.raises(ValueError, match="compute_instance_user"):
-        AzureMlTraining("training", arguments(**INSTANCE | {missing: None}))
+        AzureMlTraining("training", arguments(checked=False, **INSTANCE | {missing: None}))
 
 
 def test_without_a_compute_instance_no_user_is_needed() -> None:

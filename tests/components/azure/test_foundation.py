@@ -12,9 +12,9 @@ import pulumi_azure_native as azure_native
 import pytest
 from pulumi.runtime import mocks
 
-from components.azure.common import PRIVATE_DNS_ZONES, ROLES
 from components.azure.foundation import OUTPUTS as foundation_outputs
 from components.azure.foundation import AzureFoundation, AzureFoundationArgs
+from components.azure.shared.common import PRIVATE_DNS_ZONES, ROLES
 from opsblocks.preview import Graph, _AnswerInvokes
 from tests.recording import SUBSCRIPTION, TENANT, custom, run, strays, taggable, untagged
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.azure.github_actions import (
+from components.azure.github_actions.component import (
     AzureGithubActionsCicd,
     AzureGithubActionsCicdArgs,
     github_environment_subject,
     github_subject,
 )
+from components.azure.github_actions.options import GithubActionsOptions
 from opsblocks.preview import Graph
 from tests.components.azure.cicd import (
     COMMON_ARGS,
@@ -20,6 +21,7 @@ from tests.components.azure.cicd import (
     keys_of,
     separated_grants,
 )
+from tests.components.azure.options import with_options
 from tests.recording import (
     RESOURCE_GROUP,
     SUBSCRIPTION,
@@ -42,7 +44,7 @@ IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
 
 def arguments(**overrides: Any) -> AzureGithubActionsCicdArgs:
     values: dict[str, Any] = {**COMMON_ARGS, "repository": "acme/fraud-model"}
-    return AzureGithubActionsCicdArgs(**values | overrides)
+    return AzureGithubActionsCicdArgs(**with_options(GithubActionsOptions, values | overrides))
 
 
 def cicd(**overrides: Any) -> Graph:

@@ -1,6 +1,6 @@
 """The Azure ML workspace resource of the training component and the workspace identity's
-roles on the workspace's other dependencies (storage: `azureml_storage`; network targets:
-`azureml_network`).
+roles on the workspace's other dependencies (storage: `storage`; network targets:
+`network`).
 
 The workspace runs as the foundation's workspace identity (its primary identity) and is
 created once that identity holds its roles on the dependencies, since Azure checks its access
@@ -24,14 +24,14 @@ from typing import TYPE_CHECKING
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure import common
-from components.azure.azureml_compute import CLUSTER_NAME
-from components.azure.azureml_network import managed_network
+from components.azure.azureml.compute import CLUSTER_NAME
+from components.azure.azureml.network import managed_network
+from components.azure.shared import common
 
 if TYPE_CHECKING:
     from pulumi_azure_native.machinelearningservices import Workspace
 
-    from components.azure.azureml_training import AzureMlTrainingArgs
+    from components.azure.azureml.args import AzureMlTrainingArgs
 
 ml = azure_native.machinelearningservices
 
@@ -46,7 +46,7 @@ def workspace_grants(
     approves the managed network's private endpoints to them, so no approver role is needed
     there. The foundation's Key Vault Secrets Officer on the vault stays (`identity_id` waits
     for it, and a second identical assignment would be refused). Contributor on the workspace
-    itself needs the workspace: `azureml_compute` grants it, and compute waits for it. All
+    itself needs the workspace: `compute` grants it, and compute waits for it. All
     control plane: the workload identity gets none of them."""
     roles = (
         ("vault-contributor", "Contributor", args.key_vault_id),

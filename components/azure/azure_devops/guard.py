@@ -9,7 +9,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 import pulumi_azuredevops as azuredevops
 
-from components.azure.cicd_identity import AUDIENCE, DeployTargetsArgs
+from components.azure.shared.cicd_identity import AUDIENCE, DeployTargetsArgs
 
 WORKLOAD_IDENTITY_FEDERATION = "WorkloadIdentityFederation"
 APPROVAL_TIMEOUT_MINUTES = 3 * 24 * 60

@@ -5,7 +5,7 @@ Separate identities, so user code never runs with the control plane's roles. The
 runs as the foundation's workspace identity (`identity_*`) and reaches its storage with it
 (`system_datastores_auth_mode`), so the storage account refuses shared keys. It gets, each on
 one resource, the roles Microsoft requires for a workspace with a user-assigned identity ("Set
-up authentication between Azure Machine Learning and other services", `azureml_workspace`),
+up authentication between Azure Machine Learning and other services", `workspace`),
 and runs nothing. Online endpoints run as the serving identity (`serving_identity_*`), which
 gets its roles here (`serving_access`: pull images, read models, write the data collector's
 production data and metrics) and is exposed, once it holds them, as
@@ -15,8 +15,8 @@ files) and works in the workspace with the no-serving role (`no_serving_role`: A
 Scientist without the rights to serve a model, write the managed network's outbound rules,
 approve private endpoints or change schedules), which this component defines once for the
 blueprint and exposes for the CI/CD train identity; it holds no Contributor, vault or approver
-role (`azureml_compute`). Compute lives in the
-workspace's managed network, which this component alone writes (`azureml_network`): only
+role (`compute`). Compute lives in the
+workspace's managed network, which this component alone writes (`network`): only
 approved outbound traffic in prod, with private-endpoint rules to the data lake and the ML
 registry written in the workspace; internet outbound otherwise; the network provisioned as
 the workspace is created, in both; never a public IP or SSH port. The lake's containers become
@@ -41,96 +41,21 @@ and encryption can only be chosen when a workspace is created, so adding it late
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure import common
-from components.azure.azureml_compute import instance_owner, workspace_compute
-from components.azure.azureml_network import check_data, datastores, network_grants
-from components.azure.azureml_storage import workspace_storage
-from components.azure.azureml_workspace import serving_access, workspace_grants
-from components.azure.azureml_workspace import workspace as training_workspace
-from components.azure.no_serving_role import no_serving_role
+from components.azure.azureml.args import AzureMlTrainingArgs
+from components.azure.azureml.compute import instance_owner, workspace_compute
+from components.azure.azureml.network import check_data, datastores, network_grants
+from components.azure.azureml.storage import workspace_storage
+from components.azure.azureml.workspace import serving_access, workspace_grants
+from components.azure.azureml.workspace import workspace as training_workspace
+from components.azure.shared import common
+from components.azure.shared.no_serving_role import no_serving_role
 
 LOG_CATEGORIES = ("AmlComputeClusterEvent", "AmlComputeJobEvent", "AmlComputeCpuGpuUtilization",
                   "AmlRunStatusChangedEvent", "ComputeInstanceEvent", "ModelsChangeEvent",
                   "ModelsActionEvent")  # fmt: skip
-
-
-@dataclass(frozen=True, kw_only=True)
-class AzureMlTrainingArgs:
-    tags: Mapping[str, str]
-    resource_group_name: pulumi.Input[str]
-    resource_group_id: pulumi.Input[str]
-    """Where the no-serving custom role is defined and assignable."""
-    location: str
-    unique_suffix: pulumi.Input[str]
-    """Six hex characters appended to the globally unique names."""
-    workspace_name: str
-    """Name of the workspace, e.g. `fraud-prod`."""
-    storage_prefix: str
-    """Lowercase letters and digits: the workspace storage account is this plus the suffix."""
-    identity_id: pulumi.Input[str]
-    """The foundation's workspace identity (`identity_id`): the workspace's identity and the
-    one its storage reads the key with. Resolves once it may use the key and manage the
-    vault's secrets, so the storage and the workspace wait for those roles."""
-    identity_principal_id: pulumi.Input[str]
-    """Entra object id of the workspace identity: the control-plane grants name it."""
-    identity_client_id: pulumi.Input[str]
-    workload_identity_id: pulumi.Input[str]
-    """The foundation's `workload_identity_id`: the cluster and the compute instance run as
-    it."""
-    workload_identity_principal_id: pulumi.Input[str]
-    """Entra object id of the workload identity: its data and workspace grants name it."""
-    serving_identity_id: pulumi.Input[str] | None = None
-    """The foundation's `serving_identity_id`, which online endpoints run as: it pulls from the
-    workspace's registry, reads and writes its storage (models; the data collector's production
-    data) and writes metrics (`serving_access`)."""
-    serving_identity_principal_id: pulumi.Input[str] | None = None
-    key_vault_id: pulumi.Input[str]
-    """The platform key vault: the workspace keeps its secrets there; it holds the CMK too."""
-    app_insights_id: pulumi.Input[str]
-    log_workspace_id: pulumi.Input[str]
-    acr_id: pulumi.Input[str]
-    """Container registry of the registry capability (which grants AcrPush)."""
-    ml_registry_id: pulumi.Input[str] | None = None
-    """Azure ML registry of the registry capability: with `private`, the managed network gets
-    a private-endpoint outbound rule to it (`ml-registry`)."""
-    ml_registry_storage_id: pulumi.Input[str] | None = None
-    """The storage account Azure created for the ML registry (its assets): with `private` and
-    `ml_registry_id`, a private-endpoint rule to its blob endpoint (`ml-registry-storage`)."""
-    ml_registry_acr_id: pulumi.Input[str] | None = None
-    """The container registry Azure created for the ML registry (its environments' images):
-    with `private` and `ml_registry_id`, a private-endpoint rule to it (`ml-registry-acr`)."""
-    data_account_name: pulumi.Input[str] | None = None
-    """The data lake (ADLS Gen2) account of the data capability; needed with `data_containers`."""
-    data_account_id: pulumi.Input[str] | None = None
-    """ARM id of that account: with `private`, the managed network gets private-endpoint
-    outbound rules to its blob and dfs endpoints (`data-lake-blob`, `data-lake-dfs`)."""
-    data_containers: Sequence[str] = ()
-    """Containers of the lake to register as datastores of the same name; empty: none."""
-    tenant_id: pulumi.Input[str] | None = None
-    """Entra tenant of `compute_instance_user`; needed with `compute_instance`."""
-    customer_managed_key: bool = False
-    key_vault_uri: pulumi.Input[str] | None = None
-    key_name: pulumi.Input[str] | None = None
-    private: bool = False
-    """Workspace reachable through its private endpoint only; approved outbound traffic only."""
-    subnet_id: pulumi.Input[str] | None = None
-    dns_zone_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    protect: bool = False
-    vm_size: str = "Standard_DS3_v2"
-    max_nodes: int = 2
-    idle_seconds_before_scale_down: int = 120
-    low_priority: bool = False
-    compute_instance: bool = False
-    compute_instance_user: str | None = None
-    """Entra object id of the user the compute instance belongs to; needed with it."""
-    compute_instance_vm_size: str = "Standard_DS3_v2"
-    idle_minutes_before_shutdown: int = 60
 
 
 class AzureMlTraining(pulumi.ComponentResource):

@@ -34,7 +34,7 @@ from typing import Any
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure.azureml_online_endpoint_deployment import (
+from components.azure.azureml_online_endpoint.deployment import (
     DEPLOYMENT,
     DESCRIPTION,
     ENDPOINT_API_VERSION,

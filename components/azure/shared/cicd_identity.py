@@ -3,7 +3,7 @@ credential: `train` for the stage that submits training pipelines and registers 
 `deploy` for the stage that creates endpoints and deployments, behind an approval.
 
 Separation of duties: the train identity holds the training capability's no-serving custom
-role (components/azure/no_serving_role.py), AzureML Data Scientist without the right to create,
+role (`no_serving_role`), AzureML Data Scientist without the right to create,
 change or delete online, batch or serverless endpoints and their deployments, outbound rules,
 private-endpoint approvals or schedules, so a training stage (which runs without approval)
 cannot deploy around the deploy stage's approval nor switch off a guard. Only the deploy
@@ -27,8 +27,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure.common import grant
-from components.azure.no_serving_role import assign
+from components.azure.shared.common import grant
+from components.azure.shared.no_serving_role import assign
 
 AUDIENCE = "api://AzureADTokenExchange"
 """The audience Entra ID expects in a federated token (the default of `azure/login`)."""

@@ -20,7 +20,7 @@ exists: "Azure AI Enterprise Network Connection Approver" on the lake account an
 registry's storage account and container registry, and Contributor on the ML registry,
 because that approver role has no action on `Microsoft.MachineLearningServices/registries`
 and Contributor on the target is Microsoft's documented fallback. The workspace is created
-with `provision_network_now` (dev and prod: `azureml_workspace`), so Azure provisions the
+with `provision_network_now` (dev and prod: `workspace`), so Azure provisions the
 network, rules included, as it creates the workspace: before any compute, datastore or
 endpoint, which all name the workspace.
 
@@ -45,10 +45,10 @@ from typing import TYPE_CHECKING
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure import common
+from components.azure.shared import common
 
 if TYPE_CHECKING:
-    from components.azure.azureml_training import AzureMlTrainingArgs
+    from components.azure.azureml.args import AzureMlTrainingArgs
 
 ml = azure_native.machinelearningservices
 

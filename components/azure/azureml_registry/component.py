@@ -40,7 +40,8 @@ from typing import Any
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure.common import grant, once, private_endpoint
+from components.azure.azureml_registry.options import AzureMlRegistryOptions
+from components.azure.shared.common import grant, once, private_endpoint
 
 acr = azure_native.containerregistry
 ml = azure_native.machinelearningservices
@@ -68,14 +69,12 @@ class AzureMlRegistryArgs:
     dns_zone_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     protect: bool = False
     """Protect and retain both registries; the ML registry's storage is then zone redundant."""
-    acr_sku: str | None = None
-    """Basic, Standard or Premium; None: Premium when private, Basic otherwise."""
-    untagged_retention_days: int = 30
-    """Premium only: untagged manifests are deleted after this many days."""
+    options: AzureMlRegistryOptions = field(default_factory=AzureMlRegistryOptions)
+    """The tool's options, as the blueprint gave them (validated)."""
 
 
 def _sku(args: AzureMlRegistryArgs) -> str:
-    sku = args.acr_sku or ("Premium" if args.private else "Basic")
+    sku = args.options.acr_sku or ("Premium" if args.private else "Basic")
     if not re.fullmatch(r"[a-zA-Z0-9][a-zA-Z0-9_-]{0,26}", args.registry_prefix):
         raise ValueError(
             f"registry_prefix {args.registry_prefix!r} must be 1-27 letters, digits, '-' or '_' "
@@ -153,7 +152,7 @@ class AzureMlRegistry(pulumi.ComponentResource):
             policies=(
                 acr.PoliciesArgs(
                     retention_policy=acr.RetentionPolicyArgs(
-                        days=args.untagged_retention_days, status=acr.PolicyStatus.ENABLED
+                        days=args.options.untagged_retention_days, status=acr.PolicyStatus.ENABLED
                     )
                 )
                 if premium

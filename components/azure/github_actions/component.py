@@ -17,7 +17,7 @@ keep it): two identities, each with its own subject.
   (required reviewers with "prevent self-review", deployment branches: `branch` only). This
   component cannot create them (no GitHub provider here): until they exist, any branch whose
   workflow names the environment gets the deploy token (README, Known limits).
-The identities and their grants are in components/azure/cicd_identity.py, shared with the
+The identities and their grants are in components/azure/shared/cicd_identity.py, shared with the
 Azure DevOps tool.
 """
 
@@ -28,7 +28,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure.cicd_identity import (
+from components.azure.github_actions.options import GithubActionsOptions
+from components.azure.shared.cicd_identity import (
     AUDIENCE,
     DeployTargetsArgs,
     deploy_identity,
@@ -50,12 +51,8 @@ def github_environment_subject(repository: str, environment: str) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class AzureGithubActionsCicdArgs(DeployTargetsArgs):
-    repository: str
-    """GitHub repository as owner/name."""
-    branch: str = "main"
-    """Only workflow runs on this branch get the train token."""
-    environment: str = "production"
-    """Only jobs in this GitHub environment get the deploy token."""
+    options: GithubActionsOptions
+    """The tool's options, as the blueprint gave them (validated)."""
 
 
 class AzureGithubActionsCicd(pulumi.ComponentResource):
@@ -90,7 +87,7 @@ class AzureGithubActionsCicd(pulumi.ComponentResource):
             resource_group_name=args.resource_group_name,
             resource_name_=train.name,
             issuer=GITHUB_ISSUER,
-            subject=github_subject(args.repository, args.branch),
+            subject=github_subject(args.options.repository, args.options.branch),
             audiences=[AUDIENCE],
             opts=child,
         )
@@ -99,7 +96,7 @@ class AzureGithubActionsCicd(pulumi.ComponentResource):
             resource_group_name=args.resource_group_name,
             resource_name_=identity.name,
             issuer=GITHUB_ISSUER,
-            subject=github_environment_subject(args.repository, args.environment),
+            subject=github_environment_subject(args.options.repository, args.options.environment),
             audiences=[AUDIENCE],
             opts=child,
         )

@@ -13,7 +13,7 @@ decides what runs; Azure DevOps evaluates checks on a protected resource before 
 uses it, and "users modifying the pipeline YAML can't modify the checks" (Define approvals and
 checks). Hence:
 - two connections, `<project>-train` and `<project>-deploy`, each for its own identity
-  (components/azure/cicd_identity.py): the train identity cannot create or change endpoints,
+  (components/azure/shared/cicd_identity.py): the train identity cannot create or change endpoints,
   so only the deploy connection can serve a model;
 - branch control on both: only runs of `refs/heads/<branch>`, verified protected (unknown
   protection refused), may use them, so code under test on another branch or a pull request
@@ -27,7 +27,7 @@ What remains is the README's (Known limits): whoever administers the project can
 
 Agents: in a private platform (prod) Microsoft-hosted agents cannot reach the workspace, the
 registries or storage, so `agents` "vnet" (the default there) adds a subnet of the platform's
-VNet delegated to Managed DevOps Pools (components/azure/cicd_agents.py) and the pool is
+VNet delegated to Managed DevOps Pools (components/azure/azure_devops/agents.py) and the pool is
 created on it; "microsoft-hosted" there, or "vnet" without a VNet, is refused.
 
 Scope of the connections: Azure DevOps records a resource-group scope only for connections it
@@ -45,24 +45,25 @@ The pipeline file is committed by the team; until then runs fail to find it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_azuredevops as azuredevops
 
-from components.azure.azure_devops_guard import (
+from components.azure.azure_devops.agents import agent_path, agent_subnet
+from components.azure.azure_devops.guard import (
     approval,
     branch_only,
     federated_connection,
     reviewed_branch,
 )
-from components.azure.cicd_agents import agent_path, agent_subnet
-from components.azure.cicd_identity import (
+from components.azure.azure_devops.options import AzureDevopsOptions
+from components.azure.shared.cicd_identity import (
     DeployTargetsArgs,
     deploy_identity,
     train_identity,
 )
-from components.azure.private_network import AGENT_SUBNET
+from components.azure.shared.private_network import AGENT_SUBNET
 
 FEATURES = {
     "repositories": "enabled",
@@ -86,20 +87,12 @@ class AzureDevopsCicdArgs(DeployTargetsArgs):
     """Azure DevOps project name, e.g. fraud-prod."""
     protect: bool = False
     """Protect and retain the project and the repository (prod): they hold the code."""
-    branch: str = "main"
-    """The repository's default branch; pushes to it run the pipeline."""
-    pipeline_file: str = "azure-pipelines.yml"
-    """The pipeline definition's path in the repository."""
-    agents: str | None = None
-    """Where jobs run: "microsoft-hosted", or "vnet" (a subnet of `agent_vnet_id` delegated to
-    Managed DevOps Pools); None: "vnet" when there is a VNet, else "microsoft-hosted"."""
     agent_vnet_id: pulumi.Input[str] | None = None
     """The blueprint's private VNet (prod), where the platform's private endpoints are."""
     agent_subnet_prefix: str | None = None
     """The agents' subnet range in that VNet."""
-    devops_infrastructure_principal_id: str | None = None
-    """Object id of the tenant's DevOpsInfrastructure service principal: Reader and Network
-    Contributor on the VNet, which a pool needs; None: granted by hand."""
+    options: AzureDevopsOptions = field(default_factory=AzureDevopsOptions)
+    """The tool's options, as the blueprint gave them (validated)."""
 
 
 class AzureDevopsCicd(pulumi.ComponentResource):
@@ -134,7 +127,7 @@ class AzureDevopsCicd(pulumi.ComponentResource):
         args: AzureDevopsCicdArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        agents = agent_path(args.agents, has_vnet=args.agent_vnet_id is not None)
+        agents = agent_path(args.options.agents, has_vnet=args.agent_vnet_id is not None)
         super().__init__("opsblocks:index:AzureDevopsCicd", name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
         kept = pulumi.ResourceOptions(
@@ -155,7 +148,7 @@ class AzureDevopsCicd(pulumi.ComponentResource):
             f"{name}-repository",
             project_id=project.id,
             name=f"{args.project_name}-ml",
-            default_branch=f"refs/heads/{args.branch}",
+            default_branch=f"refs/heads/{args.options.branch}",
             initialization=azuredevops.GitInitializationArgs(init_type="Clean"),
             opts=kept,
         )
@@ -171,13 +164,15 @@ class AzureDevopsCicd(pulumi.ComponentResource):
             repository=azuredevops.BuildDefinitionRepositoryArgs(
                 repo_type="TfsGit",
                 repo_id=repository.id,
-                branch_name=f"refs/heads/{args.branch}",
-                yml_path=args.pipeline_file,
+                branch_name=f"refs/heads/{args.options.branch}",
+                yml_path=args.options.pipeline_file,
             ),
             opts=child,
         )
         pipeline_id = pipeline.id.apply(pipeline_number)
-        reviewed_branch(f"{name}-reviewed", project.id, repository.id, args.branch, parent=self)
+        reviewed_branch(
+            f"{name}-reviewed", project.id, repository.id, args.options.branch, parent=self
+        )
 
         train = train_identity(f"{name}-train", args, parent=self)
         identity = deploy_identity(f"{name}-deploy", args, parent=self)
@@ -194,7 +189,7 @@ class AzureDevopsCicd(pulumi.ComponentResource):
                 pipeline_id=pipeline_id,
                 opts=child,
             )
-            branch_only(f"{name}-{role}-branch", project.id, endpoint.id, args.branch, self)
+            branch_only(f"{name}-{role}-branch", project.id, endpoint.id, args.options.branch, self)
         approvers = approval(
             f"{name}-deploy-approval", project.id, connection.id, args.project_name, self
         )
@@ -206,7 +201,7 @@ class AzureDevopsCicd(pulumi.ComponentResource):
                 f"{name}-agents", subnet_name=AGENT_SUBNET, vnet_id=args.agent_vnet_id,
                 address_prefix=args.agent_subnet_prefix,
                 resource_group_name=args.resource_group_name, location=args.location,
-                tags=args.tags, pools_principal_id=args.devops_infrastructure_principal_id,
+                tags=args.tags, pools_principal_id=args.options.devops_infrastructure_principal_id,
                 parent=self,
             )  # fmt: skip
 

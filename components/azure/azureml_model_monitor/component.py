@@ -7,7 +7,7 @@ monitor for data and prediction drift.
   count that supports Average only, so "more than `max_errors_per_5min` in 5 minutes" is an
   average above `max_errors_per_5min / 5` per minute over a 5-minute window, evaluated every
   5 minutes.
-- Drift: a `CreateMonitor` schedule on the deployment (see azureml_model_monitor_signals).
+- Drift: a `CreateMonitor` schedule on the deployment (see `signals`).
 
 The drift schedule and the deployment: with `deployment_id` (serving was given a model, so
 "blue" is created in the same `pulumi up`) the schedule targets that id, is enabled, and is
@@ -20,7 +20,7 @@ after every deploy of blue (the command is idempotent):
 stage owns; a `pulumi up` that updates the schedule otherwise sends the value in the state, so
 refresh first (`pulumi up --refresh`) or let the next deploy enable it again.
 
-Training data must be an MLTable (see azureml_model_monitor_signals): the training data folder
+Training data must be an MLTable (see `signals`): the training data folder
 holds an `MLTable` file.
 
 Alert e-mails: with `alert_email`, an action group (common alert schema) receives the metric
@@ -32,14 +32,14 @@ Monitor and on the endpoint, with no actions, and `action_group_id` is None.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure.azureml_model_monitor_signals import monitor_definition
-from components.azure.common import once
+from components.azure.azureml_model_monitor.options import AzureMlModelMonitorOptions
+from components.azure.azureml_model_monitor.signals import monitor_definition
+from components.azure.shared.common import once
 
 ENDPOINT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
 SHORT_NAME = "opsblocks-ml"
@@ -71,15 +71,8 @@ class AzureMlModelMonitorMonitoringArgs:
     """Training data, the drift baseline, read as an MLTable: a folder
     `azureml://datastores/<d>/paths/<p>/` that holds an `MLTable` file, or an mltable data
     asset `azureml:<name>:<version>`."""
-    alert_email: str | None = None
-    latency_p99_ms: int = 1000
-    max_errors_per_5min: int = 5
-    schedule: str = "0 4 * * *"
-    """Cron (UTC) of the drift job."""
-    drift_threshold: float = 0.1
-    """Jensen-Shannon distance above which a feature or the predictions have drifted."""
-    task: Literal["classification", "regression"] = "classification"
-    """classification | regression."""
+    options: AzureMlModelMonitorOptions = field(default_factory=AzureMlModelMonitorOptions)
+    """The tool's options, as the blueprint gave them (validated)."""
 
 
 class AzureMlModelMonitorMonitoring(pulumi.ComponentResource):
@@ -97,14 +90,14 @@ class AzureMlModelMonitorMonitoring(pulumi.ComponentResource):
         args: AzureMlModelMonitorMonitoringArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        if args.task not in ("classification", "regression"):
-            raise ValueError(f"task {args.task!r}: classification or regression")
+        if args.options.task not in ("classification", "regression"):
+            raise ValueError(f"task {args.options.task!r}: classification or regression")
         super().__init__("opsblocks:index:AzureMlModelMonitorMonitoring", name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags)
 
         group = None
-        if args.alert_email:
+        if args.options.alert_email:
             group = monitor.ActionGroup(
                 f"{name}-alerts",
                 resource_group_name=args.resource_group_name,
@@ -113,7 +106,9 @@ class AzureMlModelMonitorMonitoring(pulumi.ComponentResource):
                 enabled=True,
                 email_receivers=[
                     monitor.MicrosoftCommonEmailReceiverArgs(
-                        name="ml-team", email_address=args.alert_email, use_common_alert_schema=True
+                        name="ml-team",
+                        email_address=args.options.alert_email,
+                        use_common_alert_schema=True,
                     )
                 ],
                 tags=tags,
@@ -151,7 +146,7 @@ class AzureMlModelMonitorMonitoring(pulumi.ComponentResource):
 
         latency = alert(
             "latency",
-            f"opsblocks {name}: p99 request latency above {args.latency_p99_ms} ms",
+            f"opsblocks {name}: p99 request latency above {args.options.latency_p99_ms} ms",
             2,
             "PT1M",
             monitor.MetricCriteriaArgs(
@@ -161,12 +156,12 @@ class AzureMlModelMonitorMonitoring(pulumi.ComponentResource):
                 metric_name="RequestLatency_P99",
                 time_aggregation=monitor.AggregationTypeEnum.AVERAGE,
                 operator=monitor.Operator.GREATER_THAN,
-                threshold=args.latency_p99_ms,
+                threshold=args.options.latency_p99_ms,
             ),
         )
         errors = alert(
             "errors",
-            f"opsblocks {name}: more than {args.max_errors_per_5min} failed (5xx) requests "
+            f"opsblocks {name}: more than {args.options.max_errors_per_5min} failed (5xx) requests "
             "in 5 minutes",
             1,
             "PT5M",
@@ -182,7 +177,7 @@ class AzureMlModelMonitorMonitoring(pulumi.ComponentResource):
                 ],
                 time_aggregation=monitor.AggregationTypeEnum.AVERAGE,
                 operator=monitor.Operator.GREATER_THAN,
-                threshold=args.max_errors_per_5min / 5,
+                threshold=args.options.max_errors_per_5min / 5,
             ),
         )
 
@@ -204,7 +199,7 @@ class AzureMlModelMonitorMonitoring(pulumi.ComponentResource):
                 description=f"Drift of {args.deployment_name} against the training data",
                 is_enabled=enabled,
                 trigger=ml.CronTriggerArgs(
-                    trigger_type="Cron", expression=args.schedule, time_zone="UTC"
+                    trigger_type="Cron", expression=args.options.schedule, time_zone="UTC"
                 ),
                 action=ml.CreateMonitorActionArgs(
                     action_type="CreateMonitor",
@@ -214,9 +209,9 @@ class AzureMlModelMonitorMonitoring(pulumi.ComponentResource):
                         deployment_id=target,
                         compute_identity_id=args.compute_identity_id,
                         reference_data_uri=args.reference_data_uri,
-                        task=args.task,
-                        drift_threshold=args.drift_threshold,
-                        alert_email=args.alert_email,
+                        task=args.options.task,
+                        drift_threshold=args.options.drift_threshold,
+                        alert_email=args.options.alert_email,
                     ),
                 ),
                 # The schedule resource takes no tags of its own: they go on its properties.

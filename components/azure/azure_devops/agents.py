@@ -48,11 +48,6 @@ def built_in_role(guid: str, scope: str) -> str:
     return f"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions/{guid}"
 
 
-def vnet_id(resource_group_id: str, name: str) -> str:
-    """The ARM id of the VNet `name` in the resource group `resource_group_id`."""
-    return f"{resource_group_id}/providers/Microsoft.Network/virtualNetworks/{name}"
-
-
 def agent_subnet(
     name: str,
     *,

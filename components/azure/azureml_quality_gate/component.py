@@ -2,7 +2,7 @@
 run on a schedule, with an alert when a run fails.
 
 The bar (metric, threshold, direction) is compiled into a command component (see
-`azureml_quality_gate_spec`): its script reads the candidate model's metrics JSON, which the
+`spec`): its script reads the candidate model's metrics JSON, which the
 training run writes to `metrics_path`, and fails the job when the metric misses the bar or is
 missing. The component's version is a hash of its spec, so changing the bar registers a new
 version next to the old ones (Azure ML component versions are immutable). Registered versions
@@ -24,12 +24,13 @@ diagnostic settings must send both to that workspace.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure import azureml_quality_gate_spec as spec
+from components.azure.azureml_quality_gate import spec
+from components.azure.azureml_quality_gate.options import AzureMlQualityGateOptions
 
 ml = azure_native.machinelearningservices
 monitor = azure_native.monitor
@@ -56,11 +57,8 @@ class AzureMlQualityGateValidationArgs:
     """Notified when a gate run fails; None: the alert fires in the portal only."""
     metrics_path: str = DEFAULT_METRICS_PATH
     """Where training writes the candidate model's metrics: `{"<metric>": <value>, ...}`."""
-    metric: str = "auc"
-    threshold: float = 0.8
-    direction: str = "maximize"
-    schedule: str = "0 5 * * *"
-    """Five-field cron (UTC) of the gate runs."""
+    options: AzureMlQualityGateOptions = field(default_factory=AzureMlQualityGateOptions)
+    """The tool's options, as the blueprint gave them (validated)."""
 
 
 class AzureMlQualityGateValidation(pulumi.ComponentResource):
@@ -83,8 +81,10 @@ class AzureMlQualityGateValidation(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         kept = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
         tags = dict(args.tags)
-        component = spec.component_spec(args.metric, args.threshold, args.direction, tags)
-        gate = spec.gate_text(args.metric, args.threshold, args.direction)
+        component = spec.component_spec(
+            args.options.metric, args.options.threshold, args.options.direction, tags
+        )
+        gate = spec.gate_text(args.options.metric, args.options.threshold, args.options.direction)
 
         container = ml.ComponentContainer(
             f"{name}-component",
@@ -152,7 +152,7 @@ class AzureMlQualityGateValidation(pulumi.ComponentResource):
             properties=ml.SchedulePropertiesArgs(
                 action=ml.JobScheduleActionArgs(action_type="CreateJob", job_definition=job),
                 trigger=ml.CronTriggerArgs(
-                    trigger_type="Cron", expression=args.schedule, time_zone="UTC"
+                    trigger_type="Cron", expression=args.options.schedule, time_zone="UTC"
                 ),
                 display_name=f"Quality gate: {gate}",
                 description="opsblocks: runs the quality gate on the latest candidate model",

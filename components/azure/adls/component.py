@@ -14,8 +14,8 @@ only through private endpoints (blob and dfs).
 
 The Azure ML side of the lake belongs to the training capability, which owns the workspace and
 its managed network: it registers the containers as datastores and, in prod, gives the managed
-network its private-endpoint outbound rules to the lake (`azureml_network`). Nothing here
-writes to the workspace.
+network its private-endpoint outbound rules to the lake (`azureml/network.py`). Nothing
+here writes to the workspace.
 
 Blob versioning is NOT enabled: Azure documents it, and the change feed, as not supported (at
 most preview) on accounts with a hierarchical namespace ("Blob Storage feature support in Azure
@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure.common import grant, once, private_endpoint
+from components.azure.adls.options import AdlsOptions
+from components.azure.shared.common import grant, once, private_endpoint
 
 CONTAINERS = ("raw", "curated")
 LAKE_GROUPS = ("blob", "dfs")  # the sub-resources clients reach the lake through
@@ -66,10 +67,8 @@ class AzureAdlsDataArgs:
     dns_zone_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     protect: bool = False
     """Protect and retain the storage account (prod)."""
-    cool_after_days: int = 30
-    soft_delete_days: int = 30
-    redundancy: str | None = None
-    """LRS, ZRS, GRS or GZRS; None: ZRS when protected (prod), LRS otherwise."""
+    options: AdlsOptions = field(default_factory=AdlsOptions)
+    """The tool's options, as the blueprint gave them (validated)."""
 
 
 def _check(args: AzureAdlsDataArgs) -> None:
@@ -133,7 +132,7 @@ class AzureAdlsData(pulumi.ComponentResource):
         private, public_access = args.subnet_id is not None, storage.PublicNetworkAccess
         access = public_access.DISABLED if private else public_access.ENABLED
         action = storage.DefaultAction.DENY if private else storage.DefaultAction.ALLOW
-        redundancy = args.redundancy or ("ZRS" if args.protect else "LRS")
+        redundancy = args.options.redundancy or ("ZRS" if args.protect else "LRS")
         encryption, identity = _encryption(args)
 
         account = storage.StorageAccount(
@@ -164,7 +163,9 @@ class AzureAdlsData(pulumi.ComponentResource):
         )
         account_name = once(pulumi.Output.concat(args.account_prefix, args.unique_suffix), account)
         group = args.resource_group_name
-        retention = storage.DeleteRetentionPolicyArgs(enabled=True, days=args.soft_delete_days)
+        retention = storage.DeleteRetentionPolicyArgs(
+            enabled=True, days=args.options.soft_delete_days
+        )
         # No is_versioning_enabled / change_feed: not supported on HNS accounts (module docstring).
         storage.BlobServiceProperties(f"{name}-blob-service", account_name=account_name,
                                       resource_group_name=group, blob_services_name="default",
@@ -172,7 +173,7 @@ class AzureAdlsData(pulumi.ComponentResource):
                                       container_delete_retention_policy=retention,
                                       opts=child)  # fmt: skip
         cool = storage.DateAfterModificationArgs(
-            days_after_modification_greater_than=args.cool_after_days
+            days_after_modification_greater_than=args.options.cool_after_days
         )
         rule = storage.ManagementPolicyRuleArgs(
             name="tier-to-cool", type=storage.RuleType.LIFECYCLE, enabled=True,

@@ -18,7 +18,7 @@ azure-native provider reads the resource first and fails with "cannot create alr
 resource" (provider/pkg/azure/client_azcore.go, CanCreate). And an update of the typed endpoint
 is a PUT without traffic, which would drop what the CI/CD deploy stage routed. So Pulumi only
 creates the typed endpoint, and an ARM template deployment
-(`azureml_online_endpoint_traffic.settings_and_traffic`) carries every later change of its
+(`traffic.settings_and_traffic`) carries every later change of its
 settings with the traffic it has, routing all of it to "blue" while it has none and the
 blueprint deploys a model.
 """
@@ -27,19 +27,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure.azureml_online_endpoint_deployment import (
+from components.azure.azureml_online_endpoint.deployment import (
     DEPLOYMENT,
     DESCRIPTION,
     autoscale,
     blue_deployment,
 )
-from components.azure.azureml_online_endpoint_traffic import settings_and_traffic
+from components.azure.azureml_online_endpoint.options import AzureMlOnlineEndpointOptions
+from components.azure.azureml_online_endpoint.traffic import settings_and_traffic
 
 SUFFIX_LENGTH = 6
 PREFIX = re.compile(rf"^[A-Za-z][A-Za-z0-9-]{{0,{31 - SUFFIX_LENGTH}}}$")
@@ -63,13 +64,8 @@ class AzureMlOnlineEndpointServingArgs:
     """The platform's user-assigned identity: the endpoint pulls images and models with it."""
     private_default: bool = False
     """Whether the endpoint is private when the blueprint does not say (prod: private)."""
-    instance_type: str = "Standard_DS3_v2"
-    min_instances: int = 1
-    max_instances: int = 2
-    model: str | None = None
-    """Model asset to deploy as "blue" now; None leaves the deployment to the CI/CD deploy stage."""
-    private: bool | None = None
-    """Public network access Disabled; None: `private_default`."""
+    options: AzureMlOnlineEndpointOptions = field(default_factory=AzureMlOnlineEndpointOptions)
+    """The tool's options, as the blueprint gave them (validated)."""
 
 
 class AzureMlOnlineEndpointServing(pulumi.ComponentResource):
@@ -99,14 +95,15 @@ class AzureMlOnlineEndpointServing(pulumi.ComponentResource):
                 f"'-', at most {32 - SUFFIX_LENGTH} characters (the name ends in a "
                 f"{SUFFIX_LENGTH}-character suffix and has at most 32)"
             )
-        if not 1 <= args.min_instances <= args.max_instances:
+        if not 1 <= args.options.min_instances <= args.options.max_instances:
             raise ValueError(
-                f"min_instances ({args.min_instances}) must be at least 1 and at most "
-                f"max_instances ({args.max_instances})"
+                f"min_instances ({args.options.min_instances}) must be at least 1 and at most "
+                f"max_instances ({args.options.max_instances})"
             )
         super().__init__("opsblocks:index:AzureMlOnlineEndpointServing", name, {}, opts)
         tags = dict(args.tags)
-        private = args.private if args.private is not None else args.private_default
+        options = args.options
+        private = options.private if options.private is not None else args.private_default
         access = "Disabled" if private else "Enabled"
         endpoint_name = pulumi.Output.concat(args.endpoint_prefix, args.unique_suffix)
 
@@ -135,9 +132,16 @@ class AzureMlOnlineEndpointServing(pulumi.ComponentResource):
         )
 
         deployment: azure_native.machinelearningservices.OnlineDeployment | None = None
-        if args.model is not None:
-            deployment = blue_deployment(name, args, endpoint, endpoint_name, tags, self)
-            autoscale(name, args, deployment, tags, self)
+        if args.options.model is not None:
+            deployment = blue_deployment(
+                name, args.options, resource_group_name=args.resource_group_name,
+                workspace_name=args.workspace_name, location=args.location, endpoint=endpoint,
+                endpoint_name=endpoint_name, tags=tags, parent=self,
+            )  # fmt: skip
+            autoscale(
+                name, args.options, resource_group_name=args.resource_group_name,
+                location=args.location, deployment=deployment, tags=tags, parent=self,
+            )  # fmt: skip
         settings_and_traffic(
             f"{name}-traffic",
             resource_group_name=args.resource_group_name,
@@ -165,9 +169,9 @@ class AzureMlOnlineEndpointServing(pulumi.ComponentResource):
             lambda endpoint_name: {
                 "endpoint_name": endpoint_name,
                 "deployment_name": DEPLOYMENT,
-                "instance_type": args.instance_type,
-                "min_instances": args.min_instances,
-                "max_instances": args.max_instances,
+                "instance_type": args.options.instance_type,
+                "min_instances": args.options.min_instances,
+                "max_instances": args.options.max_instances,
             }
         )
         self.register_outputs(

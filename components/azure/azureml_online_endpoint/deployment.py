@@ -2,7 +2,7 @@
 and the ARM template deployment that routes the endpoint's traffic to it.
 
 Why traffic is a template deployment rather than a second `resources.Resource` declaration of
-the endpoint: see the docstring of `components.azure.azureml_online_endpoint`.
+the endpoint: see the docstring of `component`.
 
 The deployment does not set `egressPublicNetworkAccess`: that setting belongs to the legacy
 network isolation and does not apply in a workspace with a managed network (the training
@@ -16,13 +16,10 @@ preview), so it is a constant here that a test pins to the installed SDK.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pulumi
 import pulumi_azure_native as azure_native
 
-if TYPE_CHECKING:
-    from components.azure.azureml_online_endpoint import AzureMlOnlineEndpointServingArgs
+from components.azure.azureml_online_endpoint.options import AzureMlOnlineEndpointOptions
 
 DEPLOYMENT = "blue"
 """The deployment this component creates, and the one the CI/CD deploy stage creates."""
@@ -46,7 +43,11 @@ def _probe() -> azure_native.machinelearningservices.ProbeSettingsArgs:
 
 def blue_deployment(
     name: str,
-    args: AzureMlOnlineEndpointServingArgs,
+    options: AzureMlOnlineEndpointOptions,
+    *,
+    resource_group_name: pulumi.Input[str],
+    workspace_name: pulumi.Input[str],
+    location: str,
     endpoint: azure_native.machinelearningservices.OnlineEndpoint,
     endpoint_name: pulumi.Output[str],
     tags: dict[str, str],
@@ -56,15 +57,15 @@ def blue_deployment(
     collect = ml.CollectionArgs(data_collection_mode=ml.DataCollectionMode.ENABLED)
     return ml.OnlineDeployment(
         f"{name}-deployment",
-        resource_group_name=args.resource_group_name,
-        workspace_name=args.workspace_name,
+        resource_group_name=resource_group_name,
+        workspace_name=workspace_name,
         endpoint_name=endpoint_name,
         deployment_name=DEPLOYMENT,
-        location=args.location,
+        location=location,
         properties=ml.ManagedOnlineDeploymentArgs(
             endpoint_compute_type=ml.EndpointComputeType.MANAGED,
-            model=args.model,
-            instance_type=args.instance_type,
+            model=options.model,
+            instance_type=options.instance_type,
             app_insights_enabled=True,
             # Registered as the data assets <endpoint>-blue-model_inputs / -model_outputs.
             data_collector=ml.DataCollectorArgs(
@@ -75,7 +76,7 @@ def blue_deployment(
             # Scaled by the auto-scale setting below, not by the deployment itself.
             scale_settings=ml.DefaultScaleSettingsArgs(scale_type=ml.ScaleType.DEFAULT),
         ),
-        sku=ml.SkuArgs(name="Default", capacity=args.min_instances),
+        sku=ml.SkuArgs(name="Default", capacity=options.min_instances),
         tags=tags,
         opts=pulumi.ResourceOptions(
             parent=parent,
@@ -88,7 +89,10 @@ def blue_deployment(
 
 def autoscale(
     name: str,
-    args: AzureMlOnlineEndpointServingArgs,
+    options: AzureMlOnlineEndpointOptions,
+    *,
+    resource_group_name: pulumi.Input[str],
+    location: str,
     deployment: azure_native.machinelearningservices.OnlineDeployment,
     tags: dict[str, str],
     parent: pulumi.Resource,
@@ -119,17 +123,17 @@ def autoscale(
 
     return monitor.AutoscaleSetting(
         f"{name}-autoscale",
-        resource_group_name=args.resource_group_name,
-        location=args.location,
+        resource_group_name=resource_group_name,
+        location=location,
         enabled=True,
         target_resource_uri=deployment.id,
         profiles=[
             monitor.AutoscaleProfileArgs(
                 name="cpu",
                 capacity=monitor.ScaleCapacityArgs(
-                    minimum=str(args.min_instances),
-                    maximum=str(args.max_instances),
-                    default=str(args.min_instances),
+                    minimum=str(options.min_instances),
+                    maximum=str(options.max_instances),
+                    default=str(options.min_instances),
                 ),
                 rules=[
                     rule(

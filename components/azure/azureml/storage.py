@@ -1,5 +1,5 @@
 """The default storage account of the Azure ML training workspace, its private endpoints and
-the workspace identity's roles on it (the workload identity's are in `azureml_compute`).
+the workspace identity's roles on it (the workload identity's are in `compute`).
 
 Azure ML's default storage must not have a hierarchical namespace. The workspace reaches it with
 its identity (`system_datastores_auth_mode` "identity"), which Microsoft documents as working
@@ -28,17 +28,17 @@ from typing import TYPE_CHECKING
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure import common
+from components.azure.shared import common
 
 if TYPE_CHECKING:
-    from components.azure.azureml_training import AzureMlTrainingArgs
+    from components.azure.azureml.args import AzureMlTrainingArgs
 
 storage = azure_native.storage
 
 # The workspace identity's, as Microsoft lists them for the storage of a workspace with a
 # user-assigned identity: the control plane (containers, file share, datastores: Contributor)
 # and blobs (the workspace reaches its system datastores as itself, studio previews data). The
-# file share's data (notebooks) and job outputs are the workload identity's (`azureml_compute`).
+# file share's data (notebooks) and job outputs are the workload identity's (`compute`).
 SOFT_DELETE_DAYS = 30
 """How long prod keeps deleted blobs, containers and file shares (the data lake's default
 too)."""

@@ -13,16 +13,21 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure import common
+from components.azure.shared import common
 
 SUBNET = "private-endpoints"  # the 2nd /24 of the VNet
-AGENT_SUBNET = "cicd-agents"  # the 3rd /24, created by the CI/CD tool (cicd_agents.py)
+AGENT_SUBNET = "cicd-agents"  # the 3rd /24, created by the CI/CD tool (azure_devops/agents.py)
 
 
 def vnet_name(name: str) -> str:
     """The VNet's name, stated rather than auto-named, so that the CI/CD tool can add the
     agents' subnet to it."""
     return f"{name}-vnet"
+
+
+def vnet_id(resource_group_id: str, name: str) -> str:
+    """The ARM id of the VNet `name` in the resource group `resource_group_id`."""
+    return f"{resource_group_id}/providers/Microsoft.Network/virtualNetworks/{name}"
 
 
 def agent_subnet_prefix(vnet_cidr: str) -> str:

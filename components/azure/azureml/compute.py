@@ -11,7 +11,7 @@ identity, which holds Contributor on the workspace (granted here, as it needs th
 workspace). Both accept Microsoft Entra authentication only (no local keys), have no public
 IP and no public SSH port. They live in the workspace's managed network, which the training
 component owns whole
-(`azureml_network`): its rules are written in the workspace and Azure provisions it as it
+(`network`): its rules are written in the workspace and Azure provisions it as it
 creates the workspace (`provision_network_now`), so compute only waits for the workspace (it
 names it) and for those roles.
 
@@ -30,13 +30,13 @@ from typing import TYPE_CHECKING
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure import common
-from components.azure.no_serving_role import assign
+from components.azure.shared import common
+from components.azure.shared.no_serving_role import assign
 
 if TYPE_CHECKING:
     from pulumi_azure_native.machinelearningservices import Compute
 
-    from components.azure.azureml_training import AzureMlTrainingArgs
+    from components.azure.azureml.args import AzureMlTrainingArgs
 
 ml = azure_native.machinelearningservices
 
@@ -86,9 +86,9 @@ def workspace_compute(
         f"{name}-cluster", resource_group_name=args.resource_group_name,
         location=args.location, workspace_name=workspace_name,
         identity_id=args.workload_identity_id,
-        vm_size=args.vm_size, max_nodes=args.max_nodes,
-        idle_seconds_before_scale_down=args.idle_seconds_before_scale_down,
-        low_priority=args.low_priority, tags=args.tags, parent=parent, depends_on=before,
+        vm_size=args.options.vm_size, max_nodes=args.options.max_nodes,
+        idle_seconds_before_scale_down=args.options.idle_seconds_before_scale_down,
+        low_priority=args.options.low_priority, tags=args.tags, parent=parent, depends_on=before,
     )  # fmt: skip
     if owner is None:
         return cluster, None
@@ -96,9 +96,9 @@ def workspace_compute(
         f"{name}-notebook", resource_group_name=args.resource_group_name,
         location=args.location, workspace_name=workspace_name,
         identity_id=args.workload_identity_id, unique_suffix=args.unique_suffix,
-        vm_size=args.compute_instance_vm_size,
+        vm_size=args.options.compute_instance_vm_size,
         user_object_id=owner[0], tenant_id=owner[1],
-        idle_minutes_before_shutdown=args.idle_minutes_before_shutdown, tags=args.tags,
+        idle_minutes_before_shutdown=args.options.idle_minutes_before_shutdown, tags=args.tags,
         parent=parent, depends_on=before + user_grants,
     )  # fmt: skip
     return cluster, instance
@@ -106,14 +106,14 @@ def workspace_compute(
 
 def instance_owner(args: AzureMlTrainingArgs) -> tuple[str, pulumi.Input[str]] | None:
     """The Entra object id and tenant id of the compute instance's user; None without one."""
-    if not args.compute_instance:
+    if not args.options.compute_instance:
         return None
-    if args.compute_instance_user is None or args.tenant_id is None:
+    if args.options.compute_instance_user is None or args.tenant_id is None:
         raise ValueError(
             "compute_instance needs compute_instance_user (the Entra object id of the user it "
             "belongs to) and tenant_id"
         )
-    return args.compute_instance_user, args.tenant_id
+    return args.options.compute_instance_user, args.tenant_id
 
 
 def _identity(
