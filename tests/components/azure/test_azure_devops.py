@@ -12,7 +12,6 @@ from components.azure.azure_devops.component import (
     AzureDevopsCicdArgs,
     pipeline_number,
 )
-from components.azure.azure_devops.options import AzureDevopsOptions
 from opsblocks.preview import Graph
 from tests.components.azure.cicd import (
     COMMON_ARGS,
@@ -23,18 +22,16 @@ from tests.components.azure.cicd import (
     keys_of,
     separated_grants,
 )
-from tests.components.azure.options import with_options
 from tests.recording import (
     RESOURCE_GROUP,
     SUBSCRIPTION,
     TENANT,
+    args_of,
     arm_id,
     custom,
     resolved,
     run,
     strays,
-    taggable,
-    untagged,
 )
 
 COMPONENT = "opsblocks:index:AzureDevopsCicd"
@@ -56,7 +53,7 @@ NSG = "azure-native:network:NetworkSecurityGroup"
 
 def arguments(**overrides: Any) -> AzureDevopsCicdArgs:
     values: dict[str, Any] = {**COMMON_ARGS, "project_name": "fraud-prod"}
-    return AzureDevopsCicdArgs(**with_options(AzureDevopsOptions, values | overrides))
+    return args_of(AzureDevopsCicdArgs, **values | overrides)
 
 
 def cicd(**overrides: Any) -> Graph:
@@ -265,13 +262,6 @@ def test_project_and_repository_are_protected_and_retained_only_when_asked() -> 
     assert {r.name for r in protected.resources if r.protect} == kept
     assert {r.name for r in protected.resources if r.retain_on_delete} == kept
     assert not [r.name for r in unprotected.resources if r.protect or r.retain_on_delete]
-
-
-def test_every_taggable_resource_carries_the_tags() -> None:
-    graph = cicd()
-
-    assert {r.name for r in taggable(graph)} == {"cicd-deploy", "cicd-train"}
-    assert untagged(graph, TAGS) == []
 
 
 def test_it_creates_the_delivery_resources_and_nothing_else() -> None:

@@ -11,10 +11,15 @@ from components.azure.azureml_model_monitor.component import (
     AzureMlModelMonitorMonitoring,
     AzureMlModelMonitorMonitoringArgs,
 )
-from components.azure.azureml_model_monitor.options import AzureMlModelMonitorOptions
 from opsblocks.preview import Graph
-from tests.components.azure.options import with_options
-from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, resolved, run, strays, taggable, untagged
+from tests.recording import (
+    RESOURCE_GROUP,
+    SUBSCRIPTION,
+    args_of,
+    resolved,
+    run,
+    strays,
+)
 
 COMPONENT = "opsblocks:index:AzureMlModelMonitorMonitoring"
 TAGS = {"team": "risk", "opsblocks:capability": "monitoring"}
@@ -41,9 +46,7 @@ def arguments(*, checked: bool = True, **overrides: Any) -> AzureMlModelMonitorM
         "endpoint_id": ENDPOINT_ID, "compute_identity_id": IDENTITY,
         "reference_data_uri": TRAINING,
     }  # fmt: skip
-    return AzureMlModelMonitorMonitoringArgs(
-        **with_options(AzureMlModelMonitorOptions, args | overrides, checked=checked)
-    )
+    return args_of(AzureMlModelMonitorMonitoringArgs, checked=checked, **args | overrides)
 
 
 def monitoring(**overrides: Any) -> Graph:
@@ -263,18 +266,6 @@ def test_monitor_emails_its_alerts_only_when_an_address_is_given() -> None:
     assert with_email["alertNotificationSettings"] == {
         "emailNotificationSettings": {"emails": [EMAIL]}}  # fmt: skip
     assert "alertNotificationSettings" not in without
-
-
-@pytest.mark.parametrize("email", [EMAIL, None])
-def test_every_taggable_resource_carries_the_tags(email: str | None) -> None:
-    graph = monitoring(alert_email=email)
-    expected = {"monitoring-latency", "monitoring-errors"} | (
-        {"monitoring-alerts"} if email else set())  # fmt: skip
-
-    assert {r.name for r in taggable(graph)} == expected
-    assert untagged(graph, TAGS) == []
-    # The schedule takes its tags in its properties.
-    assert graph.named("monitoring-drift").inputs["properties"]["tags"] == TAGS
 
 
 @pytest.mark.parametrize("email", [EMAIL, None])

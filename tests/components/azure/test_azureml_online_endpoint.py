@@ -17,10 +17,15 @@ from components.azure.azureml_online_endpoint.deployment import (
     ENDPOINT_API_VERSION,
     ENDPOINT_TYPE,
 )
-from components.azure.azureml_online_endpoint.options import AzureMlOnlineEndpointOptions
 from opsblocks.preview import Graph
-from tests.components.azure.options import with_options
-from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, resolved, run, strays, taggable, untagged
+from tests.recording import (
+    RESOURCE_GROUP,
+    SUBSCRIPTION,
+    args_of,
+    resolved,
+    run,
+    strays,
+)
 
 COMPONENT = "opsblocks:index:AzureMlOnlineEndpointServing"
 ENDPOINT = "azure-native:machinelearningservices:OnlineEndpoint"
@@ -42,9 +47,7 @@ def arguments(*, checked: bool = True, **overrides: Any) -> AzureMlOnlineEndpoin
         "unique_suffix": "a1b2c3", "endpoint_prefix": "fraud-prod-",
         "workspace_name": "fraud-prod-ws", "identity_id": IDENTITY,
     }  # fmt: skip
-    return AzureMlOnlineEndpointServingArgs(
-        **with_options(AzureMlOnlineEndpointOptions, args | overrides, checked=checked)
-    )
+    return args_of(AzureMlOnlineEndpointServingArgs, checked=checked, **args | overrides)
 
 
 def serving(**overrides: Any) -> Graph:
@@ -286,17 +289,6 @@ def test_nothing_is_protected_and_only_the_traffic_template_is_retained() -> Non
 
     assert not [r.name for r in graph.resources if r.protect]
     assert [r.name for r in graph.resources if r.retain_on_delete] == ["serving-traffic"]
-
-
-@pytest.mark.parametrize("model", [None, MODEL])
-def test_every_taggable_resource_carries_the_tags(model: str | None) -> None:
-    graph = serving(model=model)
-    expected = {"serving-endpoint", "serving-traffic"} | (
-        {"serving-deployment", "serving-autoscale"} if model else set()
-    )
-
-    assert {r.name for r in taggable(graph)} == expected
-    assert untagged(graph, TAGS) == []
 
 
 @pytest.mark.parametrize("model", [None, MODEL])

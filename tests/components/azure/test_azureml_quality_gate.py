@@ -11,19 +11,16 @@ from components.azure.azureml_quality_gate.component import (
     AzureMlQualityGateValidation,
     AzureMlQualityGateValidationArgs,
 )
-from components.azure.azureml_quality_gate.options import AzureMlQualityGateOptions
 from opsblocks.preview import Graph
-from tests.components.azure.options import with_options
 from tests.recording import (
     RESOURCE_GROUP,
     SUBSCRIPTION,
+    args_of,
     arm_id,
     custom,
     resolved,
     run,
     strays,
-    taggable,
-    untagged,
 )
 
 TAGS = {"team": "risk", "opsblocks:capability": "validation"}
@@ -47,9 +44,7 @@ def arguments(*, checked: bool = True, **overrides: Any) -> AzureMlQualityGateVa
         "workspace_name": "fraud-ws", "cluster_name": "fraud-cpu", "log_workspace_id": LOGS,
         "action_group_id": ACTION_GROUP,
     }  # fmt: skip
-    return AzureMlQualityGateValidationArgs(
-        **with_options(AzureMlQualityGateOptions, values | overrides, checked=checked)
-    )
+    return args_of(AzureMlQualityGateValidationArgs, checked=checked, **values | overrides)
 
 
 def gate(**overrides: Any) -> Graph:
@@ -196,17 +191,6 @@ def test_alert_without_action_group_has_no_actions_but_still_fires() -> None:
 def test_an_unknown_direction_is_refused() -> None:
     with pytest.raises(ValueError, match="not maximize or minimize"):
         gate(checked=False, direction="upwards")
-
-
-def test_every_resource_carries_the_blueprint_tags() -> None:
-    graph = gate()
-
-    assert {r.name for r in taggable(graph)} == {"gate-failed-runs"}
-    assert untagged(graph, TAGS) == []
-    # Azure ML assets keep their tags in their properties.
-    for name in ("gate-component", "gate-component-version", "gate-schedule"):
-        assert graph.named(name).inputs["properties"]["tags"] == TAGS, name
-    assert job_of(graph)["tags"] == TAGS
 
 
 def test_every_resource_belongs_to_the_component() -> None:

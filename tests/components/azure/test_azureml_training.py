@@ -8,20 +8,17 @@ import pulumi_azure_native as azure_native
 import pytest
 
 from components.azure.azureml.component import AzureMlTraining, AzureMlTrainingArgs
-from components.azure.azureml.options import AzureMlOptions
 from components.azure.foundation import AzureFoundation, AzureFoundationArgs
 from opsblocks.preview import Graph, Resource
-from tests.components.azure.options import with_options
 from tests.recording import (
     RESOURCE_GROUP,
     SUBSCRIPTION,
     TENANT,
+    args_of,
     custom,
     resolved,
     run,
     strays,
-    taggable,
-    untagged,
 )
 
 TAGS = {"team": "risk", "opsblocks:capability": "training"}
@@ -93,7 +90,7 @@ def arguments(*, checked: bool = True, **overrides: Any) -> AzureMlTrainingArgs:
         "workload_identity_principal_id": WORKLOAD_PRINCIPAL, "key_vault_id": VAULT_ID,
         "app_insights_id": INSIGHTS, "log_workspace_id": LOGS, "acr_id": ACR,
     }  # fmt: skip
-    return AzureMlTrainingArgs(**with_options(AzureMlOptions, args | overrides, checked=checked))
+    return args_of(AzureMlTrainingArgs, checked=checked, **args | overrides)
 
 
 def training(**overrides: Any) -> Graph:
@@ -557,14 +554,6 @@ def test_compute_is_created_after_the_workload_roles_and_the_roles_on_the_worksp
     assert len(before) == 4
     for name in ("training-cluster", "training-notebook"):
         assert before <= set(graph.named(name).dependencies), name
-
-
-def test_every_taggable_resource_carries_the_tags() -> None:
-    graph = training(**PRIVATE, **INSTANCE)
-
-    assert {"training-storage", "training-workspace", "training-cluster", "training-notebook",
-            "training-workspace-pe"} <= {r.name for r in taggable(graph)}  # fmt: skip
-    assert untagged(graph, TAGS) == []
 
 
 def test_every_resource_belongs_to_the_component() -> None:

@@ -10,7 +10,6 @@ from components.azure.github_actions.component import (
     github_environment_subject,
     github_subject,
 )
-from components.azure.github_actions.options import GithubActionsOptions
 from opsblocks.preview import Graph
 from tests.components.azure.cicd import (
     COMMON_ARGS,
@@ -21,18 +20,16 @@ from tests.components.azure.cicd import (
     keys_of,
     separated_grants,
 )
-from tests.components.azure.options import with_options
 from tests.recording import (
     RESOURCE_GROUP,
     SUBSCRIPTION,
     TENANT,
+    args_of,
     arm_id,
     custom,
     resolved,
     run,
     strays,
-    taggable,
-    untagged,
 )
 
 COMPONENT = "opsblocks:index:AzureGithubActionsCicd"
@@ -44,7 +41,7 @@ IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
 
 def arguments(**overrides: Any) -> AzureGithubActionsCicdArgs:
     values: dict[str, Any] = {**COMMON_ARGS, "repository": "acme/fraud-model"}
-    return AzureGithubActionsCicdArgs(**with_options(GithubActionsOptions, values | overrides))
+    return args_of(AzureGithubActionsCicdArgs, **values | overrides)
 
 
 def cicd(**overrides: Any) -> Graph:
@@ -154,13 +151,6 @@ def test_nothing_is_protected() -> None:
     graph = cicd()
 
     assert not [r.name for r in graph.resources if r.protect or r.retain_on_delete]
-
-
-def test_every_taggable_resource_carries_the_tags() -> None:
-    graph = cicd()
-
-    assert {r.name for r in taggable(graph)} == {"cicd-deploy", "cicd-train"}
-    assert untagged(graph, TAGS) == []
 
 
 def test_it_creates_the_identity_its_credential_and_grants_and_nothing_else() -> None:
