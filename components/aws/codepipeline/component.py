@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.codepipeline.builds import BuildSettings, build_project
 from components.aws.codepipeline import buildspecs
+from components.aws.codepipeline.builds import BuildSettings, build_project
 from components.aws.codepipeline.options import CodePipelineOptions
 from components.aws.codepipeline.policies import (
     DeployTarget,

@@ -109,7 +109,8 @@ class AwsSagemakerEndpointServing(pulumi.ComponentResource):
         # Everything the CI/CD deploy stage needs to create the endpoint from a model package.
         deploy_settings = {
             "endpoint_name": args.endpoint_name, "variant_name": VARIANT,
-            "instance_type": args.options.instance_type, "min_instances": args.options.min_instances,
+            "instance_type": args.options.instance_type,
+            "min_instances": args.options.min_instances,
             "max_instances": args.options.max_instances,
             "invocations_per_instance": args.options.invocations_per_instance,
             "capture_percent": args.options.capture_percent, "capture_uri": capture.uri,
@@ -182,7 +183,8 @@ class AwsSagemakerEndpointServing(pulumi.ComponentResource):
             f"{name}-config",
             kms_key_arn=volume_key(args.options.instance_type, args.kms_key_arn),
             production_variants=[sagemaker.EndpointConfigurationProductionVariantArgs(
-                variant_name=VARIANT, model_name=model.name, instance_type=args.options.instance_type,
+                variant_name=VARIANT, model_name=model.name,
+                instance_type=args.options.instance_type,
                 initial_instance_count=args.options.min_instances, initial_variant_weight=1.0)],
             data_capture_config=sagemaker.EndpointConfigurationDataCaptureConfigArgs(
                 enable_capture=args.options.capture_percent > 0,

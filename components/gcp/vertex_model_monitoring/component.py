@@ -39,7 +39,7 @@ from components.gcp.vertex_model_monitoring.options import VertexModelMonitoring
 
 
 @dataclass(frozen=True, kw_only=True)
-class GcpVertexModelMonitoringMonitoringArgs:
+class GcpVertexModelMonitoringArgs:
     labels: Mapping[str, str]
     project: pulumi.Input[str]
     """Project id from the foundation: resolves once the APIs and the key are ready."""
@@ -69,7 +69,11 @@ class GcpVertexModelMonitoringMonitoringArgs:
     """The tool's options, as the blueprint gave them (validated)."""
 
 
-class GcpVertexModelMonitoringMonitoring(pulumi.ComponentResource):
+TYPE = "opsblocks:index:GcpVertexModelMonitoring"
+FORMER_TYPE = "opsblocks:index:GcpVertexModelMonitoringMonitoring"
+
+
+class GcpVertexModelMonitoring(pulumi.ComponentResource):
     notification_channel: pulumi.Output[str] | None
     """Resource name of the e-mail channel every policy notifies; None without an address."""
     alert_policy_names: list[pulumi.Output[str]]
@@ -82,10 +86,13 @@ class GcpVertexModelMonitoringMonitoring(pulumi.ComponentResource):
     def __init__(
         self,
         name: str,
-        args: GcpVertexModelMonitoringMonitoringArgs,
+        args: GcpVertexModelMonitoringArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__("opsblocks:index:GcpVertexModelMonitoringMonitoring", name, {}, opts)
+        # The class was GcpVertexModelMonitoringMonitoring: the alias keeps the URNs of stacks
+        # created before (and of everything under the component) where they were.
+        renamed = pulumi.ResourceOptions(aliases=[pulumi.Alias(type_=FORMER_TYPE)])
+        super().__init__(TYPE, name, {}, pulumi.ResourceOptions.merge(opts, renamed))
         if (args.template_repository_id is None) != (args.pipeline_root_uri is None):
             raise ValueError("template_repository_id and pipeline_root_uri go together")
         child = pulumi.ResourceOptions(parent=self)
@@ -156,7 +163,7 @@ class GcpVertexModelMonitoringMonitoring(pulumi.ComponentResource):
                                "dashboard_url": self.dashboard_url,
                                "service_account_email": self.service_account_email})  # fmt: skip
 
-    def _policy(self, name: str, args: GcpVertexModelMonitoringMonitoringArgs,
+    def _policy(self, name: str, args: GcpVertexModelMonitoringArgs,
                 channels: list[pulumi.Output[str]], *, title: str, metric: str, aligner: str,
                 reducer: str, threshold: float,
                 duration: str) -> gcp.monitoring.AlertPolicy:  # fmt: skip
@@ -193,7 +200,7 @@ class GcpVertexModelMonitoringMonitoring(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )  # fmt: skip
 
-    def _drift_alert(self, name: str, args: GcpVertexModelMonitoringMonitoringArgs,
+    def _drift_alert(self, name: str, args: GcpVertexModelMonitoringArgs,
                      channels: list[pulumi.Output[str]]) -> None:  # fmt: skip
         """Drift-check runs that fail: drift above the threshold, or a step errored."""
         threshold = args.options.drift_threshold
@@ -207,7 +214,7 @@ class GcpVertexModelMonitoringMonitoring(pulumi.ComponentResource):
             channels=channels, labels=args.labels, parent=self,
         )  # fmt: skip
 
-    def _schedule_alert(self, name: str, args: GcpVertexModelMonitoringMonitoringArgs,
+    def _schedule_alert(self, name: str, args: GcpVertexModelMonitoringArgs,
                         channels: list[pulumi.Output[str]],
                         schedules: list[pulumi.Input[str]]) -> None:  # fmt: skip
         """Failed attempts of the platform's Cloud Scheduler jobs: a run that never started."""

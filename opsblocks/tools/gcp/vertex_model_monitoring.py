@@ -17,14 +17,14 @@ if TYPE_CHECKING:
 
 def build(site: GcpSite, options: VertexModelMonitoringOptions) -> GcpEndpointMonitoring:
     from components.gcp.vertex_model_monitoring.component import (
-        GcpVertexModelMonitoringMonitoring,
-        GcpVertexModelMonitoringMonitoringArgs,
+        GcpVertexModelMonitoring,
+        GcpVertexModelMonitoringArgs,
     )
 
     serving, training = site.need(GcpEndpoint), site.get(GcpPipeline)
-    monitoring = GcpVertexModelMonitoringMonitoring(
+    monitoring = GcpVertexModelMonitoring(
         site.name,
-        GcpVertexModelMonitoringMonitoringArgs(
+        GcpVertexModelMonitoringArgs(
             labels=site.labels,
             **site.stores,
             endpoint_id=serving.endpoint,
@@ -54,7 +54,7 @@ TOOL = Tool(
     description="Alert policies on errors and latency, e-mail channel, dashboard, scheduled drift "
     "check",
     options=VertexModelMonitoringOptions,
-    component="components.gcp.vertex_model_monitoring.component:GcpVertexModelMonitoringMonitoring",
+    component="components.gcp.vertex_model_monitoring.component:GcpVertexModelMonitoring",
     build=build,
     gives=GcpEndpointMonitoring,
     needs=(GcpEndpoint,),
