@@ -27,7 +27,7 @@ def test_the_component_takes_the_validated_options_model_and_no_copy_of_it(
     args = vars(sys.modules[component.__module__])[f"{component.__name__}Args"]
     fields = {f.name: f for f in dataclasses.fields(args)}
     assert fields["options"].type == tool.options.__name__
-    assert vars(sys.modules[component.__module__])[tool.options.__name__] is tool.options
+    assert vars(sys.modules[args.__module__])[tool.options.__name__] is tool.options
     copies = sorted(set(fields) & set(tool.options.model_fields))
     assert not copies, f"{args.__name__} declares options again: {copies}"
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure.github_actions.options import GithubActionsOptions
+from components.azure.github_actions.options import AzureGithubActionsOptions
 from components.azure.shared.cicd_identity import (
     AUDIENCE,
     DeployTargetsArgs,
@@ -51,7 +51,7 @@ def github_environment_subject(repository: str, environment: str) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class AzureGithubActionsCicdArgs(DeployTargetsArgs):
-    options: GithubActionsOptions
+    options: AzureGithubActionsOptions
     """The tool's options, as the blueprint gave them (validated)."""
 
 

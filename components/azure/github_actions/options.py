@@ -10,7 +10,7 @@ from components.azure.shared.option_types import Branch, Repository
 from components.options import ASK, Options
 
 
-class GithubActionsOptions(Options):
+class AzureGithubActionsOptions(Options):
     """Federated train and deploy identities for GitHub Actions: no secrets."""
 
     repository: Annotated[Repository, ASK]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.github_actions.options import GithubActionsOptions
+from components.gcp.github_actions.options import GcpGithubActionsOptions
 from components.gcp.shared.cicd_identity import CicdIdentity, CicdIdentityArgs, Duty, cicd_identity
 
 GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
@@ -65,7 +65,7 @@ class GcpGithubActionsCicdArgs:
     deploy_settings: pulumi.Input[str] | None = None
     """The serving capability's JSON: its service account is the one the workflows deploy as;
     None: no serving capability, no grant on a serving account."""
-    options: GithubActionsOptions
+    options: GcpGithubActionsOptions
     """The tool's options, as the blueprint gave them (validated)."""
 
 

@@ -10,7 +10,7 @@ from components.gcp.shared.option_types import GithubEnvironment, Repository
 from components.options import ASK, Options
 
 
-class GithubActionsOptions(Options):
+class GcpGithubActionsOptions(Options):
     """Workload Identity Federation for GitHub Actions: no service account keys."""
 
     repository: Annotated[Repository, ASK]

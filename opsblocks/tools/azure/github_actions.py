@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from components.azure.github_actions.options import GithubActionsOptions
+from components.azure.github_actions.options import AzureGithubActionsOptions
 from opsblocks.contracts import Released
 from opsblocks.contracts.azure import AzureCicd
 from opsblocks.model import Capability, Cloud
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from opsblocks.wiring.azure import AzureSite
 
 
-def build(site: AzureSite, options: GithubActionsOptions) -> AzureCicd:
+def build(site: AzureSite, options: AzureGithubActionsOptions) -> AzureCicd:
     from components.azure.github_actions.component import (
         AzureGithubActionsCicd,
         AzureGithubActionsCicdArgs,
@@ -38,7 +38,7 @@ TOOL = Tool(
     name="github-actions",
     description="GitHub Actions: federated train and deploy identities, deploy in a protected "
     "environment",
-    options=GithubActionsOptions,
+    options=AzureGithubActionsOptions,
     component="components.azure.github_actions.component:AzureGithubActionsCicd",
     build=build,
     gives=AzureCicd,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from components.gcp.github_actions.options import GithubActionsOptions
+from components.gcp.github_actions.options import GcpGithubActionsOptions
 from opsblocks.contracts.gcp import GcpCicd, GcpEndpoint, GcpModelRegistry, GcpPipeline
 from opsblocks.model import Capability, Cloud
 from opsblocks.naming import NameRule
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from opsblocks.wiring.gcp import GcpSite
 
 
-def build(site: GcpSite, options: GithubActionsOptions) -> GcpCicd:
+def build(site: GcpSite, options: GcpGithubActionsOptions) -> GcpCicd:
     from components.gcp.github_actions.component import (
         GcpGithubActionsCicd,
         GcpGithubActionsCicdArgs,
@@ -51,7 +51,7 @@ TOOL = Tool(
     name="github-actions",
     description="Workload Identity Federation for GitHub Actions, bound to a deploy service "
     "account",
-    options=GithubActionsOptions,
+    options=GcpGithubActionsOptions,
     component="components.gcp.github_actions.component:GcpGithubActionsCicd",
     build=build,
     gives=GcpCicd,
