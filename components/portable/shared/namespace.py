@@ -11,10 +11,19 @@ import pulumi_kubernetes as k8s
 
 from components.portable.inputs import WorkloadIdentity
 
+POD_SECURITY_VERSION = "v1.33"
+"""The Pod Security Standards version the namespace is held to: pinned, so a cluster upgrade
+does not tighten (or loosen) what the tool's pods may do until this is raised."""
 RESTRICTED = {
-    f"pod-security.kubernetes.io/{mode}": "restricted" for mode in ("enforce", "audit", "warn")
+    label: value
+    for mode in ("enforce", "audit", "warn")
+    for label, value in (
+        (f"pod-security.kubernetes.io/{mode}", "restricted"),
+        (f"pod-security.kubernetes.io/{mode}-version", POD_SECURITY_VERSION),
+    )
 }
-"""Pod Security Admission: pods run as non-root, without privilege escalation or host access."""
+"""Pod Security Admission: pods run as non-root, without privilege escalation or host access.
+Applied after the platform's labels, so no label given can weaken it."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,7 +39,8 @@ class PortableNamespace(pulumi.ComponentResource):
     namespace: pulumi.Output[str]
     service_account: pulumi.Output[str]
     pod_labels: Mapping[str, str]
-    """Labels the tool's pods must carry for the workload identity to apply."""
+    """Labels every pod template of the tool must carry for its workload identity to apply
+    (AKS gives an unlabelled pod no credentials, silently)."""
 
     def __init__(
         self, name: str, args: PortableNamespaceArgs, opts: pulumi.ResourceOptions | None = None
@@ -52,7 +62,10 @@ class PortableNamespace(pulumi.ComponentResource):
                 labels=dict(args.labels),
                 annotations=dict(args.identity.service_account_annotations),
             ),
-            # Tokens are projected into the pods that need them, never mounted by default.
+            # No Kubernetes API token in pods by default. Workload identity does not need one
+            # (the EKS and AKS webhooks project their own token; GKE's metadata server needs
+            # none); a tool whose pods call the Kubernetes API (CI agents, pipeline runners)
+            # sets automountServiceAccountToken: true in its pod spec.
             automount_service_account_token=False,
             opts=child,
         )

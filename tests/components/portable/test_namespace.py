@@ -38,6 +38,8 @@ def test_one_component_binds_each_clouds_identity(cloud: str) -> None:
 
     account = graph.named("mlflow-service-account").inputs
     assert account["metadata"]["annotations"] == annotations
+    assert account["metadata"]["name"] == "runner"
+    assert account["metadata"]["labels"] == LABELS
     assert account["metadata"]["namespace"] == "mlflow"
     assert account["automountServiceAccountToken"] is False
     assert found[0].pod_labels == pod_labels
@@ -51,12 +53,25 @@ def test_the_namespace_holds_pods_to_the_restricted_standard() -> None:
     labels = graph.named("kfp-namespace").inputs["metadata"]["labels"]
     for mode in ("enforce", "audit", "warn"):
         assert labels[f"pod-security.kubernetes.io/{mode}"] == "restricted"
+        assert labels[f"pod-security.kubernetes.io/{mode}-version"] == "v1.33"
     assert labels.items() >= LABELS.items()
+
+
+def test_no_label_given_weakens_the_standard() -> None:
+    identity = WorkloadIdentity(service_account_annotations={})
+    weakening = {**LABELS, "pod-security.kubernetes.io/enforce": "privileged"}
+    graph = run(lambda: PortableNamespace("kfp", PortableNamespaceArgs(
+        labels=weakening, namespace="kubeflow", identity=identity)))  # fmt: skip
+
+    labels = graph.named("kfp-namespace").inputs["metadata"]["labels"]
+    assert labels["pod-security.kubernetes.io/enforce"] == "restricted"
 
 
 def test_portable_components_import_no_clouds_sdk() -> None:
     root = Path(__file__).parents[3] / "components" / "portable"
-    for path in root.rglob("*.py"):
+    paths = sorted(root.rglob("*.py"))
+    assert len(paths) >= 4
+    for path in paths:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
