@@ -122,7 +122,7 @@ def tool_question(
         f"{capability} tool",
         lambda text: check_tool(cloud, capability, text, chosen),
         flag=f"--tool {capability}=",
-        default=offered[0].name,
+        default=offered[0].name if offered else NONE,
         choices=(*((t.name, t.description) for t in offered), (NONE, leave_out)),
     )
 
@@ -145,8 +145,9 @@ def check_tool(
     for tool in catalog.tools(cloud, capability):
         if tool.name == text:
             needs = ", ".join(kind.__name__ for kind in catalog.unmet(tool, chosen))
+            choose = ", ".join(t.name for t in offered) or NONE
             raise AnswerError(f"{text} needs {needs}, which the tools chosen before do not "
-                              f"give (choose: {', '.join(t.name for t in offered)})")  # fmt: skip
+                              f"give (choose: {choose})")  # fmt: skip
     elsewhere = sorted(
         {t.cloud.value for t in catalog.tools(capability=capability) if t.name == text}
     )
