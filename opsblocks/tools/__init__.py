@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any, Generic, TypeVar
 
 from components.options import Options
-from opsblocks.contracts import Contract
+from opsblocks.contracts import Contract, Released
 from opsblocks.model import Capability, Cloud
 from opsblocks.naming import NameRule
 
@@ -33,6 +33,11 @@ SiteT = TypeVar("SiteT")
 
 def _no_promises(options: Any) -> tuple[Contract, ...]:
     return ()
+
+
+def releases(options: Options) -> tuple[Contract, ...]:
+    """What every CI/CD tool promises: its deploy stage releases models to serving."""
+    return (Released(),)
 
 
 @dataclass(frozen=True, kw_only=True)

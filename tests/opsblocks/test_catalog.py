@@ -4,6 +4,7 @@ import sys
 import pytest
 
 from opsblocks import catalog
+from opsblocks.contracts import Alerts, QualityGate, Released
 from opsblocks.errors import OpsblocksError
 from opsblocks.model import Capability, Cloud
 
@@ -54,3 +55,25 @@ def test_listing_tools_imports_no_cloud_sdk() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+# What every tool of a capability promises, whatever the cloud: tools of other capabilities
+# (portable ones above all) may rely on it.
+PROMISED = {Capability.validation: QualityGate, Capability.monitoring: Alerts,
+            Capability.cicd: Released}  # fmt: skip
+
+
+@pytest.mark.parametrize("tool", TOOLS, ids=lambda t: f"{t.cloud}-{t.name}")
+def test_a_tool_promises_what_it_declares_and_what_its_capability_promises(
+    tool: catalog.Tool,
+) -> None:
+    made = tool.promise(tool.options.model_validate(tool.coverage))
+    assert sorted(type(c).__name__ for c in made) == sorted(k.__name__ for k in tool.promised)
+    if tool.capability in PROMISED:
+        assert PROMISED[tool.capability] in tool.promised
+
+
+@pytest.mark.parametrize("tool", TOOLS, ids=lambda t: f"{t.cloud}-{t.name}")
+def test_a_tool_needs_only_what_some_tool_of_its_cloud_gives(tool: catalog.Tool) -> None:
+    for need in tool.needs:
+        assert catalog.givers(tool.cloud, need), f"{tool.name}: nothing gives {need.__name__}"

@@ -15,7 +15,7 @@ from opsblocks.contracts.aws import (
 )
 from opsblocks.model import Capability, Cloud
 from opsblocks.naming import NameRule
-from opsblocks.tools import Tool
+from opsblocks.tools import Tool, releases
 
 if TYPE_CHECKING:
     from opsblocks.wiring.aws import AwsSite
@@ -56,10 +56,6 @@ def build(site: AwsSite, options: CodePipelineOptions) -> AwsPipelineCicd:
                            release_pipeline_name=cicd.release_pipeline_name)  # fmt: skip
 
 
-def promises(options: CodePipelineOptions) -> tuple[Released]:
-    return (Released(),)
-
-
 TOOL = Tool(
     cloud=Cloud.aws,
     capability=Capability.cicd,
@@ -71,7 +67,7 @@ TOOL = Tool(
     gives=AwsPipelineCicd,
     needs=(AwsPipeline, AwsModelRegistry),
     uses=(AwsEndpoint, AwsEndpointMonitoring),
-    promises=promises,
+    promises=releases,
     promised=(Released,),
     names=(NameRule("CodeConnections connection", 32, "-staging", autonamed=False),),
     main_types=(

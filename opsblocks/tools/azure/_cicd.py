@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypedDict
 
-from opsblocks.contracts import Released
 from opsblocks.contracts.azure import AzureModelRegistry, AzureWorkspace
 
 if TYPE_CHECKING:
@@ -48,8 +47,3 @@ def deploy_targets(site: AzureSite) -> DeployTargets:
         # The identity endpoints run as: deploying one assigns it.
         "workload_identity_id": foundation.serving_identity_id,
     }
-
-
-def promises(options: object) -> tuple[Released]:
-    """Both deploy stages release models to serving (the endpoint's "blue" deployment)."""
-    return (Released(),)

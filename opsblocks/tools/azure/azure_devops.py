@@ -9,8 +9,8 @@ from components.azure.azure_devops.options import AzureDevopsOptions
 from opsblocks.contracts import Released
 from opsblocks.contracts.azure import AzureDevopsProject
 from opsblocks.model import Capability, Cloud
-from opsblocks.tools import Tool
-from opsblocks.tools.azure._cicd import NEEDS, deploy_targets, promises
+from opsblocks.tools import Tool, releases
+from opsblocks.tools.azure._cicd import NEEDS, deploy_targets
 
 if TYPE_CHECKING:
     from opsblocks.wiring.azure import AzureSite
@@ -61,7 +61,7 @@ TOOL = Tool(
     build=build,
     gives=AzureDevopsProject,
     needs=NEEDS,
-    promises=promises,
+    promises=releases,
     promised=(Released,),
     main_types=(
         "azuredevops.Project",

@@ -9,8 +9,8 @@ from components.azure.github_actions.options import AzureGithubActionsOptions
 from opsblocks.contracts import Released
 from opsblocks.contracts.azure import AzureCicd
 from opsblocks.model import Capability, Cloud
-from opsblocks.tools import Tool
-from opsblocks.tools.azure._cicd import NEEDS, deploy_targets, promises
+from opsblocks.tools import Tool, releases
+from opsblocks.tools.azure._cicd import NEEDS, deploy_targets
 
 if TYPE_CHECKING:
     from opsblocks.wiring.azure import AzureSite
@@ -43,7 +43,7 @@ TOOL = Tool(
     build=build,
     gives=AzureCicd,
     needs=NEEDS,
-    promises=promises,
+    promises=releases,
     promised=(Released,),
     main_types=("azure_native.managedidentity.FederatedIdentityCredential",),
     coverage={"repository": "acme/fraud-model"},

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from components.gcp.cloud_build.options import CloudBuildOptions
+from opsblocks.contracts import Released
 from opsblocks.contracts.gcp import GcpCicd, GcpEndpoint, GcpModelRegistry, GcpPipeline
 from opsblocks.model import Capability, Cloud
-from opsblocks.tools import Tool
+from opsblocks.tools import Tool, releases
 
 if TYPE_CHECKING:
     from opsblocks.wiring.gcp import GcpSite
@@ -53,6 +54,8 @@ TOOL = Tool(
     component="components.gcp.cloud_build.component:GcpCloudBuildCicd",
     build=build,
     gives=GcpCicd,
+    promises=releases,
+    promised=(Released,),
     needs=(GcpPipeline, GcpModelRegistry),
     uses=(GcpEndpoint,),
     apis=(

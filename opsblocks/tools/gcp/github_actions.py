@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from components.gcp.github_actions.options import GcpGithubActionsOptions
+from opsblocks.contracts import Released
 from opsblocks.contracts.gcp import GcpCicd, GcpEndpoint, GcpModelRegistry, GcpPipeline
 from opsblocks.model import Capability, Cloud
 from opsblocks.naming import NameRule
-from opsblocks.tools import Tool
+from opsblocks.tools import Tool, releases
 
 if TYPE_CHECKING:
     from opsblocks.wiring.gcp import GcpSite
@@ -55,6 +56,8 @@ TOOL = Tool(
     component="components.gcp.github_actions.component:GcpGithubActionsCicd",
     build=build,
     gives=GcpCicd,
+    promises=releases,
+    promised=(Released,),
     needs=(GcpPipeline, GcpModelRegistry),
     uses=(GcpEndpoint,),
     apis=("iam.googleapis.com", "iamcredentials.googleapis.com", "sts.googleapis.com"),
