@@ -34,8 +34,8 @@ class NameRule:
 
 
 AWS_RULES: tuple[NameRule, ...] = (
-    NameRule("S3 bucket", 63, "-registry-artifacts"),
-    NameRule("IAM role", 64, "-cicd-pipeline-role"),
+    NameRule("S3 bucket", 63, "-access-logs"),
+    NameRule("IAM role", 64, "-flow-logs-role"),
 )
 
 
@@ -79,10 +79,7 @@ def check_aws_region(region: str) -> str:
     return region
 
 
-GCP_RULES: tuple[NameRule, ...] = (
-    NameRule("service account", 30, "-workbench", autonamed=False),
-    NameRule("Cloud Storage bucket", 63, "-registry-artifacts"),
-)
+GCP_RULES: tuple[NameRule, ...] = (NameRule("Cloud Storage bucket", 63, "-access-logs"),)
 
 
 GCP_REGION = re.compile(r"^[a-z]+-[a-z]+[0-9]+$")

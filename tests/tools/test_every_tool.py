@@ -7,7 +7,7 @@ every rule of `opsblocks check` over the same platforms."""
 
 from __future__ import annotations
 
-from opsblocks import catalog
+from opsblocks import catalog, naming
 from opsblocks.check.stateful import STATEFUL
 from opsblocks.cost.book import load_book
 from tests.recording import is_taggable, tags_of
@@ -63,3 +63,28 @@ def test_every_resource_the_tool_creates_is_in_the_price_book(
     types = {r.type for place in placed for r in place.resources()}
     assert types
     assert not sorted(t for t in types if book.classification(t) is None)
+
+
+# Names derived from the blueprint's name, by resource type: the rule's resource, and where the
+# name is (the logical name, autonamed with a suffix; or an explicit id input).
+NAMED = {
+    "aws:iam/role:Role": ("IAM role", None),
+    "aws:s3/bucket:Bucket": ("S3 bucket", None),
+    "gcp:storage/bucket:Bucket": ("Cloud Storage bucket", None),
+    "gcp:serviceaccount/account:Account": ("service account", "accountId"),
+}
+
+
+def test_every_name_the_tool_derives_is_under_a_naming_rule(
+    tool: catalog.Tool, placed: list[Placed]
+) -> None:
+    # `validate` checks the blueprint's name against the cloud's and the chosen tools' rules:
+    # a name longer than any rule foresees would pass validation and fail at `pulumi up`.
+    rules = naming.CLOUD_RULES[tool.cloud.value] + tool.names
+    for place in placed:
+        for resource in (r for r in place.resources() if r.type in NAMED):
+            kind, field = NAMED[resource.type]
+            name = resource.inputs[field] if field else resource.name
+            suffix = name.removeprefix(place.blueprint.name)
+            room = [len(r.longest_role) for r in rules if r.resource == kind]
+            assert room and max(room) >= len(suffix), f"{kind} {name}: no rule foresees {suffix}"

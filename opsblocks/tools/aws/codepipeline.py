@@ -69,7 +69,11 @@ TOOL = Tool(
     uses=(AwsEndpoint, AwsEndpointMonitoring),
     promises=releases,
     promised=(Released,),
-    names=(NameRule("CodeConnections connection", 32, "-staging", autonamed=False),),
+    names=(
+        NameRule("CodeConnections connection", 32, "-staging", autonamed=False),
+        NameRule("S3 bucket", 63, "-cicd-artifacts"),
+        NameRule("IAM role", 64, "-cicd-release-trigger-role"),
+    ),
     main_types=(
         "aws.codepipeline.Pipeline",
         "aws.codebuild.Project",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from components.aws.s3.options import S3DataOptions
 from opsblocks.contracts.aws import AwsData
 from opsblocks.model import Capability, Cloud
+from opsblocks.naming import NameRule
 from opsblocks.tools import Tool
 
 if TYPE_CHECKING:
@@ -39,5 +40,9 @@ TOOL = Tool(
     component="components.aws.s3.component:AwsS3Data",
     build=build,
     gives=AwsData,
+    names=(
+        NameRule("S3 bucket", 63, "-data-curated"),
+        NameRule("IAM role", 64, "-data-crawler-role"),
+    ),
     main_types=("aws.s3.Bucket", "aws.glue.CatalogDatabase", "aws.glue.Crawler"),
 )

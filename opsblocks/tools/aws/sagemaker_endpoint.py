@@ -61,7 +61,11 @@ TOOL = Tool(
     gives=AwsEndpoint,
     needs=(AwsModelRegistry,),
     uses=(AwsTrainingImage, Released),
-    names=(NameRule("SageMaker endpoint", 63, "-staging", autonamed=False),),
+    names=(
+        NameRule("SageMaker endpoint", 63, "-staging", autonamed=False),
+        NameRule("S3 bucket", 63, "-serving-capture"),
+        NameRule("IAM role", 64, "-serving-role"),
+    ),
     main_types=(
         "aws.sagemaker.Endpoint",
         "aws.sagemaker.EndpointConfiguration",

@@ -9,6 +9,7 @@ from components.aws.sagemaker_model_monitor.options import SageMakerModelMonitor
 from opsblocks.contracts import Alerts
 from opsblocks.contracts.aws import AwsEndpoint, AwsEndpointMonitoring
 from opsblocks.model import Capability, Cloud
+from opsblocks.naming import NameRule
 from opsblocks.tools import Tool
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ TOOL = Tool(
     needs=(AwsEndpoint,),
     promises=promises,
     promised=(Alerts,),
+    names=(NameRule("IAM role", 64, "-monitoring-role"),),
     main_types=(
         "aws.ssm.Parameter",
         "aws.sagemaker.MonitoringSchedule",

@@ -50,6 +50,9 @@ TOOL = Tool(
     component="components.aws.sagemaker_model_registry.component:AwsSagemakerModelRegistry",
     build=build,
     gives=AwsModelRegistry,
-    names=(NameRule("SageMaker model package group", 63, "-staging-models", autonamed=False),),
+    names=(
+        NameRule("SageMaker model package group", 63, "-staging-models", autonamed=False),
+        NameRule("S3 bucket", 63, "-registry-artifacts"),
+    ),
     main_types=("aws.sagemaker.ModelPackageGroup", "aws.ecr.Repository", "aws.s3.Bucket"),
 )

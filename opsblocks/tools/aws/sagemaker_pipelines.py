@@ -8,6 +8,7 @@ from components.aws.sagemaker_pipelines.options import SageMakerPipelinesOptions
 from opsblocks.contracts import QualityGate
 from opsblocks.contracts.aws import AwsData, AwsModelRegistry, AwsPipeline, AwsTrainingImage
 from opsblocks.model import Capability, Cloud
+from opsblocks.naming import NameRule
 from opsblocks.tools import Tool
 
 if TYPE_CHECKING:
@@ -69,5 +70,6 @@ TOOL = Tool(
     uses=(QualityGate,),
     promises=promises,
     promised=(AwsTrainingImage,),
+    names=(NameRule("IAM role", 64, "-training-role"),),
     main_types=("aws.sagemaker.Pipeline",),
 )

@@ -9,6 +9,7 @@ from components.gcp.cloud_build.options import CloudBuildOptions
 from opsblocks.contracts import Released
 from opsblocks.contracts.gcp import GcpCicd, GcpEndpoint, GcpModelRegistry, GcpPipeline
 from opsblocks.model import Capability, Cloud
+from opsblocks.naming import NameRule
 from opsblocks.tools import Tool, releases
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ TOOL = Tool(
         "pubsub.googleapis.com",
         "logging.googleapis.com",
     ),
+    names=(NameRule("service account", 30, "-deploy", autonamed=False),),
     main_types=("gcp.cloudbuild.Trigger", "gcp.cloudbuildv2.Connection"),
     coverage={
         "repository": "acme/demand-model",

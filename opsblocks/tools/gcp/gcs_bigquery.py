@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from components.gcp.gcs_bigquery.options import GcsBigQueryOptions
 from opsblocks.contracts.gcp import GcpData
 from opsblocks.model import Capability, Cloud
+from opsblocks.naming import NameRule
 from opsblocks.tools import Tool
 
 if TYPE_CHECKING:
@@ -42,5 +43,6 @@ TOOL = Tool(
     build=build,
     gives=GcpData,
     apis=("storage.googleapis.com", "bigquery.googleapis.com"),
+    names=(NameRule("Cloud Storage bucket", 63, "-data-curated"),),
     main_types=("gcp.storage.Bucket", "gcp.bigquery.Dataset"),
 )

@@ -61,7 +61,10 @@ TOOL = Tool(
     needs=(GcpPipeline, GcpModelRegistry),
     uses=(GcpEndpoint,),
     apis=("iam.googleapis.com", "iamcredentials.googleapis.com", "sts.googleapis.com"),
-    names=(NameRule("workload identity pool", 32, "-staging-gh", autonamed=False),),
+    names=(
+        NameRule("workload identity pool", 32, "-staging-gh", autonamed=False),
+        NameRule("service account", 30, "-deploy", autonamed=False),
+    ),
     main_types=("gcp.iam.WorkloadIdentityPool", "gcp.iam.WorkloadIdentityPoolProvider"),
     coverage={"repository": "acme/demand-model"},
 )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from components.gcp.vertex_endpoint.options import VertexEndpointOptions
 from opsblocks.contracts.gcp import GcpEndpoint, GcpModelRegistry
 from opsblocks.model import Capability, Cloud
+from opsblocks.naming import NameRule
 from opsblocks.tools import Tool
 
 if TYPE_CHECKING:
@@ -55,5 +56,6 @@ TOOL = Tool(
     gives=GcpEndpoint,
     needs=(GcpModelRegistry,),
     apis=("aiplatform.googleapis.com", "bigquery.googleapis.com"),
+    names=(NameRule("service account", 30, "-serving", autonamed=False),),
     main_types=("gcp.vertex.AiEndpoint", "gcp.bigquery.Dataset"),
 )

@@ -9,6 +9,7 @@ from components.gcp.vertex_model_monitoring.options import VertexModelMonitoring
 from opsblocks.contracts import Alerts
 from opsblocks.contracts.gcp import GcpEndpoint, GcpEndpointMonitoring, GcpPipeline
 from opsblocks.model import Capability, Cloud
+from opsblocks.naming import NameRule
 from opsblocks.tools import Tool
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ TOOL = Tool(
     promises=promises,
     promised=(Alerts,),
     apis=("monitoring.googleapis.com", "cloudscheduler.googleapis.com"),
+    names=(NameRule("service account", 30, "-monitor", autonamed=False),),
     main_types=(
         "gcp.cloudscheduler.Job",
         "gcp.monitoring.Dashboard",

@@ -50,7 +50,10 @@ TOOL = Tool(
     build=build,
     gives=GcpModelRegistry,
     apis=("artifactregistry.googleapis.com", "aiplatform.googleapis.com"),
-    names=(NameRule("Artifact Registry repository", 63, "-staging-images", autonamed=False),),
+    names=(
+        NameRule("Artifact Registry repository", 63, "-staging-images", autonamed=False),
+        NameRule("Cloud Storage bucket", 63, "-registry-artifacts"),
+    ),
     main_types=(
         "gcp.vertex.AiMetadataStore",
         "gcp.artifactregistry.Repository",

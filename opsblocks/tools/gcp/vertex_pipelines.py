@@ -9,6 +9,7 @@ from components.gcp.vertex_pipelines.options import VertexPipelinesOptions
 from opsblocks.contracts import QualityGate
 from opsblocks.contracts.gcp import GcpData, GcpModelRegistry, GcpPipeline
 from opsblocks.model import Capability, Cloud
+from opsblocks.naming import NameRule
 from opsblocks.tools import Tool
 
 if TYPE_CHECKING:
@@ -71,6 +72,10 @@ TOOL = Tool(
         "cloudscheduler.googleapis.com",
         "notebooks.googleapis.com",
         "iam.googleapis.com",
+    ),
+    names=(
+        NameRule("service account", 30, "-workbench", autonamed=False),
+        NameRule("Cloud Storage bucket", 63, "-training-root"),
     ),
     main_types=(
         "gcp.cloudscheduler.Job",
