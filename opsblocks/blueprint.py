@@ -226,8 +226,10 @@ def _check_requirements(blueprint: Blueprint, source: Source) -> None:
 
 
 def _describe_contract(kind: type[Contract]) -> str:
-    summary = (kind.__doc__ or kind.__name__).strip().splitlines()[0].rstrip(".")
-    return f"{kind.__name__} ({summary[:1].lower()}{summary[1:]})"
+    """`AwsModelRegistry (A SageMaker model package group, ...)`: the first sentence of its
+    docstring (every contract has one of its own: `tests/opsblocks/test_catalog.py`)."""
+    paragraph = " ".join((kind.__doc__ or "").split("\n\n")[0].split())
+    return f"{kind.__name__} ({paragraph.split('. ')[0].rstrip('.')})"
 
 
 def _check_names(blueprint: Blueprint, source: Source) -> None:

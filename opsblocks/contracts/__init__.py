@@ -74,7 +74,7 @@ class Registry(Contract):
 
 @dataclass(frozen=True, kw_only=True)
 class Training(Contract):
-    """The training pipeline and the identity it runs as."""
+    """The training pipeline (and, per cloud, the identity it runs as)."""
 
     pipeline: Out
 

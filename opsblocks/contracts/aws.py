@@ -39,6 +39,8 @@ class AwsFoundation(Contract):
 
 @dataclass(frozen=True, kw_only=True)
 class AwsData(Data):
+    """Raw and curated S3 buckets and the Glue database that catalogues them."""
+
     raw_bucket: Out
     raw_bucket_arn: Out
     curated_bucket: Out
@@ -102,6 +104,8 @@ class AwsEndpoint(Serving):
 
 @dataclass(frozen=True, kw_only=True)
 class AwsGate(Validation):
+    """The SNS topic the quality gate announces its decisions on."""
+
     topic_arn: Out
 
     def outputs(self) -> StackOutputs:
@@ -110,6 +114,9 @@ class AwsGate(Validation):
 
 @dataclass(frozen=True, kw_only=True)
 class AwsEndpointMonitoring(Monitoring):
+    """The alert topic, the dashboard, and what an endpoint the CI/CD deploy stage creates
+    needs for its Model Monitor schedule."""
+
     topic_arn: Out
     dashboard_url: Out
     schedule_parameter_name: Out | None
@@ -122,6 +129,8 @@ class AwsEndpointMonitoring(Monitoring):
 
 @dataclass(frozen=True, kw_only=True)
 class AwsPipelineCicd(Cicd):
+    """The CodePipeline pipelines and the connection to the model repository."""
+
     pipeline_name: Out
     connection_arn: Out
     release_pipeline_name: Out | None

@@ -128,6 +128,8 @@ class AzureEndpoint(Serving):
 
 @dataclass(frozen=True, kw_only=True)
 class AzureGate(Validation):
+    """The scheduled evaluation pipeline that holds new models to the threshold."""
+
     schedule_name: Out
 
     def outputs(self) -> StackOutputs:
@@ -136,6 +138,8 @@ class AzureGate(Validation):
 
 @dataclass(frozen=True, kw_only=True)
 class AzureModelMonitor(Monitoring):
+    """The model monitor schedule and the action group alerts go to."""
+
     monitor_schedule_name: Out
     action_group_id: Out | None
     """Where alerts go (None without an e-mail address): the quality gate notifies it too."""

@@ -93,6 +93,8 @@ class GcpEndpoint(Serving):
 
 @dataclass(frozen=True, kw_only=True)
 class GcpGate(Validation):
+    """The alert policy on failed quality-gate runs."""
+
     alert_policy_name: Out
 
     def outputs(self) -> StackOutputs:
@@ -101,6 +103,8 @@ class GcpGate(Validation):
 
 @dataclass(frozen=True, kw_only=True)
 class GcpEndpointMonitoring(Monitoring):
+    """The monitoring dashboard and the notification channel alerts go to."""
+
     dashboard_url: Out
     notification_channel: Out | None
     """None without an alert address."""

@@ -108,7 +108,7 @@ def test_a_tool_that_does_not_give_what_another_needs_is_refused_at_its_line(
     with pytest.raises(BlueprintError) as error:
         blueprint.load(path)
     assert str(error.value) == (
-        f"{path}:7: capabilities.training.tool: sagemaker-pipelines needs AwsModelRegistry (a "
+        f"{path}:7: capabilities.training.tool: sagemaker-pipelines needs AwsModelRegistry (A "
         "SageMaker model package group, the ECR repository and the artifact bucket); the "
         "registry tool sagemaker-model-registry does not give it (choose: "
         "sagemaker-model-registry)"

@@ -3,8 +3,11 @@ import sys
 
 import pytest
 
-from opsblocks import catalog
-from opsblocks.contracts import Alerts, QualityGate, Released
+from opsblocks import catalog, contracts
+from opsblocks.contracts import Alerts, Contract, QualityGate, Released
+from opsblocks.contracts import aws as contracts_aws
+from opsblocks.contracts import azure as contracts_azure
+from opsblocks.contracts import gcp as contracts_gcp
 from opsblocks.errors import OpsblocksError
 from opsblocks.model import Capability, Cloud
 
@@ -77,3 +80,20 @@ def test_a_tool_promises_what_it_declares_and_what_its_capability_promises(
 def test_a_tool_needs_only_what_some_tool_of_its_cloud_gives(tool: catalog.Tool) -> None:
     for need in tool.needs:
         assert catalog.givers(tool.cloud, need), f"{tool.name}: nothing gives {need.__name__}"
+
+
+def contract_types() -> list[type[Contract]]:
+    found = []
+    for module in (contracts, contracts_aws, contracts_azure, contracts_gcp):
+        found += [c for c in vars(module).values()
+                  if isinstance(c, type) and issubclass(c, Contract)
+                  and c.__module__ == module.__name__]  # fmt: skip
+    return found
+
+
+@pytest.mark.parametrize("kind", contract_types(), ids=lambda c: c.__name__)
+def test_every_contract_says_in_its_own_words_what_it_holds(kind: type[Contract]) -> None:
+    # `validate` names a contract a tool lacks by its docstring's first sentence; a dataclass
+    # without one would show its field list.
+    doc = vars(kind).get("__doc__") or ""
+    assert doc and not doc.startswith(f"{kind.__name__}("), kind.__name__
