@@ -3,10 +3,10 @@
 Main pipeline, on every push: Source (a CodeConnections connection to GitHub, GitLab or
 Bitbucket) -> Test -> Train (build and push the image, publish the scripts, start the
 SageMaker training pipeline, and end). With a serving capability, a release pipeline
-(codepipeline_release.py) starts when the run's model package is Approved: Approve (a
+(release.py) starts when the run's model package is Approved: Approve (a
 person, before production) -> Deploy (the latest approved model package to the endpoint,
 auto-scaled and monitored as `pulumi up` would). Each stage has its own role
-(codepipeline_policies.py).
+(policies.py).
 
 The connection is created PENDING: someone must activate it once in the console (Developer
 Tools > Settings > Connections > Update pending connection) before the first run can fetch the

@@ -13,7 +13,7 @@ The Model Monitor data-quality schedule (`data_quality`, on by default) needs a 
 (SageMaker checks it when the schedule is created): for an endpoint deployed with the platform
 (`endpoint_deployed`) Pulumi creates it; otherwise its job definition and schedule are published
 in an SSM parameter and the CI/CD deploy stage creates them with the endpoint
-(sagemaker_model_monitor_schedule.py). Without it, the alarms and the dashboard still watch the
+(schedule.py). Without it, the alarms and the dashboard still watch the
 endpoint's errors, latency and traffic.
 """
 

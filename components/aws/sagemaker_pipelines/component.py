@@ -1,7 +1,7 @@
 """Training capability on AWS: a SageMaker Pipeline and the role its jobs run as.
 
 The pipeline (process -> train -> evaluate -> quality gate -> register, see
-`pipeline_definition`) runs every job in the foundation's private subnets, encrypted with the
+`definition.py`) runs every job in the foundation's private subnets, encrypted with the
 platform key, and registers models into this blueprint's model package group.
 """
 

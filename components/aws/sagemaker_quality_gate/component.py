@@ -1,12 +1,13 @@
 """Validation capability on AWS: who hears about the quality gate, and when.
 
-The gate itself is enforced inside the training pipeline: `opsblocks.wiring.aws` compiles
-this tool's metric, threshold and direction into the pipeline's condition step (see
-`pipeline_definition`), which registers the model only when evaluation.json meets the bar
-and otherwise fails the execution. `approval` becomes the approval status new model packages
-get (manual: PendingManualApproval). This component turns both outcomes into notifications:
-a model package changing state in this blueprint's group, and an execution of this
-blueprint's pipeline failing, are published to a KMS-encrypted SNS topic.
+The gate itself is enforced inside the training pipeline: this tool promises its metric,
+threshold and direction (a QualityGate), which the training tool compiles into the pipeline's
+condition step (see `sagemaker_pipelines/definition.py`), which registers the model only when
+evaluation.json meets the bar and otherwise fails the execution. `approval` becomes the
+approval status new model packages get (manual: PendingManualApproval). This component turns
+both outcomes into notifications: a model package changing state in this blueprint's group,
+and an execution of this blueprint's pipeline failing, are published to a KMS-encrypted SNS
+topic.
 """
 
 from __future__ import annotations

@@ -59,9 +59,9 @@ class DeployTargetsArgs:
     ml_registry_id: pulumi.Input[str] | None = None
     """Azure ML registry CI/CD registers and reads models in; None: no grant on a registry."""
     workload_identity_id: pulumi.Input[str] | None = None
-    """The user-assigned identity online endpoints and deployments run as (whichever one the
-    wiring names): deploying them requires assigning it, so the deploy identity operates it.
-    None: no grant on an identity."""
+    """The user-assigned identity online endpoints and deployments run as (the serving
+    identity, as the CI/CD tools pass it): deploying them requires assigning it, so the
+    deploy identity operates it. None: no grant on an identity."""
 
 
 def train_identity(

@@ -17,7 +17,8 @@ import pulumi_gcp as gcp
 from components.gcp.cloud_build import steps
 
 PIPELINE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-"""Pipeline names (from `naming`): no character a regular expression gives a meaning to."""
+"""Pipeline names (the blueprint's, as the tool module derives them): no character a regular
+expression gives a meaning to."""
 
 
 def runs_done_filter(pipeline_name: str) -> str:
