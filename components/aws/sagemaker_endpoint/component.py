@@ -18,16 +18,17 @@ from components.aws.sagemaker_endpoint.options import SageMakerEndpointOptions
 from components.aws.sagemaker_endpoint.role import execution_role_statements
 from components.aws.shared import iam
 from components.aws.shared.instance_storage import volume_key
+from components.aws.shared.sagemaker_access import (
+    DEFAULT_IMAGE_REPOSITORY,
+    DEFAULT_IMAGE_TAG,
+    VARIANT,
+)
 from components.aws.shared.secure_bucket import AwsSecureBucket, AwsSecureBucketArgs
 
-VARIANT = "AllTraffic"
 # Add capacity quickly under load; remove it slowly so the count does not flap. Published
 # in the deploy settings too, so an endpoint the CI/CD deploy stage creates scales the same.
 SCALE_OUT_COOLDOWN = 60
 SCALE_IN_COOLDOWN = 300
-# The SageMaker XGBoost image serves by default, as training trains with it by default.
-DEFAULT_IMAGE_REPOSITORY = "sagemaker-xgboost"
-DEFAULT_IMAGE_TAG = "1.7-1"
 
 
 @dataclass(frozen=True, kw_only=True)

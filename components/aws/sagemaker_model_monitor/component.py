@@ -30,7 +30,6 @@ from components.aws.sagemaker_model_monitor import schedule as data_quality
 from components.aws.sagemaker_model_monitor.documents import (
     DRIFT_NAMESPACE,
     ENDPOINT_NAMESPACE,
-    VARIANT,
     alert_topic_policy,
     dashboard_body,
     drift_metric,
@@ -38,6 +37,7 @@ from components.aws.sagemaker_model_monitor.documents import (
 )
 from components.aws.sagemaker_model_monitor.options import SageMakerModelMonitorOptions
 from components.aws.shared import iam
+from components.aws.shared.sagemaker_access import VARIANT
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -13,9 +13,13 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws.shared import iam
-from components.aws.shared.sagemaker_access import pull_images, repository_of, run_jobs_in_vpc
+from components.aws.shared.sagemaker_access import (
+    VARIANT,
+    pull_images,
+    repository_of,
+    run_jobs_in_vpc,
+)
 
-VARIANT = "AllTraffic"
 ENDPOINT_NAMESPACE = "AWS/SageMaker"
 INSTANCE_NAMESPACE = "/aws/sagemaker/Endpoints"
 # Where Model Monitor publishes per-feature metrics of a real-time endpoint, with the

@@ -17,11 +17,13 @@ import pulumi_aws as aws
 from components.aws.sagemaker_pipelines.definition import build_definition
 from components.aws.sagemaker_pipelines.options import SageMakerPipelinesOptions
 from components.aws.shared import iam
-from components.aws.shared.sagemaker_access import pull_images, repository_of, run_jobs_in_vpc
-
-# The SageMaker XGBoost image serves as training, processing and inference image by default.
-DEFAULT_IMAGE_REPOSITORY = "sagemaker-xgboost"
-DEFAULT_IMAGE_TAG = "1.7-1"
+from components.aws.shared.sagemaker_access import (
+    DEFAULT_IMAGE_REPOSITORY,
+    DEFAULT_IMAGE_TAG,
+    pull_images,
+    repository_of,
+    run_jobs_in_vpc,
+)
 
 PIPELINE_JOBS = (
     "sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob",

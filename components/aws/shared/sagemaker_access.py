@@ -12,6 +12,12 @@ import pulumi
 
 from components.aws.shared import iam
 
+# The SageMaker XGBoost image trains, processes and serves by default: training registers model
+# packages with it, the endpoint and the deploy stage serve them with it.
+DEFAULT_IMAGE_REPOSITORY = "sagemaker-xgboost"
+DEFAULT_IMAGE_TAG = "1.7-1"
+VARIANT = "AllTraffic"
+"""The endpoint's one production variant: monitoring's alarms and dashboard name it too."""
 ECR_PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
                     "ecr:GetDownloadUrlForLayer")  # fmt: skip
 VPC_JOB_ACTIONS = (
