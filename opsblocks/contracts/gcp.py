@@ -128,3 +128,18 @@ class GcpCicd(Cicd):
         if self.deploy_service_account_email is not None:
             found["cicd_deploy_service_account"] = self.deploy_service_account_email
         return found
+
+
+@dataclass(frozen=True, kw_only=True)
+class GcpFederatedCicd(GcpCicd):
+    """The two accounts, and the workload identity provider an external CI system (GitHub
+    Actions) exchanges its tokens at."""
+
+    workload_identity_provider: Out
+    """`projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>`:
+    what `google-github-actions/auth` takes as `workload_identity_provider`."""
+
+    def outputs(self) -> StackOutputs:
+        return super().outputs() | {
+            "cicd_workload_identity_provider": self.workload_identity_provider
+        }

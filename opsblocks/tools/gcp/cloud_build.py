@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 from components.gcp.cloud_build.options import CloudBuildOptions
 from opsblocks.contracts import Released
-from opsblocks.contracts.gcp import GcpCicd, GcpEndpoint, GcpModelRegistry, GcpPipeline
+from opsblocks.contracts.gcp import GcpCicd, GcpPipeline
 from opsblocks.model import Capability, Cloud
 from opsblocks.naming import NameRule
 from opsblocks.tools import Tool, releases
+from opsblocks.tools.gcp import _cicd
 
 if TYPE_CHECKING:
     from opsblocks.wiring.gcp import GcpSite
@@ -19,25 +20,16 @@ if TYPE_CHECKING:
 def build(site: GcpSite, options: CloudBuildOptions) -> GcpCicd:
     from components.gcp.cloud_build.component import GcpCloudBuildCicd, GcpCloudBuildCicdArgs
 
-    training, registry = site.need(GcpPipeline), site.need(GcpModelRegistry)
-    serving = site.get(GcpEndpoint)
+    training = site.need(GcpPipeline)
     # Cloud Build runs the builds itself: it encrypts the runs it starts and reads the
     # scheduled run.
     cicd = GcpCloudBuildCicd(
         site.name,
         GcpCloudBuildCicdArgs(
-            labels=site.labels,
-            **site.common,
-            account_prefix=site.blueprint.name,
+            **_cicd.inputs(site),
             kms_key_id=site.foundation.kms_key_id,
             pipeline_name=training.pipeline,
             scheduler_job_name=training.scheduler_job_name,
-            protect=site.env.protect_data,
-            repository_id=registry.repository_id,
-            template_repository_id=training.template_repository_id,
-            pipeline_root_uri=training.pipeline_root_uri,
-            training_service_account=training.service_account_email,
-            deploy_settings=serving.deploy_settings if serving else None,
             options=options,
         ),
         site.opts,
@@ -57,8 +49,8 @@ TOOL = Tool(
     gives=GcpCicd,
     promises=releases,
     promised=(Released,),
-    needs=(GcpPipeline, GcpModelRegistry),
-    uses=(GcpEndpoint,),
+    needs=_cicd.NEEDS,
+    uses=_cicd.USES,
     apis=(
         "cloudbuild.googleapis.com",
         "secretmanager.googleapis.com",

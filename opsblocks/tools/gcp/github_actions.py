@@ -7,43 +7,35 @@ from typing import TYPE_CHECKING
 
 from components.gcp.github_actions.options import GcpGithubActionsOptions
 from opsblocks.contracts import Released
-from opsblocks.contracts.gcp import GcpCicd, GcpEndpoint, GcpModelRegistry, GcpPipeline
+from opsblocks.contracts.gcp import GcpFederatedCicd
 from opsblocks.model import Capability, Cloud
 from opsblocks.naming import NameRule
 from opsblocks.tools import Tool, releases
+from opsblocks.tools.gcp import _cicd
 
 if TYPE_CHECKING:
     from opsblocks.wiring.gcp import GcpSite
 
 
-def build(site: GcpSite, options: GcpGithubActionsOptions) -> GcpCicd:
+def build(site: GcpSite, options: GcpGithubActionsOptions) -> GcpFederatedCicd:
     from components.gcp.github_actions.component import (
         GcpGithubActionsCicd,
         GcpGithubActionsCicdArgs,
     )
 
-    training, registry = site.need(GcpPipeline), site.need(GcpModelRegistry)
-    serving = site.get(GcpEndpoint)
     # GitHub's identity is federated in the tool's own workload identity pool.
     cicd = GcpGithubActionsCicd(
         site.name,
         GcpGithubActionsCicdArgs(
-            labels=site.labels,
-            **site.common,
-            account_prefix=site.blueprint.name,
-            pool_id=site.physical("gh"),
-            protect=site.env.protect_data,
-            repository_id=registry.repository_id,
-            template_repository_id=training.template_repository_id,
-            pipeline_root_uri=training.pipeline_root_uri,
-            training_service_account=training.service_account_email,
-            deploy_settings=serving.deploy_settings if serving else None,
-            options=options,
+            **_cicd.inputs(site), pool_id=site.physical("gh"), options=options
         ),
         site.opts,
     )
-    return GcpCicd(service_account_email=cicd.service_account_email,
-                   deploy_service_account_email=cicd.deploy_service_account_email)  # fmt: skip
+    return GcpFederatedCicd(
+        service_account_email=cicd.service_account_email,
+        deploy_service_account_email=cicd.deploy_service_account_email,
+        workload_identity_provider=cicd.workload_identity_provider,
+    )
 
 
 TOOL = Tool(
@@ -55,11 +47,11 @@ TOOL = Tool(
     options=GcpGithubActionsOptions,
     component="components.gcp.github_actions.component:GcpGithubActionsCicd",
     build=build,
-    gives=GcpCicd,
+    gives=GcpFederatedCicd,
     promises=releases,
     promised=(Released,),
-    needs=(GcpPipeline, GcpModelRegistry),
-    uses=(GcpEndpoint,),
+    needs=_cicd.NEEDS,
+    uses=_cicd.USES,
     apis=("iam.googleapis.com", "iamcredentials.googleapis.com", "sts.googleapis.com"),
     names=(
         NameRule("workload identity pool", 32, "-staging-gh", autonamed=False),
