@@ -4,10 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
-from components.aws.shared.option_types import ImageUri, ModelArchiveUri, SageMakerInstanceType
+from components.aws.shared.option_types import ImageUri, S3Uri, SageMakerInstanceType
 from components.options import ASK, Options
+
+
+def _check_model_archive(uri: str) -> str:
+    # CreateModel: ModelDataUrl "must point to a single gzip compressed tar archive (.tar.gz
+    # suffix)"; the serving role is granted read on exactly that object.
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    if not key.endswith(".tar.gz") or key.endswith("/.tar.gz"):
+        folder = f"s3://{bucket}/{key.rstrip('/') + '/' if key else ''}"
+        raise ValueError(
+            f"'{uri}' does not name a model archive: SageMaker serves one .tar.gz object "
+            f"(e.g. {folder}model.tar.gz)"
+        )
+    return uri
+
+
+ModelArchiveUri = Annotated[S3Uri, AfterValidator(_check_model_archive)]
 
 
 class SageMakerEndpointOptions(Options):

@@ -6,8 +6,17 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from components.azure.shared.option_types import ModelAsset, VmSize
+from components.azure.shared.option_types import VmSize
 from components.options import ASK, Options
+
+# An Azure ML model asset: azureml://registries/<r>/models/<m>/versions/<v>, or azureml:<m>:<v>.
+ModelAsset = Annotated[
+    str,
+    Field(
+        pattern=r"^azureml:(//registries/[\w.-]+/models/[\w.-]+/versions/[\w.-]+|[\w.-]+:[\w.-]+)$",
+        description="Model to deploy: azureml://registries/<r>/models/<m>/versions/<v>.",
+    ),
+]
 
 
 class AzureMlOnlineEndpointOptions(Options):

@@ -6,8 +6,15 @@ from typing import Annotated
 
 from pydantic import Field
 
-from components.azure.shared.option_types import Branch, Repository
+from components.azure.shared.option_types import Branch
 from components.options import ASK, Options
+
+Repository = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", description="GitHub repository: owner/name"
+    ),
+]
 
 
 class AzureGithubActionsOptions(Options):

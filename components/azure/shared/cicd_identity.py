@@ -58,7 +58,7 @@ class DeployTargetsArgs:
     workspace."""
     ml_registry_id: pulumi.Input[str] | None = None
     """Azure ML registry CI/CD registers and reads models in; None: no grant on a registry."""
-    workload_identity_id: pulumi.Input[str] | None = None
+    serving_identity_id: pulumi.Input[str] | None = None
     """The user-assigned identity online endpoints and deployments run as (the serving
     identity, as the CI/CD tools pass it): deploying them requires assigning it, so the
     deploy identity operates it. None: no grant on an identity."""
@@ -107,8 +107,8 @@ def deploy_identity(
     principal = identity.principal_id
     grant(f"{name}-ml", role="AzureML Data Scientist", scope=args.workspace_id,
           principal_id=principal, parent=parent)  # fmt: skip
-    if args.workload_identity_id is not None:
-        grant(f"{name}-assign", role="Managed Identity Operator", scope=args.workload_identity_id,
+    if args.serving_identity_id is not None:
+        grant(f"{name}-assign", role="Managed Identity Operator", scope=args.serving_identity_id,
               principal_id=principal, parent=parent)  # fmt: skip
     _shared_grants(name, args, principal, parent)
     return identity

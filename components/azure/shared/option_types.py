@@ -19,22 +19,4 @@ VmSize = Annotated[
 Cron = Annotated[str, Field(pattern=r"^(\S+\s+){4}\S+$", description="cron, e.g. 0 3 * * 1")]
 
 
-Repository = Annotated[
-    str,
-    Field(
-        pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", description="GitHub repository: owner/name"
-    ),
-]
-
-
 Branch = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[^\s~^:?*\[\\]+$")]
-
-
-# An Azure ML model asset: azureml://registries/<r>/models/<m>/versions/<v>, or azureml:<m>:<v>.
-ModelAsset = Annotated[
-    str,
-    Field(
-        pattern=r"^azureml:(//registries/[\w.-]+/models/[\w.-]+/versions/[\w.-]+|[\w.-]+:[\w.-]+)$",
-        description="Model to deploy: azureml://registries/<r>/models/<m>/versions/<v>.",
-    ),
-]

@@ -6,8 +6,12 @@ from typing import Annotated
 
 from pydantic import Field
 
-from components.gcp.shared.option_types import GithubEnvironment, Repository
+from components.gcp.shared.option_types import Repository
 from components.options import ASK, Options
+
+GithubEnvironment = Annotated[
+    str, Field(pattern=r"^[A-Za-z0-9_.-]{1,255}$", description="A GitHub environment name.")
+]
 
 
 class GcpGithubActionsOptions(Options):

@@ -25,8 +25,3 @@ Repository = Annotated[
         pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", description="GitHub repository: owner/name"
     ),
 ]
-
-
-GithubEnvironment = Annotated[
-    str, Field(pattern=r"^[A-Za-z0-9_.-]{1,255}$", description="A GitHub environment name.")
-]

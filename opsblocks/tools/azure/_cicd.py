@@ -1,5 +1,5 @@
 """What both Azure CI/CD tools hand their component: where their identities live and what they
-may train and deploy to (the component's `DeployTargetsArgs`), and what they give."""
+may train and deploy to (the component's `DeployTargetsArgs`)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ class DeployTargets(TypedDict):
     acr_id: pulumi.Output[str]
     ml_registry_id: pulumi.Output[str]
     train_role_id: pulumi.Output[str]
-    workload_identity_id: pulumi.Output[str]
+    serving_identity_id: pulumi.Output[str]
 
 
 def deploy_targets(site: AzureSite) -> DeployTargets:
@@ -45,5 +45,5 @@ def deploy_targets(site: AzureSite) -> DeployTargets:
         # The train stage works in the workspace with the role user code has: no serving.
         "train_role_id": training.no_serving_role_id,
         # The identity endpoints run as: deploying one assigns it.
-        "workload_identity_id": foundation.serving_identity_id,
+        "serving_identity_id": foundation.serving_identity_id,
     }

@@ -234,7 +234,7 @@ def test_both_identities_upload_to_the_workspace_storage_as_themselves() -> None
 
 
 def test_without_a_workload_identity_there_is_no_identity_operator_grant() -> None:
-    graph = cicd(workload_identity_id=None)
+    graph = cicd(serving_identity_id=None)
 
     assert grants(graph) == separated_grants(operated=False)
     assert not [r for r in custom(graph) if r.name == "cicd-deploy-assign"]
@@ -297,7 +297,7 @@ def test_it_creates_the_delivery_resources_and_nothing_else() -> None:
 
 def test_every_resource_belongs_to_the_component() -> None:
     assert strays(cicd(), COMPONENT) == []
-    assert strays(cicd(ml_registry_id=None, workload_identity_id=None, protect=True),
+    assert strays(cicd(ml_registry_id=None, serving_identity_id=None, protect=True),
                   COMPONENT) == []  # fmt: skip
 
 
