@@ -13,9 +13,11 @@ from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import AfterValidator, BaseModel, Field, TypeAdapter, ValidationError, create_model
 
+from components.options import Options
 from opsblocks import catalog, naming
+from opsblocks.contracts import Contract
 from opsblocks.errors import BlueprintError, value_message
-from opsblocks.model import Capability, Cloud, Environment, Strict, requirements
+from opsblocks.model import Capability, Cloud, Environment, Strict
 from opsblocks.tags import check_azure_tags, check_gcp_labels, check_user_tags
 from opsblocks.yamlsource import Source, parse
 
@@ -26,7 +28,7 @@ class ToolSpec(Strict):
     """`capabilities.<capability>`: the tool, and its options."""
 
     tool: str
-    options: Strict
+    options: Options
 
 
 class Usage(Strict):
@@ -101,11 +103,6 @@ class Blueprint(Strict):
         return {cap: present[cap] for cap in Capability if cap in present}
 
 
-_NAME_CHECKS = {
-    Cloud.aws: naming.check_aws_name,
-    Cloud.azure: naming.check_azure_name,
-    Cloud.gcp: naming.check_gcp_name,
-}
 _REGION_CHECKS = {
     Cloud.aws: naming.check_aws_region,
     Cloud.azure: naming.check_azure_region,
@@ -155,7 +152,7 @@ def _cloud_model(cloud: Cloud) -> type[Blueprint]:
     return create_model(
         _class_name(cloud, "Blueprint"),
         __base__=Blueprint,
-        name=(Annotated[str, AfterValidator(_NAME_CHECKS[cloud])], ...),
+        name=(Annotated[str, AfterValidator(naming.check_blueprint_name)], ...),
         cloud=(_literal(cloud), ...),
         region=(Annotated[str, AfterValidator(_REGION_CHECKS[cloud])], ...),
         tags=(
@@ -167,7 +164,7 @@ def _cloud_model(cloud: Cloud) -> type[Blueprint]:
 
 
 CLOUD_MODELS: dict[Cloud, type[Blueprint]] = {
-    cloud: _cloud_model(cloud) for cloud in Cloud if catalog.tools(cloud) and cloud in _NAME_CHECKS
+    cloud: _cloud_model(cloud) for cloud in Cloud if catalog.tools(cloud)
 }
 ADAPTER: TypeAdapter[Blueprint] = TypeAdapter(_tagged_union(list(CLOUD_MODELS.values()), "cloud"))
 
@@ -189,16 +186,23 @@ def validate(data: Any, source: Source) -> Blueprint:
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         raise _describe(errors[0], data, source).counting(len(errors) - 1) from None
+    _check_names(blueprint, source)
     _check_requirements(blueprint, source)
     _check_environment(blueprint, source)
     return blueprint
 
 
 def _check_requirements(blueprint: Blueprint, source: Source) -> None:
-    present = blueprint.tools()
-    for capability in present:
-        needs = requirements(blueprint.cloud, capability)
-        missing = [needed for needed in needs if needed not in present]
+    """Every tool gets what it needs from the blueprint's other tools: a capability left out,
+    or a tool that does not give what another one needs, fails here with the tool's line."""
+    chosen = {cap: catalog.find(blueprint.cloud, cap, spec.tool)
+              for cap, spec in blueprint.tools().items()}  # fmt: skip
+    for capability, tool in chosen.items():
+        unmet = catalog.unmet(tool, chosen.values())
+        offered = [(kind, catalog.givers(blueprint.cloud, kind)) for kind in unmet]
+        missing = [c for c in Capability
+                   if any(g.capability is c for _, found in offered for g in found)
+                   and c not in chosen]  # fmt: skip
         if missing:
             raise _error(
                 source,
@@ -206,6 +210,40 @@ def _check_requirements(blueprint: Blueprint, source: Source) -> None:
                 f"needs {' and '.join(m.value for m in missing)} in the blueprint too "
                 f"({capability.value} uses their outputs)",
             )
+        for kind, found in offered:
+            other = next((chosen[g.capability] for g in found if g.capability in chosen), None)
+            where = (
+                f"the {other.capability} tool {other.name} does not give it"
+                if other
+                else ("no tool of this cloud gives it")
+            )
+            choose = f" (choose: {', '.join(g.name for g in found)})" if found else ""
+            raise _error(
+                source,
+                ("capabilities", capability.value, "tool"),
+                f"{tool.name} needs {_describe_contract(kind)}; {where}{choose}",
+            )
+
+
+def _describe_contract(kind: type[Contract]) -> str:
+    """`AwsModelRegistry (A SageMaker model package group, ...)`: the first sentence of its
+    docstring (every contract has one of its own: `tests/opsblocks/test_catalog.py`)."""
+    paragraph = " ".join((kind.__doc__ or "").split("\n\n")[0].split())
+    return f"{kind.__name__} ({paragraph.split('. ')[0].rstrip('.')})"
+
+
+def _check_names(blueprint: Blueprint, source: Source) -> None:
+    """The cloud's naming limits, with those of the chosen tools (names they derive from the
+    blueprint's name): too long fails here, not at `pulumi up`."""
+    rules = naming.CLOUD_RULES[blueprint.cloud.value] + tuple(
+        rule
+        for capability, spec in blueprint.tools().items()
+        for rule in catalog.find(blueprint.cloud, capability, spec.tool).names
+    )
+    try:
+        naming.check_length(blueprint.name, blueprint.cloud.value, rules)
+    except ValueError as exc:
+        raise _error(source, ("name",), str(exc)) from None
 
 
 def _check_environment(blueprint: Blueprint, source: Source) -> None:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple
 
+from opsblocks import catalog
 from opsblocks.blueprint import Blueprint
 from opsblocks.errors import OpsblocksError
 from opsblocks.model import Capability
@@ -22,75 +23,27 @@ from opsblocks.render import _sections, short_type, subtree_size
 
 FOUNDATION = "foundation"
 
-MAIN_TYPES = (
-    # AWS: what a capability runs
-    "aws.sagemaker.Pipeline",
-    "aws.codepipeline.Pipeline",
-    "aws.codebuild.Project",
-    "aws.codeconnections.Connection",
-    "aws.sagemaker.ModelPackageGroup",
-    "aws.ecr.Repository",
-    "aws.sagemaker.Endpoint",
-    "aws.sagemaker.EndpointConfiguration",
-    "aws.sagemaker.Model",
-    "aws.ssm.Parameter",
-    "aws.sagemaker.MonitoringSchedule",
-    "aws.cloudwatch.Dashboard",
-    "aws.cloudwatch.EventRule",
-    "aws.sns.Topic",
-    # AWS: what it keeps data in, and the network and key everything shares
-    "aws.ec2.Vpc",
-    "aws.kms.Key",
-    "aws.s3.Bucket",
-    "aws.glue.CatalogDatabase",
-    "aws.glue.Crawler",
-    # GCP: what a capability runs (the Vertex pipeline runs on a Cloud Scheduler job; the
-    # drift check of monitoring too)
-    "gcp.cloudscheduler.Job",
-    "gcp.vertex.AiTensorboard",
-    "gcp.workbench.Instance",
-    "gcp.cloudbuild.Trigger",
-    "gcp.cloudbuildv2.Connection",
-    "gcp.iam.WorkloadIdentityPool",
-    "gcp.iam.WorkloadIdentityPoolProvider",
-    "gcp.vertex.AiMetadataStore",
-    "gcp.artifactregistry.Repository",
-    "gcp.vertex.AiEndpoint",
-    "gcp.monitoring.Dashboard",
-    "gcp.monitoring.AlertPolicy",
-    "gcp.monitoring.NotificationChannel",
-    # GCP: what it keeps data in, and the network and key everything shares
-    "gcp.compute.Network",
-    "gcp.kms.CryptoKey",
-    "gcp.storage.Bucket",
-    "gcp.bigquery.Dataset",
-    # Azure: what a capability runs (the quality gate and the model monitor are schedules)
-    "azure_native.machinelearningservices.Workspace",
-    "azure_native.machinelearningservices.Compute",
-    "azure_native.machinelearningservices.Registry",
-    "azure_native.containerregistry.Registry",
-    "azure_native.machinelearningservices.ComponentVersion",
-    "azure_native.machinelearningservices.Schedule",
-    "azure_native.machinelearningservices.OnlineEndpoint",
-    "azure_native.machinelearningservices.OnlineDeployment",
-    "azure_native.monitor.ActionGroup",
-    "azuredevops.Project",
-    "azuredevops.Git",
-    "azuredevops.BuildDefinition",
-    "azure_native.managedidentity.FederatedIdentityCredential",
-    # Azure: what it keeps data in, and the network, key and logs everything shares
-    "azure_native.network.VirtualNetwork",
-    "azure_native.keyvault.Vault",
-    "azure_native.keyvault.Key",
-    "azure_native.operationalinsights.Workspace",
-    "azure_native.storage.StorageAccount",
-    "azure_native.machinelearningservices.Datastore",
-)
-"""The resource types a diagram draws, in the order a cluster lists them. A type is here when
-it is what a reader looks for in the architecture (a bucket, a pipeline, an endpoint); its
-settings, policies, roles, log groups, subnets and alarms are counted, not drawn — and so, on
-GCP, are service accounts, IAM members, enabled APIs, key rings and log-based metrics; on
-Azure, role assignments, private endpoints and DNS zones, diagnostic settings and alerts."""
+FOUNDATION_TYPES: dict[str, tuple[str, ...]] = {
+    "aws": ("aws.ec2.Vpc", "aws.kms.Key", "aws.s3.Bucket"),
+    "azure": ("azure_native.network.VirtualNetwork", "azure_native.keyvault.Vault",
+              "azure_native.keyvault.Key", "azure_native.operationalinsights.Workspace"),
+    "gcp": ("gcp.compute.Network", "gcp.kms.CryptoKey", "gcp.storage.Bucket"),
+}  # fmt: skip
+"""What the foundation's cluster draws: the network, the key, the logs everything shares.
+
+A tool's cluster draws its `Tool.main_types`, in that order: what a reader looks for in the
+architecture (a bucket, a pipeline, an endpoint); its settings, policies, roles, log groups,
+subnets and alarms are counted, not drawn — and so, on GCP, are service accounts, IAM members,
+enabled APIs, key rings and log-based metrics; on Azure, role assignments, private endpoints and
+DNS zones, diagnostic settings and alerts."""
+
+
+def main_types(bp: Blueprint, capability: str) -> tuple[str, ...]:
+    """The resource types the cluster of `capability` draws, in the order it lists them."""
+    if capability == FOUNDATION:
+        return FOUNDATION_TYPES[bp.cloud.value]
+    spec = bp.tools()[Capability(capability)]
+    return catalog.find(bp.cloud, Capability(capability), spec.tool).main_types
 
 
 class FlowRule(NamedTuple):
@@ -180,9 +133,10 @@ def _cluster(
     bp: Blueprint, graph: Graph, capability: str, tool: str, roots: list[Resource]
 ) -> Cluster:
     component = bp.name if capability == FOUNDATION else f"{bp.name}-{capability}"
+    drawn = main_types(bp, capability)
     main = sorted(
-        (r for r in _descendants(graph, roots) if short_type(r.type) in MAIN_TYPES),
-        key=lambda r: (MAIN_TYPES.index(short_type(r.type)), r.name),
+        (r for r in _descendants(graph, roots) if short_type(r.type) in drawn),
+        key=lambda r: (drawn.index(short_type(r.type)), r.name),
     )
     nodes: list[Node] = []
     for resource in main:

@@ -39,24 +39,3 @@ class Capability(StrEnum):
     validation = "validation"
     monitoring = "monitoring"
     cicd = "cicd"
-
-
-REQUIRES: dict[Capability, tuple[Capability, ...]] = {
-    Capability.training: (Capability.data, Capability.registry),
-    Capability.serving: (Capability.registry,),
-    Capability.validation: (Capability.training,),
-    Capability.monitoring: (Capability.serving,),
-    Capability.cicd: (Capability.training,),
-}
-"""What each capability consumes from others; a blueprint must include those too."""
-
-CLOUD_REQUIRES: dict[Cloud, dict[Capability, tuple[Capability, ...]]] = {
-    # An Azure ML online endpoint lives in the training capability's workspace.
-    Cloud.azure: {Capability.serving: (Capability.registry, Capability.training)},
-}
-"""Where a cloud's tools consume more than REQUIRES says."""
-
-
-def requirements(cloud: Cloud, capability: Capability) -> tuple[Capability, ...]:
-    """The capabilities whose outputs `capability` consumes on `cloud`."""
-    return CLOUD_REQUIRES.get(cloud, {}).get(capability, REQUIRES.get(capability, ()))

@@ -34,11 +34,8 @@ class NameRule:
 
 
 AWS_RULES: tuple[NameRule, ...] = (
-    NameRule("CodeConnections connection", 32, "-staging", autonamed=False),
-    NameRule("S3 bucket", 63, "-registry-artifacts"),
-    NameRule("IAM role", 64, "-cicd-pipeline-role"),
-    NameRule("SageMaker endpoint", 63, "-staging", autonamed=False),
-    NameRule("SageMaker model package group", 63, "-staging-models", autonamed=False),
+    NameRule("S3 bucket", 63, "-access-logs"),
+    NameRule("IAM role", 64, "-flow-logs-role"),
 )
 
 
@@ -51,11 +48,11 @@ def check_blueprint_name(name: str) -> str:
     return name
 
 
-def check_aws_name(name: str) -> str:
-    check_blueprint_name(name)
-    for rule in AWS_RULES:
+def check_length(name: str, cloud: str, rules: tuple[NameRule, ...]) -> str:
+    """`name` fits every rule (the cloud's, and those of the blueprint's tools)."""
+    for rule in rules:
         if rule.length_for(name) > rule.max_length:
-            raise _too_long(name, "aws", rule, AWS_RULES)
+            raise _too_long(name, cloud, rule, rules, noun="ids" if cloud == "gcp" else "names")
     return name
 
 
@@ -82,28 +79,7 @@ def check_aws_region(region: str) -> str:
     return region
 
 
-def aws_partition(region: str) -> str:
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    if region.startswith("cn-"):
-        return "aws-cn"
-    return "aws"
-
-
-GCP_RULES: tuple[NameRule, ...] = (
-    NameRule("service account", 30, "-workbench", autonamed=False),
-    NameRule("workload identity pool", 32, "-staging-gh", autonamed=False),
-    NameRule("Cloud Storage bucket", 63, "-registry-artifacts"),
-    NameRule("Artifact Registry repository", 63, "-staging-images", autonamed=False),
-)
-
-
-def check_gcp_name(name: str) -> str:
-    check_blueprint_name(name)
-    for rule in GCP_RULES:
-        if rule.length_for(name) > rule.max_length:
-            raise _too_long(name, "gcp", rule, GCP_RULES, noun="ids")
-    return name
+GCP_RULES: tuple[NameRule, ...] = (NameRule("Cloud Storage bucket", 63, "-access-logs"),)
 
 
 GCP_REGION = re.compile(r"^[a-z]+-[a-z]+[0-9]+$")
@@ -122,18 +98,7 @@ UNIQUE = "xxxxxx"
 AZURE_RULES: tuple[NameRule, ...] = (
     NameRule("storage account", 24, "ml" + UNIQUE, autonamed=False, compact=True),
     NameRule("key vault", 24, "-" + UNIQUE, autonamed=False),
-    NameRule("Azure ML online endpoint", 32, "-" + UNIQUE, autonamed=False),
-    NameRule("Azure ML registry", 33, "-" + UNIQUE, autonamed=False),
-    NameRule("Azure ML workspace", 33, "-staging", autonamed=False),
 )
-
-
-def check_azure_name(name: str) -> str:
-    check_blueprint_name(name)
-    for rule in AZURE_RULES:
-        if rule.length_for(name) > rule.max_length:
-            raise _too_long(name, "azure", rule, AZURE_RULES)
-    return name
 
 
 # Azure locations are one lowercase word with an optional digit: eastus, westeurope, eastus2.
@@ -146,3 +111,12 @@ def check_azure_region(region: str) -> str:
             f"'{region}' is not an Azure location (e.g. eastus, westeurope: no spaces or hyphens)"
         )
     return region
+
+
+CLOUD_RULES: dict[str, tuple[NameRule, ...]] = {
+    "aws": AWS_RULES,
+    "azure": AZURE_RULES,
+    "gcp": GCP_RULES,
+}
+"""Names every platform of the cloud derives from the blueprint's name (the foundation's, and
+the shared buckets, roles, accounts); a tool adds its own with `Tool.names`."""

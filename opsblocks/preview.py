@@ -55,6 +55,9 @@ class Resource:
     provider: str | None
     ignore_changes: list[str] = field(default_factory=list)
     """Input paths `pulumi up` leaves alone once created (e.g. what auto-scaling owns)."""
+    aliases: list[str] = field(default_factory=list)
+    """A component's former `type::name`s: a stack that has it (and what is under it) under
+    one keeps it, no replacement. (Provider SDKs alias their own renamed classes; not shown.)"""
 
     @property
     def is_component(self) -> bool:
@@ -181,7 +184,14 @@ def _recorded(request: Any, urn: str, inputs: dict[str, Any]) -> Resource:
         dependencies=sorted({engine_urn(d) for d in request.dependencies}),
         provider=request.provider or None,
         ignore_changes=list(request.ignoreChanges),
+        aliases=[] if request.custom else _former_names(request),
     )
+
+
+def _former_names(request: Any) -> list[str]:
+    """`type::name` of each alias a component registers with (what it was called before)."""
+    specs = (alias.spec for alias in request.aliases if alias.HasField("spec"))
+    return sorted({f"{s.type or request.type}::{s.name or request.name}" for s in specs})
 
 
 ROOT_TYPE = "pulumi:pulumi:Stack"

@@ -116,10 +116,18 @@ def as_json(bp: Blueprint, graph: Graph) -> str:
         "summary": {"resources": total, "protected": protected,
                     "components": sum(r.is_component for r in graph.resources)},
         "resources": [
-            {**asdict(r), "kind": "component" if r.is_component else "resource"}
+            {**_recorded(r), "kind": "component" if r.is_component else "resource"}
             for r in sorted(graph.resources, key=lambda r: r.urn)
         ],
         "outputs": graph.outputs,
         "warnings": graph.warnings,
     }  # fmt: skip
     return json.dumps(document, indent=2, sort_keys=False)
+
+
+def _recorded(resource: Resource) -> dict[str, Any]:
+    """A resource as JSON; `aliases` only where a resource has former names."""
+    found = asdict(resource)
+    if not resource.aliases:
+        del found["aliases"]
+    return found

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from opsblocks import blueprint, catalog, program
 from opsblocks.blueprint import Blueprint
-from opsblocks.model import Capability, Cloud, requirements
+from opsblocks.model import Cloud
 from opsblocks.preview import Graph
 from tests.recording import run
 
@@ -32,50 +32,6 @@ def recorded(path: Path) -> tuple[Blueprint, Graph]:
 
 REGION = {Cloud.aws: "us-east-1", Cloud.azure: "eastus", Cloud.gcp: "us-central1"}
 
-# Options that make each tool create everything it can. A new tool must say here how.
-ALL_RESOURCES: dict[Cloud, dict[str, dict[str, object]]] = {
-    Cloud.aws: {
-        "s3": {},
-        "sagemaker-model-registry": {},
-        "sagemaker-pipelines": {},
-        "sagemaker-endpoint": {"model_data_url": "s3://opsblocks-models/fraud/model.tar.gz"},
-        "sagemaker-quality-gate": {"approval": "automatic"},
-        "sagemaker-model-monitor": {
-            "alert_email": "ml@example.com",
-            "baseline_uri": "s3://opsblocks-models/fraud/baseline",
-            "drift_features": ["amount", "age"],
-        },
-        "codepipeline": {"repository": "acme/fraud-model"},
-    },
-    Cloud.azure: {
-        "adls": {},
-        "azureml-registry": {},
-        "azureml": {
-            "compute_instance": True,
-            "compute_instance_user": "00000000-0000-0000-0000-0000000000ab",
-        },
-        "azureml-online-endpoint": {"model": "azureml://registries/r/models/fraud/versions/1"},
-        "azureml-quality-gate": {},
-        "azureml-model-monitor": {"alert_email": "ml@example.com"},
-        "azure-devops": {},
-        "github-actions": {"repository": "acme/fraud-model"},
-    },
-    Cloud.gcp: {
-        "gcs-bigquery": {},
-        "vertex-model-registry": {},
-        "vertex-pipelines": {"workbench": True},
-        "vertex-endpoint": {},
-        "vertex-quality-gate": {},
-        "vertex-model-monitoring": {"alert_email": "ml@example.com"},
-        "cloud-build": {
-            "repository": "acme/demand-model",
-            "github_app_installation_id": 42,
-            "github_token_secret": "github-token",
-        },
-        "github-actions": {"repository": "acme/demand-model"},
-    },
-}
-
 # Known limits the README documents, waived in the generated blueprints as a user would.
 WAIVERS: dict[Cloud, list[dict[str, str]]] = {
     Cloud.azure: [
@@ -89,11 +45,13 @@ WAIVERS: dict[Cloud, list[dict[str, str]]] = {
 Platforms = list[tuple[Blueprint, Graph]]
 
 
-def needed(cloud: Cloud, capability: Capability) -> list[Capability]:
-    """`capability` and, transitively, the capabilities whose outputs it consumes on `cloud`."""
-    found = [capability]
-    for required in requirements(cloud, capability):
-        found += [c for c in needed(cloud, required) if c not in found]
+def with_needs(cloud: Cloud, tool: catalog.Tool) -> list[catalog.Tool]:
+    """`tool` and, transitively, the first tool of the cloud giving each contract it needs."""
+    found = [tool]
+    for need in tool.needs:
+        if not any(issubclass(kind, need) for t in found for kind in catalog.gives(t)):
+            giver = catalog.givers(cloud, need)[0]
+            found += [t for t in with_needs(cloud, giver) if t not in found]
     return found
 
 
@@ -101,17 +59,13 @@ def generated(
     directory: Path, cloud: Cloud, name: str, tools: Iterable[catalog.Tool], env: str
 ) -> Blueprint:
     """A blueprint of `tools` (a later tool of the same capability replaces an earlier one)."""
-    capabilities = {t.capability.value: {"tool": t.name, "options": ALL_RESOURCES[cloud][t.name]}
+    capabilities = {t.capability.value: {"tool": t.name, "options": dict(t.coverage)}
                     for t in tools}  # fmt: skip
     path = directory / f"{name}.yaml"
     path.write_text(json.dumps({"name": name, "cloud": cloud.value, "region": REGION[cloud],
                                 "environment": env, "capabilities": capabilities,
                                 "checks": {"waive": WAIVERS.get(cloud, [])}}))  # fmt: skip
     return blueprint.load(path)
-
-
-def first_tool(cloud: Cloud, capability: Capability) -> catalog.Tool:
-    return catalog.tools(cloud, capability)[0]
 
 
 @cache
@@ -122,9 +76,8 @@ def every_tool(cloud: Cloud) -> Platforms:
     blueprints: list[Blueprint] = []
     tools = catalog.tools(cloud)
     for index, tool in enumerate(tools):  # short names: at most 20 characters on GCP
-        others = [first_tool(cloud, c) for c in needed(cloud, tool.capability)[1:]]
         name = f"{tool.capability.value}-{index}"
-        blueprints.append(generated(directory, cloud, name, [tool, *others], "prod"))
+        blueprints.append(generated(directory, cloud, name, with_needs(cloud, tool), "prod"))
     for env in ("dev", "prod"):
         blueprints.append(generated(directory, cloud, f"every-tool-{env}", tools, env))
     generated_ones = [(bp, run(lambda bp=bp: program.build(bp))) for bp in blueprints]

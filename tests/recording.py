@@ -165,3 +165,22 @@ def arm_id(type_token: str, name: str) -> str:
     """The ARM id the recording gives the Azure resource `name` of `type_token`."""
     found: str = azure_outputs(type_token, name)["id"]
     return found
+
+
+A = TypeVar("A")
+
+
+def args_of(args_type: type[A], *, checked: bool = True, **values: Any) -> A:
+    """A component's Args from flat values, as a blueprint gives them: the values that are the
+    tool's options go into its validated options model, the rest are the Args' own.
+    `checked=False` builds the model without validating it, so a test reaches a component's
+    own refusal of a value the blueprint's validation would refuse already."""
+    import dataclasses
+    import sys
+
+    fields = dataclasses.fields(args_type)  # type: ignore[arg-type]
+    declared = next(str(f.type) for f in fields if f.name == "options")
+    options_type = vars(sys.modules[args_type.__module__])[declared]
+    options = {key: values.pop(key) for key in list(values) if key in options_type.model_fields}
+    model = options_type(**options) if checked else options_type.model_construct(**options)
+    return args_type(**values, options=model)

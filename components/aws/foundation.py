@@ -9,9 +9,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.aws import iam
-from components.aws.secure_bucket import AwsSecureBucket, AwsSecureBucketArgs
-from opsblocks.naming import aws_partition
+from components.aws.shared import iam
+from components.aws.shared.secure_bucket import AwsSecureBucket, AwsSecureBucketArgs
 
 # Interface endpoints that SageMaker jobs and endpoints in private subnets need to reach AWS.
 INTERFACE_ENDPOINTS = ("sagemaker.api", "sagemaker.runtime", "ecr.api", "ecr.dkr", "logs", "sts")
@@ -50,7 +49,7 @@ class AwsFoundation(pulumi.ComponentResource):
             parent=self, protect=args.protect, retain_on_delete=args.protect
         )
         tags = dict(args.tags)
-        partition = aws_partition(args.region)
+        partition = iam.aws_partition(args.region)
         account_id = aws.get_caller_identity_output(
             opts=pulumi.InvokeOutputOptions(parent=self)
         ).account_id

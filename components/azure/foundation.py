@@ -40,9 +40,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.azure import common
-from components.azure.identities import platform_identities
-from components.azure.private_network import private_network
+from components.azure.shared import common
+from components.azure.shared.identities import platform_identities
+from components.azure.shared.private_network import private_network
 
 KEY_NAME = "platform-cmk"
 # + 6 hex characters: 3-24 in all; Key Vault refuses consecutive hyphens.

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
+from components.gcp.shared.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
 
 ENCRYPTER = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
 # Service agents that encrypt with the platform key, created explicitly (service identities).

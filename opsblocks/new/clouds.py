@@ -29,15 +29,6 @@ CLOUD_SETUP: dict[Cloud, CloudSetup] = {
 }
 """Clouds `opsblocks new` offers, first one the default: one line each, once they have tools."""
 
-TOOL_SETUP: dict[tuple[Cloud, str], tuple[str, ...]] = {
-    # The Azure DevOps provider needs the organization, and a token for `pulumi up` itself.
-    (Cloud.azure, "azure-devops"): (
-        "pulumi config set azuredevops:orgServiceUrl https://dev.azure.com/<your-org> -s {stack}",
-        "export AZDO_PERSONAL_ACCESS_TOKEN=<a token that may create projects>",
-    ),
-}
-"""What a new stack needs before `pulumi up` because of one of its tools ({stack})."""
-
 
 def clouds() -> list[Cloud]:
     """The clouds a blueprint can use today, the default first."""

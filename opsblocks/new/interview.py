@@ -10,9 +10,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from components.options import asked
 from opsblocks import catalog
 from opsblocks.errors import OpsblocksError
-from opsblocks.model import Capability, Cloud, Environment, requirements
+from opsblocks.model import Capability, Cloud, Environment
 from opsblocks.new.asking import AnswerError, Interviewer, Question
 from opsblocks.new.questions import (
     NONE,
@@ -26,7 +27,6 @@ from opsblocks.new.questions import (
     tool_question,
 )
 from opsblocks.new.target import Target
-from opsblocks.options import asked
 
 T = TypeVar("T")
 
@@ -122,7 +122,7 @@ def interview(flags: Flags, asker: Interviewer, where: Target) -> Answers:
         if not catalog.tools(cloud, capability):
             continue
         given = flags.tools.get(capability)
-        lacking = [need for need in requirements(cloud, capability) if need not in tools]
+        lacking = [need for need in catalog.requirements(cloud, capability) if need not in tools]
         if lacking and given not in (None, NONE):
             raise OpsblocksError(f"--tool {capability}={given}: {capability} needs "
                                  f"{and_list(lacking)}, which {_is(lacking)} left out")  # fmt: skip
@@ -130,7 +130,7 @@ def interview(flags: Flags, asker: Interviewer, where: Target) -> Answers:
             if given is None:
                 asker.tell(f"{capability}: left out, it needs {and_list(lacking)}")
             continue
-        tool = answer(tool_question(cloud, capability), given)
+        tool = answer(tool_question(cloud, capability, list(tools.values())), given)
         if tool is not None:
             tools[capability] = tool
             options[capability] = _options(capability, tool, flags, asker, answer)

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from opsblocks import blueprint, catalog
 from opsblocks.environment import PROFILES
 from opsblocks.errors import BlueprintError, value_message
-from opsblocks.model import Capability, Cloud, Environment, requirements
+from opsblocks.model import Capability, Cloud, Environment
 from opsblocks.new.asking import AnswerError, Question
 from opsblocks.new.clouds import CLOUD_SETUP, clouds
 from opsblocks.new.target import Target
@@ -109,28 +109,45 @@ def describe_environment(environment: Environment) -> str:
             f"stateful resources {data}")  # fmt: skip
 
 
-def tool_question(cloud: Cloud, capability: Capability) -> Question[catalog.Tool | None]:
-    offered = catalog.tools(cloud, capability)
-    needed_by = [c for c in Capability if capability in requirements(cloud, c)]
+def tool_question(
+    cloud: Cloud, capability: Capability, chosen: Sequence[catalog.Tool] = ()
+) -> Question[catalog.Tool | None]:
+    """Offers the tools that work with those `chosen` before."""
+    offered = compatible(cloud, capability, chosen)
+    needed_by = [c for c in Capability if capability in catalog.requirements(cloud, c)]
     leave_out = f"leave {capability} out" + (
         f" ({and_list(needed_by)} need{'s' if len(needed_by) == 1 else ''} it)" if needed_by else ""
     )
     return Question(
         f"{capability} tool",
-        lambda text: check_tool(cloud, capability, text),
+        lambda text: check_tool(cloud, capability, text, chosen),
         flag=f"--tool {capability}=",
-        default=offered[0].name,
+        default=offered[0].name if offered else NONE,
         choices=(*((t.name, t.description) for t in offered), (NONE, leave_out)),
     )
 
 
-def check_tool(cloud: Cloud, capability: Capability, text: str) -> catalog.Tool | None:
+def compatible(
+    cloud: Cloud, capability: Capability, chosen: Sequence[catalog.Tool]
+) -> list[catalog.Tool]:
+    return [t for t in catalog.tools(cloud, capability) if not catalog.unmet(t, chosen)]
+
+
+def check_tool(
+    cloud: Cloud, capability: Capability, text: str, chosen: Sequence[catalog.Tool] = ()
+) -> catalog.Tool | None:
     if text == NONE:
         return None
-    offered = catalog.tools(cloud, capability)
+    offered = compatible(cloud, capability, chosen)
     for tool in offered:
         if tool.name == text:
             return tool
+    for tool in catalog.tools(cloud, capability):
+        if tool.name == text:
+            needs = ", ".join(kind.__name__ for kind in catalog.unmet(tool, chosen))
+            choose = ", ".join(t.name for t in offered) or NONE
+            raise AnswerError(f"{text} needs {needs}, which the tools chosen before do not "
+                              f"give (choose: {choose})")  # fmt: skip
     elsewhere = sorted(
         {t.cloud.value for t in catalog.tools(capability=capability) if t.name == text}
     )

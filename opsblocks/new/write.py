@@ -6,10 +6,10 @@ import shlex
 from collections.abc import Iterable
 from pathlib import Path
 
-from opsblocks import blueprint
+from opsblocks import blueprint, catalog
 from opsblocks.errors import OpsblocksError
 from opsblocks.model import Cloud
-from opsblocks.new.clouds import CLOUD_SETUP, TOOL_SETUP
+from opsblocks.new.clouds import CLOUD_SETUP
 from opsblocks.new.interview import Answers
 from opsblocks.new.render import render, schema_reference, stack_text
 from opsblocks.new.target import Target, display
@@ -46,8 +46,9 @@ def next_steps(path: Path, stack: str | None, cloud: Cloud, tools: Iterable[str]
     shown = shlex.quote(display(path))
     steps = [f"opsblocks preview {shown}", f"opsblocks cost {shown}"]
     if stack is not None:
-        commands = [*CLOUD_SETUP[cloud].stack_setup,
-                    *(c for tool in tools for c in TOOL_SETUP.get((cloud, tool), ()))]  # fmt: skip
+        names = set(tools)
+        setups = [t.setup for t in catalog.tools(cloud) if t.name in names]
+        commands = [*CLOUD_SETUP[cloud].stack_setup, *(c for setup in setups for c in setup)]
         setup = [command.format(stack=stack) for command in commands]
         steps += [f"pulumi stack init {stack}", *setup, f"pulumi up -s {stack}"]
     return steps

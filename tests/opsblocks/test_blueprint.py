@@ -1,11 +1,13 @@
+import dataclasses
 from pathlib import Path
 
 import pytest
 
-from opsblocks import blueprint
+from components.aws.sagemaker_endpoint.options import SageMakerEndpointOptions
+from opsblocks import blueprint, catalog
+from opsblocks.contracts import Registry
 from opsblocks.errors import BlueprintError
 from opsblocks.model import Capability, Cloud, Environment
-from opsblocks.options.aws import SageMakerEndpointOptions
 
 ROOT = Path(__file__).parents[2]
 SHIPPED = sorted((ROOT / "blueprints").glob("*.yaml"))
@@ -76,3 +78,38 @@ def test_duplicate_keys_are_rejected(tmp_path: Path) -> None:
     path.write_text("name: a-b\nname: c-d\ncloud: aws\nregion: us-east-1\ncapabilities: {}\n")
     with pytest.raises(BlueprintError, match=r"bp.yaml:2: invalid YAML"):
         blueprint.load(path)
+
+
+def test_a_tools_naming_limit_applies_only_when_the_tool_is_chosen(tmp_path: Path) -> None:
+    # The CodeConnections connection (32 characters) is codepipeline's: without it, the name
+    # that fixture refuses is fine (S3 buckets and IAM roles leave room for it).
+    text = (ROOT / "tests/fixtures/invalid/aws-name-too-long-for-codepipeline.yaml").read_text()
+    path = tmp_path / "no-cicd.yaml"
+    path.write_text("\n".join(line for line in text.splitlines() if "cicd:" not in line))
+    assert blueprint.load(path).name == "fraud-detection-emea-retail"
+
+
+def test_a_tool_that_does_not_give_what_another_needs_is_refused_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A registry that gives only what every registry gives (as a portable one will): the
+    # SageMaker pipeline needs the model package group it registers models in.
+    find = catalog.find
+    real = find(Cloud.aws, Capability.registry, "sagemaker-model-registry")
+    bare = dataclasses.replace(real, gives=Registry)
+    monkeypatch.setattr(catalog, "find", lambda cloud, capability, name: (
+        bare if capability is Capability.registry else find(cloud, capability, name)))  # fmt: skip
+    path = tmp_path / "pairing.yaml"
+    path.write_text(
+        "name: fraud\ncloud: aws\nregion: us-east-1\ncapabilities:\n"
+        "  data: {tool: s3}\n  registry: {tool: sagemaker-model-registry}\n"
+        "  training: {tool: sagemaker-pipelines}\n"
+    )
+    with pytest.raises(BlueprintError) as error:
+        blueprint.load(path)
+    assert str(error.value) == (
+        f"{path}:7: capabilities.training.tool: sagemaker-pipelines needs AwsModelRegistry (A "
+        "SageMaker model package group, the ECR repository and the artifact bucket); the "
+        "registry tool sagemaker-model-registry does not give it (choose: "
+        "sagemaker-model-registry)"
+    )

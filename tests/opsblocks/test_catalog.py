@@ -1,8 +1,13 @@
 import dataclasses
+import sys
 
 import pytest
 
-from opsblocks import catalog
+from opsblocks import catalog, contracts
+from opsblocks.contracts import Alerts, Contract, QualityGate, Released
+from opsblocks.contracts import aws as contracts_aws
+from opsblocks.contracts import azure as contracts_azure
+from opsblocks.contracts import gcp as contracts_gcp
 from opsblocks.errors import OpsblocksError
 from opsblocks.model import Capability, Cloud
 
@@ -19,23 +24,16 @@ def test_tool_names_are_unique_per_cloud_and_capability() -> None:
 
 
 @pytest.mark.parametrize("tool", TOOLS, ids=lambda t: f"{t.cloud}-{t.name}")
-def test_component_args_accept_every_option_with_the_same_default(tool: catalog.Tool) -> None:
-    # The program passes a tool's options straight into the component's Args.
-    component, args = tool.load()
-    assert component.__name__ == tool.component.split(":")[1]
+def test_the_component_takes_the_validated_options_model_and_no_copy_of_it(
+    tool: catalog.Tool,
+) -> None:
+    component = tool.load()
+    args = vars(sys.modules[component.__module__])[f"{component.__name__}Args"]
     fields = {f.name: f for f in dataclasses.fields(args)}
-    for name, option in tool.options.model_fields.items():
-        assert name in fields, f"{args.__name__} lacks option {name}"
-        field = fields[name]
-        if option.is_required():
-            assert field.default is dataclasses.MISSING, f"{args.__name__}.{name} is required"
-            continue
-        default = option.get_default(call_default_factory=True)
-        arg_default = (
-            field.default_factory() if field.default_factory is not dataclasses.MISSING
-            else field.default
-        )  # fmt: skip
-        assert arg_default == default, f"{args.__name__}.{name} default differs"
+    assert fields["options"].type == tool.options.__name__
+    assert vars(sys.modules[args.__module__])[tool.options.__name__] is tool.options
+    copies = sorted(set(fields) & set(tool.options.model_fields))
+    assert not copies, f"{args.__name__} declares options again: {copies}"
 
 
 @pytest.mark.parametrize("tool", TOOLS, ids=lambda t: f"{t.cloud}-{t.name}")
@@ -60,3 +58,42 @@ def test_listing_tools_imports_no_cloud_sdk() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+# What every tool of a capability promises, whatever the cloud: tools of other capabilities
+# (portable ones above all) may rely on it.
+PROMISED = {Capability.validation: QualityGate, Capability.monitoring: Alerts,
+            Capability.cicd: Released}  # fmt: skip
+
+
+@pytest.mark.parametrize("tool", TOOLS, ids=lambda t: f"{t.cloud}-{t.name}")
+def test_a_tool_promises_what_it_declares_and_what_its_capability_promises(
+    tool: catalog.Tool,
+) -> None:
+    made = tool.promise(tool.options.model_validate(tool.coverage))
+    assert sorted(type(c).__name__ for c in made) == sorted(k.__name__ for k in tool.promised)
+    if tool.capability in PROMISED:
+        assert PROMISED[tool.capability] in tool.promised
+
+
+@pytest.mark.parametrize("tool", TOOLS, ids=lambda t: f"{t.cloud}-{t.name}")
+def test_a_tool_needs_only_what_some_tool_of_its_cloud_gives(tool: catalog.Tool) -> None:
+    for need in tool.needs:
+        assert catalog.givers(tool.cloud, need), f"{tool.name}: nothing gives {need.__name__}"
+
+
+def contract_types() -> list[type[Contract]]:
+    found = []
+    for module in (contracts, contracts_aws, contracts_azure, contracts_gcp):
+        found += [c for c in vars(module).values()
+                  if isinstance(c, type) and issubclass(c, Contract)
+                  and c.__module__ == module.__name__]  # fmt: skip
+    return found
+
+
+@pytest.mark.parametrize("kind", contract_types(), ids=lambda c: c.__name__)
+def test_every_contract_says_in_its_own_words_what_it_holds(kind: type[Contract]) -> None:
+    # `validate` names a contract a tool lacks by its docstring's first sentence; a dataclass
+    # without one would show its field list.
+    doc = vars(kind).get("__doc__") or ""
+    assert doc and not doc.startswith(f"{kind.__name__}("), kind.__name__

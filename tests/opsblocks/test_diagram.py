@@ -113,7 +113,7 @@ def test_main_resources_are_drawn_and_auxiliary_ones_counted(path: Path) -> None
     bp, graph = recorded(path)
     d = drawn(path)
     for cluster in d.clusters:
-        assert all(n.type in diagram.MAIN_TYPES for n in cluster.nodes), cluster.id
+        assert all(n.type in diagram.main_types(bp, cluster.id) for n in cluster.nodes), cluster.id
         component = bp.name if cluster.id == "foundation" else f"{bp.name}-{cluster.id}"
         roots = [r for r in graph.resources if r.parent is None and r.name == component]
         assert cluster.more == subtree_size(graph, roots)[0] - len(cluster.nodes), cluster.id

@@ -1,6 +1,14 @@
 import pytest
 
-from opsblocks import naming
+from components.aws.shared import iam
+from opsblocks import catalog, naming
+from opsblocks.model import Cloud
+
+
+def every_rule(cloud: str) -> tuple[naming.NameRule, ...]:
+    """The cloud's rules and those of all its tools: a platform with every tool."""
+    tools = catalog.tools(Cloud(cloud))
+    return naming.CLOUD_RULES[cloud] + tuple(rule for tool in tools for rule in tool.names)
 
 
 @pytest.mark.parametrize("name", ["fraud", "fraud-detection", "a1", "churn-v2-model"])
@@ -15,16 +23,16 @@ def test_invalid_blueprint_names_are_rejected(name: str) -> None:
 
 
 def test_longest_aws_name_fits_every_aws_rule() -> None:
-    longest = "a" * naming.max_name_length(naming.AWS_RULES)
-    assert naming.check_aws_name(longest) == longest
-    for rule in naming.AWS_RULES:
+    longest = "a" * naming.max_name_length(every_rule("aws"))
+    assert naming.check_length(longest, "aws", every_rule("aws")) == longest
+    for rule in every_rule("aws"):
         assert rule.length_for(longest) <= rule.max_length
 
 
 def test_one_character_more_breaks_the_tightest_aws_rule() -> None:
-    too_long = "a" * (naming.max_name_length(naming.AWS_RULES) + 1)
+    too_long = "a" * (naming.max_name_length(every_rule("aws")) + 1)
     with pytest.raises(ValueError, match=r"too long for aws: .* \(use at most 24 characters\)"):
-        naming.check_aws_name(too_long)
+        naming.check_length(too_long, "aws", every_rule("aws"))
 
 
 def test_autonamed_resources_count_the_random_suffix() -> None:
@@ -50,18 +58,18 @@ def test_non_aws_regions_are_rejected(region: str) -> None:
     [("us-east-1", "aws"), ("us-gov-west-1", "aws-us-gov"), ("cn-north-1", "aws-cn")],
 )
 def test_partition_follows_the_region(region: str, partition: str) -> None:
-    assert naming.aws_partition(region) == partition
+    assert iam.aws_partition(region) == partition
 
 
 def test_longest_azure_name_fits_every_azure_rule() -> None:
-    longest = "a" * naming.max_name_length(naming.AZURE_RULES)
+    longest = "a" * naming.max_name_length(every_rule("azure"))
     assert longest == "a" * 16
-    assert naming.check_azure_name(longest) == longest
+    assert naming.check_length(longest, "azure", every_rule("azure")) == longest
 
 
 def test_one_character_more_breaks_the_storage_account_rule() -> None:
     with pytest.raises(ValueError, match=r"too long for azure: storage account names allow 24"):
-        naming.check_azure_name("a" * 17)
+        naming.check_length("a" * 17, "azure", every_rule("azure"))
 
 
 def test_storage_account_names_drop_the_hyphens_before_counting() -> None:
@@ -70,7 +78,7 @@ def test_storage_account_names_drop_the_hyphens_before_counting() -> None:
     rule = next(r for r in naming.AZURE_RULES if r.resource == "storage account")
     assert rule.length_for("fraud-detect-ab-cd") == len("frauddetectabcdmlxxxxxx")
     with pytest.raises(ValueError, match="key vault names allow 24"):
-        naming.check_azure_name("fraud-detect-ab-cd")
+        naming.check_length("fraud-detect-ab-cd", "azure", every_rule("azure"))
 
 
 @pytest.mark.parametrize("region", ["eastus", "westeurope", "eastus2", "uksouth"])

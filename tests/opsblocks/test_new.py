@@ -180,7 +180,7 @@ def test_flags_example_round_trips_through_load_and_preview(project: Path) -> No
     assert (bp.cloud, bp.region, bp.environment) == (Cloud.aws, "us-east-1", Environment.prod)
     # Unnamed capabilities take the cloud's default tool, as the wizard's Enter does.
     assert {c: s.tool for c, s in bp.tools().items()} == {
-        t.capability: t.name for t in catalog.tools(Cloud.aws)
+        c: catalog.tools(Cloud.aws, c)[0].name for c in Capability
     }
     serving = bp.tools()[Capability.serving].options.model_dump()
     assert serving == {**type(bp.tools()[Capability.serving].options)().model_dump(),
@@ -218,7 +218,7 @@ def test_every_option_is_written_and_every_capability_commented(project: Path) -
     runner.invoke(app, ["new", "churn", "--set", "cicd.repository=acme/churn"])
     text = (project / "blueprints" / "churn.yaml").read_text()
     document = YAML(typ="rt").load(text)
-    for tool in catalog.tools(Cloud.aws):
+    for tool in (catalog.tools(Cloud.aws, c)[0] for c in Capability):  # the defaults
         spec = document["capabilities"][tool.capability.value]
         assert list(spec["options"]) == list(tool.options.model_fields)
         assert f"# {tool.capability.value}: {tool.description}\n" in text
@@ -366,3 +366,25 @@ def test_new_prints_the_azure_devops_setup_for_a_stack(project: Path) -> None:
     result = runner.invoke(app, ["new", "credit", "--cloud", "azure", "--stack", "credit-dev"])
     assert result.exit_code == 0, result.output
     assert "azuredevops:orgServiceUrl" in result.output
+
+
+def test_the_wizard_offers_only_tools_that_work_with_those_chosen_before() -> None:
+    # A registry that gives only what every registry gives (as a portable one will) leaves the
+    # SageMaker pipeline, which registers models in a model package group, nothing to work with.
+    from dataclasses import replace
+
+    from opsblocks.contracts import Registry
+    from opsblocks.new import questions
+    from opsblocks.new.asking import AnswerError
+
+    data = catalog.find(Cloud.aws, Capability.data, "s3")
+    registry = catalog.find(Cloud.aws, Capability.registry, "sagemaker-model-registry")
+    bare = replace(registry, gives=Registry)
+
+    offered = questions.tool_question(Cloud.aws, Capability.training, [data, registry]).choices
+    assert [name for name, _ in offered] == ["sagemaker-pipelines", "none"]
+    offered = questions.tool_question(Cloud.aws, Capability.training, [data, bare]).choices
+    assert [name for name, _ in offered] == ["none"]
+    with pytest.raises(AnswerError, match=r"sagemaker-pipelines needs AwsModelRegistry, which the "
+                       r"tools chosen before do not give \(choose: none\)"):  # fmt: skip
+        questions.check_tool(Cloud.aws, Capability.training, "sagemaker-pipelines", [data, bare])

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from components.aws.codepipeline_buildspecs import BUILDSPECS
+from components.aws.codepipeline.buildspecs import BUILDSPECS
 
 # A stub reads what is piped to it, as `docker login --password-stdin` does: one that did not
 # could exit before its writer (`aws ecr get-login-password`) wrote, which then dies of

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from components.aws.codepipeline_buildspecs import DEPLOY
+from components.aws.codepipeline.buildspecs import DEPLOY
 from tests.components.aws.test_sagemaker_endpoint import MODEL, TAGS, serving
 
 OPTIONS = {"instance_type": "ml.c5.xlarge", "min_instances": 2, "max_instances": 6,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.aws import instance_storage
+from components.aws.shared import instance_storage
 from opsblocks.check.rules.aws import _instances
 
 LOCAL = [

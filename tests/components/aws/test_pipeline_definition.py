@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from components.aws.pipeline_definition import build_definition
+from components.aws.sagemaker_pipelines.definition import build_definition
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/platform"
 ROLE = "arn:aws:iam::123456789012:role/fraud-training"
@@ -174,7 +174,7 @@ def test_parameters_default_to_the_blueprint_values_for_ci_to_override() -> None
 
 
 def test_default_code_uri_is_the_folder_ci_publishes_the_latest_scripts_to() -> None:
-    from components.aws.codepipeline_buildspecs import TRAIN
+    from components.aws.codepipeline.buildspecs import TRAIN
 
     default = parameter_defaults(definition())["CodeUri"]
 

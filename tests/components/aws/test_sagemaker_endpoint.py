@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.aws.sagemaker_endpoint import (
+from components.aws.sagemaker_endpoint.component import (
     AwsSagemakerEndpointServing,
     AwsSagemakerEndpointServingArgs,
 )
@@ -13,12 +13,10 @@ from opsblocks.preview import Graph
 from tests.recording import (
     ACCOUNT_ID,
     TEST_INVOKES,
+    args_of,
     as_list,
     run,
     statements,
-    strays,
-    taggable,
-    untagged,
 )
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/serving"
@@ -49,7 +47,7 @@ def build(**overrides: Any) -> AwsSagemakerEndpointServing:
         "artifact_bucket_arn": ARTIFACTS, "repository_arn": REPOSITORY,
     }  # fmt: skip
     return AwsSagemakerEndpointServing(
-        "serving", AwsSagemakerEndpointServingArgs(**args | overrides)
+        "serving", args_of(AwsSagemakerEndpointServingArgs, **args | overrides)
     )
 
 
@@ -161,18 +159,6 @@ def test_role_writes_only_captures_pulls_only_its_images_and_stays_in_its_networ
 def test_capture_bucket_is_protected_only_when_protect() -> None:
     assert serving(protect=True).named("serving-capture", "Bucket").protect
     assert not any(r.protect for r in serving(model_data_url=MODEL).resources)
-
-
-def test_every_taggable_resource_carries_the_given_tags() -> None:
-    graph = serving(model_data_url=MODEL)
-
-    untaggable = {"aws:appautoscaling/policy:Policy"}
-    assert {r.type for r in taggable(graph)} >= DEPLOYED_TYPES - untaggable
-    assert not untagged(graph, TAGS)
-
-
-def test_every_child_descends_from_the_component() -> None:
-    assert not strays(serving(model_data_url=MODEL), COMPONENT)
 
 
 def test_deploy_settings_tell_the_deploy_stage_how_to_size_the_endpoint() -> None:

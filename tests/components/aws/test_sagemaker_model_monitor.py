@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.aws.sagemaker_model_monitor import (
+from components.aws.sagemaker_model_monitor.component import (
     AwsSagemakerModelMonitorMonitoring,
     AwsSagemakerModelMonitorMonitoringArgs,
 )
@@ -13,14 +13,12 @@ from opsblocks.preview import Graph
 from tests.recording import (
     ACCOUNT_ID,
     TEST_INVOKES,
+    args_of,
     as_list,
     fake_outputs,
     policies,
     run,
     statements,
-    strays,
-    taggable,
-    untagged,
 )
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/monitoring"
@@ -54,7 +52,7 @@ def monitoring(**overrides: Any) -> Graph:
     }  # fmt: skip
     return run(
         lambda: AwsSagemakerModelMonitorMonitoring(
-            "monitoring", AwsSagemakerModelMonitorMonitoringArgs(**args | overrides)
+            "monitoring", args_of(AwsSagemakerModelMonitorMonitoringArgs, **args | overrides)
         )
     )
 
@@ -314,17 +312,6 @@ def test_monitoring_role_reads_only_the_capture_bucket_and_describes_only_the_en
         f"arn:aws:sagemaker:us-east-1:{ACCOUNT_ID}:endpoint/fraud-prod"
     }
     assert {r for a, r in granted if a.startswith("kms:")} == {KEY}
-
-
-def test_every_taggable_resource_carries_the_given_tags() -> None:
-    graph = monitoring()
-
-    assert {r.type for r in taggable(graph)} >= SCHEDULE_TYPES | {ALARM, "aws:sns/topic:Topic"}
-    assert not untagged(graph, TAGS)
-
-
-def test_every_child_descends_from_the_component() -> None:
-    assert not strays(monitoring(alert_email="ml@example.com"), COMPONENT)
 
 
 def role_grants(graph: Graph) -> set[tuple[str, str]]:

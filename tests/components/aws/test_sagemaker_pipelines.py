@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.aws.sagemaker_pipelines import (
+from components.aws.sagemaker_pipelines.component import (
     AwsSagemakerPipelinesTraining,
     AwsSagemakerPipelinesTrainingArgs,
 )
@@ -13,13 +13,11 @@ from opsblocks.preview import Graph
 from tests.recording import (
     ACCOUNT_ID,
     TEST_INVOKES,
+    args_of,
     as_list,
     fake_outputs,
     run,
     statements,
-    strays,
-    taggable,
-    untagged,
 )
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/platform"
@@ -55,7 +53,7 @@ def training(invokes: dict[str, dict[str, Any]] | None = None, **overrides: Any)
     args.update(overrides)
     return run(
         lambda: AwsSagemakerPipelinesTraining(
-            "training", AwsSagemakerPipelinesTrainingArgs(**args)
+            "training", args_of(AwsSagemakerPipelinesTrainingArgs, **args)
         ),
         invokes,
     )
@@ -239,14 +237,3 @@ def test_a_given_image_is_used_without_looking_up_the_default_one() -> None:
     defaults = {p["Name"]: p["DefaultValue"] for p in definition(graph)["Parameters"]}
     assert defaults["TrainingImage"] == image
     assert set(actions_on(graph, "ecr:BatchGetImage")) == {REPOSITORY}
-
-
-def test_every_taggable_resource_carries_the_given_tags() -> None:
-    graph = training()
-
-    assert {r.name for r in taggable(graph)} == {"training-role", "training-pipeline"}
-    assert not untagged(graph, TAGS)
-
-
-def test_every_child_descends_from_the_component() -> None:
-    assert not strays(training(), COMPONENT)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.aws.sagemaker_quality_gate import (
+from components.aws.sagemaker_quality_gate.component import (
     AwsSagemakerQualityGateValidation,
     AwsSagemakerQualityGateValidationArgs,
 )
 from opsblocks.preview import Graph, Resource
-from tests.recording import fake_outputs, run, statements, strays, taggable, untagged
+from tests.recording import args_of, fake_outputs, run, statements
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/platform"
 TAGS = {"team": "risk", "opsblocks:capability": "validation"}
@@ -25,7 +25,7 @@ def gate(**overrides: Any) -> Graph:
     args.update(overrides)
     return run(
         lambda: AwsSagemakerQualityGateValidation(
-            "gate", AwsSagemakerQualityGateValidationArgs(**args)
+            "gate", args_of(AwsSagemakerQualityGateValidationArgs, **args)
         )
     )
 
@@ -113,15 +113,3 @@ def test_alert_email_subscribes_to_the_topic() -> None:
     assert subscription.inputs["protocol"] == "email"
     assert subscription.inputs["endpoint"] == "ml@example.com"
     assert subscription.inputs["topic"] == arn(graph.named("gate-topic", "Topic"))
-
-
-def test_every_taggable_resource_carries_the_given_tags() -> None:
-    graph = gate(alert_email="ml@example.com")
-
-    assert {r.type.split(":")[-1] for r in taggable(graph)} == {"Topic", "EventRule"}
-    assert len(taggable(graph)) == 3
-    assert not untagged(graph, TAGS)
-
-
-def test_every_child_descends_from_the_component() -> None:
-    assert not strays(gate(alert_email="ml@example.com"), COMPONENT)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.aws.sagemaker_registry import (
+from components.aws.sagemaker_model_registry.component import (
     AwsSagemakerModelRegistry,
     AwsSagemakerModelRegistryArgs,
 )
 from opsblocks.preview import Graph
-from tests.recording import as_list, policies, run, statements, strays, taggable, untagged
+from tests.recording import args_of, as_list, policies, run, statements
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/registry"
 TAGS = {"team": "risk", "opsblocks:capability": "registry"}
@@ -21,7 +21,11 @@ def registry(**overrides: Any) -> Graph:
     args: dict[str, Any] = {"tags": TAGS, "kms_key_arn": KEY, "access_log_bucket": "access-logs",
                             "model_package_group_name": "fraud-prod-models"}  # fmt: skip
     args.update(overrides)
-    return run(lambda: AwsSagemakerModelRegistry("registry", AwsSagemakerModelRegistryArgs(**args)))
+    return run(
+        lambda: AwsSagemakerModelRegistry(
+            "registry", args_of(AwsSagemakerModelRegistryArgs, **args)
+        )
+    )
 
 
 def test_model_package_group_has_the_explicit_name() -> None:
@@ -56,29 +60,6 @@ def test_artifact_bucket_is_kms_encrypted_and_access_logged() -> None:
     encryption = graph.named("registry-artifacts-encryption").inputs["rules"][0]
     assert encryption["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] == KEY
     assert graph.named("registry-artifacts-logging").inputs["targetBucket"] == "access-logs"
-
-
-def test_stateful_resources_are_protected_and_retained_when_protect() -> None:
-    graph = registry(protect=True)
-
-    for name in ("registry-model-group", "registry-images", "registry-artifacts"):
-        assert graph.named(name).protect, name
-        assert graph.named(name).retain_on_delete, name
-
-
-def test_nothing_is_protected_when_not_protect() -> None:
-    assert not any(r.protect or r.retain_on_delete for r in registry(protect=False).resources)
-
-
-def test_every_taggable_resource_carries_the_given_tags() -> None:
-    graph = registry()
-
-    assert {r.name for r in taggable(graph)} >= {"registry-model-group", "registry-images"}
-    assert not untagged(graph, TAGS)
-
-
-def test_every_child_descends_from_the_component() -> None:
-    assert not strays(registry(), COMPONENT)
 
 
 def test_no_policy_allows_wildcard_actions_on_every_resource() -> None:

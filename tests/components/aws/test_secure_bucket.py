@@ -1,6 +1,6 @@
 import json
 
-from components.aws.secure_bucket import AwsSecureBucket, AwsSecureBucketArgs
+from components.aws.shared.secure_bucket import AwsSecureBucket, AwsSecureBucketArgs
 from opsblocks.preview import Graph
 from tests.recording import ACCOUNT_ID, run, statements
 

@@ -22,7 +22,7 @@ COMMON_ARGS: dict[str, Any] = {
     "location": "westeurope", "tenant_id": TENANT, "subscription_id": SUBSCRIPTION,
     "workspace_id": WORKSPACE, "workspace_storage_id": WORKSPACE_STORAGE, "acr_id": ACR,
     "ml_registry_id": ML_REGISTRY,
-    "workload_identity_id": WORKLOAD_IDENTITY, "train_role_id": TRAIN_ROLE,
+    "serving_identity_id": WORKLOAD_IDENTITY, "train_role_id": TRAIN_ROLE,
 }  # fmt: skip
 ROLE_IDS = {  # built-in role definition ids, the same in every tenant (not read from the code)
     "AzureML Data Scientist": "f6c7c914-8db3-469d-8ca1-694a8f32e121",

@@ -6,18 +6,17 @@ from typing import Any
 
 import pytest
 
-from components.azure.adls_data import AzureAdlsData, AzureAdlsDataArgs
-from components.azure.common import ROLES
+from components.azure.adls.component import AzureAdlsData, AzureAdlsDataArgs
+from components.azure.shared.common import ROLES
 from opsblocks.preview import Graph
 from tests.recording import (
     RESOURCE_GROUP,
     SUBSCRIPTION,
+    args_of,
     custom,
     resolved,
     run,
     strays,
-    taggable,
-    untagged,
 )
 
 TAGS = {"team": "risk", "opsblocks:capability": "data"}
@@ -40,7 +39,7 @@ def arguments(**overrides: Any) -> AzureAdlsDataArgs:
         "unique_suffix": "a1b2c3", "account_prefix": "frauddl",
         "identity_principal_id": "fraud-id-principal",
     }  # fmt: skip
-    return AzureAdlsDataArgs(**args | overrides)
+    return args_of(AzureAdlsDataArgs, **args | overrides)
 
 
 CMK: dict[str, Any] = {"customer_managed_key": True, "key_vault_uri": VAULT,
@@ -267,14 +266,6 @@ def test_a_private_lake_creates_exactly_these_resources() -> None:
     )  # fmt: skip
     [assignment] = graph.of_type("azure-native:authorization:RoleAssignment")
     assert assignment.name == "data-data-contributor"  # no network approver any more
-
-
-def test_every_taggable_resource_carries_the_tags() -> None:
-    graph = data(**CMK, **PRIVATE)
-
-    assert {r.name for r in taggable(graph)} == {
-        "data-account", "data-blob-endpoint", "data-dfs-endpoint"}  # fmt: skip
-    assert untagged(graph, TAGS) == []
 
 
 def test_every_resource_belongs_to_the_component() -> None:

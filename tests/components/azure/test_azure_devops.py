@@ -6,8 +6,12 @@ from typing import Any
 
 import pytest
 
-from components.azure.azure_devops import AzureDevopsCicd, AzureDevopsCicdArgs, pipeline_number
-from components.azure.cicd_agents import agent_path
+from components.azure.azure_devops.agents import agent_path
+from components.azure.azure_devops.component import (
+    AzureDevopsCicd,
+    AzureDevopsCicdArgs,
+    pipeline_number,
+)
 from opsblocks.preview import Graph
 from tests.components.azure.cicd import (
     COMMON_ARGS,
@@ -22,13 +26,12 @@ from tests.recording import (
     RESOURCE_GROUP,
     SUBSCRIPTION,
     TENANT,
+    args_of,
     arm_id,
     custom,
     resolved,
     run,
     strays,
-    taggable,
-    untagged,
 )
 
 COMPONENT = "opsblocks:index:AzureDevopsCicd"
@@ -50,7 +53,7 @@ NSG = "azure-native:network:NetworkSecurityGroup"
 
 def arguments(**overrides: Any) -> AzureDevopsCicdArgs:
     values: dict[str, Any] = {**COMMON_ARGS, "project_name": "fraud-prod"}
-    return AzureDevopsCicdArgs(**values | overrides)
+    return args_of(AzureDevopsCicdArgs, **values | overrides)
 
 
 def cicd(**overrides: Any) -> Graph:
@@ -231,7 +234,7 @@ def test_both_identities_upload_to_the_workspace_storage_as_themselves() -> None
 
 
 def test_without_a_workload_identity_there_is_no_identity_operator_grant() -> None:
-    graph = cicd(workload_identity_id=None)
+    graph = cicd(serving_identity_id=None)
 
     assert grants(graph) == separated_grants(operated=False)
     assert not [r for r in custom(graph) if r.name == "cicd-deploy-assign"]
@@ -259,13 +262,6 @@ def test_project_and_repository_are_protected_and_retained_only_when_asked() -> 
     assert {r.name for r in protected.resources if r.protect} == kept
     assert {r.name for r in protected.resources if r.retain_on_delete} == kept
     assert not [r.name for r in unprotected.resources if r.protect or r.retain_on_delete]
-
-
-def test_every_taggable_resource_carries_the_tags() -> None:
-    graph = cicd()
-
-    assert {r.name for r in taggable(graph)} == {"cicd-deploy", "cicd-train"}
-    assert untagged(graph, TAGS) == []
 
 
 def test_it_creates_the_delivery_resources_and_nothing_else() -> None:
@@ -301,7 +297,7 @@ def test_it_creates_the_delivery_resources_and_nothing_else() -> None:
 
 def test_every_resource_belongs_to_the_component() -> None:
     assert strays(cicd(), COMPONENT) == []
-    assert strays(cicd(ml_registry_id=None, workload_identity_id=None, protect=True),
+    assert strays(cicd(ml_registry_id=None, serving_identity_id=None, protect=True),
                   COMPONENT) == []  # fmt: skip
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from components.azure.azureml_training import AzureMlTraining
+from components.azure.azureml.component import AzureMlTraining
 from opsblocks.preview import Graph
 from tests.components.azure.test_azureml_training import (
     APPROVER,

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from components.azure import azureml_quality_gate_spec as spec
-from components.azure.azureml_quality_gate import (
+from components.azure.azureml_quality_gate import spec
+from components.azure.azureml_quality_gate.component import (
     AzureMlQualityGateValidation,
     AzureMlQualityGateValidationArgs,
 )
@@ -15,13 +15,12 @@ from opsblocks.preview import Graph
 from tests.recording import (
     RESOURCE_GROUP,
     SUBSCRIPTION,
+    args_of,
     arm_id,
     custom,
     resolved,
     run,
     strays,
-    taggable,
-    untagged,
 )
 
 TAGS = {"team": "risk", "opsblocks:capability": "validation"}
@@ -39,13 +38,13 @@ VERSION = "azure-native:machinelearningservices:ComponentVersion"
 RULE = "azure-native:monitor:ScheduledQueryRule"
 
 
-def arguments(**overrides: Any) -> AzureMlQualityGateValidationArgs:
+def arguments(*, checked: bool = True, **overrides: Any) -> AzureMlQualityGateValidationArgs:
     values: dict[str, Any] = {
         "tags": TAGS, "resource_group_name": RESOURCE_GROUP, "location": "westeurope",
         "workspace_name": "fraud-ws", "cluster_name": "fraud-cpu", "log_workspace_id": LOGS,
         "action_group_id": ACTION_GROUP,
     }  # fmt: skip
-    return AzureMlQualityGateValidationArgs(**values | overrides)
+    return args_of(AzureMlQualityGateValidationArgs, checked=checked, **values | overrides)
 
 
 def gate(**overrides: Any) -> Graph:
@@ -191,18 +190,7 @@ def test_alert_without_action_group_has_no_actions_but_still_fires() -> None:
 
 def test_an_unknown_direction_is_refused() -> None:
     with pytest.raises(ValueError, match="not maximize or minimize"):
-        gate(direction="upwards")
-
-
-def test_every_resource_carries_the_blueprint_tags() -> None:
-    graph = gate()
-
-    assert {r.name for r in taggable(graph)} == {"gate-failed-runs"}
-    assert untagged(graph, TAGS) == []
-    # Azure ML assets keep their tags in their properties.
-    for name in ("gate-component", "gate-component-version", "gate-schedule"):
-        assert graph.named(name).inputs["properties"]["tags"] == TAGS, name
-    assert job_of(graph)["tags"] == TAGS
+        gate(checked=False, direction="upwards")
 
 
 def test_every_resource_belongs_to_the_component() -> None:

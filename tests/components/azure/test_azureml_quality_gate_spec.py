@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from components.azure import azureml_quality_gate_spec as spec
+from components.azure.azureml_quality_gate import spec
 
 TAGS = {"team": "risk", "opsblocks:capability": "validation"}
 PLACEHOLDER = "${{inputs.metrics}}"

@@ -8,23 +8,22 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.azure.azureml_registry import (
+from components.azure.azureml_registry.component import (
     AzureMlRegistry,
     AzureMlRegistryArgs,
     system_created,
 )
-from components.azure.common import ROLES
+from components.azure.shared.common import ROLES
 from opsblocks import placeholders
 from opsblocks.preview import Graph
 from tests.recording import (
     RESOURCE_GROUP,
     SUBSCRIPTION,
+    args_of,
     custom,
     resolved,
     run,
     strays,
-    taggable,
-    untagged,
 )
 
 TAGS = {"team": "risk", "opsblocks:capability": "registry"}
@@ -66,7 +65,7 @@ def arguments(**overrides: Any) -> AzureMlRegistryArgs:
         "unique_suffix": "a1b2c3", "registry_prefix": "fraud-", "acr_prefix": "fraud",
         "identity_principal_id": "fraud-id-principal",
     }  # fmt: skip
-    return AzureMlRegistryArgs(**args | overrides)
+    return args_of(AzureMlRegistryArgs, **args | overrides)
 
 
 def registry(**overrides: Any) -> Graph:
@@ -223,14 +222,6 @@ def test_it_creates_the_two_registries_and_their_grants_and_nothing_else() -> No
                      "azure-native:authorization:RoleAssignment",
                      "azure-native:containerregistry:Registry",
                      "azure-native:machinelearningservices:Registry"]  # fmt: skip
-
-
-def test_every_taggable_resource_carries_the_tags() -> None:
-    graph = registry(**PRIVATE)
-
-    assert {r.name for r in taggable(graph)} == {"registry-acr", "registry-ml-registry",
-        "registry-acr-endpoint", "registry-ml-registry-endpoint"}  # fmt: skip
-    assert untagged(graph, TAGS) == []
 
 
 def test_every_resource_belongs_to_the_component() -> None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pulumi
 import pytest
 
-from components.azure.common import (
+from components.azure.shared.common import (
     PRIVATE_DNS_ZONES,
     ZONES_OF_GROUP,
     private_endpoint,

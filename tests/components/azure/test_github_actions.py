@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.azure.github_actions import (
+from components.azure.github_actions.component import (
     AzureGithubActionsCicd,
     AzureGithubActionsCicdArgs,
     github_environment_subject,
@@ -24,13 +24,12 @@ from tests.recording import (
     RESOURCE_GROUP,
     SUBSCRIPTION,
     TENANT,
+    args_of,
     arm_id,
     custom,
     resolved,
     run,
     strays,
-    taggable,
-    untagged,
 )
 
 COMPONENT = "opsblocks:index:AzureGithubActionsCicd"
@@ -42,7 +41,7 @@ IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
 
 def arguments(**overrides: Any) -> AzureGithubActionsCicdArgs:
     values: dict[str, Any] = {**COMMON_ARGS, "repository": "acme/fraud-model"}
-    return AzureGithubActionsCicdArgs(**values | overrides)
+    return args_of(AzureGithubActionsCicdArgs, **values | overrides)
 
 
 def cicd(**overrides: Any) -> Graph:
@@ -127,7 +126,7 @@ def test_both_identities_upload_to_the_workspace_storage_as_themselves() -> None
 
 
 def test_without_a_workload_identity_there_is_no_identity_operator_grant() -> None:
-    graph = cicd(workload_identity_id=None)
+    graph = cicd(serving_identity_id=None)
 
     assert grants(graph) == separated_grants(operated=False)
     assert not [r for r in custom(graph) if r.name == "cicd-deploy-assign"]
@@ -154,13 +153,6 @@ def test_nothing_is_protected() -> None:
     assert not [r.name for r in graph.resources if r.protect or r.retain_on_delete]
 
 
-def test_every_taggable_resource_carries_the_tags() -> None:
-    graph = cicd()
-
-    assert {r.name for r in taggable(graph)} == {"cicd-deploy", "cicd-train"}
-    assert untagged(graph, TAGS) == []
-
-
 def test_it_creates_the_identity_its_credential_and_grants_and_nothing_else() -> None:
     assert sorted((r.type.split(":")[-1], r.name) for r in custom(cicd())) == [
         ("FederatedIdentityCredential", "cicd-github-deploy"),
@@ -182,7 +174,7 @@ def test_it_creates_the_identity_its_credential_and_grants_and_nothing_else() ->
 
 def test_every_resource_belongs_to_the_component() -> None:
     assert strays(cicd(), COMPONENT) == []
-    assert strays(cicd(ml_registry_id=None, workload_identity_id=None), COMPONENT) == []
+    assert strays(cicd(ml_registry_id=None, serving_identity_id=None), COMPONENT) == []
 
 
 def test_outputs_are_what_azure_login_takes() -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from components.gcp import cloud_build_steps as steps
+from components.gcp.cloud_build import steps
 
 ALL_STEPS = sorted({step for build in steps.BUILDS.values() for step in build}, key=lambda s: s.id)
 TRAINING_SA = "fraud-pipeline@opsblocks-test.iam.gserviceaccount.com"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.gcp.gcs_bigquery import GcpGcsBigqueryData, GcpGcsBigqueryDataArgs
+from components.gcp.gcs_bigquery.component import GcpGcsBigqueryData, GcpGcsBigqueryDataArgs
 from opsblocks.preview import Graph
-from tests.recording import PROJECT, custom, run, strays, taggable, untagged
+from tests.recording import PROJECT, args_of, custom, run, strays
 
 KEY = "projects/opsblocks-test/locations/europe-west4/keyRings/fraud-keys/cryptoKeys/fraud-key"
 LABELS = {"team": "risk", "opsblocks-capability": "data"}
@@ -20,7 +20,7 @@ def data(**overrides: Any) -> Graph:
                             "kms_key_id": KEY, "access_log_bucket": "fraud-access-logs",
                             "dataset_id": "fraud_prod_data"}  # fmt: skip
     args.update(overrides)
-    return run(lambda: GcpGcsBigqueryData("data", GcpGcsBigqueryDataArgs(**args)))
+    return run(lambda: GcpGcsBigqueryData("data", args_of(GcpGcsBigqueryDataArgs, **args)))
 
 
 def test_raw_and_curated_buckets_are_secure_buckets_of_the_component() -> None:
@@ -110,13 +110,6 @@ def test_nothing_is_protected_unless_asked() -> None:
     graph = data()
 
     assert not [r.name for r in graph.resources if r.protect or r.retain_on_delete]
-
-
-def test_every_labelable_resource_carries_the_labels() -> None:
-    graph = data()
-
-    assert {r.name for r in taggable(graph)} == {*BUCKETS, "data-dataset"}
-    assert not untagged(graph, LABELS)
 
 
 def test_every_resource_belongs_to_the_component() -> None:

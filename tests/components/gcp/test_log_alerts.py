@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.gcp.log_alerts import failed_attempts_filter, failed_runs_filter
+from components.gcp.shared.log_alerts import failed_attempts_filter, failed_runs_filter
 
 
 def test_failed_runs_of_one_pipeline_do_not_match_another_pipeline_with_a_longer_name() -> None:

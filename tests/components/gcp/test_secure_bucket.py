@@ -1,4 +1,4 @@
-from components.gcp.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
+from components.gcp.shared.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
 from opsblocks.preview import Graph
 from tests.recording import run
 

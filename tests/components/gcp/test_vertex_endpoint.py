@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.gcp.vertex_endpoint import (
+from components.gcp.vertex_endpoint.component import (
     GcpVertexEndpointServing,
     GcpVertexEndpointServingArgs,
 )
 from opsblocks.preview import Graph
-from tests.recording import PROJECT, custom, resolved, run, strays, taggable, untagged
+from tests.recording import PROJECT, args_of, custom, resolved, run, strays
 
 KEY = "projects/opsblocks-test/locations/us-central1/keyRings/fraud-keys/cryptoKeys/fraud-key"
 LABELS = {"team": "risk", "opsblocks-capability": "serving"}
@@ -31,7 +31,7 @@ def arguments(**overrides: Any) -> GcpVertexEndpointServingArgs:
         "artifact_bucket": "fraud-artifacts", "repository_id": "fraud-prod-images",
         "prediction_dataset_id": DATASET,
     }  # fmt: skip
-    return GcpVertexEndpointServingArgs(**args | overrides)
+    return args_of(GcpVertexEndpointServingArgs, **args | overrides)
 
 
 def serving(**overrides: Any) -> Graph:
@@ -165,13 +165,6 @@ def test_every_resource_that_takes_a_project_gets_it() -> None:
     for name in ("serving-identity", "serving-predictions", "serving-pull-images",
                  "serving-endpoint"):  # fmt: skip
         assert graph.named(name).inputs["project"] == PROJECT, name
-
-
-def test_every_labelable_resource_carries_the_labels() -> None:
-    graph = serving()
-
-    assert {r.name for r in taggable(graph)} == {"serving-predictions", "serving-endpoint"}
-    assert not untagged(graph, LABELS)
 
 
 def test_every_resource_belongs_to_the_component() -> None:

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from components.gcp import vertex_pipeline_job as job
+from components.gcp.shared import pipeline_job as job
 
 
 def test_template_uri_names_the_package_and_tag_in_the_kfp_repository() -> None:

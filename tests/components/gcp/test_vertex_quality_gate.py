@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
-from components.gcp.vertex_quality_gate import (
+from components.gcp.vertex_quality_gate.component import (
     GcpVertexQualityGateValidation,
     GcpVertexQualityGateValidationArgs,
     gate_text,
 )
 from opsblocks.preview import Graph
-from tests.recording import PROJECT, custom, run, strays, untagged
+from tests.recording import PROJECT, args_of, custom, run, strays, untagged
 
 LABELS = {"team": "risk", "opsblocks-capability": "validation"}
 COMPONENT = "opsblocks:index:GcpVertexQualityGateValidation"
@@ -26,7 +26,10 @@ def gate(**overrides: Any) -> Graph:
                               "threshold": 12.5, "direction": "minimize"}  # fmt: skip
     values.update(overrides)
     return run(
-        lambda: GcpVertexQualityGateValidation("gate", GcpVertexQualityGateValidationArgs(**values))
+        lambda: GcpVertexQualityGateValidation(
+            "gate",
+            args_of(GcpVertexQualityGateValidationArgs, **values),
+        )
     )
 
 
@@ -85,7 +88,8 @@ def test_without_alert_email_there_is_no_channel() -> None:
 
 
 def test_an_unknown_direction_is_refused() -> None:
-    with pytest.raises(ValueError, match="not maximize or minimize"):
+    # By the options model, before any resource exists.
+    with pytest.raises(ValueError, match="'maximize' or 'minimize'"):
         gate(direction="upwards")
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.gcp.vertex_registry import (
+from components.gcp.vertex_model_registry.component import (
     GcpVertexModelRegistry,
     GcpVertexModelRegistryArgs,
     cleanup_policies,
 )
 from opsblocks.preview import Graph
-from tests.recording import PROJECT, custom, run, strays, taggable, untagged
+from tests.recording import PROJECT, args_of, custom, run, strays
 
 REGION = "europe-west4"
 KEY = f"projects/{PROJECT}/locations/{REGION}/keyRings/fraud-keys/cryptoKeys/fraud-key"
@@ -25,7 +25,7 @@ def args(**overrides: Any) -> GcpVertexModelRegistryArgs:
                               "kms_key_id": KEY, "access_log_bucket": "fraud-access-logs",
                               "repository_id": "fraud-prod-images"}  # fmt: skip
     values.update(overrides)
-    return GcpVertexModelRegistryArgs(**values)
+    return args_of(GcpVertexModelRegistryArgs, **values)
 
 
 def registry(**overrides: Any) -> Graph:
@@ -116,13 +116,6 @@ def test_nothing_is_protected_unless_asked() -> None:
     graph = registry()
 
     assert not [r.name for r in graph.resources if r.protect or r.retain_on_delete]
-
-
-def test_every_labelable_resource_carries_the_labels() -> None:
-    graph = registry()
-
-    assert {r.name for r in taggable(graph)} == {"registry-images", "registry-artifacts"}
-    assert not untagged(graph, LABELS)
 
 
 def test_every_resource_belongs_to_the_component() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from components.aws.pipeline_definition import build_definition
+from components.aws.sagemaker_pipelines.definition import build_definition
 from opsblocks import blueprint, program
 from opsblocks.blueprint import Blueprint, Usage
 from opsblocks.cost.book import load_book

@@ -1,6 +1,6 @@
 """Which SageMaker instance types store their volumes on the instance (NVMe): SageMaker
 refuses a KMS volume key for them, their storage is encrypted in hardware. The same list as
-components/aws/instance_storage.py (the rules import no component; a test holds them equal).
+components/aws/shared/instance_storage.py (the rules import no component; a test holds them equal).
 
 The EC2 naming convention marks instance store volumes with a "d" after the generation (m5d,
 g4dn, p3dn, p4d, p4de, ...); these families have NVMe instance storage without that letter.

@@ -1,0 +1,1 @@
+"""The codepipeline tool on aws."""

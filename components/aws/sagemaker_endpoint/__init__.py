@@ -1,0 +1,1 @@
+"""The sagemaker-endpoint tool on aws."""

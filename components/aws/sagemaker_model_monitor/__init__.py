@@ -1,0 +1,1 @@
+"""The sagemaker-model-monitor tool on aws."""

@@ -1,0 +1,1 @@
+"""The sagemaker-model-registry tool on aws."""

@@ -1,0 +1,1 @@
+"""The sagemaker-pipelines tool on aws."""

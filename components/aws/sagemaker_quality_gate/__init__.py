@@ -1,0 +1,1 @@
+"""The sagemaker-quality-gate tool on aws."""

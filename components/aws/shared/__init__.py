@@ -1,0 +1,1 @@
+"""What several aws tools share: helpers and option types."""

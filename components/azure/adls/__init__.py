@@ -1,0 +1,1 @@
+"""The adls tool on azure."""

@@ -1,0 +1,1 @@
+"""The azure-devops tool on azure."""

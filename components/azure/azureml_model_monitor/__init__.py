@@ -1,0 +1,1 @@
+"""The azureml-model-monitor tool on azure."""

@@ -1,0 +1,1 @@
+"""The azureml-online-endpoint tool on azure."""

@@ -1,0 +1,1 @@
+"""The azureml-quality-gate tool on azure."""

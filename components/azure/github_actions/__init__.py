@@ -1,0 +1,1 @@
+"""The github-actions tool on azure."""

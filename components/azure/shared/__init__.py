@@ -1,0 +1,1 @@
+"""What several azure tools share: helpers and option types."""

@@ -1,0 +1,1 @@
+"""The cloud-build tool on gcp."""

@@ -1,0 +1,1 @@
+"""The gcs-bigquery tool on gcp."""

@@ -1,0 +1,1 @@
+"""What several gcp tools share: helpers and option types."""

@@ -1,0 +1,1 @@
+"""The vertex-endpoint tool on gcp."""

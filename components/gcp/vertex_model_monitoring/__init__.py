@@ -1,0 +1,1 @@
+"""The vertex-model-monitoring tool on gcp."""

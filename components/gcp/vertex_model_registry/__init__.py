@@ -1,0 +1,1 @@
+"""The vertex-model-registry tool on gcp."""

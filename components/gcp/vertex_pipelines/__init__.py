@@ -1,0 +1,1 @@
+"""The vertex-pipelines tool on gcp."""

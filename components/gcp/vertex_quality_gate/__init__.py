@@ -1,0 +1,1 @@
+"""The vertex-quality-gate tool on gcp."""

@@ -1,0 +1,1 @@
+"""What several portable tools share."""

@@ -1,0 +1,1 @@
+"""The AWS tools, one module each."""

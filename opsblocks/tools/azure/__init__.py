@@ -1,0 +1,1 @@
+"""The Azure tools, one module each."""

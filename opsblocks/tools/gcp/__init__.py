@@ -1,0 +1,1 @@
+"""The GCP tools, one module each."""
