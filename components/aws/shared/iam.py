@@ -111,16 +111,11 @@ def decrypt_via_s3(key_arn: pulumi.Input[str], region: str) -> list[Statement]:
     ]  # fmt: skip
 
 
-def write_logs(
-    region: str,
-    account_id: pulumi.Input[str],
-    partition: str = "aws",
-    prefix: str = "/aws/sagemaker/",
-) -> Statement:
-    """Write to the log groups under `prefix` (SageMaker jobs and endpoints log to
-    /aws/sagemaker/...) of this account and region."""
+def write_logs(region: str, account_id: pulumi.Input[str]) -> Statement:
+    """Write to the SageMaker log groups (jobs and endpoints log to /aws/sagemaker/...) of this
+    account and region; the ARN's partition follows the region."""
     log_groups = pulumi.Output.concat(
-        f"arn:{partition}:logs:{region}:", account_id, f":log-group:{prefix}*"
+        f"arn:{aws_partition(region)}:logs:{region}:", account_id, ":log-group:/aws/sagemaker/*"
     )
     return allow(
         ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
