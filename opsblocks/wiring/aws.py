@@ -18,6 +18,11 @@ from opsblocks.tags import platform_tags
 from opsblocks.wiring import Given, Site, build_tools
 
 
+class CommonInputs(TypedDict):
+    region: str
+    kms_key_arn: pulumi.Output[str]
+
+
 class StoreInputs(TypedDict):
     kms_key_arn: pulumi.Output[str]
     access_log_bucket: pulumi.Output[str]
@@ -34,6 +39,11 @@ class AwsSite(Site[aws_contracts.AwsFoundation]):
     @property
     def tags(self) -> dict[str, str]:
         return tags(self.blueprint, self.capability, self.tool)
+
+    @property
+    def common(self) -> CommonInputs:
+        """The region and the platform key, for components that take both but not `stores`."""
+        return {"region": self.region, "kms_key_arn": self.foundation.kms_key_arn}
 
     @property
     def stores(self) -> StoreInputs:

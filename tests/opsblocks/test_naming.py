@@ -1,6 +1,5 @@
 import pytest
 
-from components.aws.shared import iam
 from opsblocks import catalog, naming
 from opsblocks.model import Cloud
 
@@ -51,14 +50,6 @@ def test_aws_regions_pass(region: str) -> None:
 def test_non_aws_regions_are_rejected(region: str) -> None:
     with pytest.raises(ValueError, match="not an AWS region"):
         naming.check_aws_region(region)
-
-
-@pytest.mark.parametrize(
-    ("region", "partition"),
-    [("us-east-1", "aws"), ("us-gov-west-1", "aws-us-gov"), ("cn-north-1", "aws-cn")],
-)
-def test_partition_follows_the_region(region: str, partition: str) -> None:
-    assert iam.aws_partition(region) == partition
 
 
 def test_longest_azure_name_fits_every_azure_rule() -> None:

@@ -72,6 +72,17 @@ def deploy_target(
                         monitoring_role_arn=monitoring_role_arn)  # fmt: skip
 
 
+def decrypt_via_s3(key_arn: pulumi.Input[str], region: str) -> list[iam.Statement]:
+    """Read S3 objects encrypted with the key, and nothing else with it: S3 decrypts on the
+    role's behalf, so Decrypt is allowed only through S3 in `region` (kms:ViaService)."""
+    suffix = ".amazonaws.com.cn" if region.startswith("cn-") else ".amazonaws.com"
+    return [
+        iam.allow(["kms:Decrypt"], [key_arn],
+                  Condition={"StringEquals": {"kms:ViaService": f"s3.{region}{suffix}"}}),
+        iam.allow(["kms:DescribeKey"], [key_arn]),
+    ]  # fmt: skip
+
+
 def _build_basics(
     artifact_bucket_arn: pulumi.Input[str],
     key: list[iam.Statement],
@@ -100,7 +111,7 @@ def test_role_policy(
     """The repository's own code runs here: it gets nothing beyond its input and its logs.
     It writes nothing encrypted, so of the key only what reading the input through S3 needs:
     no Encrypt, GenerateDataKey*, ReEncrypt* or CreateGrant for code under test."""
-    key = iam.decrypt_via_s3(kms_key_arn, region)
+    key = decrypt_via_s3(kms_key_arn, region)
     return iam.document(*_build_basics(artifact_bucket_arn, key, log_group_arn))
 
 

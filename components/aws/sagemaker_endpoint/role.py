@@ -61,7 +61,7 @@ def execution_role_statements(
         iam.write_buckets([capture_bucket_arn]),
         *iam.use_key(kms_key_arn),
         *pull_images([repository_arn, *(repository_of(image, partition) for image in images)]),
-        iam.write_logs(region, account_id, partition),
+        iam.write_logs(region, account_id),
         # The instances publish CPU, memory and disk metrics with the role. PutMetricData has
         # no resources; the namespace condition is the only scope AWS offers.
         iam.allow(

@@ -139,7 +139,7 @@ def monitoring_role_policy(
         iam.write_buckets([capture_bucket_arn]),
         *iam.use_key(kms_key_arn),
         *pull_images([repository_of(image_uri, partition)]),
-        iam.write_logs(region, account_id, partition),
+        iam.write_logs(region, account_id),
         iam.allow(["sagemaker:DescribeEndpoint"], [endpoint]),
         *baseline,
         # PutMetricData has no resources; the namespace condition is the only scope AWS offers.

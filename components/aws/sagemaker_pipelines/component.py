@@ -167,7 +167,7 @@ def _execution_policy(
             [role_arn],
             Condition={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
         ),
-        iam.write_logs(args.region, account_id, partition),
+        iam.write_logs(args.region, account_id),
         run_jobs_in_vpc(),
         iam.allow(
             ["cloudwatch:PutMetricData"],

@@ -100,27 +100,11 @@ def use_key(key_arn: pulumi.Input[str]) -> list[Statement]:
     ]  # fmt: skip
 
 
-def decrypt_via_s3(key_arn: pulumi.Input[str], region: str) -> list[Statement]:
-    """Read S3 objects encrypted with the key, and nothing else with it: S3 decrypts on the
-    role's behalf, so Decrypt is allowed only through S3 in `region` (kms:ViaService)."""
-    suffix = ".amazonaws.com.cn" if region.startswith("cn-") else ".amazonaws.com"
-    return [
-        allow(["kms:Decrypt"], [key_arn],
-              Condition={"StringEquals": {"kms:ViaService": f"s3.{region}{suffix}"}}),
-        allow(["kms:DescribeKey"], [key_arn]),
-    ]  # fmt: skip
-
-
-def write_logs(
-    region: str,
-    account_id: pulumi.Input[str],
-    partition: str = "aws",
-    prefix: str = "/aws/sagemaker/",
-) -> Statement:
-    """Write to the log groups under `prefix` (SageMaker jobs and endpoints log to
-    /aws/sagemaker/...) of this account and region."""
+def write_logs(region: str, account_id: pulumi.Input[str]) -> Statement:
+    """Write to the SageMaker log groups (jobs and endpoints log to /aws/sagemaker/...) of this
+    account and region; the ARN's partition follows the region."""
     log_groups = pulumi.Output.concat(
-        f"arn:{partition}:logs:{region}:", account_id, f":log-group:{prefix}*"
+        f"arn:{aws_partition(region)}:logs:{region}:", account_id, ":log-group:/aws/sagemaker/*"
     )
     return allow(
         ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",

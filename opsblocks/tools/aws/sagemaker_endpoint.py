@@ -33,8 +33,9 @@ def build(site: AwsSite, options: SageMakerEndpointOptions) -> AwsEndpoint:
             endpoint_name=site.physical(),
             artifact_bucket_arn=registry.artifact_bucket_arn,
             repository_arn=registry.repository_arn,
-            # The deploy stage serves the model packages training registers, with its image.
+            # A CI/CD tool's deploy stage takes over the endpoint's configuration.
             released_by_cicd=site.get(Released) is not None,
+            # The deploy stage serves the model packages training registers, with its image.
             training_image_uri=training.image_uri if training else None,
             options=options,
         ),

@@ -28,8 +28,7 @@ def build(site: AwsSite, options: SageMakerModelMonitorOptions) -> AwsEndpointMo
         AwsSagemakerModelMonitorMonitoringArgs(
             tags=site.tags,
             **site.network,
-            region=site.region,
-            kms_key_arn=site.foundation.kms_key_arn,
+            **site.common,
             endpoint_name=serving.endpoint,
             endpoint_deployed=serving.deployed,
             capture_uri=serving.capture_uri,

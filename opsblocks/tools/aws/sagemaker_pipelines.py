@@ -29,8 +29,7 @@ def build(site: AwsSite, options: SageMakerPipelinesOptions) -> AwsPipeline:
         AwsSagemakerPipelinesTrainingArgs(
             tags=site.tags,
             **site.network,
-            region=site.region,
-            kms_key_arn=site.foundation.kms_key_arn,
+            **site.common,
             pipeline_name=site.physical("training"),
             data_bucket_arns=[data.raw_bucket_arn, data.curated_bucket_arn],
             data_uri=data.data_uri,
