@@ -10,7 +10,25 @@ from __future__ import annotations
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.shared import pipeline_job as job
+# Ids GCP requires of a service account: 6 to 30 characters.
+SERVICE_ACCOUNT_ID_LENGTH = range(6, 31)
+
+
+def workbench_account_id(pipeline_account_id: str) -> str:
+    """`<blueprint>-pipeline` -> `<blueprint>-workbench`, checked against GCP's id length."""
+    account_id = f"{pipeline_account_id.removesuffix('-pipeline')}-workbench"
+    if len(account_id) not in SERVICE_ACCOUNT_ID_LENGTH:
+        raise ValueError(
+            f"service account id '{account_id}' has {len(account_id)} characters "
+            "(GCP allows 6 to 30)"
+        )
+    return account_id
+
+
+def workbench_zone(region: str) -> str:
+    """Workbench instances are zonal. Every GCP region has a zone `b`; some (us-east1,
+    europe-west1) have no zone `a`."""
+    return f"{region}-b"
 
 
 def workbench(
@@ -31,7 +49,7 @@ def workbench(
     Its account id derives from the pipeline's (`pipeline_account_id`)."""
     account = gcp.serviceaccount.Account(
         f"{name}-workbench",
-        account_id=job.workbench_account_id(pipeline_account_id),
+        account_id=workbench_account_id(pipeline_account_id),
         display_name=f"opsblocks {name}: Workbench notebook",
         project=project,
         opts=pulumi.ResourceOptions(parent=parent),
@@ -39,7 +57,7 @@ def workbench(
     cmek = {"disk_encryption": "CMEK", "kms_key": kms_key_id}
     gcp.workbench.Instance(
         f"{name}-notebook",
-        location=job.workbench_zone(region),
+        location=workbench_zone(region),
         gce_setup=gcp.workbench.InstanceGceSetupArgs(
             machine_type=machine_type,
             disable_public_ip=True,
