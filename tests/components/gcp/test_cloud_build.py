@@ -14,7 +14,8 @@ import pytest
 from components.gcp.cloud_build import steps
 from components.gcp.cloud_build.component import GcpCloudBuildCicd, GcpCloudBuildCicdArgs
 from components.gcp.cloud_build.events import runs_done_filter
-from components.gcp.shared.cicd_identity import bucket_of, deploy_setting, repository_name
+from components.gcp.shared.cicd_identity import deploy_setting, repository_name
+from components.gcp.shared.uris import bucket_of
 from opsblocks.preview import Graph
 from tests.recording import PROJECT, args_of, custom, fake_outputs, run, untagged
 

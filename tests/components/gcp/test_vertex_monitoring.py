@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 from components.gcp.shared.log_alerts import failed_attempts_filter, failed_runs_filter
+from components.gcp.shared.uris import bucket_of
 from components.gcp.vertex_model_monitoring.component import (
     GcpVertexModelMonitoring,
     GcpVertexModelMonitoringArgs,
 )
-from components.gcp.vertex_model_monitoring.documents import bucket_of, dashboard_url, dataset_of
+from components.gcp.vertex_model_monitoring.documents import dashboard_url, dataset_of
 from opsblocks.preview import Graph
 from tests.recording import PROJECT, args_of, run, strays
 
