@@ -39,6 +39,7 @@ from components.gcp.shared.cicd_identity import (
     cicd_identity,
     repository_name,
 )
+from components.gcp.shared.pipeline_job import template_repository_url
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -234,8 +235,8 @@ def _substitutions(
         steps.IMAGE: pulumi.Output.concat(
             f"{args.region}-docker.pkg.dev/", args.project, "/", images, "/training"
         ),
-        steps.TEMPLATE_REPOSITORY: pulumi.Output.concat(
-            f"https://{args.region}-kfp.pkg.dev/", args.project, "/", templates
+        steps.TEMPLATE_REPOSITORY: pulumi.Output.all(args.project, templates).apply(
+            lambda found: template_repository_url(args.region, found[0], found[1])
         ),
     }
     if args.deploy_settings is not None:
