@@ -52,6 +52,8 @@ class GcpVertexPipelinesTrainingArgs:
     """Display name of every run and package name of the template CI/CD uploads."""
     service_account_id: str
     """Account id of the pipeline identity, e.g. fraud-pipeline."""
+    workbench_account_id: str
+    """Account id of the notebook's identity (with `workbench`), e.g. fraud-workbench."""
     data_bucket_names: Sequence[pulumi.Input[str]]
     """Buckets the pipeline and the notebook may read."""
     data_uri: pulumi.Input[str]
@@ -170,7 +172,7 @@ class GcpVertexPipelinesTraining(pulumi.ComponentResource):
                 kms_key_id=args.kms_key_id,
                 network_id=args.network_id,
                 subnet_id=args.subnet_id,
-                pipeline_account_id=args.service_account_id,
+                account_id=args.workbench_account_id,
                 machine_type=args.options.workbench_machine_type,
                 protect=args.protect,
                 labels=labels,

@@ -14,9 +14,8 @@ import pulumi_gcp as gcp
 SERVICE_ACCOUNT_ID_LENGTH = range(6, 31)
 
 
-def workbench_account_id(pipeline_account_id: str) -> str:
-    """`<blueprint>-pipeline` -> `<blueprint>-workbench`, checked against GCP's id length."""
-    account_id = f"{pipeline_account_id.removesuffix('-pipeline')}-workbench"
+def checked_account_id(account_id: str) -> str:
+    """The notebook's account id, refused unless GCP allows its length."""
     if len(account_id) not in SERVICE_ACCOUNT_ID_LENGTH:
         raise ValueError(
             f"service account id '{account_id}' has {len(account_id)} characters "
@@ -40,16 +39,16 @@ def workbench(
     kms_key_id: pulumi.Input[str],
     network_id: pulumi.Input[str],
     subnet_id: pulumi.Input[str],
-    pipeline_account_id: str,
+    account_id: str,
     machine_type: str,
     protect: bool,
     labels: dict[str, str],
 ) -> pulumi.Output[str]:
-    """Create the notebook and its identity under `parent`; return the identity as a member.
-    Its account id derives from the pipeline's (`pipeline_account_id`)."""
+    """Create the notebook and its identity (`account_id`) under `parent`; return the identity
+    as a member."""
     account = gcp.serviceaccount.Account(
         f"{name}-workbench",
-        account_id=workbench_account_id(pipeline_account_id),
+        account_id=checked_account_id(account_id),
         display_name=f"opsblocks {name}: Workbench notebook",
         project=project,
         opts=pulumi.ResourceOptions(parent=parent),

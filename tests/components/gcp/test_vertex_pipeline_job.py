@@ -9,7 +9,7 @@ import pytest
 
 from components.gcp.shared import pipeline_job
 from components.gcp.vertex_pipelines import job
-from components.gcp.vertex_pipelines.workbench import workbench_account_id, workbench_zone
+from components.gcp.vertex_pipelines.workbench import checked_account_id, workbench_zone
 
 
 def test_template_uri_names_the_package_and_tag_in_the_kfp_repository() -> None:
@@ -55,13 +55,13 @@ def test_encoded_body_is_base64_json() -> None:
                                         "parameterValues": {"a": 1}}  # fmt: skip
 
 
-def test_workbench_account_replaces_the_pipeline_suffix() -> None:
-    assert workbench_account_id("fraud-pipeline") == "fraud-workbench"
+def test_workbench_account_is_taken_as_given() -> None:
+    assert checked_account_id("fraud-workbench") == "fraud-workbench"
 
 
 def test_workbench_account_over_30_characters_is_refused() -> None:
     with pytest.raises(ValueError, match="31 characters"):
-        workbench_account_id("blueprint-of-21-chars-pipeline")
+        checked_account_id("blueprint-of-21-chars-workbench")
 
 
 def test_workbench_zone_is_one_every_region_has() -> None:
