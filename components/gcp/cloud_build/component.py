@@ -39,6 +39,7 @@ from components.gcp.shared.cicd_identity import (
     cicd_identity,
     repository_name,
 )
+from components.gcp.shared.pipeline_job import template_repository_url
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,8 +51,8 @@ class GcpCloudBuildCicdArgs:
     """Encrypts the pipeline jobs the train build starts and the run-completion topic."""
     protect: bool = False
     """Protect and retain the GitHub connection."""
-    account_prefix: str
-    """Build accounts are `<prefix>-test`, `<prefix>-train` and `<prefix>-deploy` (ids 6-30)."""
+    account_ids: Mapping[Duty, str]
+    """Account id of each build's account: test, train and deploy (6-30 characters)."""
     repository_id: pulumi.Input[str]
     """Artifact Registry repository the train build pushes the training image to."""
     template_repository_id: pulumi.Input[str]
@@ -183,7 +184,7 @@ class GcpCloudBuildCicd(pulumi.ComponentResource):
             CicdIdentityArgs(
                 project=args.project,
                 region=args.region,
-                account_id=f"{args.account_prefix}-{stage}",
+                account_id=args.account_ids[stage],
                 description=f"Cloud Build {stage} builds of {args.options.repository}",
                 repository_id=args.repository_id,
                 template_repository_id=args.template_repository_id,
@@ -234,8 +235,8 @@ def _substitutions(
         steps.IMAGE: pulumi.Output.concat(
             f"{args.region}-docker.pkg.dev/", args.project, "/", images, "/training"
         ),
-        steps.TEMPLATE_REPOSITORY: pulumi.Output.concat(
-            f"https://{args.region}-kfp.pkg.dev/", args.project, "/", templates
+        steps.TEMPLATE_REPOSITORY: pulumi.Output.all(args.project, templates).apply(
+            lambda found: template_repository_url(args.region, found[0], found[1])
         ),
     }
     if args.deploy_settings is not None:

@@ -52,8 +52,8 @@ class GcpGithubActionsCicdArgs:
     region: str
     protect: bool = False
     """Protect the identity pool: a deleted pool's id stays taken for 30 days."""
-    account_prefix: str
-    """Accounts are `<prefix>-train` and `<prefix>-deploy` (ids 6-30 characters)."""
+    account_ids: Mapping[Duty, str]
+    """Account id of each duty's account: train and deploy are used (6-30 characters)."""
     pool_id: str
     """Workload identity pool id: 4-32 lowercase letters, digits and hyphens."""
     repository_id: pulumi.Input[str]
@@ -128,7 +128,7 @@ class GcpGithubActionsCicd(pulumi.ComponentResource):
                 CicdIdentityArgs(
                     project=args.project,
                     region=args.region,
-                    account_id=f"{args.account_prefix}-{duty}",
+                    account_id=args.account_ids[duty],
                     description=f"GitHub Actions {duty} jobs of {args.options.repository}",
                     repository_id=args.repository_id,
                     template_repository_id=args.template_repository_id,

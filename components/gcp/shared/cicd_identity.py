@@ -18,13 +18,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components.gcp.shared.custom_role import custom_role_id, project_custom_role
-
-
-def bucket_of(uri: str) -> str:
-    """`gs://<bucket>/<path>` -> `<bucket>`."""
-    if not uri.startswith("gs://"):
-        raise ValueError(f"'{uri}' is not a gs:// URI")
-    return uri.removeprefix("gs://").split("/")[0]
+from components.gcp.shared.uris import bucket_of
 
 
 def repository_name(repository_id: str) -> str:

@@ -32,6 +32,8 @@ from components.gcp.shared.dataset import kept_dataset
 from components.gcp.vertex_endpoint.options import VertexEndpointOptions
 
 PREDICTION_TABLE = "predictions"
+LOG_SAMPLING_RATE = 1.0
+"""Fraction of requests logged to BigQuery: all of them, the drift checks need the traffic."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,13 +44,8 @@ class GcpVertexEndpointServingArgs:
     region: str
     kms_key_id: pulumi.Input[str]
     """Customer-managed key of the endpoint and of the prediction-log dataset."""
-    access_log_bucket: pulumi.Input[str]
-    """Unused: the component keeps no objects. Accepted with the other store settings."""
     protect: bool = False
     """Protect and retain the prediction-log dataset (prod)."""
-    network_id: pulumi.Input[str]
-    subnet_id: pulumi.Input[str]
-    """Unused for now: see the module docstring on reaching a private endpoint."""
     endpoint_name: str
     """Endpoint id and display name: `[a-z0-9-]`, starting with a letter, at most 63."""
     service_account_id: str
@@ -62,8 +59,6 @@ class GcpVertexEndpointServingArgs:
     pulled from."""
     prediction_dataset_id: str
     """BigQuery dataset of the prediction logs (letters, digits, `_`)."""
-    log_sampling_rate: float = 1.0
-    """Fraction of requests logged to BigQuery, in (0, 1]: drift checks need the traffic."""
     options: VertexEndpointOptions = field(default_factory=VertexEndpointOptions)
     """The tool's options, as the blueprint gave them (validated)."""
 
@@ -134,7 +129,7 @@ class GcpVertexEndpointServing(pulumi.ComponentResource):
         vertex = gcp.vertex
         request_log = vertex.AiEndpointPredictRequestResponseLoggingConfigArgs(
             enabled=True,
-            sampling_rate=args.log_sampling_rate,
+            sampling_rate=LOG_SAMPLING_RATE,
             bigquery_destination=vertex.AiEndpointPredictRequestResponseLoggingConfigBigqueryDestinationArgs(
                 output_uri=table
             ),

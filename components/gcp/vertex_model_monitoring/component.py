@@ -46,10 +46,6 @@ class GcpVertexModelMonitoringArgs:
     region: str
     kms_key_id: pulumi.Input[str]
     """Encrypts the drift-check pipeline runs."""
-    access_log_bucket: pulumi.Input[str]
-    """Unused: the component keeps no objects. Accepted with the other store settings."""
-    protect: bool = False
-    """Unused: the component keeps no data (the prediction log belongs to serving)."""
     endpoint_id: pulumi.Input[str]
     """Endpoint id (last part of its resource name), as the metrics label it."""
     prediction_log_table: pulumi.Input[str]

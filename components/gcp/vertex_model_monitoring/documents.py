@@ -12,10 +12,11 @@ the slowest deployed model, without relying on the latency-type label's values.
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from components.gcp.shared.pipeline_job import encoded_body
 
 ENDPOINT_RESOURCE = "aiplatform.googleapis.com/Endpoint"
 PREDICTION_COUNT = "aiplatform.googleapis.com/prediction/online/prediction_count"
@@ -40,14 +41,6 @@ def dataset_of(table_uri: str) -> str:
     if not table_uri.startswith("bq://") or len(parts) != 3 or not all(parts):
         raise ValueError(f"'{table_uri}' is not a BigQuery table URI (bq://project.dataset.table)")
     return parts[1]
-
-
-def bucket_of(gcs_uri: str) -> str:
-    """`gs://<bucket>/<path>` -> `<bucket>`."""
-    bucket = gcs_uri.removeprefix("gs://").split("/")[0]
-    if not gcs_uri.startswith("gs://") or not bucket:
-        raise ValueError(f"'{gcs_uri}' is not a Cloud Storage URI (gs://bucket/...)")
-    return bucket
 
 
 def folder(gcs_uri: str) -> str:
@@ -108,14 +101,6 @@ def dashboard_json(display_name: str, endpoint_id: str, alert_policies: Sequence
     return json.dumps(document, sort_keys=True)
 
 
-def pipeline_jobs_url(project: str, region: str) -> str:
-    """Vertex AI's pipelineJobs.create for the project and region."""
-    return (
-        f"https://{region}-aiplatform.googleapis.com/v1/projects/{project}"
-        f"/locations/{region}/pipelineJobs"
-    )
-
-
 def drift_run_body(
     *,
     template_uri: str,
@@ -148,4 +133,4 @@ def drift_run_body(
         "encryptionSpec": {"kmsKeyName": kms_key_id},
         "labels": dict(labels),
     }
-    return base64.b64encode(json.dumps(request, sort_keys=True).encode()).decode()
+    return encoded_body(request)

@@ -23,16 +23,18 @@ from components.gcp.shared.custom_role import (
     project_custom_role,
 )
 from components.gcp.shared.dataset import dataset_reader
-from components.gcp.shared.pipeline_job import template_repository_url, template_uri
+from components.gcp.shared.pipeline_job import (
+    CLOUD_PLATFORM,
+    pipelines_endpoint,
+    template_repository_url,
+    template_uri,
+)
+from components.gcp.shared.uris import bucket_of
 from components.gcp.vertex_model_monitoring.documents import (
     DRIFT_TEMPLATE,
-    bucket_of,
     dataset_of,
     drift_run_body,
-    pipeline_jobs_url,
 )
-
-CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,7 +135,7 @@ def drift_check(parent: pulumi.Resource, name: str, check: DriftCheck,
         time_zone="Etc/UTC",
         http_target=gcp.cloudscheduler.JobHttpTargetArgs(
             uri=pulumi.Output.from_input(check.project).apply(
-                lambda project: pipeline_jobs_url(project, check.region)
+                lambda project: pipelines_endpoint(check.region, project)
             ),
             http_method="POST",
             headers={"Content-Type": "application/json"},

@@ -11,7 +11,7 @@ from components.options import ASK, Email, Options
 
 
 class VertexModelMonitoringOptions(Options):
-    """Prediction logging to BigQuery, alert policies, a dashboard and a drift-check run."""
+    """Alerts on the endpoint's errors and p99 latency, a dashboard, a scheduled drift check."""
 
     alert_email: Annotated[Email | None, ASK] = None
     latency_p99_ms: int = Field(1000, ge=1, description="Alert when p99 latency exceeds.")

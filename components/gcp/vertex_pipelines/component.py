@@ -5,7 +5,7 @@ this component's KFP template repository (Artifact Registry: the only template s
 Vertex REST API accepts). Cloud Scheduler starts a run of that template on `schedule`, as the
 pipeline service account, CMEK-encrypted, peered to the platform network, writing to the
 pipeline-root bucket; the run's parameters carry the data, the hyperparameters and the
-validation tool's quality gate (see `shared.pipeline_job`). Training steps log to a
+validation tool's quality gate (see `vertex_pipelines.job`). Training steps log to a
 CMEK-encrypted TensorBoard; `workbench` adds a private notebook instance for the team.
 """
 
@@ -18,7 +18,7 @@ from functools import partial
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.shared import pipeline_job as job
+from components.gcp.shared import pipeline_job
 from components.gcp.shared.custom_role import (
     PIPELINE_RUN_PERMISSIONS,
     custom_role_id,
@@ -26,12 +26,12 @@ from components.gcp.shared.custom_role import (
 )
 from components.gcp.shared.dataset import dataset_reader
 from components.gcp.shared.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
+from components.gcp.vertex_pipelines import job
 from components.gcp.vertex_pipelines.options import VertexPipelinesOptions
 from components.gcp.vertex_pipelines.workbench import workbench
 
 OBJECT_VIEWER = "roles/storage.objectViewer"
 OBJECT_ADMIN = "roles/storage.objectAdmin"
-CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,6 +52,8 @@ class GcpVertexPipelinesTrainingArgs:
     """Display name of every run and package name of the template CI/CD uploads."""
     service_account_id: str
     """Account id of the pipeline identity, e.g. fraud-pipeline."""
+    workbench_account_id: str
+    """Account id of the notebook's identity (with `workbench`), e.g. fraud-workbench."""
     data_bucket_names: Sequence[pulumi.Input[str]]
     """Buckets the pipeline and the notebook may read."""
     data_uri: pulumi.Input[str]
@@ -170,7 +172,7 @@ class GcpVertexPipelinesTraining(pulumi.ComponentResource):
                 kms_key_id=args.kms_key_id,
                 network_id=args.network_id,
                 subnet_id=args.subnet_id,
-                pipeline_account_id=args.service_account_id,
+                account_id=args.workbench_account_id,
                 machine_type=args.options.workbench_machine_type,
                 protect=args.protect,
                 labels=labels,
@@ -190,8 +192,8 @@ class GcpVertexPipelinesTraining(pulumi.ComponentResource):
             project_id=args.project, opts=pulumi.InvokeOutputOptions(parent=self)
         ).number
         template_uri = pulumi.Output.all(args.project, templates.repository_id).apply(
-            lambda v: job.template_uri(
-                job.template_repository_url(args.region, v[0], v[1]), args.pipeline_name
+            lambda v: pipeline_job.template_uri(
+                pipeline_job.template_repository_url(args.region, v[0], v[1]), args.pipeline_name
             )
         )
         run = pulumi.Output.all(
@@ -207,13 +209,13 @@ class GcpVertexPipelinesTraining(pulumi.ComponentResource):
             time_zone=args.options.time_zone,
             http_target=gcp.cloudscheduler.JobHttpTargetArgs(
                 uri=pulumi.Output.from_input(args.project).apply(
-                    lambda project: job.pipelines_endpoint(args.region, project)
+                    lambda project: pipeline_job.pipelines_endpoint(args.region, project)
                 ),
                 http_method="POST",
                 headers={"Content-Type": "application/json"},
-                body=run.apply(lambda known: job.encoded_body(scheduled_run(**known))),
+                body=run.apply(lambda known: pipeline_job.encoded_body(scheduled_run(**known))),
                 oauth_token=gcp.cloudscheduler.JobHttpTargetOauthTokenArgs(
-                    service_account_email=account.email, scope=CLOUD_PLATFORM
+                    service_account_email=account.email, scope=pipeline_job.CLOUD_PLATFORM
                 ),
             ),
             project=args.project,

@@ -10,7 +10,24 @@ from __future__ import annotations
 import pulumi
 import pulumi_gcp as gcp
 
-from components.gcp.shared import pipeline_job as job
+# Ids GCP requires of a service account: 6 to 30 characters.
+SERVICE_ACCOUNT_ID_LENGTH = range(6, 31)
+
+
+def checked_account_id(account_id: str) -> str:
+    """The notebook's account id, refused unless GCP allows its length."""
+    if len(account_id) not in SERVICE_ACCOUNT_ID_LENGTH:
+        raise ValueError(
+            f"service account id '{account_id}' has {len(account_id)} characters "
+            "(GCP allows 6 to 30)"
+        )
+    return account_id
+
+
+def workbench_zone(region: str) -> str:
+    """Workbench instances are zonal. Every GCP region has a zone `b`; some (us-east1,
+    europe-west1) have no zone `a`."""
+    return f"{region}-b"
 
 
 def workbench(
@@ -22,16 +39,16 @@ def workbench(
     kms_key_id: pulumi.Input[str],
     network_id: pulumi.Input[str],
     subnet_id: pulumi.Input[str],
-    pipeline_account_id: str,
+    account_id: str,
     machine_type: str,
     protect: bool,
     labels: dict[str, str],
 ) -> pulumi.Output[str]:
-    """Create the notebook and its identity under `parent`; return the identity as a member.
-    Its account id derives from the pipeline's (`pipeline_account_id`)."""
+    """Create the notebook and its identity (`account_id`) under `parent`; return the identity
+    as a member."""
     account = gcp.serviceaccount.Account(
         f"{name}-workbench",
-        account_id=job.workbench_account_id(pipeline_account_id),
+        account_id=checked_account_id(account_id),
         display_name=f"opsblocks {name}: Workbench notebook",
         project=project,
         opts=pulumi.ResourceOptions(parent=parent),
@@ -39,7 +56,7 @@ def workbench(
     cmek = {"disk_encryption": "CMEK", "kms_key": kms_key_id}
     gcp.workbench.Instance(
         f"{name}-notebook",
-        location=job.workbench_zone(region),
+        location=workbench_zone(region),
         gce_setup=gcp.workbench.InstanceGceSetupArgs(
             machine_type=machine_type,
             disable_public_ip=True,

@@ -10,17 +10,19 @@ from opsblocks.contracts.gcp import GcpEndpoint, GcpModelRegistry, GcpPipeline
 if TYPE_CHECKING:
     import pulumi
 
+    from components.gcp.shared.cicd_identity import Duty
     from opsblocks.wiring.gcp import GcpSite
 
 NEEDS = (GcpPipeline, GcpModelRegistry)
 USES = (GcpEndpoint,)
+DUTIES: tuple[Duty, ...] = ("test", "train", "deploy")
 
 
 class CicdInputs(TypedDict):
     labels: dict[str, str]
     project: pulumi.Output[str]
     region: str
-    account_prefix: str
+    account_ids: dict[Duty, str]
     protect: bool
     repository_id: pulumi.Output[str]
     template_repository_id: pulumi.Output[str]
@@ -37,7 +39,7 @@ def inputs(site: GcpSite) -> CicdInputs:
     return {
         "labels": site.labels,
         **site.common,
-        "account_prefix": site.blueprint.name,
+        "account_ids": {duty: site.account_id(duty) for duty in DUTIES},
         "protect": site.env.protect_data,
         "repository_id": registry.repository_id,
         "template_repository_id": training.template_repository_id,

@@ -26,8 +26,9 @@ def build(site: GcpSite, options: VertexEndpointOptions) -> GcpEndpoint:
         site.name,
         GcpVertexEndpointServingArgs(
             labels=site.labels,
-            **site.stores,
-            **site.network,
+            **site.common,
+            kms_key_id=site.foundation.kms_key_id,
+            protect=site.env.protect_data,
             endpoint_name=site.physical(),
             service_account_id=site.account_id("serving"),
             private_default=site.prod,

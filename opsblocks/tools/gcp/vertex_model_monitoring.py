@@ -27,7 +27,8 @@ def build(site: GcpSite, options: VertexModelMonitoringOptions) -> GcpEndpointMo
         site.name,
         GcpVertexModelMonitoringArgs(
             labels=site.labels,
-            **site.stores,
+            **site.common,
+            kms_key_id=site.foundation.kms_key_id,
             endpoint_id=serving.endpoint,
             prediction_log_table=serving.prediction_log_table,
             service_account_id=site.account_id("monitor"),

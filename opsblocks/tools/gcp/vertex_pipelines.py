@@ -33,6 +33,7 @@ def build(site: GcpSite, options: VertexPipelinesOptions) -> GcpPipeline:
             **site.network,
             pipeline_name=site.physical("training"),
             service_account_id=site.account_id("pipeline"),
+            workbench_account_id=site.account_id("workbench"),
             data_bucket_names=[data.raw_bucket, data.curated_bucket],
             data_uri=data.data_uri,
             dataset_id=data.dataset_id,

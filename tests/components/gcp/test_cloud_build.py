@@ -14,7 +14,8 @@ import pytest
 from components.gcp.cloud_build import steps
 from components.gcp.cloud_build.component import GcpCloudBuildCicd, GcpCloudBuildCicdArgs
 from components.gcp.cloud_build.events import runs_done_filter
-from components.gcp.shared.cicd_identity import bucket_of, deploy_setting, repository_name
+from components.gcp.shared.cicd_identity import deploy_setting, repository_name
+from components.gcp.shared.uris import bucket_of
 from opsblocks.preview import Graph
 from tests.recording import PROJECT, args_of, custom, fake_outputs, run, untagged
 
@@ -39,7 +40,8 @@ TEST_SA, TRAIN_SA, DEPLOY_SA = (
 def cicd(**overrides: Any) -> Graph:
     values: dict[str, Any] = {
         "labels": LABELS, "project": PROJECT, "region": REGION, "kms_key_id": KEY,
-        "account_prefix": "fraud", "repository_id": "fraud-prod-images",
+        "account_ids": {duty: f"fraud-{duty}" for duty in ("test", "train", "deploy")},
+        "repository_id": "fraud-prod-images",
         "template_repository_id": "fraud-prod-training-templates",
         "pipeline_root_uri": "gs://fraud-root/", "pipeline_name": "fraud-prod-training",
         "scheduler_job_name": "fraud-training-schedule", "training_service_account": TRAINING_SA,

@@ -45,7 +45,8 @@ SUBJECT = "principal://iam.googleapis.com/cicd-pool/subject/repo:acme/fraud-mode
 def args(**overrides: Any) -> GcpGithubActionsCicdArgs:
     values: dict[str, Any] = {
         "labels": LABELS, "project": PROJECT, "region": REGION,
-        "account_prefix": "fraud", "pool_id": "fraud-prod-gh",
+        "account_ids": {duty: f"fraud-{duty}" for duty in ("test", "train", "deploy")},
+        "pool_id": "fraud-prod-gh",
         "repository_id": "fraud-prod-images",
         "template_repository_id": "fraud-prod-training-templates",
         "pipeline_root_uri": "gs://fraud-root/", "training_service_account": TRAINING_SA,

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from components.gcp.vertex_endpoint.component import (
+    LOG_SAMPLING_RATE,
     GcpVertexEndpointServing,
     GcpVertexEndpointServingArgs,
 )
@@ -25,8 +26,7 @@ OUTPUTS = ("endpoint_id", "endpoint_name", "prediction_log_table", "service_acco
 def arguments(**overrides: Any) -> GcpVertexEndpointServingArgs:
     args: dict[str, Any] = {
         "labels": LABELS, "project": PROJECT, "region": "us-central1", "kms_key_id": KEY,
-        "access_log_bucket": "fraud-access-logs", "network_id": "fraud-vpc",
-        "subnet_id": "fraud-private", "endpoint_name": "fraud-prod",
+        "endpoint_name": "fraud-prod",
         "service_account_id": "fraud-serving", "private_default": False,
         "artifact_bucket": "fraud-artifacts", "repository_id": "fraud-prod-images",
         "prediction_dataset_id": DATASET,
@@ -65,10 +65,10 @@ def test_endpoint_logs_every_request_and_response_to_the_predictions_table() -> 
                        "bigqueryDestination": {"outputUri": TABLE_URI}}  # fmt: skip
 
 
-def test_sampling_rate_is_taken_from_the_args() -> None:
-    logging = endpoint(serving(log_sampling_rate=0.25))["predictRequestResponseLoggingConfig"]
+def test_sampling_rate_is_the_module_constant() -> None:
+    logging = endpoint(serving())["predictRequestResponseLoggingConfig"]
 
-    assert logging["samplingRate"] == 0.25
+    assert logging["samplingRate"] == LOG_SAMPLING_RATE
 
 
 def test_prediction_dataset_is_in_the_region_and_encrypted_with_the_platform_key() -> None:

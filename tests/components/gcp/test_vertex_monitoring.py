@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 
 from components.gcp.shared.log_alerts import failed_attempts_filter, failed_runs_filter
+from components.gcp.shared.uris import bucket_of
 from components.gcp.vertex_model_monitoring.component import (
     GcpVertexModelMonitoring,
     GcpVertexModelMonitoringArgs,
 )
-from components.gcp.vertex_model_monitoring.documents import bucket_of, dashboard_url, dataset_of
+from components.gcp.vertex_model_monitoring.documents import dashboard_url, dataset_of
 from opsblocks.preview import Graph
 from tests.recording import PROJECT, args_of, run, strays
 
@@ -38,7 +39,7 @@ ENDPOINT = (
 def arguments(**overrides: Any) -> GcpVertexModelMonitoringArgs:
     args: dict[str, Any] = {
         "labels": LABELS, "project": PROJECT, "region": "us-central1", "kms_key_id": KEY,
-        "access_log_bucket": "fraud-access-logs", "endpoint_id": "fraud-prod",
+        "endpoint_id": "fraud-prod",
         "prediction_log_table": TABLE, "service_account_id": "fraud-monitor",
         **TRAINING, "alert_email": "ml@example.com",
     }  # fmt: skip
@@ -325,7 +326,7 @@ def test_every_resource_that_takes_a_project_gets_it() -> None:
 
 
 def test_nothing_is_protected_the_component_keeps_no_data() -> None:
-    assert not [r.name for r in monitoring(protect=True).resources if r.protect]
+    assert not [r.name for r in monitoring().resources if r.protect]
 
 
 def test_every_resource_belongs_to_the_component() -> None:

@@ -7,14 +7,19 @@ import json
 
 import pytest
 
-from components.gcp.shared import pipeline_job as job
+from components.gcp.shared import pipeline_job
+from components.gcp.vertex_pipelines import job
+from components.gcp.vertex_pipelines.workbench import checked_account_id, workbench_zone
 
 
 def test_template_uri_names_the_package_and_tag_in_the_kfp_repository() -> None:
-    host = job.template_repository_url("europe-west4", "acme-ml", "fraud-templates")
+    host = pipeline_job.template_repository_url("europe-west4", "acme-ml", "fraud-templates")
 
     assert host == "https://europe-west4-kfp.pkg.dev/acme-ml/fraud-templates"
-    assert job.template_uri(host, "fraud-prod-training") == f"{host}/fraud-prod-training/latest"
+    assert (
+        pipeline_job.template_uri(host, "fraud-prod-training")
+        == f"{host}/fraud-prod-training/latest"
+    )
 
 
 def test_network_is_named_by_project_number() -> None:
@@ -44,20 +49,20 @@ def test_encoded_body_is_base64_json() -> None:
         kms_key_name="k", service_account="sa", network="n", labels={"team": "risk"},
     )  # fmt: skip
 
-    decoded = json.loads(base64.b64decode(job.encoded_body(request)))
+    decoded = json.loads(base64.b64decode(pipeline_job.encoded_body(request)))
     assert decoded == request
     assert decoded["runtimeConfig"] == {"gcsOutputDirectory": "gs://r/",
                                         "parameterValues": {"a": 1}}  # fmt: skip
 
 
-def test_workbench_account_replaces_the_pipeline_suffix() -> None:
-    assert job.workbench_account_id("fraud-pipeline") == "fraud-workbench"
+def test_workbench_account_is_taken_as_given() -> None:
+    assert checked_account_id("fraud-workbench") == "fraud-workbench"
 
 
 def test_workbench_account_over_30_characters_is_refused() -> None:
     with pytest.raises(ValueError, match="31 characters"):
-        job.workbench_account_id("blueprint-of-21-chars-pipeline")
+        checked_account_id("blueprint-of-21-chars-workbench")
 
 
 def test_workbench_zone_is_one_every_region_has() -> None:
-    assert job.workbench_zone("us-east1") == "us-east1-b"
+    assert workbench_zone("us-east1") == "us-east1-b"
