@@ -31,7 +31,6 @@ class AzureMlTrainingArgs:
     vault's secrets, so the storage and the workspace wait for those roles."""
     identity_principal_id: pulumi.Input[str]
     """Entra object id of the workspace identity: the control-plane grants name it."""
-    identity_client_id: pulumi.Input[str]
     workload_identity_id: pulumi.Input[str]
     """The foundation's `workload_identity_id`: the cluster and the compute instance run as
     it."""

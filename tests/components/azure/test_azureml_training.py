@@ -86,7 +86,7 @@ def arguments(*, checked: bool = True, **overrides: Any) -> AzureMlTrainingArgs:
         "location": "westeurope",
         "unique_suffix": "a1b2c3", "workspace_name": "fraud-prod", "storage_prefix": "fraudml",
         "identity_id": IDENTITY, "identity_principal_id": PRINCIPAL,
-        "identity_client_id": "fraud-id-client", "workload_identity_id": WORKLOAD,
+        "workload_identity_id": WORKLOAD,
         "workload_identity_principal_id": WORKLOAD_PRINCIPAL, "key_vault_id": VAULT_ID,
         "app_insights_id": INSIGHTS, "log_workspace_id": LOGS, "acr_id": ACR,
     }  # fmt: skip
