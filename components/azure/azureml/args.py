@@ -36,11 +36,11 @@ class AzureMlTrainingArgs:
     it."""
     workload_identity_principal_id: pulumi.Input[str]
     """Entra object id of the workload identity: its data and workspace grants name it."""
-    serving_identity_id: pulumi.Input[str] | None = None
+    serving_identity_id: pulumi.Input[str]
     """The foundation's `serving_identity_id`, which online endpoints run as: it pulls from the
     workspace's registry, reads and writes its storage (models; the data collector's production
     data) and writes metrics (`serving_access`)."""
-    serving_identity_principal_id: pulumi.Input[str] | None = None
+    serving_identity_principal_id: pulumi.Input[str]
     key_vault_id: pulumi.Input[str]
     """The platform key vault: the workspace keeps its secrets there; it holds the CMK too."""
     app_insights_id: pulumi.Input[str]
