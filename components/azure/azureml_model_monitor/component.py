@@ -39,9 +39,8 @@ import pulumi_azure_native as azure_native
 
 from components.azure.azureml_model_monitor.options import AzureMlModelMonitorOptions
 from components.azure.azureml_model_monitor.signals import monitor_definition
-from components.azure.shared.common import once
+from components.azure.shared.common import ENDPOINT_TYPE, once
 
-ENDPOINT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
 SHORT_NAME = "opsblocks-ml"
 """Action group short name (at most 12 characters): the sender shown in notifications."""
 
