@@ -57,7 +57,8 @@ class AzureMlModelMonitorMonitoringArgs:
     endpoint_name: pulumi.Input[str]
     endpoint_id: pulumi.Input[str]
     """ARM id of the online endpoint: the scope of the metric alerts."""
-    deployment_name: str = "blue"
+    deployment_name: str
+    """The endpoint's deployment the monitor targets (serving's `deployment_name`)."""
     deployment_id: pulumi.Input[str] | None = None
     """ARM id of the deployment when it exists in this stack (serving's `deployment_id`): the
     schedule targets it and is enabled. None: the CI/CD deploy stage creates the deployment
