@@ -35,7 +35,6 @@ class AzureFoundation(Contract):
     identity_id: Out
     """The workspace identity (control plane; storage reads the key with it)."""
     identity_principal_id: Out
-    identity_client_id: Out
     workload_identity_id: Out
     """The workload identity, which runs user code (jobs, notebooks, drift jobs)."""
     workload_identity_principal_id: Out

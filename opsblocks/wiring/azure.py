@@ -50,7 +50,6 @@ class PrivateLink(TypedDict):
 class WorkspaceIdentity(TypedDict):
     identity_id: pulumi.Output[str]
     identity_principal_id: pulumi.Output[str]
-    identity_client_id: pulumi.Output[str]
 
 
 @dataclass(frozen=True)
@@ -96,8 +95,7 @@ class AzureSite(Site[azure_contracts.AzureFoundation]):
     def workspace_identity(self) -> WorkspaceIdentity:
         """The control plane's identity (the workspace's; storage reads the key with it)."""
         return {"identity_id": self.foundation.identity_id,
-                "identity_principal_id": self.foundation.identity_principal_id,
-                "identity_client_id": self.foundation.identity_client_id}  # fmt: skip
+                "identity_principal_id": self.foundation.identity_principal_id}  # fmt: skip
 
 
 def tags(bp: Blueprint, capability: str, tool: str) -> dict[str, str]:
@@ -142,7 +140,6 @@ def build(bp: Blueprint) -> contracts.StackOutputs:
         subscription_id=base.subscription_id,
         identity_id=base.identity_id,
         identity_principal_id=base.identity_principal_id,
-        identity_client_id=base.identity_client_id,
         workload_identity_id=base.workload_identity_id,
         workload_identity_principal_id=base.workload_identity_principal_id,
         workload_identity_client_id=base.workload_identity_client_id,

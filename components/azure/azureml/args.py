@@ -31,17 +31,16 @@ class AzureMlTrainingArgs:
     vault's secrets, so the storage and the workspace wait for those roles."""
     identity_principal_id: pulumi.Input[str]
     """Entra object id of the workspace identity: the control-plane grants name it."""
-    identity_client_id: pulumi.Input[str]
     workload_identity_id: pulumi.Input[str]
     """The foundation's `workload_identity_id`: the cluster and the compute instance run as
     it."""
     workload_identity_principal_id: pulumi.Input[str]
     """Entra object id of the workload identity: its data and workspace grants name it."""
-    serving_identity_id: pulumi.Input[str] | None = None
+    serving_identity_id: pulumi.Input[str]
     """The foundation's `serving_identity_id`, which online endpoints run as: it pulls from the
     workspace's registry, reads and writes its storage (models; the data collector's production
     data) and writes metrics (`serving_access`)."""
-    serving_identity_principal_id: pulumi.Input[str] | None = None
+    serving_identity_principal_id: pulumi.Input[str]
     key_vault_id: pulumi.Input[str]
     """The platform key vault: the workspace keeps its secrets there; it holds the CMK too."""
     app_insights_id: pulumi.Input[str]

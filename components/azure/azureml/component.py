@@ -71,7 +71,7 @@ class AzureMlTraining(pulumi.ComponentResource):
     """ARM id of the workspace's default storage account."""
     datastore_names: list[str]
     """Datastores registered for the lake's containers (`data_containers`), or none."""
-    serving_identity_id: pulumi.Output[str] | None
+    serving_identity_id: pulumi.Output[str]
     """`serving_identity_id`, known once it holds its roles: what online endpoints run as."""
     no_serving_role_id: pulumi.Output[str]
     """The custom role user code works in the workspace with (`no_serving_role`), for the

@@ -92,7 +92,7 @@ def serving_access(
     workspace_id: pulumi.Input[str],
     storage_id: pulumi.Input[str],
     parent: pulumi.Resource,
-) -> pulumi.Output[str] | None:
+) -> pulumi.Output[str]:
     """The serving identity's roles, as Microsoft documents them for an online endpoint that
     runs as a user-assigned identity: AcrPull on the workspace's container registry, Storage
     Blob Data Contributor on its storage and AzureML Metrics Writer on the workspace. The
@@ -102,9 +102,7 @@ def serving_access(
     a system-assigned endpoint identity is given it automatically, a user-assigned one is
     not), besides reading the model files. Nothing that writes images, registers models or
     touches the lake. Returns the identity's id, known once those roles exist (an endpoint
-    naming it waits for them); None without one."""
-    if args.serving_identity_id is None or args.serving_identity_principal_id is None:
-        return None
+    naming it waits for them)."""
     scopes = (args.acr_id, storage_id, workspace_id)
     grants = [
         common.grant(f"{name}-{suffix}", role=role, scope=scope,

@@ -39,9 +39,8 @@ import pulumi_azure_native as azure_native
 
 from components.azure.azureml_model_monitor.options import AzureMlModelMonitorOptions
 from components.azure.azureml_model_monitor.signals import monitor_definition
-from components.azure.shared.common import once
+from components.azure.shared.common import ENDPOINT_TYPE, once
 
-ENDPOINT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
 SHORT_NAME = "opsblocks-ml"
 """Action group short name (at most 12 characters): the sender shown in notifications."""
 
@@ -58,7 +57,8 @@ class AzureMlModelMonitorMonitoringArgs:
     endpoint_name: pulumi.Input[str]
     endpoint_id: pulumi.Input[str]
     """ARM id of the online endpoint: the scope of the metric alerts."""
-    deployment_name: str = "blue"
+    deployment_name: str
+    """The endpoint's deployment the monitor targets (serving's `deployment_name`)."""
     deployment_id: pulumi.Input[str] | None = None
     """ARM id of the deployment when it exists in this stack (serving's `deployment_id`): the
     schedule targets it and is enabled. None: the CI/CD deploy stage creates the deployment

@@ -20,12 +20,12 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from components.azure.azureml_online_endpoint.options import AzureMlOnlineEndpointOptions
+from components.azure.shared.common import ENDPOINT_TYPE
 
 DEPLOYMENT = "blue"
 """The deployment this component creates, and the one the CI/CD deploy stage creates."""
 ENDPOINT_API_VERSION = "2025-12-01"
 """The API version of machinelearningservices.OnlineEndpoint in pulumi-azure-native 3.29."""
-ENDPOINT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
 DESCRIPTION = "opsblocks: real-time scoring, Microsoft Entra ID tokens only"
 TEMPLATE_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 

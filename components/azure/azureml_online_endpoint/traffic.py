@@ -38,9 +38,9 @@ from components.azure.azureml_online_endpoint.deployment import (
     DEPLOYMENT,
     DESCRIPTION,
     ENDPOINT_API_VERSION,
-    ENDPOINT_TYPE,
     TEMPLATE_SCHEMA,
 )
+from components.azure.shared.common import ENDPOINT_TYPE
 
 LIVE = f"reference(variables('endpointId'), '{ENDPOINT_API_VERSION}')"
 

@@ -50,14 +50,14 @@ class DeployTargetsArgs:
     """Azure ML workspace CI/CD submits pipeline jobs to and deploys endpoints in."""
     acr_id: pulumi.Input[str]
     """Container registry the train stage pushes images to."""
-    workspace_storage_id: pulumi.Input[str] | None = None
+    workspace_storage_id: pulumi.Input[str]
     """The workspace's default storage account (no shared keys): both stages upload code and
-    model files to it as themselves. None: no grant on it."""
+    model files to it as themselves."""
     train_role_id: pulumi.Input[str]
     """The training capability's `no_serving_role_id`: the train identity's role on the
     workspace."""
-    ml_registry_id: pulumi.Input[str] | None = None
-    """Azure ML registry CI/CD registers and reads models in; None: no grant on a registry."""
+    ml_registry_id: pulumi.Input[str]
+    """Azure ML registry CI/CD registers and reads models in."""
     serving_identity_id: pulumi.Input[str] | None = None
     """The user-assigned identity online endpoints and deployments run as (the serving
     identity, as the CI/CD tools pass it): deploying them requires assigning it, so the
@@ -73,8 +73,8 @@ def train_identity(
       models and environments, but never create or change an endpoint, a deployment, an
       outbound rule, a private-endpoint approval or a schedule;
     - AcrPush on the container registry: push the training and serving images;
-    - Storage Blob Data Contributor on the workspace storage, when given: upload job code;
-    - AzureML Registry User on the ML registry, when there is one: register models there;
+    - Storage Blob Data Contributor on the workspace storage: upload job code;
+    - AzureML Registry User on the ML registry: register models there;
     - Reader on the resource group.
     """
     identity = _identity(name, args, parent)
@@ -94,11 +94,11 @@ def deploy_identity(
     - AzureML Data Scientist on the workspace: create and update online endpoints and
       deployments (`workspaces/*/write|action|read|delete` except on the workspace itself, its
       computes, hubs and feature stores, and listing keys);
-    - AzureML Registry User on the ML registry, when there is one: read the models it deploys;
+    - AzureML Registry User on the ML registry: read the models it deploys;
     - Managed Identity Operator on the identity endpoints run as, when given: create or update
       an endpoint or deployment that runs as it (ARM checks
       `Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action` on it);
-    - Storage Blob Data Contributor on the workspace storage, when given: upload the scoring
+    - Storage Blob Data Contributor on the workspace storage: upload the scoring
       code and model files a deployment names;
     - Reader on the resource group.
     It pushes no image: that is the train stage's.
@@ -129,11 +129,9 @@ def _identity(
 def _shared_grants(
     name: str, args: DeployTargetsArgs, principal: pulumi.Input[str], parent: pulumi.Resource
 ) -> None:
-    if args.workspace_storage_id is not None:
-        grant(f"{name}-storage", role="Storage Blob Data Contributor",
-              scope=args.workspace_storage_id, principal_id=principal, parent=parent)  # fmt: skip
-    if args.ml_registry_id is not None:
-        grant(f"{name}-registry", role="AzureML Registry User", scope=args.ml_registry_id,
-              principal_id=principal, parent=parent)  # fmt: skip
+    grant(f"{name}-storage", role="Storage Blob Data Contributor",
+          scope=args.workspace_storage_id, principal_id=principal, parent=parent)  # fmt: skip
+    grant(f"{name}-registry", role="AzureML Registry User", scope=args.ml_registry_id,
+          principal_id=principal, parent=parent)  # fmt: skip
     grant(f"{name}-read", role="Reader", scope=args.resource_group_id, principal_id=principal,
           parent=parent)  # fmt: skip

@@ -1,4 +1,5 @@
-"""What every Azure component shares: built-in roles, role assignments, private endpoints.
+"""What every Azure component shares: built-in roles, role assignments, private endpoints,
+and the ARM type of an online endpoint.
 
 Role assignments name a built-in role by its fixed id and are always scoped to one resource of
 the blueprint (at most its resource group), never to the subscription. Private endpoints put a
@@ -56,6 +57,10 @@ ZONES_OF_GROUP: dict[str, tuple[str, ...]] = {
     "amlworkspace": ("amlworkspace", "notebooks"),
     "amlregistry": ("amlworkspace",),
 }
+
+ENDPOINT_TYPE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
+"""ARM type of an Azure ML online endpoint: serving's traffic template names it, and the
+metric alerts of serving and monitoring take it as their namespace or target type."""
 
 
 def zones_of(group_id: str) -> tuple[str, ...]:

@@ -1,9 +1,10 @@
 """What both Azure CI/CD tools hand their component: where their identities live and what they
-may train and deploy to (the component's `DeployTargetsArgs`)."""
+may train and deploy to (the component's `DeployTargetsArgs`); and what both give back: what
+their pipelines sign in with (the `AzureCicd` fields)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Protocol, TypedDict
 
 from opsblocks.contracts.azure import AzureModelRegistry, AzureWorkspace
 
@@ -46,4 +47,29 @@ def deploy_targets(site: AzureSite) -> DeployTargets:
         "train_role_id": training.no_serving_role_id,
         # The identity endpoints run as: deploying one assigns it.
         "serving_identity_id": foundation.serving_identity_id,
+    }
+
+
+class Identities(Protocol):
+    """A CI/CD component: the client ids of its deploy and train identities."""
+
+    client_id: pulumi.Output[str]
+    train_client_id: pulumi.Output[str]
+
+
+class SignIn(TypedDict):
+    client_id: pulumi.Output[str]
+    train_client_id: pulumi.Output[str]
+    tenant_id: pulumi.Output[str]
+    subscription_id: pulumi.Output[str]
+
+
+def sign_in(site: AzureSite, cicd: Identities) -> SignIn:
+    """The `AzureCicd` fields: the identities' client ids, and the tenant and subscription
+    they sign in to."""
+    return {
+        "client_id": cicd.client_id,
+        "train_client_id": cicd.train_client_id,
+        "tenant_id": site.foundation.tenant_id,
+        "subscription_id": site.foundation.subscription_id,
     }

@@ -10,7 +10,7 @@ from opsblocks.contracts import Released
 from opsblocks.contracts.azure import AzureDevopsProject
 from opsblocks.model import Capability, Cloud
 from opsblocks.tools import Tool, releases
-from opsblocks.tools.azure._cicd import NEEDS, deploy_targets
+from opsblocks.tools.azure._cicd import NEEDS, deploy_targets, sign_in
 
 if TYPE_CHECKING:
     from opsblocks.wiring.azure import AzureSite
@@ -38,10 +38,7 @@ def build(site: AzureSite, options: AzureDevopsOptions) -> AzureDevopsProject:
         site.opts,
     )
     return AzureDevopsProject(
-        client_id=cicd.client_id,
-        train_client_id=cicd.train_client_id,
-        tenant_id=foundation.tenant_id,
-        subscription_id=foundation.subscription_id,
+        **sign_in(site, cicd),
         agent_subnet_id=cicd.agent_subnet_id,
         repository_url=cicd.repository_url,
         service_connection=cicd.service_connection_name,

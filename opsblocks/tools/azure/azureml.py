@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from components.azure.azureml.options import AzureMlOptions
 from opsblocks.contracts.azure import AzureLake, AzureModelRegistry, AzureWorkspace
-from opsblocks.errors import OpsblocksError
 from opsblocks.model import Capability, Cloud
 from opsblocks.naming import NameRule
 from opsblocks.tools import Tool
@@ -60,8 +59,6 @@ def build(site: AzureSite, options: AzureMlOptions) -> AzureWorkspace:
         ),
         site.opts,
     )
-    if training.serving_identity_id is None:  # given above: the component returns it
-        raise OpsblocksError("the training workspace gave no serving identity")
     return AzureWorkspace(
         pipeline=training.workspace_name,
         workspace_id=training.workspace_id,

@@ -10,7 +10,7 @@ from opsblocks.contracts import Released
 from opsblocks.contracts.azure import AzureCicd
 from opsblocks.model import Capability, Cloud
 from opsblocks.tools import Tool, releases
-from opsblocks.tools.azure._cicd import NEEDS, deploy_targets
+from opsblocks.tools.azure._cicd import NEEDS, deploy_targets, sign_in
 
 if TYPE_CHECKING:
     from opsblocks.wiring.azure import AzureSite
@@ -27,9 +27,7 @@ def build(site: AzureSite, options: AzureGithubActionsOptions) -> AzureCicd:
         AzureGithubActionsCicdArgs(tags=site.tags, **deploy_targets(site), options=options),
         site.opts,
     )
-    return AzureCicd(client_id=cicd.client_id, train_client_id=cicd.train_client_id,
-                     tenant_id=site.foundation.tenant_id,
-                     subscription_id=site.foundation.subscription_id)  # fmt: skip
+    return AzureCicd(**sign_in(site, cicd))
 
 
 TOOL = Tool(

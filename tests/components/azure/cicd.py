@@ -57,9 +57,7 @@ def keys_of(value: Any) -> set[str]:
     return set()
 
 
-def separated_grants(
-    *, registry: bool = True, operated: bool = True, storage: bool = True
-) -> set[tuple[str, ...]]:
+def separated_grants(*, operated: bool = True) -> set[tuple[str, ...]]:
     """The grants of both CI/CD identities: train may push images and run pipelines but not
     serve; only deploy may serve and operate the identity endpoints run as; both upload to the
     workspace storage, which takes no shared key, as themselves."""
@@ -71,12 +69,10 @@ def separated_grants(
         (deploy, role_definition("AzureML Data Scientist"), WORKSPACE),
         (deploy, role_definition("Reader"), GROUP),
     }
-    if registry:
-        expected |= {(p, role_definition("AzureML Registry User"), ML_REGISTRY)
-                     for p in (train, deploy)}  # fmt: skip
-    if storage:
-        expected |= {(p, role_definition("Storage Blob Data Contributor"), WORKSPACE_STORAGE)
-                     for p in (train, deploy)}  # fmt: skip
+    expected |= {(p, role_definition("AzureML Registry User"), ML_REGISTRY)
+                 for p in (train, deploy)}  # fmt: skip
+    expected |= {(p, role_definition("Storage Blob Data Contributor"), WORKSPACE_STORAGE)
+                 for p in (train, deploy)}  # fmt: skip
     if operated:
         expected.add((deploy, role_definition("Managed Identity Operator"), WORKLOAD_IDENTITY))
     return expected

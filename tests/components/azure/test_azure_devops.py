@@ -222,15 +222,10 @@ def test_train_and_deploy_identities_get_separate_roles_each_on_one_resource() -
     assert not graph.of_type("azure-native:authorization:RoleDefinition")  # training defines it
 
 
-def test_without_an_ml_registry_there_is_no_registry_grant() -> None:
-    assert grants(cicd(ml_registry_id=None)) == separated_grants(registry=False)
-
-
 def test_both_identities_upload_to_the_workspace_storage_as_themselves() -> None:
     # The workspace storage refuses shared keys: `az ml job create` uploads local code with
-    # the caller's token, and without a storage account there is no grant.
+    # the caller's token.
     assert grants(cicd()) == separated_grants()
-    assert grants(cicd(workspace_storage_id=None)) == separated_grants(storage=False)
 
 
 def test_without_a_workload_identity_there_is_no_identity_operator_grant() -> None:
@@ -297,7 +292,7 @@ def test_it_creates_the_delivery_resources_and_nothing_else() -> None:
 
 def test_every_resource_belongs_to_the_component() -> None:
     assert strays(cicd(), COMPONENT) == []
-    assert strays(cicd(ml_registry_id=None, serving_identity_id=None, protect=True),
+    assert strays(cicd(serving_identity_id=None, protect=True),
                   COMPONENT) == []  # fmt: skip
 
 

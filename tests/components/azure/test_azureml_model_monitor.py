@@ -43,7 +43,7 @@ def arguments(*, checked: bool = True, **overrides: Any) -> AzureMlModelMonitorM
     args: dict[str, Any] = {
         "tags": TAGS, "resource_group_name": RESOURCE_GROUP, "location": "westeurope",
         "workspace_name": "fraud-prod-ws", "endpoint_name": "fraud-prod-a1b2c3",
-        "endpoint_id": ENDPOINT_ID, "compute_identity_id": IDENTITY,
+        "endpoint_id": ENDPOINT_ID, "deployment_name": "blue", "compute_identity_id": IDENTITY,
         "reference_data_uri": TRAINING,
     }  # fmt: skip
     return args_of(AzureMlModelMonitorMonitoringArgs, checked=checked, **args | overrides)

@@ -16,6 +16,7 @@ from tests.components.azure.test_azureml_training import (
     ML_REGISTRY,
     PRINCIPAL,
     PRIVATE,
+    SERVING_PRINCIPAL,
     SUBSCRIPTION_ID,
     TAGS,
     WORKLOAD_PRINCIPAL,
@@ -207,8 +208,10 @@ def test_the_workload_identity_gets_no_role_on_the_rule_targets() -> None:
 
 def test_compute_waits_for_the_workspace_and_the_roles_it_runs_with_only() -> None:
     graph = training(**PRIVATE, **STORES, **REGISTRY, **INSTANCE)
-    before = {r.urn for r in grants(graph) if r.inputs["scope"] == WORKSPACE_ID
-              or r.inputs["principalId"] == WORKLOAD_PRINCIPAL}  # fmt: skip
+    # The serving identity's role on the workspace is not one compute runs with.
+    before = {r.urn for r in grants(graph) if r.inputs["principalId"] != SERVING_PRINCIPAL
+              and (r.inputs["scope"] == WORKSPACE_ID
+                   or r.inputs["principalId"] == WORKLOAD_PRINCIPAL)}  # fmt: skip
     expected = {graph.named("training-workspace").urn} | before
     users = {r.urn for r in grants(graph) if r.inputs["principalId"] == INSTANCE_USER}
 
@@ -274,7 +277,7 @@ def test_prod_with_everything_creates_exactly_these_resources() -> None:
 
     assert kinds == sorted(
         ["Compute", "DiagnosticSetting", "StorageAccount", "Workspace", "Datastore", "Datastore"]
-        + ["RoleAssignment"] * 16
+        + ["RoleAssignment"] * 19
         + ["RoleDefinition"]
         + ["PrivateEndpoint", "PrivateDnsZoneGroup"] * 3
     )

@@ -13,10 +13,8 @@ from components.azure.azureml_online_endpoint.component import (
     AzureMlOnlineEndpointServing,
     AzureMlOnlineEndpointServingArgs,
 )
-from components.azure.azureml_online_endpoint.deployment import (
-    ENDPOINT_API_VERSION,
-    ENDPOINT_TYPE,
-)
+from components.azure.azureml_online_endpoint.deployment import ENDPOINT_API_VERSION
+from components.azure.shared.common import ENDPOINT_TYPE
 from opsblocks.preview import Graph
 from tests.recording import (
     RESOURCE_GROUP,

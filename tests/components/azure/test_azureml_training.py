@@ -61,8 +61,6 @@ BLOB_DATA_READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
 METRICS_WRITER = "635dd51f-9968-44d3-b7fb-6d9a6bd613ae"  # AzureML Metrics Writer (preview)
 SERVING = f"{GROUP_ID}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/fraud-serving"
 SERVING_PRINCIPAL = "fraud-serving-principal"
-SERVES: dict[str, Any] = {"serving_identity_id": SERVING,
-                          "serving_identity_principal_id": SERVING_PRINCIPAL}  # fmt: skip
 DATA_SCIENTIST = "f6c7c914-8db3-469d-8ca1-694a8f32e121"
 NO_SERVING = "training-no-serving-role"  # the custom role's fake id ends in its resource name
 NO_SERVING_ID = f"{GROUP_ID}/providers/Microsoft.authorization/RoleDefinition/{NO_SERVING}"
@@ -86,8 +84,9 @@ def arguments(*, checked: bool = True, **overrides: Any) -> AzureMlTrainingArgs:
         "location": "westeurope",
         "unique_suffix": "a1b2c3", "workspace_name": "fraud-prod", "storage_prefix": "fraudml",
         "identity_id": IDENTITY, "identity_principal_id": PRINCIPAL,
-        "identity_client_id": "fraud-id-client", "workload_identity_id": WORKLOAD,
-        "workload_identity_principal_id": WORKLOAD_PRINCIPAL, "key_vault_id": VAULT_ID,
+        "workload_identity_id": WORKLOAD,
+        "workload_identity_principal_id": WORKLOAD_PRINCIPAL, "serving_identity_id": SERVING,
+        "serving_identity_principal_id": SERVING_PRINCIPAL, "key_vault_id": VAULT_ID,
         "app_insights_id": INSIGHTS, "log_workspace_id": LOGS, "acr_id": ACR,
     }  # fmt: skip
     return args_of(AzureMlTrainingArgs, checked=checked, **args | overrides)
@@ -427,7 +426,7 @@ def test_without_a_compute_instance_no_user_is_needed() -> None:
 def test_each_identity_gets_each_role_on_one_resource() -> None:
     found = {(r.name, role(r), r.inputs["scope"], r.inputs["principalId"])
              for r in grants(training(**PRIVATE))}  # fmt: skip
-    ws, wl = PRINCIPAL, WORKLOAD_PRINCIPAL
+    ws, wl, sv = PRINCIPAL, WORKLOAD_PRINCIPAL, SERVING_PRINCIPAL
 
     assert found == {
         ("training-storage-contributor", CONTRIBUTOR, STORAGE_ID, ws),
@@ -442,6 +441,9 @@ def test_each_identity_gets_each_role_on_one_resource() -> None:
         ("training-workload-storage-blob", BLOB_DATA_CONTRIBUTOR, STORAGE_ID, wl),
         ("training-workload-storage-file", FILE_DATA_PRIVILEGED_CONTRIBUTOR, STORAGE_ID, wl),
         ("training-workload-ml", NO_SERVING, WORKSPACE_ID, wl),
+        ("training-serving-acr-pull", ACR_PULL, ACR, sv),
+        ("training-serving-storage-contributor", BLOB_DATA_CONTRIBUTOR, STORAGE_ID, sv),
+        ("training-serving-metrics-writer", METRICS_WRITER, WORKSPACE_ID, sv),
     }
 
 
@@ -496,7 +498,8 @@ def test_the_workspace_identity_runs_nothing_and_does_no_data_science() -> None:
 
 def test_grants_name_an_identity_and_built_in_roles_of_the_subscription() -> None:
     for grant in grants(training(**PRIVATE)):
-        assert grant.inputs["principalId"] in (PRINCIPAL, WORKLOAD_PRINCIPAL), grant.name
+        principals = (PRINCIPAL, WORKLOAD_PRINCIPAL, SERVING_PRINCIPAL)
+        assert grant.inputs["principalId"] in principals, grant.name
         assert grant.inputs["principalType"] == "ServicePrincipal", grant.name
         assert grant.inputs["roleDefinitionId"] == NO_SERVING_ID or grant.inputs[
             "roleDefinitionId"
@@ -527,7 +530,8 @@ def test_the_workspace_identity_holds_microsofts_required_roles_on_every_depende
 def test_the_registry_gets_no_push_role_here() -> None:
     acr = [r for r in grants(training()) if r.inputs["scope"] == ACR]
 
-    assert {role(r) for r in acr} == {CONTRIBUTOR}  # AcrPush: the registry capability
+    # AcrPush: the registry capability; the serving identity pulls only.
+    assert {role(r) for r in acr} == {CONTRIBUTOR, ACR_PULL}
 
 
 def test_endpoint_readers_exist_only_with_private_endpoints() -> None:
@@ -547,9 +551,10 @@ def test_workspace_is_created_after_the_roles_it_needs() -> None:
 
 def test_compute_is_created_after_the_workload_roles_and_the_roles_on_the_workspace() -> None:
     graph = training(**INSTANCE)
-    before = {r.urn for r in grants(graph)
-              if r.inputs["scope"] == WORKSPACE_ID
-              or r.inputs["principalId"] == WORKLOAD_PRINCIPAL}  # fmt: skip
+    # The serving identity's role on the workspace is not one compute runs with.
+    before = {r.urn for r in grants(graph) if r.inputs["principalId"] != SERVING_PRINCIPAL
+              and (r.inputs["scope"] == WORKSPACE_ID
+                   or r.inputs["principalId"] == WORKLOAD_PRINCIPAL)}  # fmt: skip
 
     assert len(before) == 4
     for name in ("training-cluster", "training-notebook"):
@@ -566,7 +571,7 @@ def test_nothing_but_the_expected_resources_is_created() -> None:
 
     assert kinds == sorted(["Compute", "DiagnosticSetting", "StorageAccount", "Workspace",
                             "RoleDefinition"]
-                           + ["RoleAssignment"] * 10)  # fmt: skip
+                           + ["RoleAssignment"] * 13)  # fmt: skip
 
 
 def test_outputs_are_read_from_the_resources() -> None:
@@ -579,6 +584,7 @@ def test_outputs_are_read_from_the_resources() -> None:
         "compute_instance_name": "nb-a1b2c3",
         "storage_account_id": STORAGE_ID,
         "no_serving_role_id": NO_SERVING_ID,
+        "serving_identity_id": SERVING,
     }
 
 
@@ -593,15 +599,14 @@ def test_the_serving_identity_may_pull_images_read_models_collect_data_and_write
     nothing on the lake."""
     expected = {(ACR_PULL, ACR), (BLOB_DATA_CONTRIBUTOR, STORAGE_ID),
                 (METRICS_WRITER, WORKSPACE_ID)}  # fmt: skip
-    assert roles_of(training(**options, **SERVES), SERVING_PRINCIPAL) == expected
+    assert roles_of(training(**options), SERVING_PRINCIPAL) == expected
 
 
 def test_what_names_the_serving_identity_waits_for_its_roles() -> None:
     """An endpoint created in the same `up` must find its roles in place."""
 
     def build() -> None:
-        component = AzureMlTraining("training", arguments(**SERVES))
-        assert component.serving_identity_id is not None
+        component = AzureMlTraining("training", arguments())
         azure_native.managedidentity.UserAssignedIdentity(
             "consumer", resource_group_name=component.serving_identity_id
         )
@@ -611,14 +616,7 @@ def test_what_names_the_serving_identity_waits_for_its_roles() -> None:
 
     assert len(serving_grants) == 3
     assert serving_grants <= set(graph.named("consumer").dependencies)
-    assert outputs(**SERVES)[1]["serving_identity_id"] == SERVING
-
-
-def test_without_a_serving_identity_there_is_no_serving_grant() -> None:
-    component, _ = outputs()
-
-    assert component.serving_identity_id is None
-    assert {role(r) for r in grants(training())}.isdisjoint({ACR_PULL, METRICS_WRITER})
+    assert outputs()[1]["serving_identity_id"] == SERVING
 
 
 def test_the_foundation_alone_grants_the_vault_secrets_and_never_to_the_workload() -> None:

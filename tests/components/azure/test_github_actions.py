@@ -111,18 +111,10 @@ def test_train_and_deploy_identities_get_separate_roles_each_on_one_resource() -
     assert not graph.of_type("azure-native:authorization:RoleDefinition")  # training defines it
 
 
-def test_without_an_ml_registry_there_is_no_registry_grant() -> None:
-    graph = cicd(ml_registry_id=None)
-
-    assert grants(graph) == separated_grants(registry=False)
-    assert not [r for r in custom(graph) if r.name.endswith("-registry")]
-
-
 def test_both_identities_upload_to_the_workspace_storage_as_themselves() -> None:
     # The workspace storage refuses shared keys: `az ml job create` uploads local code with
-    # the caller's token, and without a storage account there is no grant.
+    # the caller's token.
     assert grants(cicd()) == separated_grants()
-    assert grants(cicd(workspace_storage_id=None)) == separated_grants(storage=False)
 
 
 def test_without_a_workload_identity_there_is_no_identity_operator_grant() -> None:
@@ -174,7 +166,7 @@ def test_it_creates_the_identity_its_credential_and_grants_and_nothing_else() ->
 
 def test_every_resource_belongs_to_the_component() -> None:
     assert strays(cicd(), COMPONENT) == []
-    assert strays(cicd(ml_registry_id=None, serving_identity_id=None), COMPONENT) == []
+    assert strays(cicd(serving_identity_id=None), COMPONENT) == []
 
 
 def test_outputs_are_what_azure_login_takes() -> None:
