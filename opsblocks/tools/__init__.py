@@ -31,7 +31,7 @@ SiteT = TypeVar("SiteT")
 """The cloud's `opsblocks.wiring.Site` the tool builds at."""
 
 
-def _no_promises(options: Any) -> tuple[Contract, ...]:
+def _no_promises(options: Options) -> tuple[Contract, ...]:
     return ()
 
 
@@ -83,10 +83,10 @@ class Tool(Generic[OptionsT, SiteT]):
             raise TypeError(f"{self.name} takes {self.options.__name__}, not {type(options)}")
         return self.promises(options)
 
-    def load(self) -> type[Any]:
+    def load(self) -> type[object]:
         """The component class (imports its module, and with it the cloud's SDK)."""
         module_name, class_name = self.component.split(":")
-        cls: type[Any] = getattr(importlib.import_module(module_name), class_name)
+        cls: type[object] = getattr(importlib.import_module(module_name), class_name)
         return cls
 
 
