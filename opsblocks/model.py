@@ -33,6 +33,9 @@ class Capability(StrEnum):
     """The building blocks of a platform, in the order the program builds them."""
 
     data = "data"
+    kubernetes = "kubernetes"
+    """The cluster tools that run on Kubernetes install onto (one the blueprint creates, or an
+    existing one)."""
     registry = "registry"
     training = "training"
     serving = "serving"

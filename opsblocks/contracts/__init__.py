@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import pulumi
 
     Out = pulumi.Output[str]
+    In = pulumi.Input[str]
     StackOutputs = dict[str, pulumi.Input[str] | None]
     """What the stack exports; None where a value does not apply (exported as null)."""
 
@@ -65,11 +66,41 @@ class Data(Contract):
 
 
 @dataclass(frozen=True, kw_only=True)
+class KubernetesHost(Contract):
+    """A Kubernetes cluster that tools running on Kubernetes install onto, and the one
+    Kubernetes provider of the program that reaches it (everything on the cluster uses it)."""
+
+    provider: pulumi.ProviderResource
+    cluster_name: Out
+
+    def outputs(self) -> StackOutputs:
+        return {"kubernetes_cluster": self.cluster_name}
+
+
+@dataclass(frozen=True, kw_only=True)
 class Registry(Contract):
-    """Where models and their images are kept."""
+    """Where model artifacts are kept."""
 
     artifact_uri: Out
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImageRegistry(Registry):
+    """Where models and their serving images are kept (the cloud's model registry)."""
+
     image_repository: Out
+
+
+@dataclass(frozen=True, kw_only=True)
+class MlflowTracking(Registry):
+    """An MLflow tracking server and model registry: clients log runs and register models at
+    `tracking_uri`; artifacts go to `artifact_uri`."""
+
+    tracking_uri: Out
+
+    def outputs(self) -> StackOutputs:
+        return {"mlflow_tracking_uri": self.tracking_uri,
+                "mlflow_artifact_uri": self.artifact_uri}  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)

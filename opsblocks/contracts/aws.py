@@ -9,8 +9,9 @@ from opsblocks.contracts import (
     Cicd,
     Contract,
     Data,
+    ImageRegistry,
+    KubernetesHost,
     Monitoring,
-    Registry,
     Serving,
     Training,
     Validation,
@@ -19,7 +20,7 @@ from opsblocks.contracts import (
 if TYPE_CHECKING:
     import pulumi
 
-    from opsblocks.contracts import Out, StackOutputs
+    from opsblocks.contracts import In, Out, StackOutputs
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,7 +54,7 @@ class AwsData(Data):
 
 
 @dataclass(frozen=True, kw_only=True)
-class AwsModelRegistry(Registry):
+class AwsModelRegistry(ImageRegistry):
     """A SageMaker model package group, the ECR repository and the artifact bucket."""
 
     model_package_group_name: Out
@@ -141,3 +142,14 @@ class AwsPipelineCicd(Cicd):
         if self.release_pipeline_name is not None:
             found["cicd_release_pipeline"] = self.release_pipeline_name
         return found
+
+
+@dataclass(frozen=True, kw_only=True)
+class AwsKubernetes(KubernetesHost):
+    """An EKS cluster, created or existing. Pods get AWS roles through EKS Pod Identity: a
+    role trusted by `pods.eks.amazonaws.com` and an association of cluster, namespace and
+    service account (the cluster runs the Pod Identity Agent add-on)."""
+
+    node_security_group_id: In | None
+    """The security group the cluster's nodes (and so its pods) carry, which databases admit;
+    None when not known (an existing cluster): databases then admit the foundation's network."""

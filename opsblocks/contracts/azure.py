@@ -10,15 +10,16 @@ from opsblocks.contracts import (
     Cicd,
     Contract,
     Data,
+    ImageRegistry,
+    KubernetesHost,
     Monitoring,
-    Registry,
     Serving,
     Training,
     Validation,
 )
 
 if TYPE_CHECKING:
-    from opsblocks.contracts import Out, StackOutputs
+    from opsblocks.contracts import In, Out, StackOutputs
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,7 +74,7 @@ class AzureLake(Data):
 
 
 @dataclass(frozen=True, kw_only=True)
-class AzureModelRegistry(Registry):
+class AzureModelRegistry(ImageRegistry):
     """An Azure ML registry (`artifact_uri`) and a container registry (`image_repository` is
     its login server), with the storage and registry Azure created for the ML registry."""
 
@@ -179,3 +180,11 @@ class AzureDevopsProject(AzureCicd):
                         "cicd_service_connection": self.service_connection,
                         "cicd_train_service_connection": self.train_service_connection,
                         "cicd_approvers_group": self.approvers_group}  # fmt: skip
+
+
+@dataclass(frozen=True, kw_only=True)
+class AzureKubernetes(KubernetesHost):
+    """An AKS cluster, created or existing, with Workload Identity: a managed identity with a
+    federated credential for the cluster's `oidc_issuer_url` and a pod's service account."""
+
+    oidc_issuer_url: In

@@ -9,15 +9,16 @@ from opsblocks.contracts import (
     Cicd,
     Contract,
     Data,
+    ImageRegistry,
+    KubernetesHost,
     Monitoring,
-    Registry,
     Serving,
     Training,
     Validation,
 )
 
 if TYPE_CHECKING:
-    from opsblocks.contracts import Out, StackOutputs
+    from opsblocks.contracts import In, Out, StackOutputs
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,7 +51,7 @@ class GcpData(Data):
 
 
 @dataclass(frozen=True, kw_only=True)
-class GcpModelRegistry(Registry):
+class GcpModelRegistry(ImageRegistry):
     """The Docker repository (`repository_id`, within project and region) and the artifact
     bucket."""
 
@@ -143,3 +144,12 @@ class GcpFederatedCicd(GcpCicd):
         return super().outputs() | {
             "cicd_workload_identity_provider": self.workload_identity_provider
         }
+
+
+@dataclass(frozen=True, kw_only=True)
+class GcpKubernetes(KubernetesHost):
+    """A GKE cluster, created or existing, with Workload Identity: a Kubernetes service account
+    acts as a Google service account that grants it `roles/iam.workloadIdentityUser` in
+    `workload_pool` (`<project>.svc.id.goog`)."""
+
+    workload_pool: In

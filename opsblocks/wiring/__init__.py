@@ -15,7 +15,7 @@ import pulumi
 
 from opsblocks import catalog
 from opsblocks.blueprint import Blueprint
-from opsblocks.contracts import Contract
+from opsblocks.contracts import Contract, KubernetesHost
 from opsblocks.environment import Profile, profile
 from opsblocks.errors import OpsblocksError
 from opsblocks.model import Environment
@@ -80,6 +80,13 @@ class Site(Generic[F]):
         not allowed) the blueprint name's hyphens become that separator too."""
         parts = (self.blueprint.name, self.blueprint.environment.value, role)
         return separator.join(part.replace("-", separator) for part in parts if part)
+
+    def on(self, host: KubernetesHost) -> pulumi.ResourceOptions:
+        """The tool's resource options with the cluster's Kubernetes provider added: what a
+        tool installing onto the cluster builds with."""
+        return pulumi.ResourceOptions.merge(
+            self.opts, pulumi.ResourceOptions(providers=[host.provider])
+        )
 
     def get(self, kind: type[C]) -> C | None:
         return self.given.get(kind)
