@@ -188,3 +188,7 @@ class AzureKubernetes(KubernetesHost):
     federated credential for the cluster's `oidc_issuer_url` and a pod's service account."""
 
     oidc_issuer_url: In
+    vnet_id: In
+    """The virtual network the nodes run in: private DNS zones of the tools' services link to it."""
+    subnet_id: In
+    """A subnet the pods reach, where tools put the private endpoints of their services."""
