@@ -1,6 +1,7 @@
 """Whole platforms recorded once per test session, for every test module that checks them (a
 recording takes a second or two; graphs are only read): the shipped blueprints, and per cloud
-one generated blueprint per tool (with the tools it needs) plus every tool at once, in dev and
+one generated blueprint per tool (with the tools it needs) plus every tool at once (that
+works together), in dev and
 prod, with the options that make each tool create everything it can."""
 
 from __future__ import annotations
@@ -9,11 +10,12 @@ import json
 import tempfile
 from collections.abc import Iterable
 from functools import cache
+from itertools import product
 from pathlib import Path
 
 from opsblocks import blueprint, catalog, program
 from opsblocks.blueprint import Blueprint
-from opsblocks.model import Cloud
+from opsblocks.model import Capability, Cloud
 from opsblocks.preview import Graph
 from tests.recording import run
 
@@ -55,6 +57,17 @@ def with_needs(cloud: Cloud, tool: catalog.Tool) -> list[catalog.Tool]:
     return found
 
 
+def at_once(cloud: Cloud) -> list[catalog.Tool]:
+    """One tool per capability, as many of them as work together: of each capability the last
+    tool whose choice leaves no chosen tool's needs unmet (e.g. the cloud's own registry where
+    its training needs it, rather than MLflow)."""
+    per_capability = [list(reversed(catalog.tools(cloud, c))) for c in Capability]
+    for choice in product(*(tools for tools in per_capability if tools)):
+        if not any(catalog.unmet(tool, choice) for tool in choice):
+            return list(choice)
+    raise AssertionError(f"no tools of {cloud} work together, one per capability")
+
+
 def generated(
     directory: Path, cloud: Cloud, name: str, tools: Iterable[catalog.Tool], env: str
 ) -> Blueprint:
@@ -79,6 +92,6 @@ def every_tool(cloud: Cloud) -> Platforms:
         name = f"{tool.capability.value}-{index}"
         blueprints.append(generated(directory, cloud, name, with_needs(cloud, tool), "prod"))
     for env in ("dev", "prod"):
-        blueprints.append(generated(directory, cloud, f"every-tool-{env}", tools, env))
+        blueprints.append(generated(directory, cloud, f"every-tool-{env}", at_once(cloud), env))
     generated_ones = [(bp, run(lambda bp=bp: program.build(bp))) for bp in blueprints]
     return [recorded(path) for path in shipped(cloud)] + generated_ones

@@ -122,7 +122,7 @@ def tool_question(
         f"{capability} tool",
         lambda text: check_tool(cloud, capability, text, chosen),
         flag=f"--tool {capability}=",
-        default=offered[0].name if offered else NONE,
+        default=next((t.name for t in offered if t.proposed), NONE),
         choices=(*((t.name, t.description) for t in offered), (NONE, leave_out)),
     )
 

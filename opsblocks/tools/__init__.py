@@ -69,6 +69,9 @@ class Tool(Generic[OptionsT, SiteT]):
     """Resource types a diagram draws for it (the rest are counted as "+N more")."""
     setup: tuple[str, ...] = ()
     """Stack settings a new stack needs for it before `pulumi up` (`{stack}` is filled in)."""
+    proposed: bool = True
+    """`opsblocks new` proposes it (the first such tool offered) as its capability's default.
+    A tool the user must decide on (a cluster, a registry other than the cloud's own) is not."""
     coverage: Mapping[str, object] = field(default_factory=dict)
     """Options that make it create everything it can (cost and check coverage tests)."""
 

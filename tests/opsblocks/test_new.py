@@ -180,7 +180,7 @@ def test_flags_example_round_trips_through_load_and_preview(project: Path) -> No
     assert (bp.cloud, bp.region, bp.environment) == (Cloud.aws, "us-east-1", Environment.prod)
     # Unnamed capabilities take the cloud's default tool, as the wizard's Enter does.
     assert {c: s.tool for c, s in bp.tools().items()} == {
-        c: catalog.tools(Cloud.aws, c)[0].name for c in Capability
+        c: tool.name for c in Capability if (tool := proposed(c)) is not None
     }
     serving = bp.tools()[Capability.serving].options.model_dump()
     assert serving == {**type(bp.tools()[Capability.serving].options)().model_dump(),
@@ -188,8 +188,14 @@ def test_flags_example_round_trips_through_load_and_preview(project: Path) -> No
     assert bp.tools()[Capability.cicd].options.model_dump()["repository"] == "acme/fraud-model"
     graph = preview.record(lambda: program.build(bp))
     components = {r.name for r in graph.resources if r.is_component}
-    assert {f"fraud-detection-{c.value}" for c in Capability} <= components
+    assert {f"fraud-detection-{c.value}" for c in bp.tools()} <= components
+    assert Capability.kubernetes not in bp.tools()  # a cluster is chosen, never proposed
     assert not graph.warnings
+
+
+def proposed(capability: Capability) -> catalog.Tool | None:
+    """The tool the wizard proposes for `capability` on AWS: its first proposed one."""
+    return next((t for t in catalog.tools(Cloud.aws, capability) if t.proposed), None)
 
 
 def test_stack_config_names_the_blueprint_and_the_provider_region(project: Path) -> None:
@@ -218,7 +224,7 @@ def test_every_option_is_written_and_every_capability_commented(project: Path) -
     runner.invoke(app, ["new", "churn", "--set", "cicd.repository=acme/churn"])
     text = (project / "blueprints" / "churn.yaml").read_text()
     document = YAML(typ="rt").load(text)
-    for tool in (catalog.tools(Cloud.aws, c)[0] for c in Capability):  # the defaults
+    for tool in filter(None, map(proposed, Capability)):  # the defaults
         spec = document["capabilities"][tool.capability.value]
         assert list(spec["options"]) == list(tool.options.model_fields)
         assert f"# {tool.capability.value}: {tool.description}\n" in text
