@@ -10,6 +10,7 @@ STATEFUL: frozenset[str] = frozenset({
     "aws:sagemaker/modelPackageGroup:ModelPackageGroup",
     "aws:glue/catalogDatabase:CatalogDatabase",
     "aws:cloudwatch/logGroup:LogGroup",
+    "aws:eks/cluster:Cluster",  # not a data store, but deleting it deletes all it runs
     # Azure
     "azure-native:resources:ResourceGroup",
     "azure-native:keyvault:Vault",
@@ -35,6 +36,7 @@ REPLACED_ON_CHANGE: dict[str, tuple[str, ...]] = {
     "aws:sagemaker/modelPackageGroup:ModelPackageGroup": ("modelPackageGroupName", "region"),
     "aws:glue/catalogDatabase:CatalogDatabase": ("name", "catalogId", "region"),
     "aws:cloudwatch/logGroup:LogGroup": ("name", "namePrefix", "logGroupClass", "region"),
+    "aws:eks/cluster:Cluster": ("name", "roleArn", "bootstrapSelfManagedAddons", "region"),
     "azure-native:resources:ResourceGroup": ("resourceGroupName", "location"),
     "azure-native:keyvault:Vault": ("vaultName", "resourceGroupName", "location"),
     "azure-native:keyvault:Key": ("keyName", "vaultName", "resourceGroupName"),

@@ -27,6 +27,8 @@ from opsblocks.preview import Resource
 ENDPOINT_CONFIGURATION = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
 SERVING_PARAMETER = re.compile(r"^/opsblocks/[^/]+/serving$")
 HIGH_RESOLUTION_BELOW_SECONDS = 60
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+EKS_DEFAULT_DISK_GB = Decimal(20)
 
 
 # -- priced while they exist ----------------------------------------------------------------
@@ -118,6 +120,36 @@ def _deploy_settings(resource: Resource, context: Context) -> tuple[str, Decimal
     return serving.instance_type, count(getattr(serving, "min_instances", 1))
 
 
+def eks_cluster(resource: Resource, context: Context) -> list[Line]:
+    return [context.line("EKS control plane", Kind.hourly, "eks-cluster", "standard", HOURS)]
+
+
+def eks_node_group(resource: Resource, context: Context) -> list[Line]:
+    """Its nodes at the size they start with, and their root volumes (the launch template of
+    the same capability says how large; none: the EKS default of 20 GB)."""
+    types = resource.inputs.get("instanceTypes")
+    if not isinstance(types, list) or not types or not isinstance(types[0], str):
+        raise CostError("cannot read the node group's instance type")
+    scaling = resource.inputs.get("scalingConfig")
+    nodes = count(scaling.get("desiredSize"), 0) if isinstance(scaling, dict) else ONE
+    capability = context.capabilities[resource.urn]
+    templates = [t for t in context.graph.of_type(LAUNCH_TEMPLATE)
+                 if context.capabilities[t.urn] == capability]  # fmt: skip
+    disk = _root_volume_gb(templates[0]) if templates else EKS_DEFAULT_DISK_GB
+    return [
+        context.line(f"Nodes ({nodes} x {types[0]})", Kind.hourly, "ec2-instance", types[0],
+                     nodes * HOURS),
+        context.line(f"Node root volumes ({nodes} x {disk} GB gp3)", Kind.monthly, "ebs-volume",
+                     "gp3", nodes * disk),
+    ]  # fmt: skip
+
+
+def _root_volume_gb(template: Resource) -> Decimal:
+    mappings = template.inputs.get("blockDeviceMappings") or []
+    ebs = mappings[0].get("ebs") if mappings and isinstance(mappings[0], dict) else None
+    return count(ebs.get("volumeSize"), 20) if isinstance(ebs, dict) else EKS_DEFAULT_DISK_GB
+
+
 PRICED: dict[str, Pricer] = {
     "aws:kms/key:Key": kms_key,
     "aws:ec2/vpcEndpoint:VpcEndpoint": vpc_endpoint,
@@ -127,6 +159,8 @@ PRICED: dict[str, Pricer] = {
     "aws:secretsmanager/secret:Secret": secret,
     ENDPOINT_CONFIGURATION: endpoint_configuration,
     "aws:ssm/parameter:Parameter": serving_parameter,
+    "aws:eks/cluster:Cluster": eks_cluster,
+    "aws:eks/nodeGroup:NodeGroup": eks_node_group,
 }
 
 PRICERS: dict[str, Pricer] = PRICED | USAGE

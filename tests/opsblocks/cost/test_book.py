@@ -39,6 +39,8 @@ PUBLISHED = {
         ("cloudwatch-alarm", "standard", "us-east-1"): Decimal("0.10"),
         ("cloudwatch-alarm", "high-resolution", "us-east-1"): Decimal("0.30"),
         ("codebuild", "general1.small", "us-east-1"): Decimal("0.005"),
+        ("eks-cluster", "standard", "us-east-1"): Decimal("0.10"),  # golden eks_cluster
+        ("eks-cluster", "extended", "us-east-1"): Decimal("0.60"),
         # The CodePipeline page gives one price for every region.
         **{("codepipeline-v2", "action-minutes", r): Decimal("0.002") for r in AWS_REGIONS},
         **{("codepipeline-v1", "active-pipeline", r): Decimal("1.00") for r in AWS_REGIONS},

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from opsblocks.check.graph import Node, Stack
 from opsblocks.check.rule import Flag, Rule, Severity
+from opsblocks.check.rules.aws._s3 import log_delivery_targets
 
 BUCKET = "aws:s3/bucket:Bucket"
 LOGGING = "aws:s3/bucketLogging:BucketLogging"
@@ -24,7 +25,7 @@ def _sources_and_targets(stack: Stack) -> tuple[set[str], set[str]]:
             continue
         for bucket in used:
             (sources if bucket.parent == logging.parent else targets).add(bucket.urn)
-    return sources, targets
+    return sources, targets | log_delivery_targets(stack)
 
 
 def check(stack: Stack) -> Iterator[Flag]:

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 
 from opsblocks.check.graph import Stack, as_list, is_unknown
 from opsblocks.check.rule import Flag, Rule, Severity
+from opsblocks.check.rules.aws._s3 import log_delivery_targets
 
 BUCKET = "aws:s3/bucket:Bucket"
 ENCRYPTION = (
@@ -24,7 +25,7 @@ def _log_targets(stack: Stack) -> set[str]:
         used = [b for b in buckets if b.urn in logging.dependencies]
         if len(used) > 1:
             targets |= {b.urn for b in used if b.parent != logging.parent}
-    return targets
+    return targets | log_delivery_targets(stack)
 
 
 def check(stack: Stack) -> Iterator[Flag]:

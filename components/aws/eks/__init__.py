@@ -1,0 +1,1 @@
+"""The eks tool: an EKS cluster the blueprint creates."""

@@ -1,0 +1,1 @@
+"""The existing tool on aws: an EKS cluster the user already has."""

@@ -1,0 +1,64 @@
+"""eks: an EKS cluster the blueprint creates, for the tools that install onto Kubernetes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from components.aws.eks.options import EksKubernetesOptions
+from opsblocks.contracts.aws import AwsKubernetes
+from opsblocks.model import Capability, Cloud
+from opsblocks.naming import NameRule
+from opsblocks.tools import Tool
+
+if TYPE_CHECKING:
+    from opsblocks.wiring.aws import AwsSite
+
+
+def build(site: AwsSite, options: EksKubernetesOptions) -> AwsKubernetes:
+    import pulumi
+
+    from components.aws.eks.component import AwsEksKubernetes, AwsEksKubernetesArgs
+
+    cluster = AwsEksKubernetes(
+        site.name,
+        AwsEksKubernetesArgs(
+            tags=site.tags,
+            **site.network,
+            **site.common,
+            vpc_id=site.foundation.vpc_id,
+            cluster_name=site.physical("kubernetes"),
+            log_retention_days=site.env.log_retention_days,
+            protect=site.env.protect_data,
+            # `aws eks get-token` signs as the stack's AWS profile, like the AWS provider.
+            aws_profile=pulumi.Config("aws").get("profile"),
+            options=options,
+        ),
+        site.opts,
+    )
+    return AwsKubernetes(provider=cluster.provider, cluster_name=cluster.cluster_name,
+                         node_security_group_id=cluster.node_security_group_id)  # fmt: skip
+
+
+TOOL = Tool(
+    cloud=Cloud.aws,
+    capability=Capability.kubernetes,
+    name="eks",
+    description="EKS cluster: private API endpoint, secrets encrypted with the platform key, "
+    "Pod Identity, network policies, control-plane logs; system, autoscaling and GPU node groups",
+    options=EksKubernetesOptions,
+    component="components.aws.eks.component:AwsEksKubernetes",
+    build=build,
+    gives=AwsKubernetes,
+    names=(
+        NameRule("EKS cluster", 100, "-staging-kubernetes", autonamed=False),
+        NameRule("IAM role", 64, "-kubernetes-cluster-role"),
+        NameRule("EKS node group", 63, "-kubernetes-workloads"),
+    ),
+    main_types=("aws.eks.Cluster", "aws.eks.NodeGroup"),
+    setup=(
+        # Node volumes are encrypted through a grant to this role, which must exist (it does
+        # once the account has had any Auto Scaling group); an error here means it exists.
+        "aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com",
+    ),
+    coverage={"gpu": {"instance_type": "g5.xlarge", "max_nodes": 2}},
+)

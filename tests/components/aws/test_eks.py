@@ -1,0 +1,183 @@
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from components.aws.eks.component import (
+    KUBERNETES_VERSION,
+    AwsEksKubernetes,
+    AwsEksKubernetesArgs,
+    kubeconfig,
+)
+from components.aws.eks.options import EksKubernetesOptions
+from opsblocks import blueprint
+from opsblocks.errors import BlueprintError
+from opsblocks.preview import Graph
+from tests.recording import args_of, run, statements
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/test"
+SUBNETS = ["subnet-a", "subnet-b", "subnet-c"]
+NAME = "fraud-kubernetes"
+CLUSTER = f"{NAME}-cluster"
+
+
+def eks(**overrides: object) -> Graph:
+    args = {"tags": {"opsblocks:capability": "kubernetes"}, "region": "us-east-1",
+            "kms_key_arn": KEY, "vpc_id": "vpc-1", "subnet_ids": SUBNETS,
+            "security_group_id": "sg-platform", "cluster_name": "fraud-prod-kubernetes",
+            **overrides}  # fmt: skip
+    return run(lambda: AwsEksKubernetes(NAME, args_of(AwsEksKubernetesArgs, **args)))
+
+
+@pytest.fixture(scope="module")
+def graph() -> Graph:
+    return eks(gpu={"instance_type": "g5.xlarge", "max_nodes": 3}, protect=True)
+
+
+def test_api_endpoint_is_private_unless_cidrs_are_listed(graph: Graph) -> None:
+    vpc = graph.named(CLUSTER).inputs["vpcConfig"]
+    assert (vpc["endpointPrivateAccess"], vpc["endpointPublicAccess"]) == (True, False)
+    assert "publicAccessCidrs" not in vpc
+    listed = eks(public_access_cidrs=["203.0.113.0/24"]).named(CLUSTER).inputs["vpcConfig"]
+    assert listed["endpointPublicAccess"] is True
+    assert listed["publicAccessCidrs"] == ["203.0.113.0/24"]
+
+
+def test_public_cidrs_are_refused_in_prod_and_the_whole_internet_everywhere(
+    tmp_path: Path,
+) -> None:
+    options = EksKubernetesOptions(public_access_cidrs=["203.0.113.0/24"])
+    assert options.environment_problem("dev") is None
+    problem = options.environment_problem("prod")
+    assert problem is not None and problem[0] == "public_access_cidrs"
+    with pytest.raises(ValidationError, match="whole internet"):
+        EksKubernetesOptions(public_access_cidrs=["0.0.0.0/0"])
+    path = tmp_path / "bp.yaml"
+    path.write_text(
+        "name: fraud\ncloud: aws\nregion: us-east-1\nenvironment: prod\ncapabilities:\n"
+        "  kubernetes: {tool: eks, options: {public_access_cidrs: [203.0.113.0/24]}}\n"
+    )
+    with pytest.raises(BlueprintError, match=r"public_access_cidrs.*private"):
+        blueprint.load(path)
+
+
+def test_secrets_are_envelope_encrypted_with_the_platform_key(graph: Graph) -> None:
+    encryption = graph.named(CLUSTER).inputs["encryptionConfig"]
+    assert encryption == {"provider": {"keyArn": KEY}, "resources": ["secrets"]}
+    policy = json.loads(graph.named(f"{NAME}-cluster-role", "RolePolicy").inputs["policy"])
+    assert [s["Resource"] for s in statements(policy)] == [[KEY]]
+
+
+def test_control_plane_logs_all_five_types_to_an_encrypted_kept_log_group(graph: Graph) -> None:
+    cluster = graph.named(CLUSTER)
+    assert sorted(cluster.inputs["enabledClusterLogTypes"]) == sorted(
+        ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+    )
+    logs = graph.named(f"{NAME}-control-plane")
+    assert logs.inputs["name"] == "/aws/eks/fraud-prod-kubernetes/cluster"
+    assert (logs.inputs["kmsKeyId"], logs.inputs["retentionInDays"]) == (KEY, 30)
+    assert logs.urn in cluster.dependencies  # EKS would create it unencrypted otherwise
+
+
+def test_pods_get_roles_through_pod_identity_and_network_policies_are_enforced(
+    graph: Graph,
+) -> None:
+    addons = {r.inputs["addonName"]: r for r in graph.of_type("aws:eks/addon:Addon")}
+    assert set(addons) == {"vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns"}
+    cni = json.loads(addons["vpc-cni"].inputs["configurationValues"])
+    assert cni == {"enableNetworkPolicy": "true"}
+    assert graph.named(CLUSTER).inputs["accessConfig"]["authenticationMode"] == "API"
+    endpoints = {r.inputs["serviceName"] for r in graph.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")}
+    assert "com.amazonaws.us-east-1.eks-auth" in endpoints
+
+
+def test_nodes_start_after_networking_and_coredns_after_the_nodes(graph: Graph) -> None:
+    groups = list(graph.of_type("aws:eks/nodeGroup:NodeGroup"))
+    early = {graph.named(f"{NAME}-{a}").urn for a in ("vpc-cni", "eks-pod-identity-agent")}
+    volumes = graph.named(f"{NAME}-node-volumes").urn
+    for group in groups:
+        assert early | {volumes} <= set(group.dependencies), group.name
+    assert {g.urn for g in groups} <= set(graph.named(f"{NAME}-coredns").dependencies)
+
+
+def test_nodes_run_in_the_private_subnets_with_imdsv2_and_encrypted_disks(graph: Graph) -> None:
+    template = graph.named(f"{NAME}-nodes").inputs
+    assert template["metadataOptions"] == {"httpEndpoint": "enabled", "httpTokens": "required",
+                                           "httpPutResponseHopLimit": 1.0}  # fmt: skip
+    [disk] = template["blockDeviceMappings"]
+    assert (disk["ebs"]["encrypted"], disk["ebs"]["kmsKeyId"]) == ("true", KEY)
+    assert "sg-platform" in template["vpcSecurityGroupIds"]
+    assert "networkInterfaces" not in template  # no public address asked for
+    for group in graph.of_type("aws:eks/nodeGroup:NodeGroup"):
+        assert group.inputs["subnetIds"] == SUBNETS
+        assert group.inputs["version"] == KUBERNETES_VERSION
+    grant = graph.named(f"{NAME}-node-volumes").inputs
+    assert grant["granteePrincipal"].endswith("/AWSServiceRoleForAutoScaling")
+
+
+def test_system_workload_and_gpu_pools_scale_within_their_bounds(graph: Graph) -> None:
+    def scaling(pool: str) -> dict[str, Any]:
+        found: dict[str, Any] = graph.named(f"{NAME}-{pool}").inputs["scalingConfig"]
+        return found
+
+    assert scaling("system") == {"minSize": 2, "maxSize": 2, "desiredSize": 2}
+    assert (scaling("workloads")["minSize"], scaling("workloads")["maxSize"]) == (1, 5)
+    assert scaling("gpu") == {"minSize": 0, "maxSize": 3, "desiredSize": 0}
+    gpu = graph.named(f"{NAME}-gpu")
+    assert gpu.inputs["taints"] == [{"key": "nvidia.com/gpu", "value": "present",
+                                     "effect": "NO_SCHEDULE"}]  # fmt: skip
+    assert gpu.inputs["amiType"] == "AL2023_x86_64_NVIDIA"
+    assert "scalingConfig.desiredSize" in graph.named(f"{NAME}-workloads").ignore_changes
+    assert not list(eks().of_type("aws:eks/nodeGroup:NodeGroup"))[2:]  # no GPU pool unasked
+    with pytest.raises(ValidationError, match="min_nodes"):
+        EksKubernetesOptions(min_nodes=6, max_nodes=5)
+
+
+def test_node_role_has_only_the_managed_policies_nodes_need(graph: Graph) -> None:
+    node_role = graph.named(f"{NAME}-node-role").urn
+    attached = {r.inputs["policyArn"].rsplit("/", 1)[1]
+                for r in graph.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                if r.name.startswith(f"{NAME}-node-")}  # fmt: skip
+    assert attached == {"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly",
+                        "AmazonEKS_CNI_Policy"}  # fmt: skip
+    inline = [r for r in graph.of_type("aws:iam/rolePolicy:RolePolicy") if r.parent == node_role]
+    assert not inline
+
+
+def test_the_cluster_is_protected_in_prod_and_pinned_to_one_version(graph: Graph) -> None:
+    cluster = graph.named(CLUSTER)
+    assert (cluster.protect, cluster.retain_on_delete) == (True, True)
+    assert cluster.inputs["deletionProtection"] is True
+    assert cluster.inputs["version"] == KUBERNETES_VERSION
+    assert cluster.inputs["upgradePolicy"] == {"supportType": "STANDARD"}
+    dev = eks().named(CLUSTER)
+    assert (dev.protect, dev.inputs["deletionProtection"]) == (False, False)
+
+
+def test_the_kubernetes_provider_is_the_components_child(graph: Graph) -> None:
+    provider = graph.named(f"{NAME}-kubernetes")
+    assert provider.type == "pulumi:providers:kubernetes"
+    [component] = graph.of_type("opsblocks:index:AwsEksKubernetes")
+    assert provider.parent == component.urn
+
+
+def test_kubeconfig_asks_aws_for_a_token_and_holds_none() -> None:
+    found: list[str] = []
+
+    def build() -> None:
+        config = kubeconfig("fraud", "https://api.example", "Q0E=", "eu-west-1", "ml")
+        config.apply(found.append)
+
+    run(build)
+    config = json.loads(found[0])
+    [user] = config["users"]
+    assert list(user["user"]) == ["exec"]  # no token, no client key: only the exec plugin
+    assert set(user["user"]["exec"]) == {"apiVersion", "command", "args", "env"}
+    assert user["user"]["exec"]["command"] == "aws"
+    args = ["eks", "get-token", "--cluster-name", "fraud", "--region", "eu-west-1", "--output",
+            "json"]  # fmt: skip
+    assert user["user"]["exec"]["args"] == args
+    assert user["user"]["exec"]["env"] == [{"name": "AWS_PROFILE", "value": "ml"}]
+    assert config["clusters"][0]["cluster"]["server"] == "https://api.example"
