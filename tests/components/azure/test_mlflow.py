@@ -428,3 +428,20 @@ def test_prod_refuses_burstable_with_the_default_standby() -> None:
 
     assert burstable.environment_problem("prod") is not None
     assert burstable.environment_problem("dev") is None
+
+
+def test_prod_server_is_priced_twice_for_its_standby() -> None:
+    from opsblocks.cost.azure import postgres_server
+
+    graph = registry(**PROD)
+    [sent] = graph.of_type(SERVER)
+
+    class _Context:
+        def line(self, name: str, kind: Any, sku: str, attribute: str, quantity: Any) -> Any:
+            return (sku, attribute, quantity)
+
+    lines = postgres_server(sent, _Context())  # type: ignore[arg-type]
+
+    assert lines[0] == ("postgres-flexible-compute", "Standard_D2ds_v5", 2 * 730)
+    assert lines[1] == ("postgres-flexible-storage", "storage", 2 * 32)
+    assert lines[2] == ("postgres-flexible-storage", "backup", None)
