@@ -53,6 +53,10 @@ INVOKES: dict[str, dict[str, Any]] = {
 def outputs(type_token: str, name: str, inputs: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """What the cloud would return, made up but readable, so policies that embed ARNs can be
     read: `arn:aws:<service>:us-east-1:123456789012:<name>` (a preview.FakeOutputs)."""
+    if type_token == "random:index/randomPassword:RandomPassword":
+        # Made up, never a real password; the provider marks it secret, so records show
+        # "[secret]" wherever it flows.
+        return {"result": f"{name}-generated", "bcryptHash": f"{name}-hash"}
     if type_token.startswith(("azure-native:", "azuredevops:")):
         return azure_outputs(type_token, name, inputs or {})
     if type_token.startswith("gcp:"):

@@ -164,6 +164,11 @@ class RecordingMonitor(mocks.MockMonitor):
             )
         )
         resource_id = answered_id or ""  # empty: the id is known only after `pulumi up`
+        # What the engine does: outputs the provider marks secret come back as secrets.
+        secret = {rpc._special_sig_key: rpc._special_secret_sig}
+        for key in request.additionalSecretOutputs:
+            if key in state:
+                state = {**state, key: {**secret, "value": state[key]}}
         self.resources[urn] = mocks.MockMonitor.ResourceRegistration(urn, resource_id, state)
         self.graph.resources.append(_recorded(request, urn, inputs))
         state_proto = _sync_await(rpc.serialize_properties(state, {}))

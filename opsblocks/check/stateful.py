@@ -19,6 +19,8 @@ STATEFUL: frozenset[str] = frozenset({
     "azure-native:containerregistry:Registry",
     "azure-native:machinelearningservices:Registry",
     "azure-native:machinelearningservices:Workspace",
+    "azure-native:dbforpostgresql:Server",
+    "azure-native:dbforpostgresql:Database",
     # GCP
     "gcp:storage/bucket:Bucket",
     "gcp:kms/cryptoKey:CryptoKey",
@@ -46,6 +48,10 @@ REPLACED_ON_CHANGE: dict[str, tuple[str, ...]] = {
         "registryName", "resourceGroupName", "location"),
     "azure-native:machinelearningservices:Workspace": (
         "workspaceName", "resourceGroupName", "location"),
+    "azure-native:dbforpostgresql:Server": (
+        "serverName", "resourceGroupName", "location", "dataEncryption.type"),
+    "azure-native:dbforpostgresql:Database": (
+        "databaseName", "serverName", "resourceGroupName", "charset", "collation"),
     "gcp:storage/bucket:Bucket": ("name", "location", "project"),
     "gcp:kms/cryptoKey:CryptoKey": ("name", "keyRing", "purpose"),
     "gcp:kms/keyRing:KeyRing": ("name", "location", "project"),

@@ -12,6 +12,7 @@ from opsblocks.contracts import (
     Data,
     ImageRegistry,
     KubernetesHost,
+    MlflowTracking,
     Monitoring,
     Serving,
     Training,
@@ -192,3 +193,14 @@ class AzureKubernetes(KubernetesHost):
     """The virtual network the nodes run in: private DNS zones of the tools' services link to it."""
     subnet_id: In
     """A subnet the pods reach, where tools put the private endpoints of their services."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AzureMlflowTracking(MlflowTracking):
+    """An MLflow server on AKS; its basic-auth admin's password is kept in the foundation's Key
+    Vault, at `admin_password_secret_uri` (clients log in with it, or with users it creates)."""
+
+    admin_password_secret_uri: Out
+
+    def outputs(self) -> StackOutputs:
+        return super().outputs() | {"mlflow_admin_password_secret": self.admin_password_secret_uri}

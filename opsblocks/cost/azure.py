@@ -261,7 +261,32 @@ def scheduled_query_rule(resource: Resource, context: Context) -> list[Line] | N
     return [context.line(name, Kind.monthly, "log-alert", tier, ONE)]
 
 
+# -- databases --------------------------------------------------------------------------------
+
+
+def postgres_server(resource: Resource, context: Context) -> list[Line]:
+    """Compute by size and storage, both twice with a zone-redundant standby; backups beyond
+    the provisioned size are usage."""
+    size = require(dig(resource.inputs, "sku", "name"), "the PostgreSQL server's size")
+    gb = count(dig(resource.inputs, "storage", "storageSizeGB"), 32)
+    copies = (
+        2
+        if dig(resource.inputs, "highAvailability", "mode") in ("ZoneRedundant", "SameZone")
+        else 1
+    )
+    standby = " with its standby" if copies == 2 else ""
+    return [
+        context.line(f"Compute ({copies} x {size}{standby})", Kind.hourly,
+                     "postgres-flexible-compute", size, copies * HOURS_PER_MONTH),
+        context.line(f"Storage ({copies} x {gb} GB)", Kind.monthly, "postgres-flexible-storage",
+                     "storage", Decimal(copies * gb)),
+        context.line("Additional backup storage", Kind.usage, "postgres-flexible-storage",
+                     "backup", None),
+    ]  # fmt: skip
+
+
 PRICED: dict[str, Pricer] = {
+    "azure-native:dbforpostgresql:Server": postgres_server,
     "azure-native:keyvault:Key": key,
     "azure-native:network:PrivateEndpoint": private_endpoint,
     "azure-native:machinelearningservices:Workspace": workspace,
