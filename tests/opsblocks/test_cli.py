@@ -36,6 +36,7 @@ def test_tools_lists_every_aws_capability_as_json() -> None:
     capabilities = {row["capability"] for row in rows}
     assert capabilities == {
         "data",
+        "kubernetes",
         "registry",
         "training",
         "serving",

@@ -37,6 +37,7 @@ WIZARD_ANSWERS = [
     "eu-west-1",  # region
     "prod",  # environment
     "",  # data: s3
+    "",  # kubernetes: none, the default (no tool chosen so far needs a cluster)
     "",  # registry: sagemaker-model-registry
     "vertex-pipelines",  # refused: not an aws tool
     "",  # training: sagemaker-pipelines
@@ -119,11 +120,12 @@ def test_wizard_offers_each_capability_only_its_clouds_tools_with_descriptions(
         assert re.search(rf"\n  {tool} +{re.escape(found.description)}\n", result.stderr)
     assert "leave training out (validation and cicd need it)" in result.stderr
     assert "training tool (sagemaker-pipelines)" in result.stderr  # the default pre-selected
+    assert "kubernetes tool (none)" in result.stderr  # a cluster is never proposed
 
 
 def test_wizard_asks_the_options_again_when_they_disagree(project: Path, terminal: None) -> None:
     # data: none leaves training, validation and cicd out: registry, serving, monitoring remain.
-    answers = ["", "churn", "", "", "none", "", "",
+    answers = ["", "churn", "", "", "none", "", "", "",
                "", "5", "2",  # serving: min above max, refused together
                "", "5", "8",  # asked again
                "none"]  # fmt: skip
@@ -138,7 +140,7 @@ def test_wizard_leaves_out_what_needs_a_capability_answered_none(
     project: Path, terminal: None
 ) -> None:
     # data: none -> training cannot be built, and validation and cicd need training.
-    answers = ["", "churn", "", "", "none", "", "", "", "", "", "", ""]
+    answers = ["", "churn", "", "", "none", "", "", "", "", "", "", "", ""]
     result = wizard(*answers)
     assert result.exit_code == 0, result.output
     for capability in ("training", "validation", "cicd"):
@@ -151,9 +153,9 @@ def test_wizard_leaves_out_what_needs_a_capability_answered_none(
 def test_wizard_can_be_answered_partly_by_flags(project: Path, terminal: None) -> None:
     # --cloud, --tool and --set answer their questions: those are not asked.
     args = ("--cloud", "aws", "--tool", "cicd=none", "--set", "training.instance_type=ml.c5.xlarge")
-    # name, region, environment; data, registry, training; serving and its three options;
-    # validation and its two; monitoring and its one.
-    result = wizard("churn", *[""] * 14, args=args)
+    # name, region, environment; data, kubernetes, registry, training; serving and its three
+    # options; validation and its two; monitoring and its one.
+    result = wizard("churn", *[""] * 15, args=args)
     assert result.exit_code == 0, result.output
     assert "Cloud (" not in result.stderr and "cicd tool" not in result.stderr
     assert "training.instance_type" not in result.stderr

@@ -48,6 +48,7 @@ TOOL = Tool(
     options=EksKubernetesOptions,
     component="components.aws.eks.component:AwsEksKubernetes",
     build=build,
+    proposed=False,
     gives=AwsKubernetes,
     names=(
         NameRule("EKS cluster", 100, "-staging-kubernetes", autonamed=False),

@@ -41,6 +41,7 @@ TOOL = Tool(
     options=ExistingKubernetesOptions,
     component="components.aws.existing.component:AwsExistingKubernetes",
     build=build,
+    proposed=False,
     gives=AwsKubernetes,
     setup=("pulumi config set kubernetes:context <your cluster's kubeconfig context> -s {stack}",),
     coverage={"cluster_name": "ml-cluster", "node_security_group_id": "sg-0123456789abcdef0"},

@@ -69,6 +69,7 @@ TOOL = Tool(
     options=AzureMlflowOptions,
     component="components.azure.mlflow.component:AzureMlflowRegistry",
     build=build,
+    proposed=False,
     gives=AzureMlflowTracking,
     needs=(AzureKubernetes,),
     names=(
