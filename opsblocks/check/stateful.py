@@ -18,6 +18,8 @@ STATEFUL: frozenset[str] = frozenset({
     "azure-native:containerregistry:Registry",
     "azure-native:machinelearningservices:Registry",
     "azure-native:machinelearningservices:Workspace",
+    # Not a data store, but deleting a cluster deletes everything that runs on it.
+    "azure-native:containerservice:ManagedCluster",
     # GCP
     "gcp:storage/bucket:Bucket",
     "gcp:kms/cryptoKey:CryptoKey",
@@ -44,6 +46,8 @@ REPLACED_ON_CHANGE: dict[str, tuple[str, ...]] = {
         "registryName", "resourceGroupName", "location"),
     "azure-native:machinelearningservices:Workspace": (
         "workspaceName", "resourceGroupName", "location"),
+    "azure-native:containerservice:ManagedCluster": (
+        "resourceName", "resourceGroupName", "location", "dnsPrefix", "nodeResourceGroup"),
     "gcp:storage/bucket:Bucket": ("name", "location", "project"),
     "gcp:kms/cryptoKey:CryptoKey": ("name", "keyRing", "purpose"),
     "gcp:kms/keyRing:KeyRing": ("name", "location", "project"),
