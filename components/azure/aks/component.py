@@ -141,13 +141,13 @@ class AzureAksKubernetes(pulumi.ComponentResource):
         )  # fmt: skip
 
         def grant(role_name: str, role: str, scope: pulumi.Input[str],
-                  principal: pulumi.Input[str], kind: str | None = "ServicePrincipal",
+                  principal: pulumi.Input[str], kind: str = "ServicePrincipal",
                   ) -> azure_native.authorization.RoleAssignment:  # fmt: skip
             return azure_native.authorization.RoleAssignment(
                 f"{name}-{role_name}", scope=scope, role_definition_id=role_id(scope, role),
                 principal_id=principal, description=f"opsblocks: {role}",
                 # Skips the directory lookup that fails while a new identity replicates.
-                principal_type=kind, opts=child,
+                principal_type=azure_native.authorization.PrincipalType(kind), opts=child,
             )  # fmt: skip
 
         key_id = pulumi.Output.concat(args.key_vault_id, "/keys/", args.key_name)
@@ -257,13 +257,12 @@ class AzureAksKubernetes(pulumi.ComponentResource):
             opts=child,
         )  # fmt: skip
         # Whoever runs `pulumi up` installs the tools onto the cluster: cluster admin through
-        # Azure RBAC on this cluster only (a user or a service principal: the type is left
-        # for Azure to look up).
+        # Azure RBAC on this cluster only (Azure refuses a principal type that does not match).
         deployer = azure_native.authorization.get_client_config_output(
             opts=pulumi.InvokeOutputOptions(parent=self)
         )
         admin = grant("deployer-admin", "Azure Kubernetes Service RBAC Cluster Admin",
-                      cluster.id, deployer.object_id, kind=None)  # fmt: skip
+                      cluster.id, deployer.object_id, kind=options.deployer_type)  # fmt: skip
 
         credentials = cs.list_managed_cluster_user_credentials_output(
             resource_group_name=rg, resource_name=once(cluster.name, admin),
@@ -272,8 +271,8 @@ class AzureAksKubernetes(pulumi.ComponentResource):
         kubeconfig = credentials.kubeconfigs.apply(
             lambda found: from_user_credentials(args.cluster_name, found[0].value)
         )
-        self.provider = k8s.Provider(f"{name}-kubernetes", kubeconfig=pulumi.Output.secret(
-            kubeconfig), opts=child)  # fmt: skip
+        # Not secret: the server and its certificate authority, no credential.
+        self.provider = k8s.Provider(f"{name}-kubernetes", kubeconfig=kubeconfig, opts=child)
 
         self.cluster_name = cluster.name
         self.cluster_id = cluster.id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -42,6 +42,11 @@ class AksOptions(Options):
         "publicly (e.g. your office, 203.0.113.0/24); empty: the API server is private, as it "
         "always is in prod.",
     )
+
+    deployer_type: Literal["User", "ServicePrincipal"] = Field(
+        "User", description="Who runs `pulumi up`, and becomes the cluster's admin through Azure "
+        "RBAC: a person (User) or a service principal or managed identity (ServicePrincipal, CI).",
+    )  # fmt: skip
 
     @field_validator("public_access_cidrs")
     @classmethod
