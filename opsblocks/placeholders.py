@@ -8,6 +8,7 @@ cloud answers them, so the documents can be read. No stand-in is ever deployed o
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +20,12 @@ PROJECT_NUMBER = "424242424242"
 SUBSCRIPTION = "00000000-0000-0000-0000-000000000001"
 TENANT = "00000000-0000-0000-0000-0000000000aa"
 RESOURCE_GROUP = "fraud-prod"
+AKS_ISSUER = f"https://eastus.oic.prod-aks.azure.com/{TENANT}/00000000-0000-0000-0000-0000000000a5/"
+# An AKS cluster's user credentials: a kubeconfig, base64-encoded as AKS lists it.
+AKS_KUBECONFIG = base64.b64encode(
+    b"apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: Q0EtREFUQQ==\n"
+    b"    server: https://fraud-prod-aks-00000000.hcp.eastus.azmk8s.io:443\n  name: fraud\n"
+).decode()
 INVOKES: dict[str, dict[str, Any]] = {
     "aws:index/getCallerIdentity:getCallerIdentity": {
         "accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/test",
@@ -32,6 +39,15 @@ INVOKES: dict[str, dict[str, Any]] = {
     "azure-native:authorization:getClientConfig": {
         "clientId": "00000000-0000-0000-0000-0000000000c1", "objectId": "deployer-object-id",
         "subscriptionId": SUBSCRIPTION, "tenantId": TENANT},
+    "azure-native:keyvault:getKey": {
+        "name": "platform-cmk",
+        "keyUri": "https://fraud-a1b2c3.vault.azure.net/keys/platform-cmk",
+        "keyUriWithVersion": "https://fraud-a1b2c3.vault.azure.net/keys/platform-cmk/0a1b2c3d"},
+    "azure-native:containerservice:getManagedCluster": {
+        "name": "existing-aks", "location": "eastus",
+        "oidcIssuerProfile": {"enabled": True, "issuerURL": AKS_ISSUER}},
+    "azure-native:containerservice:listManagedClusterUserCredentials": {
+        "kubeconfigs": [{"name": "clusterUser", "value": AKS_KUBECONFIG}]},
     "gcp:organizations/getProject:getProject": {
         "projectId": PROJECT, "number": PROJECT_NUMBER, "name": PROJECT,
         "id": f"projects/{PROJECT}",

@@ -19,8 +19,13 @@ STATEFUL: frozenset[str] = frozenset({
     "azure-native:containerregistry:Registry",
     "azure-native:machinelearningservices:Registry",
     "azure-native:machinelearningservices:Workspace",
+<<<<<<< HEAD
     "azure-native:dbforpostgresql:Server",
     "azure-native:dbforpostgresql:Database",
+=======
+    # Not a data store, but deleting a cluster deletes everything that runs on it.
+    "azure-native:containerservice:ManagedCluster",
+>>>>>>> k8s/k8s-azure
     # GCP
     "gcp:storage/bucket:Bucket",
     "gcp:kms/cryptoKey:CryptoKey",
@@ -48,10 +53,15 @@ REPLACED_ON_CHANGE: dict[str, tuple[str, ...]] = {
         "registryName", "resourceGroupName", "location"),
     "azure-native:machinelearningservices:Workspace": (
         "workspaceName", "resourceGroupName", "location"),
+<<<<<<< HEAD
     "azure-native:dbforpostgresql:Server": (
         "serverName", "resourceGroupName", "location", "dataEncryption.type"),
     "azure-native:dbforpostgresql:Database": (
         "databaseName", "serverName", "resourceGroupName", "charset", "collation"),
+=======
+    "azure-native:containerservice:ManagedCluster": (
+        "resourceName", "resourceGroupName", "location", "dnsPrefix", "nodeResourceGroup"),
+>>>>>>> k8s/k8s-azure
     "gcp:storage/bucket:Bucket": ("name", "location", "project"),
     "gcp:kms/cryptoKey:CryptoKey": ("name", "keyRing", "purpose"),
     "gcp:kms/keyRing:KeyRing": ("name", "location", "project"),

@@ -42,6 +42,7 @@ from opsblocks.preview import Resource
 ONE = Decimal(1)
 CENTS = Decimal("0.01")
 VM = "azureml-vm"
+AKS, AKS_NODE = "aks-cluster", "aks-node-vm"
 COMPUTE = "azure-native:machinelearningservices:Compute"
 ONLINE_DEPLOYMENT = "azure-native:machinelearningservices:OnlineDeployment"
 # What Azure ML creates for a registry region that names no system-created account of its own.
@@ -210,6 +211,40 @@ def _training_cluster(resource: Resource, context: Context) -> bool:
     return chosen.urn == resource.urn
 
 
+# -- Kubernetes -------------------------------------------------------------------------------
+
+
+def managed_cluster(resource: Resource, context: Context) -> list[Line]:
+    """The tier's cluster-hours, and the nodes of the pools declared with the cluster."""
+    tier = str(dig(resource.inputs, "sku", "tier") or "Free")
+    lines = [context.line(f"Cluster management ({tier} tier)", Kind.hourly, AKS, tier,
+                          HOURS_PER_MONTH)]  # fmt: skip
+    for profile in resource.inputs.get("agentPoolProfiles") or []:
+        lines += _nodes(str(profile.get("name", "pool")), profile, context)
+    return lines
+
+
+def agent_pool(resource: Resource, context: Context) -> list[Line]:
+    name = str(resource.inputs.get("agentPoolName") or resource.name)
+    return _nodes(name, resource.inputs, context)
+
+
+def _nodes(pool: str, settings: dict[str, Any], context: Context) -> list[Line]:
+    """A pool's nodes: its fixed count, or its autoscaler's minimum around the clock and the
+    nodes above it as usage."""
+    size = require(settings.get("vmSize"), f"the VM size of node pool {pool}")
+    scales = bool(settings.get("enableAutoScaling"))
+    floor = count(settings.get("minCount") if scales else settings.get("count"), 0)
+    lines = []
+    if floor:
+        lines.append(context.line(f"Nodes of {pool} ({floor} x {size}, always on)", Kind.hourly,
+                                  AKS_NODE, size, floor * HOURS_PER_MONTH))  # fmt: skip
+    if scales:
+        lines.append(context.line(f"Nodes of {pool} added by the autoscaler ({size})",
+                                  Kind.usage, AKS_NODE, size, None))  # fmt: skip
+    return lines
+
+
 # -- monitoring -------------------------------------------------------------------------------
 
 
@@ -299,6 +334,8 @@ PRICED: dict[str, Pricer] = {
     COMPUTE: compute,
     "azure-native:monitor:MetricAlert": metric_alert,
     "azure-native:monitor:ScheduledQueryRule": scheduled_query_rule,
+    "azure-native:containerservice:ManagedCluster": managed_cluster,
+    "azure-native:containerservice:AgentPool": agent_pool,
 }
 
 PRICERS: dict[str, Pricer] = PRICED | USAGE

@@ -52,6 +52,14 @@ PUBLISHED = {
         ("azureml-vm", "Standard_D4s_v3", "westeurope"): Decimal("0.24"),
         ("azureml-vm", "Standard_E4s_v3", "westeurope"): Decimal("0.32"),
         ("azureml-vm", "Standard_F4s_v2", "westeurope"): Decimal("0.194"),
+        # AKS: 14 (one price in every region), and the nodes' goldens
+        **{
+            ("aks-cluster", tier, r): Decimal(usd)
+            for r in AZURE_REGIONS
+            for tier, usd in (("Free", "0.0"), ("Standard", "0.10"))
+        },
+        ("aks-node-vm", "Standard_DS2_v2", "eastus"): Decimal("0.146"),
+        ("aks-node-vm", "Standard_D4s_v3", "westeurope"): Decimal("0.24"),
         # 13: one price in every region
         **{("container-registry", "Basic", r): Decimal("0.167") for r in AZURE_REGIONS},
         **{("container-registry", "Standard", r): Decimal("0.667") for r in AZURE_REGIONS},

@@ -1,0 +1,1 @@
+"""The aks tool: an AKS cluster the blueprint creates."""

@@ -1,0 +1,1 @@
+"""The existing tool on Azure: an AKS cluster the user already has."""
