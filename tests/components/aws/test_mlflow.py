@@ -15,7 +15,8 @@ import pulumi_kubernetes as k8s
 import pytest
 
 from opsblocks.preview import SECRET, Graph, record
-from tests.recording import TEST_INVOKES, args_of, fake_outputs, run, statements
+from tests.recording import TEST_INVOKES as INVOKES
+from tests.recording import args_of, fake_outputs, run, statements
 
 
 def _portable_server_stand_in() -> None:
@@ -73,7 +74,6 @@ NODES = "sg-0nodes"
 TAGS = {"team": "risk", "opsblocks:capability": "registry"}
 LABELS = {"opsblocks-capability": "registry"}
 IDENTIFIER = "fraud-dev-mlflow"
-INVOKES = {**TEST_INVOKES, "aws:ec2/getVpc:getVpc": {"id": "vpc-1", "cidrBlock": "10.0.0.0/16"}}
 
 
 def args(**overrides: Any) -> AwsMlflowRegistryArgs:
