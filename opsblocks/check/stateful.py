@@ -10,6 +10,7 @@ STATEFUL: frozenset[str] = frozenset({
     "aws:sagemaker/modelPackageGroup:ModelPackageGroup",
     "aws:glue/catalogDatabase:CatalogDatabase",
     "aws:cloudwatch/logGroup:LogGroup",
+    "aws:rds/instance:Instance",
     # Azure
     "azure-native:resources:ResourceGroup",
     "azure-native:keyvault:Vault",
@@ -35,6 +36,9 @@ REPLACED_ON_CHANGE: dict[str, tuple[str, ...]] = {
     "aws:sagemaker/modelPackageGroup:ModelPackageGroup": ("modelPackageGroupName", "region"),
     "aws:glue/catalogDatabase:CatalogDatabase": ("name", "catalogId", "region"),
     "aws:cloudwatch/logGroup:LogGroup": ("name", "namePrefix", "logGroupClass", "region"),
+    "aws:rds/instance:Instance": (
+        "identifier", "identifierPrefix", "dbName", "username", "kmsKeyId", "storageEncrypted",
+        "availabilityZone", "characterSetName", "timezone", "region"),
     "azure-native:resources:ResourceGroup": ("resourceGroupName", "location"),
     "azure-native:keyvault:Vault": ("vaultName", "resourceGroupName", "location"),
     "azure-native:keyvault:Key": ("keyName", "vaultName", "resourceGroupName"),
