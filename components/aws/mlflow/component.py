@@ -2,6 +2,7 @@
 on the blueprint's EKS cluster, over AWS's managed services.
 
 - backend store: PostgreSQL on RDS (`database.py`), private, reached from the cluster only;
+- the basic-auth database beside it: created from the cluster (`auth_database.py`);
 - passwords: generated, kept in Secrets Manager under the platform key (`secrets.py`), handed
   to the server only as Pulumi secrets (the portable component puts them in Kubernetes Secrets);
 - artifacts: a bucket of its own, proxied by the server (clients need no AWS credentials);
@@ -17,6 +18,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws.mlflow import database
+from components.aws.mlflow.auth_database import auth_database
 from components.aws.mlflow.identity import IdentityInputs, server_identity
 from components.aws.mlflow.options import MlflowRegistryOptions
 from components.aws.mlflow.secrets import generated_password, stored_secret
@@ -24,6 +26,7 @@ from components.aws.mlflow.sizing import sizing
 from components.aws.shared.secure_bucket import AwsSecureBucket, AwsSecureBucketArgs
 from components.portable.inputs import WorkloadIdentity
 from components.portable.mlflow.component import (
+    AUTH_DATABASE_SUFFIX,
     NAMESPACE,
     SERVICE_ACCOUNT,
     MlflowDatabase,
@@ -166,6 +169,19 @@ class AwsMlflowRegistry(pulumi.ComponentResource):
                 replicas=size.replicas,
             ),
             opts=child,
+        )
+
+        auth_database(
+            f"{name}-auth-database",
+            namespace=server.namespace,
+            labels=args.labels,
+            host=db.address,
+            port=database.PORT,
+            database=database.DATABASE,
+            auth_database_name=database.DATABASE + AUTH_DATABASE_SUFFIX,
+            user=db.username,
+            password=db_password.result,
+            parent=self,
         )
 
         self.tracking_uri = server.tracking_uri

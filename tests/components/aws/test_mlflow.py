@@ -52,6 +52,7 @@ def _portable_server_stand_in() -> None:
 
     module = types.ModuleType("components.portable.mlflow.component")
     values = {"NAMESPACE": "mlflow", "SERVICE_ACCOUNT": "mlflow", "PORT": 5000,
+              "AUTH_DATABASE_SUFFIX": "_auth",
               "MlflowDatabase": MlflowDatabase, "MlflowServerArgs": MlflowServerArgs,
               "MlflowServer": MlflowServer}  # fmt: skip
     vars(module).update(values)
@@ -369,3 +370,23 @@ def test_bad_options_are_refused_naming_the_option(
     with pytest.raises(ValueError, match=message) as refused:
         MlflowRegistryOptions.model_validate({option: value})
     assert option in str(refused.value)
+
+
+def test_the_auth_database_is_created_from_the_cluster_under_the_restricted_standard() -> None:
+    graph = registry()
+    job = graph.named("registry-auth-database", "Job").inputs
+
+    [container] = job["spec"]["template"]["spec"]["containers"]
+    env = {e["name"]: e.get("value", e.get("valueFrom")) for e in container["env"]}
+    assert env["AUTH_DATABASE"] == "mlflow_auth"
+    assert (env["PGDATABASE"], env["PGUSER"], env["PGSSLMODE"]) == ("mlflow", "mlflow", "require")
+    assert "value" not in next(e for e in container["env"] if e["name"] == "PGPASSWORD")
+    assert container["image"] == "postgres:17.6-alpine"
+    pod = job["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert container["securityContext"] == {"allowPrivilegeEscalation": False,
+                                            "capabilities": {"drop": ["ALL"]},
+                                            "readOnlyRootFilesystem": True}  # fmt: skip
+    secret = graph.named("registry-auth-database-credentials", "Secret").inputs
+    assert secret["stringData"] == SECRET

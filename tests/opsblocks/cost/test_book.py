@@ -20,8 +20,9 @@ REGIONS = {
     "gcp": ("us-central1", "europe-west4"),
 }
 # The packages of each cloud's resource types.
-# Generated passwords (`random:`) are classified with the cloud whose tools make them.
-PACKAGES = {"aws": ("aws:", "random:"), "azure": ("azure-native:", "azuredevops:"),
+# Generated passwords (`random:`) and the Kubernetes objects of portable tools are classified
+# with the cloud whose tools make them.
+PACKAGES = {"aws": ("aws:", "kubernetes:", "random:"), "azure": ("azure-native:", "azuredevops:"),
             "gcp": ("gcp:",)}  # fmt: skip
 AWS_REGIONS, AZURE_REGIONS = REGIONS["aws"], REGIONS["azure"]
 
