@@ -33,6 +33,7 @@ INVOKES: dict[str, dict[str, Any]] = {
     "aws:index/getAvailabilityZones:getAvailabilityZones": {
         "names": ["us-east-1a", "us-east-1b", "us-east-1c"],
         "zoneIds": ["use1-az1", "use1-az2", "use1-az4"], "id": "us-east-1", "groupNames": []},
+    "aws:ec2/getVpc:getVpc": {"id": "vpc-placeholder", "cidrBlock": "10.0.0.0/16"},
     "aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage": {
         "registryPath": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
         "registryId": "683313688378", "id": "683313688378"},

@@ -29,6 +29,7 @@ from opsblocks.program import PROJECT
 OFFLINE_INVOKES: dict[str, dict[str, Any] | None] = {
     "aws:index/getCallerIdentity:getCallerIdentity": None,
     "aws:index/getAvailabilityZones:getAvailabilityZones": None,
+    "aws:ec2/getVpc:getVpc": None,
     "aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage": None,
     "azure-native:authorization:getClientConfig": None,
     "azure-native:keyvault:getKey": None,

@@ -11,6 +11,7 @@ STATEFUL: frozenset[str] = frozenset({
     "aws:glue/catalogDatabase:CatalogDatabase",
     "aws:cloudwatch/logGroup:LogGroup",
     "aws:eks/cluster:Cluster",  # not a data store, but deleting it deletes all it runs
+    "aws:rds/instance:Instance",
     # Azure
     "azure-native:resources:ResourceGroup",
     "azure-native:keyvault:Vault",
@@ -19,13 +20,10 @@ STATEFUL: frozenset[str] = frozenset({
     "azure-native:containerregistry:Registry",
     "azure-native:machinelearningservices:Registry",
     "azure-native:machinelearningservices:Workspace",
-<<<<<<< HEAD
     "azure-native:dbforpostgresql:Server",
     "azure-native:dbforpostgresql:Database",
-=======
     # Not a data store, but deleting a cluster deletes everything that runs on it.
     "azure-native:containerservice:ManagedCluster",
->>>>>>> k8s/k8s-azure
     # GCP
     "gcp:storage/bucket:Bucket",
     "gcp:kms/cryptoKey:CryptoKey",
@@ -44,6 +42,9 @@ REPLACED_ON_CHANGE: dict[str, tuple[str, ...]] = {
     "aws:glue/catalogDatabase:CatalogDatabase": ("name", "catalogId", "region"),
     "aws:cloudwatch/logGroup:LogGroup": ("name", "namePrefix", "logGroupClass", "region"),
     "aws:eks/cluster:Cluster": ("name", "roleArn", "bootstrapSelfManagedAddons", "region"),
+    "aws:rds/instance:Instance": (
+        "identifier", "identifierPrefix", "dbName", "username", "kmsKeyId", "storageEncrypted",
+        "availabilityZone", "characterSetName", "timezone", "region"),
     "azure-native:resources:ResourceGroup": ("resourceGroupName", "location"),
     "azure-native:keyvault:Vault": ("vaultName", "resourceGroupName", "location"),
     "azure-native:keyvault:Key": ("keyName", "vaultName", "resourceGroupName"),
@@ -53,15 +54,12 @@ REPLACED_ON_CHANGE: dict[str, tuple[str, ...]] = {
         "registryName", "resourceGroupName", "location"),
     "azure-native:machinelearningservices:Workspace": (
         "workspaceName", "resourceGroupName", "location"),
-<<<<<<< HEAD
     "azure-native:dbforpostgresql:Server": (
         "serverName", "resourceGroupName", "location", "dataEncryption.type"),
     "azure-native:dbforpostgresql:Database": (
         "databaseName", "serverName", "resourceGroupName", "charset", "collation"),
-=======
     "azure-native:containerservice:ManagedCluster": (
         "resourceName", "resourceGroupName", "location", "dnsPrefix", "nodeResourceGroup"),
->>>>>>> k8s/k8s-azure
     "gcp:storage/bucket:Bucket": ("name", "location", "project"),
     "gcp:kms/cryptoKey:CryptoKey": ("name", "keyRing", "purpose"),
     "gcp:kms/keyRing:KeyRing": ("name", "location", "project"),

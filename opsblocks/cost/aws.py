@@ -76,6 +76,28 @@ def secret(resource: Resource, context: Context) -> list[Line]:
     return [context.line("Secret", Kind.monthly, "secrets-manager", "secret", ONE)]
 
 
+def db_instance(resource: Resource, context: Context) -> list[Line]:
+    """Instance hours and allocated storage, each twice in Multi-AZ (the standby); backup
+    storage beyond the database's size depends on usage."""
+    engine, instance_class = resource.inputs.get("engine"), resource.inputs.get("instanceClass")
+    if engine != "postgres":
+        raise CostError(f"RDS {engine} instances are not priced yet")
+    if not isinstance(instance_class, str):
+        raise CostError("the database's instance class is known only after `up`")
+    storage_type = resource.inputs.get("storageType", "gp3")
+    multi_az = resource.inputs.get("multiAz") is True
+    copies, zones = (Decimal(2), "Multi-AZ") if multi_az else (ONE, "Single-AZ")
+    storage = count(resource.inputs.get("allocatedStorage"), default=20)
+    return [
+        context.line(f"Database instance ({zones}, {instance_class})", Kind.hourly,
+                     "rds-postgres", instance_class, copies * HOURS),
+        context.line(f"Storage ({storage_type}, {zones})", Kind.monthly, "rds-storage",
+                     storage_type, copies * storage),
+        context.line("Backup storage beyond the database's size", Kind.usage,
+                     "rds-backup-storage", "backup", None),
+    ]  # fmt: skip
+
+
 def endpoint_configuration(resource: Resource, context: Context) -> list[Line]:
     lines = []
     for variant in resource.inputs.get("productionVariants") or []:
@@ -157,6 +179,7 @@ PRICED: dict[str, Pricer] = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": metric_alarm,
     "aws:cloudwatch/dashboard:Dashboard": dashboard,
     "aws:secretsmanager/secret:Secret": secret,
+    "aws:rds/instance:Instance": db_instance,
     ENDPOINT_CONFIGURATION: endpoint_configuration,
     "aws:ssm/parameter:Parameter": serving_parameter,
     "aws:eks/cluster:Cluster": eks_cluster,

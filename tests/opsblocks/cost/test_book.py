@@ -20,7 +20,10 @@ REGIONS = {
     "gcp": ("us-central1", "europe-west4"),
 }
 # The packages of each cloud's resource types.
-PACKAGES = {"aws": ("aws:",), "azure": ("azure-native:", "azuredevops:"), "gcp": ("gcp:",)}
+# Generated passwords (`random:`) and the Kubernetes objects of portable tools are classified
+# with the cloud whose tools make them.
+PACKAGES = {"aws": ("aws:", "kubernetes:", "random:"), "azure": ("azure-native:", "azuredevops:"),
+            "gcp": ("gcp:",)}  # fmt: skip
 AWS_REGIONS, AZURE_REGIONS = REGIONS["aws"], REGIONS["azure"]
 
 # The published list prices of ../shared/reference/list-prices.md, by cloud and (SKU,
@@ -41,6 +44,10 @@ PUBLISHED = {
         ("codebuild", "general1.small", "us-east-1"): Decimal("0.005"),
         ("eks-cluster", "standard", "us-east-1"): Decimal("0.10"),  # golden eks_cluster
         ("eks-cluster", "extended", "us-east-1"): Decimal("0.60"),
+        # golden db_instance_test (us-east-1): postgres db.t3.large, gp3 storage, backups
+        ("rds-postgres", "db.t3.large", "us-east-1"): Decimal("0.145"),
+        ("rds-storage", "gp3", "us-east-1"): Decimal("0.115"),
+        ("rds-backup-storage", "backup", "us-east-1"): Decimal("0.095"),
         # The CodePipeline page gives one price for every region.
         **{("codepipeline-v2", "action-minutes", r): Decimal("0.002") for r in AWS_REGIONS},
         **{("codepipeline-v1", "active-pipeline", r): Decimal("1.00") for r in AWS_REGIONS},

@@ -202,12 +202,12 @@ def test_a_type_the_book_does_not_list_is_unpriced_not_zero(
     platform: tuple[Blueprint, Graph],
 ) -> None:
     bp, graph = platform
-    urn = "urn:pulumi:test::opsblocks::aws:rds/instance:Instance::db"
-    database = Resource(urn=urn, type="aws:rds/instance:Instance", name="db", parent=None,
+    urn = "urn:pulumi:test::opsblocks::aws:dynamodb/table:Table::table"
+    table = Resource(urn=urn, type="aws:dynamodb/table:Table", name="table", parent=None,
                         custom=True, inputs={}, protect=False, retain_on_delete=False,
                         dependencies=[], provider=None)  # fmt: skip
-    costed = estimate(bp, replace(graph, resources=[*graph.resources, database]))
-    assert costed.unpriced == ((urn, "aws:rds/instance:Instance"),)
+    costed = estimate(bp, replace(graph, resources=[*graph.resources, table]))
+    assert costed.unpriced == ((urn, "aws:dynamodb/table:Table"),)
     assert urn not in costed.free
 
 
