@@ -33,6 +33,7 @@ from components.gcp.mlflow.secrets import Vault, VaultArgs
 from components.gcp.shared.secure_bucket import GcpSecureBucket, GcpSecureBucketArgs
 from components.portable.adapters import gcp_identity
 from components.portable.mlflow.component import (
+    AUTH_DATABASE_SUFFIX,
     NAMESPACE,
     SERVICE_ACCOUNT,
     MlflowDatabase,
@@ -41,7 +42,7 @@ from components.portable.mlflow.component import (
 )
 
 DATABASE = "mlflow"
-AUTH_DATABASE = f"{DATABASE}_auth"
+AUTH_DATABASE = f"{DATABASE}{AUTH_DATABASE_SUFFIX}"
 """The basic-auth app's users and permissions, on the same instance."""
 DATABASE_USER = "mlflow"
 ARTIFACT_PREFIX = "mlflow"
