@@ -19,8 +19,10 @@ REGIONS = {
     "azure": ("eastus", "westeurope"),
     "gcp": ("us-central1", "europe-west4"),
 }
-# The packages of each cloud's resource types.
-PACKAGES = {"aws": ("aws:",), "azure": ("azure-native:", "azuredevops:"), "gcp": ("gcp:",)}
+# The packages of each cloud's resource types; any cloud's tools may generate passwords
+# (pulumi-random: no cloud resource, free).
+PACKAGES = {"aws": ("aws:", "random:"), "azure": ("azure-native:", "azuredevops:", "random:"),
+            "gcp": ("gcp:", "random:")}  # fmt: skip
 AWS_REGIONS, AZURE_REGIONS = REGIONS["aws"], REGIONS["azure"]
 
 # The published list prices of ../shared/reference/list-prices.md, by cloud and (SKU,
