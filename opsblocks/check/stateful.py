@@ -30,6 +30,7 @@ STATEFUL: frozenset[str] = frozenset({
     "gcp:kms/keyRing:KeyRing",
     "gcp:bigquery/dataset:Dataset",
     "gcp:artifactregistry/repository:Repository",
+    "gcp:sql/databaseInstance:DatabaseInstance",
 })  # fmt: skip
 
 REPLACED_ON_CHANGE: dict[str, tuple[str, ...]] = {
@@ -66,4 +67,6 @@ REPLACED_ON_CHANGE: dict[str, tuple[str, ...]] = {
     "gcp:bigquery/dataset:Dataset": ("datasetId", "location", "project"),
     "gcp:artifactregistry/repository:Repository": (
         "repositoryId", "location", "format", "project"),
+    "gcp:sql/databaseInstance:DatabaseInstance": (
+        "name", "region", "project", "encryptionKeyName"),
 }  # fmt: skip

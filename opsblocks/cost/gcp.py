@@ -18,6 +18,7 @@ machine type is read from the training options the request is built from.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from opsblocks.cost.estimate import Context, Pricer, count
@@ -35,6 +36,9 @@ WORKBENCH_BOOT_DISK_GB, WORKBENCH_DATA_DISK_GB = 150, 100
 WORKBENCH_DISK_TYPE = "PD_BALANCED"
 # Pipeline steps that name no machine (the drift check's) run on Vertex AI's default one.
 DEFAULT_STEP_MACHINE = "e2-standard-4"
+# Cloud SQL dedicated-core tiers: db-custom-<vCPUs>-<memory in MB>; 10 GB of SSD when none is set.
+SQL_CUSTOM_TIER = re.compile(r"db-custom-([0-9]+)-([0-9]+)")
+SQL_DEFAULT_DISK_GB = 10
 
 
 # -- priced while they exist ----------------------------------------------------------------
@@ -122,12 +126,54 @@ def _training_machine(resource: Resource, context: Context) -> str:
     return machine
 
 
+def sql_instance(resource: Resource, context: Context) -> list[Line]:
+    """Cloud SQL: vCPUs and memory (or a shared core) around the clock, the SSD, and backups by
+    the GB they hold; a high-availability (REGIONAL) instance bills a standby of the same size."""
+    settings = resource.inputs.get("settings") or {}
+    tier = str(settings.get("tier") or "")
+    copies = 2 if settings.get("availabilityType") == "REGIONAL" else 1
+    standby = " x 2 (primary and standby)" if copies == 2 else ""
+    hours = copies * HOURS_PER_MONTH
+    custom = SQL_CUSTOM_TIER.fullmatch(tier)
+    if custom:
+        vcpus, memory_gb = Decimal(custom[1]), Decimal(custom[2]) / 1024
+        lines = [
+            context.line(f"vCPUs ({vcpus}){standby}", Kind.hourly, "cloud-sql", "vcpu",
+                         vcpus * hours),
+            context.line(f"Memory ({memory_gb.normalize():f} GB){standby}", Kind.hourly,
+                         "cloud-sql", "memory-gb", memory_gb * hours),
+        ]  # fmt: skip
+    elif tier in ("db-f1-micro", "db-g1-small"):
+        lines = [context.line(f"Shared core ({tier}){standby}", Kind.hourly, "cloud-sql", tier,
+                              Decimal(hours))]  # fmt: skip
+    else:
+        raise CostError(f"the Cloud SQL tier {tier!r} is not priced (db-custom-*, shared core)")
+    disk = count(settings.get("diskSize"), SQL_DEFAULT_DISK_GB)
+    return [
+        *lines,
+        context.line(f"SSD ({disk} GB){standby}", Kind.monthly, "cloud-sql-storage", "ssd",
+                     disk * copies),
+        context.line("Backups (GB kept)", Kind.usage, "cloud-sql-storage", "backup", None),
+    ]  # fmt: skip
+
+
+def secret(resource: Resource, context: Context) -> list[Line]:
+    """One active version in each location it is replicated to (automatic: billed as one)."""
+    replication = resource.inputs.get("replication") or {}
+    replicas = (replication.get("userManaged") or {}).get("replicas") or [{}]
+    locations = Decimal(len(replicas))
+    name = f"Active version ({locations} location{'s' if locations > 1 else ''})"
+    return [context.line(name, Kind.monthly, "secret-manager", "active-version", locations)]
+
+
 PRICED: dict[str, Pricer] = {
     "gcp:kms/cryptoKey:CryptoKey": crypto_key,
     "gcp:vertex/aiEndpoint:AiEndpoint": ai_endpoint,
     "gcp:workbench/instance:Instance": workbench_instance,
     "gcp:monitoring/alertPolicy:AlertPolicy": alert_policy,
     "gcp:cloudscheduler/job:Job": scheduler_job,
+    "gcp:sql/databaseInstance:DatabaseInstance": sql_instance,
+    "gcp:secretmanager/secret:Secret": secret,
 }
 
 PRICERS: dict[str, Pricer] = PRICED | USAGE

@@ -19,11 +19,11 @@ REGIONS = {
     "azure": ("eastus", "westeurope"),
     "gcp": ("us-central1", "europe-west4"),
 }
-# The packages of each cloud's resource types.
-# Generated passwords (`random:`) and the Kubernetes objects of portable tools are classified
-# with the cloud whose tools make them.
-PACKAGES = {"aws": ("aws:", "kubernetes:", "random:"), "azure": ("azure-native:", "azuredevops:"),
-            "gcp": ("gcp:",)}  # fmt: skip
+# The packages of each cloud's resource types. Every cloud's tools may generate passwords
+# (pulumi-random: no cloud resource, free) and install portable tools (Kubernetes objects).
+PORTABLE = ("kubernetes:", "random:")
+PACKAGES = {"aws": ("aws:", *PORTABLE), "azure": ("azure-native:", "azuredevops:", *PORTABLE),
+            "gcp": ("gcp:", *PORTABLE)}  # fmt: skip
 AWS_REGIONS, AZURE_REGIONS = REGIONS["aws"], REGIONS["azure"]
 
 # The published list prices of ../shared/reference/list-prices.md, by cloud and (SKU,

@@ -370,9 +370,9 @@ def test_a_type_the_book_does_not_list_is_unpriced_not_zero(
     platform: tuple[Blueprint, Graph],
 ) -> None:
     bp, graph = platform
-    type_token = "gcp:sql/databaseInstance:DatabaseInstance"
-    urn = f"urn:pulumi:test::opsblocks::{type_token}::db"
-    database = Resource(urn=urn, type=type_token, name="db", parent=None, custom=True,
+    type_token = "gcp:redis/instance:Instance"  # a type no tool creates
+    urn = f"urn:pulumi:test::opsblocks::{type_token}::cache"
+    database = Resource(urn=urn, type=type_token, name="cache", parent=None, custom=True,
                         inputs={}, protect=False, retain_on_delete=False, dependencies=[],
                         provider=None)  # fmt: skip
     costed = estimate(bp, replace(graph, resources=[*graph.resources, database]))

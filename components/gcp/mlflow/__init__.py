@@ -1,0 +1,1 @@
+"""The mlflow tool on gcp."""
