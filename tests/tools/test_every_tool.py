@@ -62,7 +62,10 @@ def test_every_resource_the_tool_creates_is_in_the_price_book(
     book = load_book(tool.cloud.value)
     types = {r.type for place in placed for r in place.resources()}
     assert types
-    assert not sorted(t for t in types if book.classification(t) is None)
+    # A provider (the Kubernetes one a cluster tool makes) is no cloud resource: the estimate
+    # leaves providers out, so the book has no row for them.
+    billed = {t for t in types if not t.startswith("pulumi:providers:")}
+    assert not sorted(t for t in billed if book.classification(t) is None)
 
 
 # Names derived from the blueprint's name, by resource type: the rule's resource, and where the
