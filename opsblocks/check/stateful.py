@@ -24,6 +24,8 @@ STATEFUL: frozenset[str] = frozenset({
     "gcp:kms/keyRing:KeyRing",
     "gcp:bigquery/dataset:Dataset",
     "gcp:artifactregistry/repository:Repository",
+    # Not a data store, but deleting a cluster deletes everything that runs on it.
+    "gcp:container/cluster:Cluster",
 })  # fmt: skip
 
 REPLACED_ON_CHANGE: dict[str, tuple[str, ...]] = {
@@ -50,4 +52,6 @@ REPLACED_ON_CHANGE: dict[str, tuple[str, ...]] = {
     "gcp:bigquery/dataset:Dataset": ("datasetId", "location", "project"),
     "gcp:artifactregistry/repository:Repository": (
         "repositoryId", "location", "format", "project"),
+    "gcp:container/cluster:Cluster": (
+        "name", "location", "project", "network", "subnetwork", "ipAllocationPolicy"),
 }  # fmt: skip
