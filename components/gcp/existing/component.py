@@ -21,8 +21,9 @@ from components.gcp.existing.options import ExistingGkeOptions
 
 @dataclass(frozen=True, kw_only=True)
 class GcpExistingKubernetesArgs:
-    project: pulumi.Input[str]
-    """The cluster's project (its Workload Identity pool is `<project>.svc.id.goog`)."""
+    cluster_project: pulumi.Input[str]
+    """The cluster's project (its Workload Identity pool is `<project>.svc.id.goog`): the
+    `project` option, else the platform's."""
     settings: Mapping[str, object] = field(default_factory=dict)
     """The stack's `kubernetes:*` settings, as the Kubernetes provider takes them."""
     options: ExistingGkeOptions
@@ -46,13 +47,13 @@ class GcpExistingKubernetes(pulumi.ComponentResource):
         settings = dict(args.settings)
         if "context" not in settings and "kubeconfig" not in settings:
             settings["context"] = pulumi.Output.concat(
-                "gke_", args.project, "_", options.location, "_", options.cluster_name
+                "gke_", args.cluster_project, "_", options.location, "_", options.cluster_name
             )
         self.provider = k8s.Provider(
             f"{name}-kubernetes", **settings, opts=pulumi.ResourceOptions(parent=self)
         )
         self.cluster_name = pulumi.Output.from_input(options.cluster_name)
-        self.workload_pool = pulumi.Output.concat(args.project, ".svc.id.goog")
+        self.workload_pool = pulumi.Output.concat(args.cluster_project, ".svc.id.goog")
         self.register_outputs(
             {"cluster_name": self.cluster_name, "workload_pool": self.workload_pool}
         )

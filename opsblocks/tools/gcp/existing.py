@@ -29,7 +29,7 @@ def build(site: GcpSite, options: ExistingGkeOptions) -> GcpKubernetes:
     cluster = GcpExistingKubernetes(
         site.name,
         GcpExistingKubernetesArgs(
-            project=options.project or site.foundation.project, settings=settings,
+            cluster_project=options.project or site.foundation.project, settings=settings,
             options=options),
         site.opts,
     )  # fmt: skip

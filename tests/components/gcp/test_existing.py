@@ -52,7 +52,7 @@ def test_the_provider_takes_the_stacks_kubernetes_settings(tmp_path: Path) -> No
 def test_without_stack_settings_the_provider_uses_the_gcloud_context_of_the_cluster() -> None:
     def build() -> None:
         GcpExistingKubernetes("k8s", GcpExistingKubernetesArgs(
-            project=PROJECT, options=ExistingGkeOptions(**OPTIONS)))  # fmt: skip
+            cluster_project=PROJECT, options=ExistingGkeOptions(**OPTIONS)))  # fmt: skip
 
     [provider] = run(build).of_type("pulumi:providers:kubernetes")
 
@@ -63,8 +63,9 @@ def test_a_kubeconfig_from_the_stack_is_not_overridden_by_a_context() -> None:
     settings: dict[str, Any] = {"kubeconfig": "apiVersion: v1"}
 
     def build() -> None:
+        options = ExistingGkeOptions(**OPTIONS)
         GcpExistingKubernetes("k8s", GcpExistingKubernetesArgs(
-            project=PROJECT, settings=settings, options=ExistingGkeOptions(**OPTIONS)))  # fmt: skip
+            cluster_project=PROJECT, settings=settings, options=options))  # fmt: skip
 
     [provider] = run(build).of_type("pulumi:providers:kubernetes")
 
@@ -77,7 +78,7 @@ def test_the_workload_pool_is_the_clusters_project(tmp_path: Path) -> None:
 
     def build() -> None:
         cluster = GcpExistingKubernetes("k8s", GcpExistingKubernetesArgs(
-            project="other-project", options=ExistingGkeOptions(**OPTIONS)))  # fmt: skip
+            cluster_project="other-project", options=ExistingGkeOptions(**OPTIONS)))  # fmt: skip
         cluster.workload_pool.apply(lambda pool: seen.update(pool=pool))
         cluster.cluster_name.apply(lambda name: seen.update(name=name))
 
