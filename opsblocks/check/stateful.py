@@ -31,6 +31,8 @@ STATEFUL: frozenset[str] = frozenset({
     "gcp:bigquery/dataset:Dataset",
     "gcp:artifactregistry/repository:Repository",
     "gcp:sql/databaseInstance:DatabaseInstance",
+    # Not a data store, but deleting a cluster deletes everything that runs on it.
+    "gcp:container/cluster:Cluster",
 })  # fmt: skip
 
 REPLACED_ON_CHANGE: dict[str, tuple[str, ...]] = {
@@ -69,4 +71,6 @@ REPLACED_ON_CHANGE: dict[str, tuple[str, ...]] = {
         "repositoryId", "location", "format", "project"),
     "gcp:sql/databaseInstance:DatabaseInstance": (
         "name", "region", "project", "encryptionKeyName"),
+    "gcp:container/cluster:Cluster": (
+        "name", "location", "project", "network", "subnetwork", "ipAllocationPolicy"),
 }  # fmt: skip

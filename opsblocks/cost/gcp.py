@@ -39,6 +39,9 @@ DEFAULT_STEP_MACHINE = "e2-standard-4"
 # Cloud SQL dedicated-core tiers: db-custom-<vCPUs>-<memory in MB>; 10 GB of SSD when none is set.
 SQL_CUSTOM_TIER = re.compile(r"db-custom-([0-9]+)-([0-9]+)")
 SQL_DEFAULT_DISK_GB = 10
+# GKE regional node pools run in the region's zones: three, unless the pool names others.
+GKE_ZONES = 3
+GKE_DISK_GB = 100
 
 
 # -- priced while they exist ----------------------------------------------------------------
@@ -112,6 +115,36 @@ def scheduler_job(resource: Resource, context: Context) -> list[Line]:
     return lines
 
 
+def gke_cluster(resource: Resource, context: Context) -> list[Line]:
+    return [context.line("Cluster management fee", Kind.hourly, "gke-cluster", "standard",
+                         HOURS_PER_MONTH)]  # fmt: skip
+
+
+def gke_node_pool(resource: Resource, context: Context) -> list[Line]:
+    """The pool's fewest nodes (a fixed count per zone, or the autoscaler's total minimum)
+    around the clock, and their boot disks."""
+    config = resource.inputs.get("nodeConfig") or {}
+    machine = config.get("machineType")
+    if not isinstance(machine, str):
+        raise CostError("the node pool's machine type is unknown")
+    zones = len(resource.inputs.get("nodeLocations") or ()) or GKE_ZONES
+    scaling = resource.inputs.get("autoscaling")
+    if scaling:
+        nodes = count(scaling.get("totalMinNodeCount"), 0)
+        what = f"{nodes} x {machine}, the autoscaler's minimum"
+    else:
+        nodes = count(resource.inputs.get("nodeCount")) * zones
+        what = f"{nodes} x {machine}, in {zones} zones"
+    disk_gb = count(config.get("diskSizeGb"), GKE_DISK_GB)
+    disk = str(config.get("diskType") or "pd-balanced")
+    return [
+        context.line(f"Nodes ({what})", Kind.hourly, "gke-node", machine,
+                     nodes * HOURS_PER_MONTH),
+        context.line(f"Boot disks ({nodes} x {disk_gb} GB {disk})", Kind.monthly,
+                     "persistent-disk", disk, nodes * disk_gb),
+    ]  # fmt: skip
+
+
 def _training_machine(resource: Resource, context: Context) -> str:
     """The run's machine_type parameter when the preview knows the request, else the
     training options it is built from."""
@@ -174,6 +207,8 @@ PRICED: dict[str, Pricer] = {
     "gcp:cloudscheduler/job:Job": scheduler_job,
     "gcp:sql/databaseInstance:DatabaseInstance": sql_instance,
     "gcp:secretmanager/secret:Secret": secret,
+    "gcp:container/cluster:Cluster": gke_cluster,
+    "gcp:container/nodePool:NodePool": gke_node_pool,
 }
 
 PRICERS: dict[str, Pricer] = PRICED | USAGE

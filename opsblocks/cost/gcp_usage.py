@@ -167,6 +167,11 @@ def run_parameter(body: Any, name: str) -> Any:
     return parameters.get(name) if isinstance(parameters, dict) else None
 
 
+def router_nat(resource: Resource, context: Context) -> list[Line]:
+    name = "Data processed (GKE nodes' outbound traffic; per-VM hours billed apart)"
+    return [context.line(name, Kind.usage, "cloud-nat", "data-processing", None)]
+
+
 USAGE: dict[str, Pricer] = {
     "gcp:storage/bucket:Bucket": bucket,
     "gcp:compute/subnetwork:Subnetwork": subnetwork,
@@ -175,4 +180,5 @@ USAGE: dict[str, Pricer] = {
     "gcp:vertex/aiMetadataStore:AiMetadataStore": metadata_store,
     "gcp:vertex/aiTensorboard:AiTensorboard": tensorboard,
     "gcp:cloudbuild/trigger:Trigger": build_trigger,
+    "gcp:compute/routerNat:RouterNat": router_nat,
 }

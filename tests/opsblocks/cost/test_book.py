@@ -93,6 +93,10 @@ PUBLISHED = {
         ("vertex-prediction", "n1-standard-4", "us-central1"): Decimal("0.219"),  # 17
         ("gcs-storage", "standard", "us-central1"): Decimal("0.020"),  # 18
         ("artifact-registry", "storage", "us-central1"): Decimal("0.10"),  # 19
+        # 20: the GKE pricing page gives one cluster management fee for every region.
+        **{
+            ("gke-cluster", "standard", r): Decimal("0.10") for r in ("us-central1", "europe-west4")
+        },
     },
 }
 

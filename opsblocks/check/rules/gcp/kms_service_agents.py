@@ -29,11 +29,15 @@ USERS: dict[str, tuple[str, str]] = {
     **{type_: ("aiplatform", VERTEX_KEY) for type_ in VERTEX_KEEPS_DATA},
     # Workbench disks are Compute Engine disks: the Compute Engine agent uses the key.
     "gcp:workbench/instance:Instance": ("compute", "gceSetup.bootDisk.kmsKey"),
+    # GKE's agent encrypts the cluster's secrets; node boot disks are Compute Engine disks.
+    "gcp:container/cluster:Cluster": ("container", "databaseEncryption.keyName"),
+    "gcp:container/nodePool:NodePool": ("compute", "nodeConfig.bootDiskKmsKey"),
 }
 AGENT_DOMAINS = {
     "gs-project-accounts.iam.gserviceaccount.com": "storage",
     "bigquery-encryption.iam.gserviceaccount.com": "bigquery",
     "compute-system.iam.gserviceaccount.com": "compute",
+    "container-engine-robot.iam.gserviceaccount.com": "container",
 }
 GCP_SA = re.compile(r"@gcp-sa-([a-z0-9-]+)\.iam\.gserviceaccount\.com$")
 SERVICES = frozenset(service for service, _ in USERS.values())

@@ -1,0 +1,1 @@
+"""The existing tool on gcp."""

@@ -1,0 +1,1 @@
+"""The gke tool on gcp."""
