@@ -74,6 +74,12 @@ def secret(resource: Resource, context: Context) -> list[Line]:
     return [context.line("Secret", Kind.monthly, "secrets-manager", "secret", ONE)]
 
 
+def mlflow_tracking_server(resource: Resource, context: Context) -> list[Line]:
+    size = str(resource.inputs.get("trackingServerSize") or "Small")  # the API's default
+    name = f"MLflow tracking server ({size})"
+    return [context.line(name, Kind.hourly, "sagemaker-mlflow", size, HOURS)]
+
+
 def endpoint_configuration(resource: Resource, context: Context) -> list[Line]:
     lines = []
     for variant in resource.inputs.get("productionVariants") or []:
@@ -125,6 +131,7 @@ PRICED: dict[str, Pricer] = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": metric_alarm,
     "aws:cloudwatch/dashboard:Dashboard": dashboard,
     "aws:secretsmanager/secret:Secret": secret,
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": mlflow_tracking_server,
     ENDPOINT_CONFIGURATION: endpoint_configuration,
     "aws:ssm/parameter:Parameter": serving_parameter,
 }
