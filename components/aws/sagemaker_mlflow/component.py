@@ -37,6 +37,8 @@ MODEL_REGISTRATION_ACTIONS = (
     "sagemaker:UpdateModelPackage", "sagemaker:DescribeModelPackageGroup",
 )  # fmt: skip
 """What automatic model registration needs, as the SageMaker MLflow guide lists it."""
+APPROVING_ACTIONS = ("sagemaker:CreateModelPackage", "sagemaker:UpdateModelPackage")
+"""The actions that can set a model package's approval status."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,7 +95,7 @@ class AwsSagemakerMlflowRegistry(pulumi.ComponentResource):
         store = Store(artifacts.arn, args.kms_key_arn, args.region)
         statements = [*store.write(), *store.use_key()]
         if args.options.automatic_model_registration:
-            statements.append(register_models(partition, args.region, account_id))
+            statements += register_models(partition, args.region, account_id)
         role, role_policy = iam.service_role(
             f"{name}-server-role",
             "sagemaker.amazonaws.com",
@@ -179,15 +181,21 @@ class Store:
         ]  # fmt: skip
 
 
-def register_models(partition: str, region: str, account_id: pulumi.Input[str]) -> iam.Statement:
+def register_models(
+    partition: str, region: str, account_id: pulumi.Input[str]
+) -> list[iam.Statement]:
     """Automatic model registration: model package groups (named after the MLflow models, so
-    any name) and their packages, in this account and region only."""
+    any name) and their packages, in this account and region only; never approved by the
+    server: a package it creates or updates with the status Approved is denied (approval is
+    a person's decision, and what a release deploys)."""
     prefix = pulumi.Output.concat(f"arn:{partition}:sagemaker:{region}:", account_id, ":")
-    return iam.allow(
-        MODEL_REGISTRATION_ACTIONS,
-        [pulumi.Output.concat(prefix, "model-package-group/*"),
-         pulumi.Output.concat(prefix, "model-package/*")],
-    )  # fmt: skip
+    return [
+        iam.allow(MODEL_REGISTRATION_ACTIONS,
+                  [pulumi.Output.concat(prefix, "model-package-group/*"),
+                   pulumi.Output.concat(prefix, "model-package/*")]),
+        {"Effect": "Deny", "Action": list(APPROVING_ACTIONS), "Resource": "*",
+         "Condition": {"StringEquals": {"sagemaker:ModelApprovalStatus": "Approved"}}},
+    ]  # fmt: skip
 
 
 def use_server(server_arn: pulumi.Input[str]) -> iam.Statement:

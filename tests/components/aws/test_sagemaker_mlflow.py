@@ -116,6 +116,13 @@ def test_automatic_model_registration_adds_model_package_rights_in_this_account_
     prefix = f"arn:aws:sagemaker:us-east-1:{ACCOUNT_ID}:"
     assert registering["Resource"] == [f"{prefix}model-package-group/*",
                                        f"{prefix}model-package/*"]  # fmt: skip
+    # The server never approves what it registers: a person does, and releases deploy that.
+    [never_approve] = [s for s in found if s["Effect"] == "Deny"]
+    assert never_approve["Action"] == ["sagemaker:CreateModelPackage",
+                                       "sagemaker:UpdateModelPackage"]  # fmt: skip
+    assert never_approve["Condition"] == {
+        "StringEquals": {"sagemaker:ModelApprovalStatus": "Approved"}
+    }
 
 
 def test_client_policy_uses_this_server_and_writes_its_artifacts() -> None:
