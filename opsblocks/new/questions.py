@@ -122,9 +122,23 @@ def tool_question(
         f"{capability} tool",
         lambda text: check_tool(cloud, capability, text, chosen),
         flag=f"--tool {capability}=",
-        default=offered[0].name if offered else NONE,
+        default=_widest(cloud, capability, chosen, offered).name if offered else NONE,
         choices=(*((t.name, t.description) for t in offered), (NONE, leave_out)),
     )
+
+
+def _widest(
+    cloud: Cloud,
+    capability: Capability,
+    chosen: Sequence[catalog.Tool],
+    offered: Sequence[catalog.Tool],
+) -> catalog.Tool:
+    """The default: the offered tool that leaves the most later capabilities a tool to choose
+    (the first in catalog order among equals), so an alternative that gives less (a registry
+    without a model package group) never becomes the default by its name."""
+    later = list(Capability)[list(Capability).index(capability) + 1 :]
+    return max(offered, key=lambda tool: sum(bool(compatible(cloud, c, [*chosen, tool]))
+                                             for c in later))  # fmt: skip
 
 
 def compatible(

@@ -215,3 +215,16 @@ def test_a_blueprint_with_it_exports_the_tracking_uri_and_the_client_policy(
     assert graph.outputs["mlflow_artifact_uri"] == "s3://fraud-registry-artifacts/mlflow"
     assert graph.outputs["mlflow_client_policy_arn"].endswith(":fraud-registry-client")
     assert [r.inputs["trackingServerName"] for r in graph.of_type(SERVER)] == ["fraud-dev-mlflow"]
+
+
+def test_opsblocks_new_keeps_the_model_registry_as_the_aws_registry_default() -> None:
+    from opsblocks import catalog
+    from opsblocks.model import Capability, Cloud
+    from opsblocks.new.questions import tool_question
+
+    data = catalog.find(Cloud.aws, Capability.data, "s3")
+    question = tool_question(Cloud.aws, Capability.registry, [data])
+
+    # Offered, but not the default: it gives no model package group, which training needs.
+    assert "sagemaker-mlflow" in [name for name, _ in question.choices]
+    assert question.default == "sagemaker-model-registry"
