@@ -8,6 +8,7 @@ STATEFUL: frozenset[str] = frozenset({
     "aws:kms/key:Key",
     "aws:ecr/repository:Repository",
     "aws:sagemaker/modelPackageGroup:ModelPackageGroup",
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer",
     "aws:glue/catalogDatabase:CatalogDatabase",
     "aws:cloudwatch/logGroup:LogGroup",
     "aws:eks/cluster:Cluster",  # not a data store, but deleting it deletes all it runs
@@ -42,6 +43,8 @@ REPLACED_ON_CHANGE: dict[str, tuple[str, ...]] = {
     "aws:kms/key:Key": ("customerMasterKeySpec", "keySpec", "keyUsage", "multiRegion", "region"),
     "aws:ecr/repository:Repository": ("name", "encryptionConfigurations", "region"),
     "aws:sagemaker/modelPackageGroup:ModelPackageGroup": ("modelPackageGroupName", "region"),
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": (
+        "trackingServerName", "roleArn", "mlflowVersion", "region"),
     "aws:glue/catalogDatabase:CatalogDatabase": ("name", "catalogId", "region"),
     "aws:cloudwatch/logGroup:LogGroup": ("name", "namePrefix", "logGroupClass", "region"),
     "aws:eks/cluster:Cluster": ("name", "roleArn", "bootstrapSelfManagedAddons", "region"),

@@ -11,6 +11,7 @@ from opsblocks.contracts import (
     Data,
     ImageRegistry,
     KubernetesHost,
+    MlflowTracking,
     Monitoring,
     Serving,
     Training,
@@ -66,6 +67,27 @@ class AwsModelRegistry(ImageRegistry):
         return {"model_package_group": self.model_package_group_name,
                 "image_repository_url": self.image_repository,
                 "model_artifact_uri": self.artifact_uri}  # fmt: skip
+
+
+@dataclass(frozen=True, kw_only=True)
+class AwsMlflowTracking(MlflowTracking):
+    """A SageMaker managed MLflow tracking server: `tracking_uri` is its ARN (clients use the
+    `sagemaker-mlflow` plugin, which signs their requests), `artifact_uri` the S3 prefix its
+    artifacts go to. Not a SageMaker model package group: tools that need `AwsModelRegistry`
+    cannot use it."""
+
+    tracking_server_arn: Out
+    tracking_server_url: Out
+    """The MLflow UI, opened through a presigned URL."""
+    artifact_bucket_arn: Out
+    role_arn: Out
+    """The role the server works as."""
+    client_policy_arn: Out
+    """What a role using the server needs: MLflow on this server, the artifacts, the key."""
+
+    def outputs(self) -> StackOutputs:
+        return super().outputs() | {"mlflow_tracking_server_url": self.tracking_server_url,
+                                    "mlflow_client_policy_arn": self.client_policy_arn}  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -104,13 +104,17 @@ class AzureWorkspace(Training):
     """The serving identity, known once it may pull images, read models and write metrics."""
     training_data_uri: str
     """The training data (an MLTable folder) in the workspace's datastores."""
+    mlflow_tracking_uri: Out
+    """The workspace's MLflow tracking URI: the workspace is an MLflow tracking server and
+    model registry (clients need the azureml-mlflow plugin and an Entra identity)."""
 
     @property
     def workspace_name(self) -> Out:
         return self.pipeline
 
     def outputs(self) -> StackOutputs:
-        return {"workspace": self.pipeline, "compute_cluster": self.cluster_name}
+        return {"workspace": self.pipeline, "compute_cluster": self.cluster_name,
+                "mlflow_tracking_uri": self.mlflow_tracking_uri}  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -96,6 +96,10 @@ def db_instance(resource: Resource, context: Context) -> list[Line]:
         context.line("Backup storage beyond the database's size", Kind.usage,
                      "rds-backup-storage", "backup", None),
     ]  # fmt: skip
+def mlflow_tracking_server(resource: Resource, context: Context) -> list[Line]:
+    size = str(resource.inputs.get("trackingServerSize") or "Small")  # the API's default
+    name = f"MLflow tracking server ({size})"
+    return [context.line(name, Kind.hourly, "sagemaker-mlflow", size, HOURS)]
 
 
 def endpoint_configuration(resource: Resource, context: Context) -> list[Line]:
@@ -180,6 +184,7 @@ PRICED: dict[str, Pricer] = {
     "aws:cloudwatch/dashboard:Dashboard": dashboard,
     "aws:secretsmanager/secret:Secret": secret,
     "aws:rds/instance:Instance": db_instance,
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": mlflow_tracking_server,
     ENDPOINT_CONFIGURATION: endpoint_configuration,
     "aws:ssm/parameter:Parameter": serving_parameter,
     "aws:eks/cluster:Cluster": eks_cluster,

@@ -76,6 +76,9 @@ class AzureMlTraining(pulumi.ComponentResource):
     no_serving_role_id: pulumi.Output[str]
     """The custom role user code works in the workspace with (`no_serving_role`), for the
     CI/CD train identity."""
+    mlflow_tracking_uri: pulumi.Output[str]
+    """The workspace's MLflow tracking URI (`azureml://<region>.api.azureml.ms/mlflow/...`), as
+    Azure reports it: MLflow clients log runs and register models in the workspace with it."""
 
     def __init__(
         self, name: str, args: AzureMlTrainingArgs, opts: pulumi.ResourceOptions | None = None
@@ -129,6 +132,7 @@ class AzureMlTraining(pulumi.ComponentResource):
         self.datastore_names = stores
         self.serving_identity_id = serving
         self.no_serving_role_id = role.id
+        self.mlflow_tracking_uri = workspace.ml_flow_tracking_uri
         self.register_outputs(
             {
                 "workspace_name": self.workspace_name,
@@ -139,5 +143,6 @@ class AzureMlTraining(pulumi.ComponentResource):
                 "datastore_names": self.datastore_names,
                 "serving_identity_id": self.serving_identity_id,
                 "no_serving_role_id": self.no_serving_role_id,
+                "mlflow_tracking_uri": self.mlflow_tracking_uri,
             }
         )

@@ -67,6 +67,7 @@ def build(site: AzureSite, options: AzureMlOptions) -> AzureWorkspace:
         no_serving_role_id=training.no_serving_role_id,
         serving_identity_id=training.serving_identity_id,
         training_data_uri=TRAINING_DATA_URI,
+        mlflow_tracking_uri=training.mlflow_tracking_uri,
     )
 
 

@@ -1,0 +1,1 @@
+"""The sagemaker-mlflow tool on aws."""
