@@ -15,8 +15,7 @@ from tests.recording import run
 
 LABELS = {"opsblocks-blueprint": "fraud", "opsblocks-capability": "registry"}
 IDENTITIES = {
-    "aws": (adapters.aws_identity("arn:aws:iam::123456789012:role/fraud-mlflow"),
-            {"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/fraud-mlflow"}, {}),
+    "aws": (adapters.aws_identity(), {}, {}),
     "gcp": (adapters.gcp_identity("fraud-mlflow@p.iam.gserviceaccount.com"),
             {"iam.gke.io/gcp-service-account": "fraud-mlflow@p.iam.gserviceaccount.com"}, {}),
     "azure": (adapters.azure_identity("00000000-0000-0000-0000-0000000000cd"),
