@@ -96,6 +96,8 @@ def db_instance(resource: Resource, context: Context) -> list[Line]:
         context.line("Backup storage beyond the database's size", Kind.usage,
                      "rds-backup-storage", "backup", None),
     ]  # fmt: skip
+
+
 def mlflow_tracking_server(resource: Resource, context: Context) -> list[Line]:
     size = str(resource.inputs.get("trackingServerSize") or "Small")  # the API's default
     name = f"MLflow tracking server ({size})"
