@@ -36,6 +36,7 @@ from components.azure.mlflow.database import ADMIN_LOGIN, database
 from components.azure.mlflow.options import AzureMlflowOptions
 from components.azure.shared.common import grant, once
 from components.portable.adapters import azure_identity
+from components.portable.mlflow import component as portable
 
 DATABASE = "mlflow"
 TOKEN_AUDIENCE = "api://AzureADTokenExchange"
@@ -112,13 +113,12 @@ class AzureMlflowRegistry(pulumi.ComponentResource):
     ) -> None:
         _check(args)  # before registering anything
         # The portable server, imported here: the module is shared with the other clouds.
-        from components.portable.mlflow import component as portable
-
         super().__init__("opsblocks:index:AzureMlflowRegistry", name, {}, opts)
         child = pulumi.ResourceOptions(parent=self)
         rg, tags, cmk = args.resource_group_name, dict(args.tags), args.customer_managed_key
         key_uri = (
-            pulumi.Output.concat(args.key_vault_uri, "keys/", args.key_name)
+            # The vault's URI ends in "/"; a URI without a version follows the key's rotation.
+            pulumi.Output.all(args.key_vault_uri, args.key_name).apply(lambda v: f"{v[0]}keys/{v[1]}")
             if cmk and args.key_vault_uri is not None and args.key_name is not None else None
         )  # fmt: skip
 
