@@ -175,3 +175,9 @@ class AwsKubernetes(KubernetesHost):
     node_security_group_id: In | None
     """The security group the cluster's nodes (and so its pods) carry, which databases admit;
     None when not known (an existing cluster): databases then admit the foundation's network."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AwsPlatformKubernetes(AwsKubernetes):
+    """An EKS cluster the blueprint creates in the platform's own VPC, so its pods reach the
+    platform's private databases (an existing cluster runs in a network of its own)."""

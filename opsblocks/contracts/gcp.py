@@ -153,3 +153,10 @@ class GcpKubernetes(KubernetesHost):
     `workload_pool` (`<project>.svc.id.goog`)."""
 
     workload_pool: In
+
+
+@dataclass(frozen=True, kw_only=True)
+class GcpPlatformKubernetes(GcpKubernetes):
+    """A GKE cluster the blueprint creates on the platform's own VPC, so its pods reach the
+    platform's private services (Cloud SQL's private IP); an existing cluster runs in a network
+    of its own, often another project."""

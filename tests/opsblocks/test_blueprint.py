@@ -113,3 +113,28 @@ def test_a_tool_that_does_not_give_what_another_needs_is_refused_at_its_line(
         "registry tool sagemaker-model-registry does not give it (choose: "
         "sagemaker-model-registry)"
     )
+
+
+@pytest.mark.parametrize(
+    ("cloud", "region", "existing", "created"),
+    [("aws", "us-east-1", "{cluster_name: ml}", "eks"),
+     ("gcp", "us-central1", "{cluster_name: ml, location: us-central1}", "gke")],
+)  # fmt: skip
+def test_mlflow_on_an_existing_cluster_is_refused_where_its_database_is_out_of_reach(
+    tmp_path: Path, cloud: str, region: str, existing: str, created: str
+) -> None:
+    # The database has a private address in the platform's network, which a cluster the
+    # blueprint did not create does not reach; validate says so before `pulumi up` would hang.
+    path = tmp_path / "mlflow.yaml"
+    path.write_text(
+        f"name: lab\ncloud: {cloud}\nregion: {region}\ncapabilities:\n"
+        f"  kubernetes: {{tool: existing, options: {existing}}}\n  registry: {{tool: mlflow}}\n"
+    )
+    with pytest.raises(BlueprintError) as error:
+        blueprint.load(path)
+    message = str(error.value)
+    assert message.startswith(f"{path}:6: capabilities.registry.tool: mlflow needs ")
+    assert message.endswith(f"the kubernetes tool existing does not give it (choose: {created})")
+    path.write_text(path.read_text().replace(f"{{tool: existing, options: {existing}}}",
+                                             f"{{tool: {created}}}"))  # fmt: skip
+    assert blueprint.load(path).tools()[Capability.registry].tool == "mlflow"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from components.aws.eks.options import EksKubernetesOptions
-from opsblocks.contracts.aws import AwsKubernetes
+from opsblocks.contracts.aws import AwsPlatformKubernetes
 from opsblocks.model import Capability, Cloud
 from opsblocks.naming import NameRule
 from opsblocks.tools import Tool
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from opsblocks.wiring.aws import AwsSite
 
 
-def build(site: AwsSite, options: EksKubernetesOptions) -> AwsKubernetes:
+def build(site: AwsSite, options: EksKubernetesOptions) -> AwsPlatformKubernetes:
     import pulumi
 
     from components.aws.eks.component import AwsEksKubernetes, AwsEksKubernetesArgs
@@ -35,7 +35,7 @@ def build(site: AwsSite, options: EksKubernetesOptions) -> AwsKubernetes:
         ),
         site.opts,
     )
-    return AwsKubernetes(provider=cluster.provider, cluster_name=cluster.cluster_name,
+    return AwsPlatformKubernetes(provider=cluster.provider, cluster_name=cluster.cluster_name,
                          node_security_group_id=cluster.node_security_group_id)  # fmt: skip
 
 
@@ -49,7 +49,7 @@ TOOL = Tool(
     component="components.aws.eks.component:AwsEksKubernetes",
     build=build,
     proposed=False,
-    gives=AwsKubernetes,
+    gives=AwsPlatformKubernetes,
     names=(
         NameRule("EKS cluster", 100, "-staging-kubernetes", autonamed=False),
         NameRule("IAM role", 64, "-kubernetes-cluster-role"),

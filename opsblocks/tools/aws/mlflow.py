@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from components.aws.mlflow.options import MlflowRegistryOptions
 from opsblocks.contracts import MlflowTracking
-from opsblocks.contracts.aws import AwsKubernetes
+from opsblocks.contracts.aws import AwsPlatformKubernetes
 from opsblocks.model import Capability, Cloud
 from opsblocks.naming import NameRule
 from opsblocks.tools import Tool
@@ -30,7 +30,7 @@ def kubernetes_labels(tags: Mapping[str, str]) -> dict[str, str]:
 def build(site: AwsSite, options: MlflowRegistryOptions) -> MlflowTracking:
     from components.aws.mlflow.component import AwsMlflowRegistry, AwsMlflowRegistryArgs
 
-    host = site.need(AwsKubernetes)
+    host = site.need(AwsPlatformKubernetes)
     registry = AwsMlflowRegistry(
         site.name,
         AwsMlflowRegistryArgs(
@@ -63,7 +63,7 @@ TOOL = Tool(
     build=build,
     proposed=False,
     gives=MlflowTracking,
-    needs=(AwsKubernetes,),
+    needs=(AwsPlatformKubernetes,),
     names=(
         NameRule("RDS DB instance identifier", 63, "-staging-mlflow", autonamed=False),
         NameRule("IAM role", 64, "-registry-server-role"),

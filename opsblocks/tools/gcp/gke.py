@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from components.gcp.gke.options import GkeOptions
-from opsblocks.contracts.gcp import GcpKubernetes
+from opsblocks.contracts.gcp import GcpPlatformKubernetes
 from opsblocks.model import Capability, Cloud
 from opsblocks.naming import NameRule
 from opsblocks.tools import Tool
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from opsblocks.wiring.gcp import GcpSite
 
 
-def build(site: GcpSite, options: GkeOptions) -> GcpKubernetes:
+def build(site: GcpSite, options: GkeOptions) -> GcpPlatformKubernetes:
     from components.gcp.gke.component import GcpGkeKubernetes, GcpGkeKubernetesArgs
 
     cluster = GcpGkeKubernetes(
@@ -32,7 +32,7 @@ def build(site: GcpSite, options: GkeOptions) -> GcpKubernetes:
         ),
         site.opts,
     )
-    return GcpKubernetes(provider=cluster.provider, cluster_name=cluster.cluster_name,
+    return GcpPlatformKubernetes(provider=cluster.provider, cluster_name=cluster.cluster_name,
                          workload_pool=cluster.workload_pool)  # fmt: skip
 
 
@@ -46,7 +46,7 @@ TOOL = Tool(
     component="components.gcp.gke.component:GcpGkeKubernetes",
     build=build,
     proposed=False,
-    gives=GcpKubernetes,
+    gives=GcpPlatformKubernetes,
     apis=("container.googleapis.com",),
     names=(
         NameRule("GKE cluster", 40, "-staging", autonamed=False),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from components.gcp.mlflow.options import MlflowOptions
 from opsblocks.contracts import MlflowTracking
-from opsblocks.contracts.gcp import GcpKubernetes
+from opsblocks.contracts.gcp import GcpPlatformKubernetes
 from opsblocks.model import Capability, Cloud
 from opsblocks.naming import NameRule
 from opsblocks.tools import Tool
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def build(site: GcpSite, options: MlflowOptions) -> MlflowTracking:
     from components.gcp.mlflow.component import GcpMlflowRegistry, GcpMlflowRegistryArgs
 
-    host = site.need(GcpKubernetes)
+    host = site.need(GcpPlatformKubernetes)
     registry = GcpMlflowRegistry(
         site.name,
         GcpMlflowRegistryArgs(
@@ -49,7 +49,7 @@ TOOL = Tool(
     build=build,
     proposed=False,
     gives=MlflowTracking,
-    needs=(GcpKubernetes,),
+    needs=(GcpPlatformKubernetes,),
     apis=(
         "sqladmin.googleapis.com",
         "secretmanager.googleapis.com",
