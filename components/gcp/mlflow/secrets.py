@@ -85,6 +85,7 @@ class Vault:
         )
         gcp.secretmanager.SecretVersion(
             f"{self.name}-{role}-value",
+            project=args.project,
             secret=secret.id,
             secret_data=value,
             opts=child,
