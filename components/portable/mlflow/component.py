@@ -16,7 +16,7 @@ What it installs, in the namespace NAMESPACE held to the restricted Pod Security
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -94,6 +94,10 @@ class MlflowServerArgs:
     """Extra container environment the cloud's artifact client needs (AWS_REGION, ...); never
     a credential."""
     replicas: int = 1
+    after: Sequence[pulumi.Resource] = ()
+    """What the Helm release must wait for (the cloud side of the workload identity: its IAM
+    grants, Pod Identity association, federated credential). Waiting on this component is not
+    enough: in the Python SDK a component's depends_on does not reach its children."""
 
 
 def check(args: MlflowServerArgs) -> None:
@@ -189,7 +193,9 @@ class MlflowServer(pulumi.ComponentResource):
             cleanup_on_fail=True,
             timeout=TIMEOUT_SECONDS,
             max_history=10,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[database_secret, admin_secret]),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[database_secret, admin_secret, *args.after]
+            ),
         )
         self.namespace = home.namespace
         self.tracking_uri = release.namespace.apply(

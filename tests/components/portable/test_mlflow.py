@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 import pulumi
+import pulumi_kubernetes as k8s
 import pytest
 
 from components.portable import adapters
@@ -233,3 +234,17 @@ def test_a_database_name_that_is_no_identifier_fails_in_one_line() -> None:
     bad = MlflowDatabase(host="h", name="ml-flow", user="u", password="p")
     with pytest.raises(ValueError, match="mlflow database name: 'ml-flow' is not"):
         server(database=bad)
+
+
+def test_the_release_waits_for_the_secrets_and_what_the_caller_names() -> None:
+    def build() -> None:
+        grant = k8s.core.v1.ConfigMap(
+            "fraud-grant", metadata=k8s.meta.v1.ObjectMetaArgs(name="grant")
+        )
+        server(after=[grant])
+
+    graph = run(build)
+
+    [release] = graph.of_type(RELEASE)
+    waits_for = {graph.by_urn()[urn].name for urn in release.dependencies}
+    assert waits_for >= {"fraud-grant", "fraud-registry-database", "fraud-registry-admin"}
