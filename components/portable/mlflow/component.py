@@ -23,6 +23,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.portable.inputs import WorkloadIdentity
+from components.portable.mlflow.auth_database import auth_database_job
 from components.portable.mlflow.network import network_policy_spec
 from components.portable.mlflow.values import (
     ADMIN_SECRET,
@@ -38,6 +39,7 @@ from components.portable.mlflow.values import (
     RELEASE,
     SERVICE_ACCOUNT,
     USERNAME_KEY,
+    auth_database,
     chart_values,
     service_host,
 )
@@ -65,8 +67,9 @@ TIMEOUT_SECONDS = 900
 
 @dataclass(frozen=True, kw_only=True)
 class MlflowDatabase:
-    """The PostgreSQL database the server keeps runs and models in. The cloud component also
-    creates `<name>_auth` (AUTH_DATABASE_SUFFIX) on the same server, owned by the same user.
+    """The PostgreSQL database the server keeps runs and models in. `<name>_auth`
+    (AUTH_DATABASE_SUFFIX) on the same server, owned by the same user, holds the basic-auth
+    app's users: the cloud component creates it, or asks for it (`create_auth_database`).
 
     The password is written into connection URIs and an INI file by the chart: generate it
     from letters and digits only (no `/ & % @ : \\`)."""
@@ -98,6 +101,10 @@ class MlflowServerArgs:
     """What the Helm release must wait for (the cloud side of the workload identity: its IAM
     grants, Pod Identity association, federated credential). Waiting on this component is not
     enough: in the Python SDK a component's depends_on does not reach its children."""
+    create_auth_database: bool = False
+    """Create `<database>_auth` from the cluster (a psql Job) before the chart is installed:
+    for a cloud whose database API creates only one database (RDS). Clouds that create it
+    through their API leave this False."""
 
 
 def check(args: MlflowServerArgs) -> None:
@@ -170,6 +177,23 @@ class MlflowServer(pulumi.ComponentResource):
             spec=network_policy_spec(database.port),
             opts=child,
         )
+        waits_for: list[pulumi.Resource] = [database_secret, admin_secret, *args.after]
+        if args.create_auth_database:
+            waits_for.append(
+                auth_database_job(
+                    f"{name}-auth-database",
+                    namespace=home.namespace,
+                    labels=labels,
+                    host=database.host,
+                    port=database.port,
+                    database=database.name,
+                    auth_database=auth_database(database.name),
+                    secret=database_secret,
+                    username_key=USERNAME_KEY,
+                    password_key=PASSWORD_KEY,
+                    parent=self,
+                )
+            )
         release = k8s.helm.v3.Release(
             f"{name}-release",
             name=RELEASE,
@@ -193,9 +217,7 @@ class MlflowServer(pulumi.ComponentResource):
             cleanup_on_fail=True,
             timeout=TIMEOUT_SECONDS,
             max_history=10,
-            opts=pulumi.ResourceOptions(
-                parent=self, depends_on=[database_secret, admin_secret, *args.after]
-            ),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=waits_for),
         )
         self.namespace = home.namespace
         self.tracking_uri = release.namespace.apply(

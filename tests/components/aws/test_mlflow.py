@@ -372,21 +372,16 @@ def test_bad_options_are_refused_naming_the_option(
     assert option in str(refused.value)
 
 
-def test_the_auth_database_is_created_from_the_cluster_under_the_restricted_standard() -> None:
+def test_the_release_waits_for_the_association_and_the_auth_database() -> None:
     graph = registry()
-    job = graph.named("registry-auth-database", "Job").inputs
 
-    [container] = job["spec"]["template"]["spec"]["containers"]
-    env = {e["name"]: e.get("value", e.get("valueFrom")) for e in container["env"]}
-    assert env["AUTH_DATABASE"] == "mlflow_auth"
-    assert (env["PGDATABASE"], env["PGUSER"], env["PGSSLMODE"]) == ("mlflow", "mlflow", "require")
-    assert "value" not in next(e for e in container["env"] if e["name"] == "PGPASSWORD")
-    assert container["image"] == "postgres:17.6-alpine"
-    pod = job["spec"]["template"]["spec"]
-    assert pod["securityContext"]["runAsNonRoot"] is True
-    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
-    assert container["securityContext"] == {"allowPrivilegeEscalation": False,
-                                            "capabilities": {"drop": ["ALL"]},
-                                            "readOnlyRootFilesystem": True}  # fmt: skip
-    secret = graph.named("registry-auth-database-credentials", "Secret").inputs
-    assert secret["stringData"] == SECRET
+    # RDS creates only the instance's first database: the server creates the basic-auth one.
+    job = graph.named("registry-server-auth-database", "Job")
+    env = {
+        e["name"]: e.get("value")
+        for e in job.inputs["spec"]["template"]["spec"]["containers"][0]["env"]
+    }
+    assert (env["PGDATABASE"], env["AUTH_DATABASE"]) == ("mlflow", "mlflow_auth")
+    release = graph.named("registry-server-release").dependencies
+    assert job.urn in release
+    assert graph.named("registry-server-role", "PodIdentityAssociation").urn in release

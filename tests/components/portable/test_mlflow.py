@@ -248,3 +248,47 @@ def test_the_release_waits_for_the_secrets_and_what_the_caller_names() -> None:
     [release] = graph.of_type(RELEASE)
     waits_for = {graph.by_urn()[urn].name for urn in release.dependencies}
     assert waits_for >= {"fraud-grant", "fraud-registry-database", "fraud-registry-admin"}
+
+
+JOB = "kubernetes:batch/v1:Job"
+
+
+def test_no_auth_database_job_unless_asked() -> None:
+    assert run(server).of_type(JOB) == []
+
+
+def test_the_auth_database_is_created_from_the_namespace_before_the_release() -> None:
+    graph = run(lambda: server(create_auth_database=True))
+
+    [job] = graph.of_type(JOB)
+    assert job.name == "fraud-registry-auth-database"
+    assert job.inputs["metadata"]["namespace"] == NAMESPACE
+    assert job.inputs["metadata"]["labels"] == LABELS
+    [release] = graph.of_type(RELEASE)
+    assert job.urn in release.dependencies
+    pod = job.inputs["spec"]["template"]["spec"]
+    [container] = pod["containers"]
+    env = {e["name"]: e for e in container["env"]}
+    assert {name: env[name]["value"] for name in
+            ("PGHOST", "PGPORT", "PGDATABASE", "PGSSLMODE", "AUTH_DATABASE")} == {
+        "PGHOST": "fraud-db.internal", "PGPORT": "5432", "PGDATABASE": "mlflow",
+        "PGSSLMODE": "require", "AUTH_DATABASE": "mlflow_auth"}  # fmt: skip
+    for name, key in (("PGUSER", "username"), ("PGPASSWORD", "password")):
+        assert "value" not in env[name]
+        assert env[name]["valueFrom"]["secretKeyRef"] == {"name": "mlflow-database", "key": key}
+    assert container["image"] == "postgres:17.6-alpine"
+
+
+def test_the_auth_database_job_meets_the_restricted_pod_security_standard() -> None:
+    graph = run(lambda: server(create_auth_database=True))
+
+    pod = graph.of_type(JOB)[0].inputs["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["runAsUser"] != 0
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert pod["automountServiceAccountToken"] is False
+    [container] = pod["containers"]
+    assert container["securityContext"]["allowPrivilegeEscalation"] is False
+    assert container["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+    assert container["securityContext"]["runAsNonRoot"] is True
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
