@@ -76,14 +76,18 @@ def service_host(namespace: str) -> str:
 
 def allowed_hosts(namespace: str) -> list[str]:
     """Host headers the server accepts (MLflow 3's DNS-rebinding guard admits only localhost and
-    private IPs by default): the Service's in-cluster names, with and without the port, and
-    localhost for `kubectl port-forward`. /health is exempt, so probes pass."""
+    private IPs by default, and a list given replaces that default): the Service's in-cluster
+    names, and `localhost` and `127.0.0.1` for `kubectl port-forward` (whichever local port it
+    picks), each with and without the port. MLflow compares a pattern with `*` by fnmatch
+    (`localhost:*` admits `localhost:8080`), any other exactly. /health is exempt, so probes
+    pass."""
     names = [
         RELEASE,
         f"{RELEASE}.{namespace}",
         f"{RELEASE}.{namespace}.svc",
         service_host(namespace),
         "localhost",
+        "127.0.0.1",
     ]
     return [host for name in names for host in (name, f"{name}:*")]
 

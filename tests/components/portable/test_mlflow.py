@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from fnmatch import fnmatch
 from typing import Any
 
 import pulumi
@@ -199,6 +200,17 @@ def test_every_object_carries_the_platform_labels_and_descends_from_the_server()
         if resource is not component:
             parent = by_urn[resource.parent] if resource.parent else None
             assert parent is not None and parent.type.startswith("opsblocks:index:"), resource.name
+
+
+def test_port_forwarding_and_the_in_cluster_names_are_the_only_allowed_hosts() -> None:
+    hosts = release_values(run(server))["serverAllowedHosts"]
+
+    names = ["mlflow", "mlflow.mlflow", "mlflow.mlflow.svc", "mlflow.mlflow.svc.cluster.local"]
+    local = ["localhost", "127.0.0.1"]  # kubectl port-forward, on any local port
+    assert sorted(hosts) == sorted(h for n in names + local for h in (n, f"{n}:*"))
+    forwarded = [h for h in ("localhost:8080", "127.0.0.1:5000", "evil.example:80")
+                 if any(fnmatch(h, pattern) for pattern in hosts)]  # fmt: skip
+    assert forwarded == ["localhost:8080", "127.0.0.1:5000"]
 
 
 def test_the_tracking_uri_is_the_in_cluster_service() -> None:
