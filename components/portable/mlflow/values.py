@@ -17,7 +17,13 @@ CHART_VERSION = "1.12.0"
 """The chart's latest documented release (its Chart.yaml: version 1.12.0, appVersion 3.14.0)."""
 IMAGE_REPOSITORY = "burakince/mlflow"
 IMAGE_TAG = "3.14.0"
-"""The chart's own appVersion: MLflow with the PostgreSQL, S3, GCS and Azure Blob clients."""
+"""The chart's own appVersion: MLflow with the PostgreSQL, S3, GCS and Azure Blob clients.
+
+Raising it (or giving another image) migrates the database schema: the chart runs
+`mlflow db upgrade` in an init container before the new server starts, and neither Helm's
+atomic rollback nor a `pulumi up` back to the old tag undoes a migration; the old server may not
+start on the new schema. Take a database backup first (an RDS, Cloud SQL or Azure PostgreSQL
+snapshot, or a point-in-time restore mark) so the old version can be restored with its data."""
 NAMESPACE = "mlflow"
 SERVICE_ACCOUNT = "mlflow"
 PORT = 5000
