@@ -41,6 +41,7 @@ from components.portable.mlflow.values import (
     USERNAME_KEY,
     auth_database,
     chart_values,
+    image_parts,
     service_host,
 )
 from components.portable.shared.namespace import PortableNamespace, PortableNamespaceArgs
@@ -101,6 +102,12 @@ class MlflowServerArgs:
     """What the Helm release must wait for (the cloud side of the workload identity: its IAM
     grants, Pod Identity association, federated credential). Waiting on this component is not
     enough: in the Python SDK a component's depends_on does not reach its children."""
+    image: str | None = None
+    """The MLflow image as repository:tag, for the server and its schema-migration init
+    container; None: the chart's pinned default (IMAGE_REPOSITORY:IMAGE_TAG). A cloud whose
+    artifact client the default lacks names one that has it: `burakince/mlflow:3.14.0` has no
+    `azure-identity` (community-charts/helm-charts#423), so it cannot reach Azure Blob Storage
+    through workload identity. Raising it migrates the schema (see IMAGE_TAG)."""
     create_auth_database: bool = False
     """Create `<database>_auth` from the cluster (a psql Job) before the chart is installed:
     for a cloud whose database API creates only one database (RDS). Clouds that create it
@@ -118,6 +125,7 @@ def check(args: MlflowServerArgs) -> None:
         )
     if not 1 <= args.database.port <= 65535:
         raise ValueError(f"mlflow database port: {args.database.port} is not a TCP port")
+    image_parts(args.image)
     credentials = sorted(key for key in args.environment if CREDENTIAL.search(key))
     if credentials:
         raise ValueError(
@@ -210,6 +218,7 @@ class MlflowServer(pulumi.ComponentResource):
                 artifacts_destination=args.artifacts_destination,
                 environment=args.environment,
                 replicas=args.replicas,
+                image=args.image,
             ),
             # A failed install or upgrade is rolled back (atomic waits for readiness), and
             # what it created is removed, so the next `pulumi up` starts clean.

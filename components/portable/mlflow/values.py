@@ -7,6 +7,7 @@ charts/mlflow). No password is ever a value: the chart reads them from the Secre
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pulumi
@@ -24,6 +25,10 @@ Raising it (or giving another image) migrates the database schema: the chart run
 atomic rollback nor a `pulumi up` back to the old tag undoes a migration; the old server may not
 start on the new schema. Take a database backup first (an RDS, Cloud SQL or Azure PostgreSQL
 snapshot, or a point-in-time restore mark) so the old version can be restored with its data."""
+TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+"""An OCI image tag."""
+REPOSITORY = re.compile(r"[a-z0-9]([a-z0-9._/:-]*[a-z0-9])?")
+"""An image repository, its registry host (and port) included."""
 NAMESPACE = "mlflow"
 SERVICE_ACCOUNT = "mlflow"
 PORT = 5000
@@ -71,6 +76,19 @@ CONTAINER_SECURITY = {
 take the same securityContext). The root filesystem is read-only: the chart mounts /tmp."""
 
 
+def image_parts(image: str | None) -> tuple[str, str]:
+    """(repository, tag) of `repository:tag`; None: the pinned default. Refuses, in one line,
+    an image without a pinned tag (a registry's port is not a tag)."""
+    if image is None:
+        return IMAGE_REPOSITORY, IMAGE_TAG
+    repository, _, tag = image.rpartition(":")
+    if not REPOSITORY.fullmatch(repository) or "/" in tag or not TAG.fullmatch(tag):
+        raise ValueError(f"mlflow image: {image!r} is not repository:tag")
+    if tag == "latest":
+        raise ValueError(f"mlflow image: {image!r} is not pinned; name a version tag")
+    return repository, tag
+
+
 def auth_database(name: str) -> str:
     """The basic-auth app's database on the tracking database's server."""
     return f"{name}{AUTH_DATABASE_SUFFIX}"
@@ -108,7 +126,11 @@ def chart_values(
     artifacts_destination: pulumi.Input[str],
     environment: Mapping[str, pulumi.Input[str]],
     replicas: int,
+    image: str | None = None,
 ) -> dict[str, object]:
+    """`image` (repository:tag; None: IMAGE_REPOSITORY:IMAGE_TAG) runs the server and the
+    schema migration."""
+    repository, tag = image_parts(image)
     existing_database = {
         "name": DATABASE_SECRET,
         "usernameKey": USERNAME_KEY,
@@ -117,8 +139,8 @@ def chart_values(
     return {
         "fullnameOverride": RELEASE,
         "replicaCount": replicas,
-        "image": {"repository": IMAGE_REPOSITORY, "tag": IMAGE_TAG},
-        "initImages": {"mlflowDbMigration": {"repository": IMAGE_REPOSITORY, "tag": IMAGE_TAG}},
+        "image": {"repository": repository, "tag": tag},
+        "initImages": {"mlflowDbMigration": {"repository": repository, "tag": tag}},
         "serviceAccount": {"create": False, "name": SERVICE_ACCOUNT},
         "extraPodLabels": dict(pod_labels),
         "podSecurityContext": POD_SECURITY,

@@ -242,6 +242,37 @@ def test_bad_args_fail_in_one_line(overrides: dict[str, Any], message: str) -> N
         server(**overrides)
 
 
+def test_a_given_image_runs_the_server_and_the_schema_migration() -> None:
+    image = "registry.example:5000/platform/mlflow-azure:3.14.0-1"
+    values = release_values(run(lambda: server(image=image)))
+
+    given = {"repository": "registry.example:5000/platform/mlflow-azure", "tag": "3.14.0-1"}
+    assert values["image"] == given
+    assert values["initImages"]["mlflowDbMigration"] == given
+
+
+def test_without_an_image_the_pinned_default_runs_both() -> None:
+    values = release_values(run(server))
+
+    pinned = {"repository": "burakince/mlflow", "tag": "3.14.0"}
+    assert values["image"] == values["initImages"]["mlflowDbMigration"] == pinned
+
+
+@pytest.mark.parametrize(
+    ("image", "message"),
+    [
+        ("burakince/mlflow", "is not repository:tag"),
+        ("registry.example:5000/mlflow", "is not repository:tag"),
+        ("Mlflow:3", "is not repository:tag"),
+        (":3.14.0", "is not repository:tag"),
+        ("burakince/mlflow:latest", "is not pinned; name a version tag"),
+    ],
+)
+def test_an_image_without_a_pinned_tag_fails_in_one_line(image: str, message: str) -> None:
+    with pytest.raises(ValueError, match=f"mlflow image: '{image}' {message}"):
+        server(image=image)
+
+
 def test_a_database_name_that_is_no_identifier_fails_in_one_line() -> None:
     bad = MlflowDatabase(host="h", name="ml-flow", user="u", password="p")
     with pytest.raises(ValueError, match="mlflow database name: 'ml-flow' is not"):
