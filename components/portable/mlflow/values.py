@@ -18,7 +18,9 @@ CHART_VERSION = "1.12.0"
 """The chart's latest documented release (its Chart.yaml: version 1.12.0, appVersion 3.14.0)."""
 IMAGE_REPOSITORY = "burakince/mlflow"
 IMAGE_TAG = "3.14.0"
-"""The chart's own appVersion: MLflow with the PostgreSQL, S3, GCS and Azure Blob clients.
+"""The chart's own appVersion: MLflow with the PostgreSQL, S3, GCS and Azure Blob clients, but
+without `azure-identity` (community-charts/helm-charts#423), which Azure workload identity
+needs: a server on Azure runs an image that has it (MlflowServerArgs.image).
 
 Raising it (or giving another image) migrates the database schema: the chart runs
 `mlflow db upgrade` in an init container before the new server starts, and neither Helm's
