@@ -2,7 +2,8 @@
 on the blueprint's EKS cluster, over AWS's managed services.
 
 - backend store: PostgreSQL on RDS (`database.py`), private, reached from the cluster only;
-- the basic-auth database beside it: created from the cluster (`auth_database.py`);
+- the basic-auth database beside it: created from the cluster by the portable server (RDS
+  creates only the instance's first database);
 - passwords: generated, kept in Secrets Manager under the platform key (`secrets.py`), handed
   to the server only as Pulumi secrets (the portable component puts them in Kubernetes Secrets);
 - artifacts: a bucket of its own, proxied by the server (clients need no AWS credentials);
@@ -18,15 +19,13 @@ import pulumi
 import pulumi_aws as aws
 
 from components.aws.mlflow import database
-from components.aws.mlflow.auth_database import auth_database
 from components.aws.mlflow.identity import IdentityInputs, server_identity
 from components.aws.mlflow.options import MlflowRegistryOptions
 from components.aws.mlflow.secrets import generated_password, stored_secret
 from components.aws.mlflow.sizing import sizing
 from components.aws.shared.secure_bucket import AwsSecureBucket, AwsSecureBucketArgs
-from components.portable.inputs import WorkloadIdentity
+from components.portable.adapters import aws_identity
 from components.portable.mlflow.component import (
-    AUTH_DATABASE_SUFFIX,
     NAMESPACE,
     SERVICE_ACCOUNT,
     MlflowDatabase,
@@ -147,7 +146,8 @@ class AwsMlflowRegistry(pulumi.ComponentResource):
         )
         artifact_uri = pulumi.Output.concat("s3://", artifacts.bucket, f"/{ARTIFACT_PREFIX}")
         # EKS gives a pod AWS credentials only when its service account is associated as the
-        # pod is created: the server's pods (their environment) wait for the association.
+        # pod is created: the server's release (and its pods' environment) waits for the
+        # association.
         region = association.association_arn.apply(lambda _: args.region)
         server = MlflowServer(
             f"{name}-server",
@@ -155,7 +155,7 @@ class AwsMlflowRegistry(pulumi.ComponentResource):
                 labels=args.labels,
                 # Pod Identity binds the role by namespace and service account (the
                 # association): the service account carries no annotation.
-                identity=WorkloadIdentity(service_account_annotations={}),
+                identity=aws_identity(),
                 database=MlflowDatabase(
                     host=db.address,
                     name=database.DATABASE,
@@ -167,21 +167,12 @@ class AwsMlflowRegistry(pulumi.ComponentResource):
                 admin_password=admin_password.result,
                 environment={"AWS_REGION": region, "AWS_DEFAULT_REGION": region},
                 replicas=size.replicas,
+                after=[association],
+                # RDS creates only the instance's first database: the server's namespace
+                # creates the basic-auth one before the chart is installed.
+                create_auth_database=True,
             ),
             opts=child,
-        )
-
-        auth_database(
-            f"{name}-auth-database",
-            namespace=server.namespace,
-            labels=args.labels,
-            host=db.address,
-            port=database.PORT,
-            database=database.DATABASE,
-            auth_database_name=database.DATABASE + AUTH_DATABASE_SUFFIX,
-            user=db.username,
-            password=db_password.result,
-            parent=self,
         )
 
         self.tracking_uri = server.tracking_uri

@@ -131,9 +131,10 @@ class GcpMlflowRegistry(pulumi.ComponentResource):
                 # The storage client's project when the metadata server is not asked for it.
                 environment={"GOOGLE_CLOUD_PROJECT": args.project},
                 replicas=args.options.replicas,
+                # The pods start only once their identity may act and reach the bucket.
+                after=grants,
             ),
-            # The pods start only once their identity may act and reach the bucket.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=grants),
+            opts=child,
         )
 
         self.tracking_uri = server.tracking_uri

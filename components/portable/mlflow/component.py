@@ -16,13 +16,14 @@ What it installs, in the namespace NAMESPACE held to the restricted Pod Security
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from components.portable.inputs import WorkloadIdentity
+from components.portable.mlflow.auth_database import auth_database_job
 from components.portable.mlflow.network import network_policy_spec
 from components.portable.mlflow.values import (
     ADMIN_SECRET,
@@ -38,7 +39,9 @@ from components.portable.mlflow.values import (
     RELEASE,
     SERVICE_ACCOUNT,
     USERNAME_KEY,
+    auth_database,
     chart_values,
+    image_parts,
     service_host,
 )
 from components.portable.shared.namespace import PortableNamespace, PortableNamespaceArgs
@@ -65,8 +68,9 @@ TIMEOUT_SECONDS = 900
 
 @dataclass(frozen=True, kw_only=True)
 class MlflowDatabase:
-    """The PostgreSQL database the server keeps runs and models in. The cloud component also
-    creates `<name>_auth` (AUTH_DATABASE_SUFFIX) on the same server, owned by the same user.
+    """The PostgreSQL database the server keeps runs and models in. `<name>_auth`
+    (AUTH_DATABASE_SUFFIX) on the same server, owned by the same user, holds the basic-auth
+    app's users: the cloud component creates it, or asks for it (`create_auth_database`).
 
     The password is written into connection URIs and an INI file by the chart: generate it
     from letters and digits only (no `/ & % @ : \\`)."""
@@ -94,6 +98,20 @@ class MlflowServerArgs:
     """Extra container environment the cloud's artifact client needs (AWS_REGION, ...); never
     a credential."""
     replicas: int = 1
+    after: Sequence[pulumi.Resource] = ()
+    """What the Helm release must wait for (the cloud side of the workload identity: its IAM
+    grants, Pod Identity association, federated credential). Waiting on this component is not
+    enough: in the Python SDK a component's depends_on does not reach its children."""
+    image: str | None = None
+    """The MLflow image as repository:tag, for the server and its schema-migration init
+    container; None: the chart's pinned default (IMAGE_REPOSITORY:IMAGE_TAG). A cloud whose
+    artifact client the default lacks names one that has it: `burakince/mlflow:3.14.0` has no
+    `azure-identity` (community-charts/helm-charts#423), so it cannot reach Azure Blob Storage
+    through workload identity. Raising it migrates the schema (see IMAGE_TAG)."""
+    create_auth_database: bool = False
+    """Create `<database>_auth` from the cluster (a psql Job) before the chart is installed:
+    for a cloud whose database API creates only one database (RDS). Clouds that create it
+    through their API leave this False."""
 
 
 def check(args: MlflowServerArgs) -> None:
@@ -107,6 +125,7 @@ def check(args: MlflowServerArgs) -> None:
         )
     if not 1 <= args.database.port <= 65535:
         raise ValueError(f"mlflow database port: {args.database.port} is not a TCP port")
+    image_parts(args.image)
     credentials = sorted(key for key in args.environment if CREDENTIAL.search(key))
     if credentials:
         raise ValueError(
@@ -166,6 +185,23 @@ class MlflowServer(pulumi.ComponentResource):
             spec=network_policy_spec(database.port),
             opts=child,
         )
+        waits_for: list[pulumi.Resource] = [database_secret, admin_secret, *args.after]
+        if args.create_auth_database:
+            waits_for.append(
+                auth_database_job(
+                    f"{name}-auth-database",
+                    namespace=home.namespace,
+                    labels=labels,
+                    host=database.host,
+                    port=database.port,
+                    database=database.name,
+                    auth_database=auth_database(database.name),
+                    secret=database_secret,
+                    username_key=USERNAME_KEY,
+                    password_key=PASSWORD_KEY,
+                    parent=self,
+                )
+            )
         release = k8s.helm.v3.Release(
             f"{name}-release",
             name=RELEASE,
@@ -182,6 +218,7 @@ class MlflowServer(pulumi.ComponentResource):
                 artifacts_destination=args.artifacts_destination,
                 environment=args.environment,
                 replicas=args.replicas,
+                image=args.image,
             ),
             # A failed install or upgrade is rolled back (atomic waits for readiness), and
             # what it created is removed, so the next `pulumi up` starts clean.
@@ -189,7 +226,7 @@ class MlflowServer(pulumi.ComponentResource):
             cleanup_on_fail=True,
             timeout=TIMEOUT_SECONDS,
             max_history=10,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[database_secret, admin_secret]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=waits_for),
         )
         self.namespace = home.namespace
         self.tracking_uri = release.namespace.apply(

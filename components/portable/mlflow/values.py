@@ -7,6 +7,7 @@ charts/mlflow). No password is ever a value: the chart reads them from the Secre
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pulumi
@@ -17,7 +18,19 @@ CHART_VERSION = "1.12.0"
 """The chart's latest documented release (its Chart.yaml: version 1.12.0, appVersion 3.14.0)."""
 IMAGE_REPOSITORY = "burakince/mlflow"
 IMAGE_TAG = "3.14.0"
-"""The chart's own appVersion: MLflow with the PostgreSQL, S3, GCS and Azure Blob clients."""
+"""The chart's own appVersion: MLflow with the PostgreSQL, S3, GCS and Azure Blob clients, but
+without `azure-identity` (community-charts/helm-charts#423), which Azure workload identity
+needs: a server on Azure runs an image that has it (MlflowServerArgs.image).
+
+Raising it (or giving another image) migrates the database schema: the chart runs
+`mlflow db upgrade` in an init container before the new server starts, and neither Helm's
+atomic rollback nor a `pulumi up` back to the old tag undoes a migration; the old server may not
+start on the new schema. Take a database backup first (an RDS, Cloud SQL or Azure PostgreSQL
+snapshot, or a point-in-time restore mark) so the old version can be restored with its data."""
+TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+"""An OCI image tag."""
+REPOSITORY = re.compile(r"[a-z0-9]([a-z0-9._/:-]*[a-z0-9])?")
+"""An image repository, its registry host (and port) included."""
 NAMESPACE = "mlflow"
 SERVICE_ACCOUNT = "mlflow"
 PORT = 5000
@@ -65,6 +78,19 @@ CONTAINER_SECURITY = {
 take the same securityContext). The root filesystem is read-only: the chart mounts /tmp."""
 
 
+def image_parts(image: str | None) -> tuple[str, str]:
+    """(repository, tag) of `repository:tag`; None: the pinned default. Refuses, in one line,
+    an image without a pinned tag (a registry's port is not a tag)."""
+    if image is None:
+        return IMAGE_REPOSITORY, IMAGE_TAG
+    repository, _, tag = image.rpartition(":")
+    if not REPOSITORY.fullmatch(repository) or "/" in tag or not TAG.fullmatch(tag):
+        raise ValueError(f"mlflow image: {image!r} is not repository:tag")
+    if tag == "latest":
+        raise ValueError(f"mlflow image: {image!r} is not pinned; name a version tag")
+    return repository, tag
+
+
 def auth_database(name: str) -> str:
     """The basic-auth app's database on the tracking database's server."""
     return f"{name}{AUTH_DATABASE_SUFFIX}"
@@ -76,14 +102,18 @@ def service_host(namespace: str) -> str:
 
 def allowed_hosts(namespace: str) -> list[str]:
     """Host headers the server accepts (MLflow 3's DNS-rebinding guard admits only localhost and
-    private IPs by default): the Service's in-cluster names, with and without the port, and
-    localhost for `kubectl port-forward`. /health is exempt, so probes pass."""
+    private IPs by default, and a list given replaces that default): the Service's in-cluster
+    names, and `localhost` and `127.0.0.1` for `kubectl port-forward` (whichever local port it
+    picks), each with and without the port. MLflow compares a pattern with `*` by fnmatch
+    (`localhost:*` admits `localhost:8080`), any other exactly. /health is exempt, so probes
+    pass."""
     names = [
         RELEASE,
         f"{RELEASE}.{namespace}",
         f"{RELEASE}.{namespace}.svc",
         service_host(namespace),
         "localhost",
+        "127.0.0.1",
     ]
     return [host for name in names for host in (name, f"{name}:*")]
 
@@ -98,7 +128,11 @@ def chart_values(
     artifacts_destination: pulumi.Input[str],
     environment: Mapping[str, pulumi.Input[str]],
     replicas: int,
+    image: str | None = None,
 ) -> dict[str, object]:
+    """`image` (repository:tag; None: IMAGE_REPOSITORY:IMAGE_TAG) runs the server and the
+    schema migration."""
+    repository, tag = image_parts(image)
     existing_database = {
         "name": DATABASE_SECRET,
         "usernameKey": USERNAME_KEY,
@@ -107,8 +141,8 @@ def chart_values(
     return {
         "fullnameOverride": RELEASE,
         "replicaCount": replicas,
-        "image": {"repository": IMAGE_REPOSITORY, "tag": IMAGE_TAG},
-        "initImages": {"mlflowDbMigration": {"repository": IMAGE_REPOSITORY, "tag": IMAGE_TAG}},
+        "image": {"repository": repository, "tag": tag},
+        "initImages": {"mlflowDbMigration": {"repository": repository, "tag": tag}},
         "serviceAccount": {"create": False, "name": SERVICE_ACCOUNT},
         "extraPodLabels": dict(pod_labels),
         "podSecurityContext": POD_SECURITY,

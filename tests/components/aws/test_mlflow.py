@@ -4,71 +4,20 @@ it sends, and what it hands the portable MLflow server."""
 from __future__ import annotations
 
 import json
-import sys
-import types
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 import pytest
 
+from components.aws.mlflow import component as mlflow
+from components.aws.mlflow.component import AwsMlflowRegistry, AwsMlflowRegistryArgs
+from components.aws.mlflow.options import MlflowRegistryOptions
+from components.aws.mlflow.sizing import sizing
 from opsblocks.preview import SECRET, Graph, record
 from tests.recording import TEST_INVOKES as INVOKES
 from tests.recording import args_of, fake_outputs, run, statements
-
-
-def _portable_server_stand_in() -> None:
-    """The portable MLflow server's interface, for a checkout that lacks the module: what this
-    component hands it is checked on its arguments, not on what it creates."""
-
-    @dataclass(frozen=True, kw_only=True)
-    class MlflowDatabase:
-        host: Any
-        name: str
-        user: Any
-        password: Any
-        port: int = 5432
-
-    @dataclass(frozen=True, kw_only=True)
-    class MlflowServerArgs:
-        labels: Mapping[str, str]
-        identity: Any
-        database: MlflowDatabase
-        artifacts_destination: Any
-        admin_password: Any
-        environment: Mapping[str, Any] = field(default_factory=dict)
-        replicas: int = 1
-
-    class MlflowServer(pulumi.ComponentResource):
-        def __init__(
-            self, name: str, args: MlflowServerArgs, opts: pulumi.ResourceOptions | None = None
-        ) -> None:
-            super().__init__("opsblocks:index:MlflowServer", name, {}, opts)
-            self.tracking_uri = pulumi.Output.from_input("http://mlflow.mlflow.svc:5000")
-            self.namespace = pulumi.Output.from_input("mlflow")
-            self.register_outputs({})
-
-    module = types.ModuleType("components.portable.mlflow.component")
-    values = {"NAMESPACE": "mlflow", "SERVICE_ACCOUNT": "mlflow", "PORT": 5000,
-              "AUTH_DATABASE_SUFFIX": "_auth",
-              "MlflowDatabase": MlflowDatabase, "MlflowServerArgs": MlflowServerArgs,
-              "MlflowServer": MlflowServer}  # fmt: skip
-    vars(module).update(values)
-    sys.modules["components.portable.mlflow"] = types.ModuleType("components.portable.mlflow")
-    sys.modules["components.portable.mlflow.component"] = module
-
-
-try:
-    import components.portable.mlflow.component  # noqa: F401
-except ModuleNotFoundError:
-    _portable_server_stand_in()
-
-from components.aws.mlflow import component as mlflow  # noqa: E402
-from components.aws.mlflow.component import AwsMlflowRegistry, AwsMlflowRegistryArgs  # noqa: E402
-from components.aws.mlflow.options import MlflowRegistryOptions  # noqa: E402
-from components.aws.mlflow.sizing import sizing  # noqa: E402
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/mlflow"
 NODES = "sg-0nodes"
@@ -300,31 +249,32 @@ def _associated(type_token: str, name: str, inputs: Mapping[str, Any] | None = N
     return found
 
 
-def test_server_gets_the_database_the_artifact_store_and_no_cloud_credential(
-    server_args: list[Any],
-) -> None:
+def test_server_gets_the_database_the_artifact_store_and_no_cloud_credential() -> None:
     made = args(prod=True, protect=True)
-    found: dict[str, Any] = {}
 
     def program() -> dict[str, Any]:
         build(made)
-        [handed] = server_args
-        pulumi.Output.all(handed.artifacts_destination, handed.environment["AWS_REGION"]).apply(
-            lambda values: found.update(destination=values[0], region=values[1])
-        )
         return {}
 
     graph = record(program, stack="test", invokes=INVOKES, outputs=_associated)
 
-    [handed] = server_args
-    assert handed.database.name == "mlflow"
-    assert handed.database.port == 5432
-    assert handed.replicas == 2
-    assert handed.labels == LABELS
-    assert dict(handed.identity.service_account_annotations) == {}
-    assert found["destination"] == f"s3://{graph.named('registry-artifacts', 'Bucket').name}/mlflow"
-    assert found["region"] == "us-east-1"
-    assert not any("KEY" in name or "SECRET" in name for name in handed.environment)
+    [release] = graph.of_type("kubernetes:helm.sh/v3:Release")
+    values = release.inputs["values"]
+    # The host is the instance's address, known once RDS has created it.
+    postgres = values["backendStore"]["postgres"]
+    assert (postgres["enabled"], postgres["port"], postgres["database"]) == (True, 5432, "mlflow")
+    assert values["replicaCount"] == 2
+    assert values["extraPodLabels"] == LABELS
+    bucket = graph.named("registry-artifacts", "Bucket").name
+    assert values["artifactRoot"]["defaultArtifactsDestination"] == f"s3://{bucket}/mlflow"
+    environment = values["extraEnvVars"]
+    assert environment["AWS_REGION"] == environment["AWS_DEFAULT_REGION"] == "us-east-1"
+    assert not any("KEY" in name or "SECRET" in name for name in environment)
+    account = graph.named("registry-server-service-account", "ServiceAccount").inputs
+    assert account["metadata"].get("annotations", {}) == {}
+    secrets = graph.of_type("kubernetes:core/v1:Secret")
+    assert {s.inputs["metadata"]["name"] for s in secrets} == {"mlflow-database", "mlflow-admin"}
+    assert all(s.inputs["stringData"] == SECRET for s in secrets)
 
 
 def test_server_pods_wait_for_the_pod_identity_association(server_args: list[Any]) -> None:
@@ -372,21 +322,16 @@ def test_bad_options_are_refused_naming_the_option(
     assert option in str(refused.value)
 
 
-def test_the_auth_database_is_created_from_the_cluster_under_the_restricted_standard() -> None:
+def test_the_release_waits_for_the_association_and_the_auth_database() -> None:
     graph = registry()
-    job = graph.named("registry-auth-database", "Job").inputs
 
-    [container] = job["spec"]["template"]["spec"]["containers"]
-    env = {e["name"]: e.get("value", e.get("valueFrom")) for e in container["env"]}
-    assert env["AUTH_DATABASE"] == "mlflow_auth"
-    assert (env["PGDATABASE"], env["PGUSER"], env["PGSSLMODE"]) == ("mlflow", "mlflow", "require")
-    assert "value" not in next(e for e in container["env"] if e["name"] == "PGPASSWORD")
-    assert container["image"] == "postgres:17.6-alpine"
-    pod = job["spec"]["template"]["spec"]
-    assert pod["securityContext"]["runAsNonRoot"] is True
-    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
-    assert container["securityContext"] == {"allowPrivilegeEscalation": False,
-                                            "capabilities": {"drop": ["ALL"]},
-                                            "readOnlyRootFilesystem": True}  # fmt: skip
-    secret = graph.named("registry-auth-database-credentials", "Secret").inputs
-    assert secret["stringData"] == SECRET
+    # RDS creates only the instance's first database: the server creates the basic-auth one.
+    job = graph.named("registry-server-auth-database", "Job")
+    env = {
+        e["name"]: e.get("value")
+        for e in job.inputs["spec"]["template"]["spec"]["containers"][0]["env"]
+    }
+    assert (env["PGDATABASE"], env["AUTH_DATABASE"]) == ("mlflow", "mlflow_auth")
+    release = graph.named("registry-server-release").dependencies
+    assert job.urn in release
+    assert graph.named("registry-server-role", "PodIdentityAssociation").urn in release

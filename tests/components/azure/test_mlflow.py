@@ -3,19 +3,15 @@ server's workload identity and the portable MLflow server it installs."""
 
 from __future__ import annotations
 
-import importlib
 import json
-import sys
-import types
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
-import pulumi
 import pytest
 
 from components.azure.mlflow.component import AzureMlflowRegistry, AzureMlflowRegistryArgs
 from components.azure.shared.common import ROLES
+from components.portable.mlflow.component import AUTH_DATABASE_SUFFIX, NAMESPACE, SERVICE_ACCOUNT
 from opsblocks.preview import SECRET, Graph, Resource
 from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, args_of, custom, run, strays
 
@@ -40,71 +36,6 @@ CMK: dict[str, Any] = {"customer_managed_key": True, "key_vault_uri": VAULT_URI,
 PROD: dict[str, Any] = CMK | {"protect": True, "blob_dns_zone_id": BLOB_ZONE}
 
 
-# -- the portable server, standing in while the shared module is not importable ---------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class _Database:
-    host: Any
-    name: str
-    user: Any
-    password: Any
-    port: int = 5432
-
-
-@dataclass(frozen=True, kw_only=True)
-class _ServerArgs:
-    labels: Any
-    identity: Any
-    database: _Database
-    artifacts_destination: Any
-    admin_password: Any
-    environment: Any = field(default_factory=dict)
-    replicas: int = 1
-
-
-class _Server(pulumi.ComponentResource):
-    """Records what the portable server is handed, as its inputs."""
-
-    def __init__(self, name: str, args: _ServerArgs, opts: pulumi.ResourceOptions | None = None):
-        db = args.database
-        inputs = {"labels": dict(args.labels), "replicas": args.replicas,
-                  "serviceAccountAnnotations": dict(args.identity.service_account_annotations),
-                  "podLabels": dict(args.identity.pod_labels),
-                  "artifactsDestination": args.artifacts_destination,
-                  "databaseHost": db.host, "databaseName": db.name, "databaseUser": db.user,
-                  "databasePassword": db.password,
-                  "adminPassword": args.admin_password}  # fmt: skip
-        super().__init__("opsblocks:index:MlflowServer", name, inputs, opts)
-        self.tracking_uri = pulumi.Output.from_input("http://mlflow.mlflow.svc.cluster.local:5000")
-        self.register_outputs({})
-
-
-def _stand_in() -> types.ModuleType:
-    module = types.ModuleType("components.portable.mlflow.component")
-    vars(module).update(NAMESPACE="mlflow", SERVICE_ACCOUNT="mlflow", AUTH_DATABASE_SUFFIX="_auth",
-                        MlflowDatabase=_Database, MlflowServerArgs=_ServerArgs,
-                        MlflowServer=_Server)  # fmt: skip
-    return module
-
-
-@pytest.fixture(autouse=True)
-def portable_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The shared portable server when it is there, else a stand-in with its interface."""
-    try:
-        importlib.import_module("components.portable.mlflow.component")
-    except ModuleNotFoundError:
-        package, module = types.ModuleType("components.portable.mlflow"), _stand_in()
-        vars(package)["component"] = module
-        monkeypatch.setitem(sys.modules, package.__name__, package)
-        monkeypatch.setitem(sys.modules, module.__name__, module)
-    yield
-
-
-def portable() -> Any:
-    return sys.modules["components.portable.mlflow.component"]
-
-
 # -- helpers ----------------------------------------------------------------------------------
 
 
@@ -125,6 +56,12 @@ def registry(**overrides: Any) -> Graph:
 def server(graph: Graph) -> dict[str, Any]:
     [found] = graph.of_type(SERVER)
     return found.inputs
+
+
+def release_values(graph: Graph) -> dict[str, Any]:
+    [release] = graph.of_type("kubernetes:helm.sh/v3:Release")
+    values: dict[str, Any] = release.inputs["values"]
+    return values
 
 
 def walk(value: Any) -> Iterator[Any]:
@@ -244,7 +181,7 @@ def test_tracking_and_auth_databases_are_created_in_utf8() -> None:
     databases = {r.inputs["databaseName"]: r.inputs
                  for r in graph.of_type("azure-native:dbforpostgresql:Database")}  # fmt: skip
 
-    auth = f"mlflow{portable().AUTH_DATABASE_SUFFIX}"
+    auth = f"mlflow{AUTH_DATABASE_SUFFIX}"
     assert set(databases) == {"mlflow", auth}
     assert all(d["charset"] == "UTF8" for d in databases.values())
 
@@ -276,11 +213,14 @@ def test_passwords_are_generated_and_kept_in_the_vault_as_secrets() -> None:
 
 def test_passwords_reach_the_server_and_mlflow_only_as_secrets() -> None:
     graph = registry()
-    [mlflow] = graph.of_type("opsblocks:index:MlflowServer")
+    secrets = graph.of_type("kubernetes:core/v1:Secret")
 
     assert server(graph)["administratorLoginPassword"] == SECRET
-    if "databasePassword" in mlflow.inputs:  # the stand-in records what it is handed
-        assert (mlflow.inputs["databasePassword"], mlflow.inputs["adminPassword"]) == (SECRET,) * 2
+    assert {s.inputs["metadata"]["name"] for s in secrets} == {"mlflow-database", "mlflow-admin"}
+    assert all(s.inputs["stringData"] == SECRET for s in secrets)
+    values = release_values(graph)
+    assert values["backendStore"]["existingDatabaseSecret"]["name"] == "mlflow-database"
+    assert values["auth"]["existingAdminSecret"]["name"] == "mlflow-admin"
 
 
 def test_no_password_is_sent_in_the_clear() -> None:
@@ -336,10 +276,9 @@ def test_prod_artifact_account_is_private_and_encrypted_with_the_platform_key() 
 
 def test_federated_credential_names_exactly_the_servers_service_account() -> None:
     sent = registry().named("registry-federated", "FederatedIdentityCredential").inputs
-    module = portable()
 
     assert sent["issuer"] == ISSUER
-    assert sent["subject"] == f"system:serviceaccount:{module.NAMESPACE}:{module.SERVICE_ACCOUNT}"
+    assert sent["subject"] == f"system:serviceaccount:{NAMESPACE}:{SERVICE_ACCOUNT}"
     assert sent["audiences"] == ["api://AzureADTokenExchange"]
     assert sent["resourceName"] == "registry-identity"
 
@@ -360,19 +299,20 @@ def test_server_runs_as_the_identity_with_the_platform_labels() -> None:
     graph = registry(replicas=2)
     [mlflow] = graph.of_type("opsblocks:index:MlflowServer")
     by_urn = graph.by_urn()
+    account = graph.named("registry-server-service-account", "ServiceAccount").inputs
+    values = release_values(graph)
 
     assert by_urn[mlflow.parent or ""].type == COMPONENT
-    if "serviceAccountAnnotations" in mlflow.inputs:  # the stand-in records what it is handed
-        assert mlflow.inputs["serviceAccountAnnotations"] == {
-            "azure.workload.identity/client-id": "registry-identity-client"
-        }
-        assert mlflow.inputs["podLabels"] == {"azure.workload.identity/use": "true"}
-        assert mlflow.inputs["labels"] == LABELS
-        assert mlflow.inputs["replicas"] == 2
-        assert mlflow.inputs["databaseHost"] is not None
-        assert mlflow.inputs["artifactsDestination"] == (
-            "wasbs://mlflow@fraudmfa1b2c3.blob.core.windows.net/artifacts"
-        )
+    assert account["metadata"]["annotations"] == {
+        "azure.workload.identity/client-id": "registry-identity-client"
+    }
+    assert values["extraPodLabels"] == LABELS | {"azure.workload.identity/use": "true"}
+    assert values["replicaCount"] == 2
+    assert values["backendStore"]["postgres"]["host"]
+    assert values["backendStore"]["postgres"]["database"] == "mlflow"
+    assert values["artifactRoot"]["defaultArtifactsDestination"] == (
+        "wasbs://mlflow@fraudmfa1b2c3.blob.core.windows.net/artifacts"
+    )
 
 
 # -- shape and refusals -----------------------------------------------------------------------

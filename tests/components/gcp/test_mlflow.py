@@ -326,6 +326,14 @@ def test_the_server_gets_its_identity_database_and_artifact_destination(
     assert server.parent == mine.urn
 
 
+def test_the_release_waits_until_the_identity_may_act_and_reach_the_bucket() -> None:
+    graph = registry()
+
+    [release] = graph.of_type("kubernetes:helm.sh/v3:Release")
+    for grant in ("registry-identity-workload", "registry-identity-artifacts"):
+        assert graph.named(grant).urn in release.dependencies, grant
+
+
 def test_every_resource_descends_from_the_component_and_carries_the_labels() -> None:
     graph = registry()
 

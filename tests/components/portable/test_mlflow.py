@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from fnmatch import fnmatch
 from typing import Any
 
 import pulumi
+import pulumi_kubernetes as k8s
 import pytest
 
 from components.portable import adapters
@@ -200,6 +202,17 @@ def test_every_object_carries_the_platform_labels_and_descends_from_the_server()
             assert parent is not None and parent.type.startswith("opsblocks:index:"), resource.name
 
 
+def test_port_forwarding_and_the_in_cluster_names_are_the_only_allowed_hosts() -> None:
+    hosts = release_values(run(server))["serverAllowedHosts"]
+
+    names = ["mlflow", "mlflow.mlflow", "mlflow.mlflow.svc", "mlflow.mlflow.svc.cluster.local"]
+    local = ["localhost", "127.0.0.1"]  # kubectl port-forward, on any local port
+    assert sorted(hosts) == sorted(h for n in names + local for h in (n, f"{n}:*"))
+    forwarded = [h for h in ("localhost:8080", "127.0.0.1:5000", "evil.example:80")
+                 if any(fnmatch(h, pattern) for pattern in hosts)]  # fmt: skip
+    assert forwarded == ["localhost:8080", "127.0.0.1:5000"]
+
+
 def test_the_tracking_uri_is_the_in_cluster_service() -> None:
     made, outputs = resolved(server, ["tracking_uri", "namespace"])
 
@@ -229,7 +242,96 @@ def test_bad_args_fail_in_one_line(overrides: dict[str, Any], message: str) -> N
         server(**overrides)
 
 
+def test_a_given_image_runs_the_server_and_the_schema_migration() -> None:
+    image = "registry.example:5000/platform/mlflow-azure:3.14.0-1"
+    values = release_values(run(lambda: server(image=image)))
+
+    given = {"repository": "registry.example:5000/platform/mlflow-azure", "tag": "3.14.0-1"}
+    assert values["image"] == given
+    assert values["initImages"]["mlflowDbMigration"] == given
+
+
+def test_without_an_image_the_pinned_default_runs_both() -> None:
+    values = release_values(run(server))
+
+    pinned = {"repository": "burakince/mlflow", "tag": "3.14.0"}
+    assert values["image"] == values["initImages"]["mlflowDbMigration"] == pinned
+
+
+@pytest.mark.parametrize(
+    ("image", "message"),
+    [
+        ("burakince/mlflow", "is not repository:tag"),
+        ("registry.example:5000/mlflow", "is not repository:tag"),
+        ("Mlflow:3", "is not repository:tag"),
+        (":3.14.0", "is not repository:tag"),
+        ("burakince/mlflow:latest", "is not pinned; name a version tag"),
+    ],
+)
+def test_an_image_without_a_pinned_tag_fails_in_one_line(image: str, message: str) -> None:
+    with pytest.raises(ValueError, match=f"mlflow image: '{image}' {message}"):
+        server(image=image)
+
+
 def test_a_database_name_that_is_no_identifier_fails_in_one_line() -> None:
     bad = MlflowDatabase(host="h", name="ml-flow", user="u", password="p")
     with pytest.raises(ValueError, match="mlflow database name: 'ml-flow' is not"):
         server(database=bad)
+
+
+def test_the_release_waits_for_the_secrets_and_what_the_caller_names() -> None:
+    def build() -> None:
+        grant = k8s.core.v1.ConfigMap(
+            "fraud-grant", metadata=k8s.meta.v1.ObjectMetaArgs(name="grant")
+        )
+        server(after=[grant])
+
+    graph = run(build)
+
+    [release] = graph.of_type(RELEASE)
+    waits_for = {graph.by_urn()[urn].name for urn in release.dependencies}
+    assert waits_for >= {"fraud-grant", "fraud-registry-database", "fraud-registry-admin"}
+
+
+JOB = "kubernetes:batch/v1:Job"
+
+
+def test_no_auth_database_job_unless_asked() -> None:
+    assert run(server).of_type(JOB) == []
+
+
+def test_the_auth_database_is_created_from_the_namespace_before_the_release() -> None:
+    graph = run(lambda: server(create_auth_database=True))
+
+    [job] = graph.of_type(JOB)
+    assert job.name == "fraud-registry-auth-database"
+    assert job.inputs["metadata"]["namespace"] == NAMESPACE
+    assert job.inputs["metadata"]["labels"] == LABELS
+    [release] = graph.of_type(RELEASE)
+    assert job.urn in release.dependencies
+    pod = job.inputs["spec"]["template"]["spec"]
+    [container] = pod["containers"]
+    env = {e["name"]: e for e in container["env"]}
+    assert {name: env[name]["value"] for name in
+            ("PGHOST", "PGPORT", "PGDATABASE", "PGSSLMODE", "AUTH_DATABASE")} == {
+        "PGHOST": "fraud-db.internal", "PGPORT": "5432", "PGDATABASE": "mlflow",
+        "PGSSLMODE": "require", "AUTH_DATABASE": "mlflow_auth"}  # fmt: skip
+    for name, key in (("PGUSER", "username"), ("PGPASSWORD", "password")):
+        assert "value" not in env[name]
+        assert env[name]["valueFrom"]["secretKeyRef"] == {"name": "mlflow-database", "key": key}
+    assert container["image"] == "postgres:17.6-alpine"
+
+
+def test_the_auth_database_job_meets_the_restricted_pod_security_standard() -> None:
+    graph = run(lambda: server(create_auth_database=True))
+
+    pod = graph.of_type(JOB)[0].inputs["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["runAsUser"] != 0
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert pod["automountServiceAccountToken"] is False
+    [container] = pod["containers"]
+    assert container["securityContext"]["allowPrivilegeEscalation"] is False
+    assert container["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+    assert container["securityContext"]["runAsNonRoot"] is True
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True

@@ -20,11 +20,17 @@ def test_every_literal_credential_is_named_by_its_path() -> None:
         "artifactRoot": {"azureBlob": {"accessKey": "a1b2", "connectionString": ""}},
         "flaskServerSecretKey": "[secret]",
         "oidcAuth": {"existingSecret": {"clientSecretKey": "OIDC_CLIENT_SECRET"}},
+        "extraEnvVars": {"AWS_SECRET_ACCESS_KEY": "wJalr", "AWS_REGION": "eu-west-1"},
+        "env": [{"name": "AZURE_STORAGE_CONNECTION_STRING", "value": "AccountKey=x"}],
+        "backendStore_uri": "postgresql://mlflow:Pa33w0rd@db:5432/mlflow",
+        "trackingUri": "http://mlflow.mlflow.svc:5000",
+        "tokenRef": {"token": "t0k3n"},
     }
 
     assert sorted(literal_secrets(values)) == [
         "artifactRoot.azureBlob.accessKey", "auth.adminPassword",
-        "backendStore.postgres.password", "sidecars.0.env.apiToken",
+        "backendStore.postgres.password", "backendStore_uri", "env.0.value",
+        "extraEnvVars.AWS_SECRET_ACCESS_KEY", "sidecars.0.env.apiToken", "tokenRef.token",
     ]  # fmt: skip
 
 

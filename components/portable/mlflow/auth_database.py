@@ -1,7 +1,8 @@
-"""The MLflow basic-auth database, `<name>_auth` on the same RDS server: RDS creates only the
-instance's first database, and the server is reachable from the cluster alone, so a Job in the
-server's namespace creates the second one with psql (once; it does nothing when the database
-exists). Its pod meets the restricted Pod Security Standard the namespace enforces."""
+"""The basic-auth database, `<database>_auth` on the tracking database's server, for a cloud
+whose database API creates only one database (RDS): a Job in the server's namespace creates it
+with psql (once; it does nothing when the database exists) before the chart is installed. It
+signs in as the server's own user, from the Secret the chart reads, over TLS; its pod meets the
+restricted Pod Security Standard the namespace enforces."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 PSQL_IMAGE = "postgres:17.6-alpine"
-"""Pinned: the client of the server's major version (17); only psql is used."""
+"""Pinned: psql of PostgreSQL 17 (the major the clouds' databases run; psql reaches older
+servers too). Only the client is used."""
 POSTGRES_UID = 70
-"""The image's `postgres` user: the pod runs as it, never as root."""
-PASSWORD_KEY = "password"
+"""The alpine image's `postgres` user: the pod runs as it, never as root."""
+TIMEOUT = "10m"
+"""How long `pulumi up` waits for the Job to complete (a new database takes seconds)."""
 
 SCRIPT = """\
 exists=$(psql -tAc "SELECT 1 FROM pg_database WHERE datname = '$AUTH_DATABASE'")
@@ -22,7 +25,16 @@ exists=$(psql -tAc "SELECT 1 FROM pg_database WHERE datname = '$AUTH_DATABASE'")
 """
 
 
-def auth_database(
+def _from_secret(variable: str, secret: pulumi.Input[str], key: str) -> k8s.core.v1.EnvVarArgs:
+    return k8s.core.v1.EnvVarArgs(
+        name=variable,
+        value_from=k8s.core.v1.EnvVarSourceArgs(
+            secret_key_ref=k8s.core.v1.SecretKeySelectorArgs(name=secret, key=key)
+        ),
+    )
+
+
+def auth_database_job(
     name: str,
     *,
     namespace: pulumi.Input[str],
@@ -30,33 +42,22 @@ def auth_database(
     host: pulumi.Input[str],
     port: int,
     database: str,
-    auth_database_name: str,
-    user: pulumi.Input[str],
-    password: pulumi.Input[str],
+    auth_database: str,
+    secret: k8s.core.v1.Secret,
+    username_key: str,
+    password_key: str,
     parent: pulumi.Resource,
 ) -> k8s.batch.v1.Job:
-    child = pulumi.ResourceOptions(parent=parent)
-    secret = k8s.core.v1.Secret(
-        f"{name}-credentials",
-        metadata=k8s.meta.v1.ObjectMetaArgs(namespace=namespace, labels=dict(labels)),
-        string_data={PASSWORD_KEY: pulumi.Output.secret(password)},
-        opts=child,
-    )
+    """The Job; `pulumi up` waits until it has completed (the provider's Job await)."""
+    secret_name = secret.metadata.name
     environment = [
         k8s.core.v1.EnvVarArgs(name="PGHOST", value=host),
         k8s.core.v1.EnvVarArgs(name="PGPORT", value=str(port)),
         k8s.core.v1.EnvVarArgs(name="PGDATABASE", value=database),
-        k8s.core.v1.EnvVarArgs(name="PGUSER", value=user),
         k8s.core.v1.EnvVarArgs(name="PGSSLMODE", value="require"),
-        k8s.core.v1.EnvVarArgs(name="AUTH_DATABASE", value=auth_database_name),
-        k8s.core.v1.EnvVarArgs(
-            name="PGPASSWORD",
-            value_from=k8s.core.v1.EnvVarSourceArgs(
-                secret_key_ref=k8s.core.v1.SecretKeySelectorArgs(
-                    name=secret.metadata.name, key=PASSWORD_KEY
-                )
-            ),
-        ),
+        k8s.core.v1.EnvVarArgs(name="AUTH_DATABASE", value=auth_database),
+        _from_secret("PGUSER", secret_name, username_key),
+        _from_secret("PGPASSWORD", secret_name, password_key),
     ]
     container = k8s.core.v1.ContainerArgs(
         name="create-database",
@@ -69,7 +70,9 @@ def auth_database(
         security_context=k8s.core.v1.SecurityContextArgs(
             allow_privilege_escalation=False,
             read_only_root_filesystem=True,
+            run_as_non_root=True,
             capabilities=k8s.core.v1.CapabilitiesArgs(drop=["ALL"]),
+            seccomp_profile=k8s.core.v1.SeccompProfileArgs(type="RuntimeDefault"),
         ),
     )
     return k8s.batch.v1.Job(
@@ -92,5 +95,7 @@ def auth_database(
                 ),
             ),
         ),
-        opts=child,
+        opts=pulumi.ResourceOptions(
+            parent=parent, custom_timeouts=pulumi.CustomTimeouts(create=TIMEOUT, update=TIMEOUT)
+        ),
     )
