@@ -12,7 +12,9 @@ Secure by default:
 - Workload Identity (`<project>.svc.id.goog`): a Kubernetes service account acts as a Google
   service account that allows it, and pods never see the node's credentials;
 - nodes are private, shielded, in a subnet of the platform's VPC (`network.py`), and run as a
-  service account with the one role nodes need (`nodes.py`);
+  service account with the one role nodes need (`nodes.py`); that subnet's fixed ranges may
+  collide with the foundation's Private Services Access /16, which Google picks: `network.py`
+  says how to tell and what to change;
 - Dataplane V2 enforces Kubernetes network policies; control-plane and workload logs go to
   Cloud Logging, control-plane metrics to Cloud Monitoring.
 

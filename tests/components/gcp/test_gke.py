@@ -103,6 +103,14 @@ def test_options_refuse_overlapping_ranges_and_min_above_max() -> None:
         GkeOptions(node_range="8.8.8.0/24")
 
 
+def test_range_options_warn_of_the_private_services_access_range() -> None:
+    # Google picks the foundation's peering /16: a fixed range may collide with it.
+    for name in ("node_range", "pod_range", "service_range"):
+        description = GkeOptions.model_fields[name].description or ""
+        assert "Private Services Access" in description, name
+        assert "10.10.0.0/20" in description, name
+
+
 def test_no_client_certificate_and_no_legacy_abac() -> None:
     sent = cluster(gke())
 
