@@ -43,6 +43,8 @@ RESOURCE_MANAGER = "cloudresourcemanager.googleapis.com"
 BASE_APIS = ("cloudkms.googleapis.com", "compute.googleapis.com", SERVICE_NETWORKING, STORAGE,
              RESOURCE_MANAGER)  # fmt: skip
 KEY_ROTATION = "7776000s"  # 90 days
+SUBNET_CIDR = "10.10.0.0/20"
+"""The private subnet's range: other components' ranges must stay clear of it."""
 USAGE_LOG_WRITER = "group:cloud-storage-analytics@google.com"
 """Who delivers Cloud Storage usage logs (Google docs, usage logs: "Set IAM permissions")."""
 
@@ -55,7 +57,7 @@ class GcpFoundationArgs:
     """Services the blueprint's tools need, e.g. aiplatform.googleapis.com."""
     protect: bool = False
     """Protect the key ring and key (a KMS key cannot be recreated under the same name)."""
-    subnet_cidr: str = "10.10.0.0/20"
+    subnet_cidr: str = SUBNET_CIDR
 
 
 class GcpFoundation(pulumi.ComponentResource):

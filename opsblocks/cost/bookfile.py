@@ -36,8 +36,8 @@ def _money(value: Any) -> Any:
 
 
 Money = Annotated[Decimal, BeforeValidator(_money), Field(ge=0, allow_inf_nan=False)]
-Unit = Literal["hours", "days", "months", "GB-months", "GB", "minutes", "DPU-hours", "runs",
-               "rotations", "10K operations"]  # fmt: skip
+Unit = Literal["hours", "days", "months", "GB-months", "GB", "minutes", "DPU-hours", "GB-hours",
+               "runs", "rotations", "10K operations"]  # fmt: skip
 
 
 class PriceEntry(Strict):

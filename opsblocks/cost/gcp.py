@@ -174,7 +174,7 @@ def sql_instance(resource: Resource, context: Context) -> list[Line]:
             context.line(f"vCPUs ({vcpus}){standby}", Kind.hourly, "cloud-sql", "vcpu",
                          vcpus * hours),
             context.line(f"Memory ({memory_gb.normalize():f} GB){standby}", Kind.hourly,
-                         "cloud-sql", "memory-gb", memory_gb * hours),
+                         "cloud-sql-memory", "memory-gb", memory_gb * hours),
         ]  # fmt: skip
     elif tier in ("db-f1-micro", "db-g1-small"):
         lines = [context.line(f"Shared core ({tier}){standby}", Kind.hourly, "cloud-sql", tier,

@@ -3,13 +3,18 @@
 Secure by default:
 - the API server has a private endpoint only in prod (and in dev/staging without
   `public_access_cidrs`); otherwise its public endpoint admits those CIDRs alone, never Google
-  Cloud's public IPs; the DNS endpoint admits no user traffic; no client certificate;
+  Cloud's public IPs; authorized networks are enforced on the private endpoint too, which admits
+  the foundation's subnet and the cluster's nodes and pods only (not the rest of the VPC, nor
+  networks peered or connected to it); the DNS endpoint admits no user traffic; no client
+  certificate;
 - Kubernetes secrets are envelope-encrypted with the platform key (application-layer secrets
   encryption): GKE's service agent is granted the key first, and the cluster waits for it;
 - Workload Identity (`<project>.svc.id.goog`): a Kubernetes service account acts as a Google
   service account that allows it, and pods never see the node's credentials;
 - nodes are private, shielded, in a subnet of the platform's VPC (`network.py`), and run as a
-  service account with the one role nodes need (`nodes.py`);
+  service account with the one role nodes need (`nodes.py`); that subnet's fixed ranges may
+  collide with the foundation's Private Services Access /16, which Google picks: `network.py`
+  says how to tell and what to change;
 - Dataplane V2 enforces Kubernetes network policies; control-plane and workload logs go to
   Cloud Logging, control-plane metrics to Cloud Monitoring.
 
@@ -30,7 +35,7 @@ there: deleting it deletes everything that runs on it.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -72,6 +77,9 @@ class GcpGkeKubernetesArgs:
     """The cluster's name (at most 40 characters, unique per project and region)."""
     node_account_id: str
     """Id of the nodes' service account (6-30 characters)."""
+    internal_cidrs: Sequence[str] = ()
+    """The platform's other ranges that may reach the API server's private endpoint (the
+    foundation's subnet); the cluster's node and pod ranges are always admitted."""
     protect: bool = False
     """Protect and retain the cluster, with GKE's deletion protection on."""
     options: GkeOptions = field(default_factory=GkeOptions)
@@ -91,6 +99,11 @@ class GcpGkeKubernetes(pulumi.ComponentResource):
         options = args.options
         labels = dict(args.labels)
         private = args.protect or not options.public_access_cidrs
+        internal = [*args.internal_cidrs, options.node_range, options.pod_range]
+        authorized = [(cidr, f"opsblocks internal {index}") for index, cidr in enumerate(internal)]
+        if not private:
+            authorized += [(cidr, f"opsblocks public access {index}")
+                           for index, cidr in enumerate(options.public_access_cidrs)]  # fmt: skip
 
         project = gcp.organizations.get_project_output(
             project_id=args.project, opts=pulumi.InvokeOutputOptions(parent=self)
@@ -137,14 +150,18 @@ class GcpGkeKubernetes(pulumi.ComponentResource):
             private_cluster_config=gcp.container.ClusterPrivateClusterConfigArgs(
                 enable_private_nodes=True, enable_private_endpoint=private
             ),
+            # Authorized networks hold on the private endpoint too: only the platform's own
+            # ranges (the foundation's subnet, the cluster's nodes and pods) reach it, not the
+            # rest of the VPC nor the networks peered or connected to it.
             master_authorized_networks_config=gcp.container.ClusterMasterAuthorizedNetworksConfigArgs(
                 cidr_blocks=[
                     gcp.container.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs(
-                        cidr_block=cidr, display_name=f"opsblocks public access {index}"
+                        cidr_block=cidr, display_name=display
                     )
-                    for index, cidr in enumerate([] if private else options.public_access_cidrs)
+                    for cidr, display in authorized
                 ],
                 gcp_public_cidrs_access_enabled=False,
+                private_endpoint_enforcement_enabled=True,
             ),
             control_plane_endpoints_config=gcp.container.ClusterControlPlaneEndpointsConfigArgs(
                 dns_endpoint_config=gcp.container.ClusterControlPlaneEndpointsConfigDnsEndpointConfigArgs(

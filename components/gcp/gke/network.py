@@ -5,6 +5,14 @@ subnet. The foundation's subnet has none (and belongs to the foundation), so the
 its own subnet in the platform's VPC, private like the foundation's: Private Google Access
 (nodes reach Google APIs and Artifact Registry without public IPs) and flow logs.
 
+Address ranges: the subnet's ranges are fixed (options `node_range`, `pod_range`,
+`service_range`, in 10.20.0.0/14 and 10.24.0.0/14 by default) while the foundation's Private
+Services Access range is a /16 Google picks from the VPC's free space when the foundation is
+first deployed, and Google documents no block it picks from. If that /16 overlaps the defaults,
+creating the subnet fails (nothing is half-built); choose ranges clear of it (see it with
+`gcloud compute addresses list --global --filter=purpose=VPC_PEERING`). The foundation's range
+is left as it is: pinning it now would replace the peering of deployed platforms.
+
 Private nodes have no public IP: without Cloud NAT they cannot pull images from public
 registries. With `internet_egress`, a Cloud Router and Cloud NAT translate the subnet's
 outbound traffic (nodes and pods) only; nothing can connect in through it.

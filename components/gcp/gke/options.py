@@ -25,6 +25,13 @@ def _public_cidr(value: str) -> str:
     return value
 
 
+_CLEAR_OF_PSA = (
+    "Must not overlap the foundation's subnet (10.10.0.0/20) nor its Private Services Access "
+    "range, a /16 Google picks in the VPC when the foundation is first deployed (if it took "
+    "this block, the subnet fails to create: see it with `gcloud compute addresses list "
+    "--global --filter=purpose=VPC_PEERING` and choose ranges clear of it)."
+)
+
 PrivateRange = Annotated[str, AfterValidator(_private_range)]
 PublicCidr = Annotated[str, AfterValidator(_public_cidr)]
 
@@ -79,11 +86,14 @@ class GkeOptions(Options):
         "charts' images); off: nodes reach only Google APIs (Artifact Registry included).",
     )
     node_range: PrivateRange = Field(
-        "10.20.0.0/22", description="Primary range of the cluster's node subnet."
+        "10.20.0.0/22",
+        description="Primary range of the cluster's node subnet. " + _CLEAR_OF_PSA,
     )
-    pod_range: PrivateRange = Field("10.24.0.0/14", description="Secondary range for pods.")
+    pod_range: PrivateRange = Field(
+        "10.24.0.0/14", description="Secondary range for pods. " + _CLEAR_OF_PSA
+    )
     service_range: PrivateRange = Field(
-        "10.20.16.0/20", description="Secondary range for Services."
+        "10.20.16.0/20", description="Secondary range for Services. " + _CLEAR_OF_PSA
     )
 
     @model_validator(mode="after")

@@ -7,6 +7,13 @@ connection must use TLS (`ENCRYPTED_ONLY`: the server refuses plain connections;
 no certificate of their own, so `sslmode=require` connects). Cloud SQL encrypts the instance
 and its backups with the key through its service agent, which is created and granted the key
 first: the instance waits for that grant.
+
+The MLflow user is a BUILT_IN (password) user, and Cloud SQL makes every such user a member of
+`cloudsqlsuperuser`: it may create roles and databases on the whole instance, more than MLflow
+needs (its own database's tables). Accepted because the instance holds MLflow's databases only,
+is reached on a private IP with TLS alone, and the password is a Pulumi secret; the Cloud SQL
+API offers no built-in user without that role (an IAM database user would need the Cloud SQL
+Auth Proxy beside MLflow).
 """
 
 from __future__ import annotations

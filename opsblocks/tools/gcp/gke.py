@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 
 def build(site: GcpSite, options: GkeOptions) -> GcpPlatformKubernetes:
+    from components.gcp.foundation import SUBNET_CIDR
     from components.gcp.gke.component import GcpGkeKubernetes, GcpGkeKubernetesArgs
 
     cluster = GcpGkeKubernetes(
@@ -27,6 +28,7 @@ def build(site: GcpSite, options: GkeOptions) -> GcpPlatformKubernetes:
             network_id=site.foundation.network_id,
             cluster_name=site.physical(),
             node_account_id=site.account_id("gke-nodes"),
+            internal_cidrs=[SUBNET_CIDR],
             protect=site.env.protect_data,
             options=options,
         ),

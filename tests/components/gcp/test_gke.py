@@ -52,8 +52,18 @@ def test_api_server_is_private_without_public_cidrs() -> None:
     assert sent["privateClusterConfig"]["enablePrivateEndpoint"] is True
     assert sent["privateClusterConfig"]["enablePrivateNodes"] is True
     assert sent["masterAuthorizedNetworksConfig"]["gcpPublicCidrsAccessEnabled"] is False
-    assert not sent["masterAuthorizedNetworksConfig"].get("cidrBlocks")
     assert sent["controlPlaneEndpointsConfig"]["dnsEndpointConfig"]["allowExternalTraffic"] is False
+
+
+def test_private_endpoint_admits_only_the_platforms_own_ranges() -> None:
+    # Authorized networks enforced on the private endpoint too: the foundation's subnet and the
+    # cluster's nodes and pods reach it, nothing else in the VPC or peered to it.
+    sent = cluster(gke(protect=True, internal_cidrs=["10.10.0.0/20"]))
+
+    authorized = sent["masterAuthorizedNetworksConfig"]
+    assert authorized["privateEndpointEnforcementEnabled"] is True
+    assert [b["cidrBlock"] for b in authorized["cidrBlocks"]] == [
+        "10.10.0.0/20", "10.20.0.0/22", "10.24.0.0/14"]  # fmt: skip
 
 
 def test_dev_api_server_admits_only_the_listed_cidrs() -> None:
@@ -61,7 +71,7 @@ def test_dev_api_server_admits_only_the_listed_cidrs() -> None:
 
     assert sent["privateClusterConfig"]["enablePrivateEndpoint"] is False
     blocks = sent["masterAuthorizedNetworksConfig"]["cidrBlocks"]
-    assert [b["cidrBlock"] for b in blocks] == ["203.0.113.0/24"]
+    assert [b["cidrBlock"] for b in blocks] == ["10.20.0.0/22", "10.24.0.0/14", "203.0.113.0/24"]
     assert sent["masterAuthorizedNetworksConfig"]["gcpPublicCidrsAccessEnabled"] is False
 
 
@@ -70,7 +80,8 @@ def test_protected_cluster_keeps_a_private_endpoint_even_with_cidrs() -> None:
     sent = cluster(gke(public_access_cidrs=["203.0.113.0/24"], protect=True))
 
     assert sent["privateClusterConfig"]["enablePrivateEndpoint"] is True
-    assert not sent["masterAuthorizedNetworksConfig"].get("cidrBlocks")
+    blocks = sent["masterAuthorizedNetworksConfig"]["cidrBlocks"]
+    assert "203.0.113.0/24" not in [b["cidrBlock"] for b in blocks]
 
 
 def test_options_refuse_public_cidrs_in_prod_and_the_whole_internet_anywhere() -> None:
@@ -90,6 +101,14 @@ def test_options_refuse_overlapping_ranges_and_min_above_max() -> None:
         GkeOptions(workload_min_nodes=5, workload_max_nodes=2)
     with pytest.raises(ValidationError, match="private IPv4"):
         GkeOptions(node_range="8.8.8.0/24")
+
+
+def test_range_options_warn_of_the_private_services_access_range() -> None:
+    # Google picks the foundation's peering /16: a fixed range may collide with it.
+    for name in ("node_range", "pod_range", "service_range"):
+        description = GkeOptions.model_fields[name].description or ""
+        assert "Private Services Access" in description, name
+        assert "10.10.0.0/20" in description, name
 
 
 def test_no_client_certificate_and_no_legacy_abac() -> None:

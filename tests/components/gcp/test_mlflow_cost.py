@@ -41,6 +41,7 @@ def test_a_custom_tier_bills_its_vcpus_memory_and_ssd_around_the_clock() -> None
 
     assert db["vCPUs"].monthly_cost == Decimal("30.149")  # 1 x 0.0413 x 730
     assert db["Memory"].monthly_cost == Decimal("19.1625")  # 3.75 GB x 0.007 x 730
+    assert (db["vCPUs"].unit, db["Memory"].unit) == ("hours", "GB-hours")
     assert db["SSD"].monthly_cost == Decimal("1.70")  # 10 GB x 0.17
     assert db["Backups"].kind is Kind.usage and db["Backups"].quantity is None
     assert all(line.estimate for line in db.values())

@@ -1,4 +1,5 @@
-"""GKE API servers are private in prod, and elsewhere open only to listed networks."""
+"""GKE API servers are private in prod, reached there from listed networks only (authorized
+networks enforced on the private endpoint), and elsewhere open only to listed networks."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from opsblocks.check.rules.gcp._gke import CLUSTER
 
 def _problem(cluster: Node, prod: bool) -> str | None:
     if cluster.get("privateClusterConfig.enablePrivateEndpoint") is True:
+        enforced = cluster.get("masterAuthorizedNetworksConfig.privateEndpointEnforcementEnabled")
+        if prod and enforced is not True:
+            return "prod private endpoint open to the whole VPC and its peers (not enforced)"
         return None
     if prod:
         return "prod API server with a public endpoint"
@@ -40,7 +44,8 @@ RULE = Rule(
     severity=Severity.critical,
     title="GKE API servers are private in prod, elsewhere open to listed CIDRs only (no 0.0.0.0/0)",
     protects="the cluster's API server probed and brute-forced from the whole internet",
-    fix="private_cluster_config enable_private_endpoint=True, or list CIDRs in authorized networks",
+    fix="enable_private_endpoint=True (prod: also private_endpoint_enforcement_enabled=True), "
+    "else list CIDRs",
     source="CIS GKE Benchmark v2.0.0 5.6.4 (private control plane endpoints), authorized networks",
     check=check,
 )
