@@ -69,6 +69,9 @@ class AwsEksKubernetesArgs:
     """Protect and retain the cluster and its logs (prod); the cluster refuses deletion."""
     aws_profile: str | None = None
     """The AWS profile `aws eks get-token` signs with (the stack's `aws:profile`)."""
+    role_arn: str | None = None
+    """The role `aws eks get-token` assumes first (the stack's last `aws:assumeRoles` role,
+    which the AWS provider creates the cluster as, so it is the cluster's administrator)."""
     options: EksKubernetesOptions = field(default_factory=EksKubernetesOptions)
 
 
@@ -226,6 +229,7 @@ class AwsEksKubernetes(pulumi.ComponentResource):
                 cluster.certificate_authority.apply(lambda authority: authority.data or ""),
                 args.region,
                 args.aws_profile,
+                role_arn=args.role_arn,
             ),
             opts=pulumi.ResourceOptions(parent=self, depends_on=groups),
         )
@@ -333,10 +337,13 @@ def kubeconfig(
     authority: pulumi.Input[str],
     region: str,
     profile: str | None,
+    role_arn: str | None = None,
 ) -> pulumi.Output[str]:
     """A kubeconfig that asks `aws eks get-token` for a short-lived token at every call: no
-    token is stored in it, nor in the stack's state."""
+    token is stored in it, nor in the stack's state. With `role_arn`, the token is signed as
+    that role (assumed from the profile's identity), not as the profile's identity."""
     env = [{"name": "AWS_PROFILE", "value": profile}] if profile else None
+    assume = ["--role-arn", role_arn] if role_arn else []
     return pulumi.Output.json_dumps(
         {
             "apiVersion": "v1",
@@ -349,7 +356,7 @@ def kubeconfig(
                 "apiVersion": "client.authentication.k8s.io/v1beta1",
                 "command": "aws",
                 "args": ["eks", "get-token", "--cluster-name", cluster,
-                         "--region", region, "--output", "json"],
+                         "--region", region, "--output", "json", *assume],
                 "env": env,
             }}}],
         }

@@ -225,3 +225,30 @@ def test_without_internet_egress_nothing_public_is_created() -> None:
         assert not graph.of_type(f"aws:ec2/{token}"), token
     description = EksKubernetesOptions.model_fields["internet_egress"].description or ""
     assert "ECR" in description and "pull-through" in description
+
+
+def test_the_stacks_assumed_role_is_read_from_its_last_entry_and_bad_config_is_refused() -> None:
+    from opsblocks.errors import ConfigError
+    from opsblocks.tools.aws.eks import assumed_role
+
+    assert assumed_role(None) is None and assumed_role("[]") is None
+    chain = '[{"roleArn": "arn:aws:iam::1:role/a"}, {"roleArn": "arn:aws:iam::1:role/b"}]'
+    assert assumed_role(chain) == "arn:aws:iam::1:role/b"
+    with pytest.raises(ConfigError, match="not a list of roles"):
+        assumed_role('{"roleArn": "arn:aws:iam::1:role/a"}')
+    with pytest.raises(ConfigError, match="no roleArn"):
+        assumed_role('[{"sessionName": "ops"}]')
+
+
+def test_kubeconfig_signs_as_the_assumed_role_when_there_is_one() -> None:
+    found: list[str] = []
+
+    def build() -> None:
+        config = kubeconfig("fraud", "https://api.example", "Q0E=", "eu-west-1", None,
+                            role_arn="arn:aws:iam::1:role/deployer")  # fmt: skip
+        config.apply(found.append)
+
+    run(build)
+    [user] = json.loads(found[0])["users"]
+    assert user["user"]["exec"]["args"][-2:] == ["--role-arn", "arn:aws:iam::1:role/deployer"]
+    assert user["user"]["exec"]["env"] is None
