@@ -187,7 +187,7 @@ def test_kubeconfig_asks_aws_for_a_token_and_holds_none() -> None:
 
 def test_private_subnets_reach_the_internet_through_nat_in_public_subnets_of_their_own() -> None:
     graph = eks()
-    subnets = graph.of_type("aws:ec2/subnet:Subnet")
+    subnets = sorted(graph.of_type("aws:ec2/subnet:Subnet"), key=lambda s: s.name)
     assert sorted(s.inputs["cidrBlock"] for s in subnets) == [
         "10.0.240.0/24", "10.0.241.0/24", "10.0.242.0/24"]  # fmt: skip
     assert [s.inputs["availabilityZone"] for s in subnets] == [
@@ -201,7 +201,7 @@ def test_private_subnets_reach_the_internet_through_nat_in_public_subnets_of_the
     [address] = graph.of_type("aws:ec2/eip:Eip")
     assert (nat.inputs["connectivityType"], address.inputs["domain"]) == ("public", "vpc")
     assert gateway.urn in nat.dependencies
-    routes = graph.of_type("aws:ec2/route:Route")
+    routes = sorted(graph.of_type("aws:ec2/route:Route"), key=lambda r: r.name)
     assert [r.inputs["routeTableId"] for r in routes] == TABLES
     assert {r.inputs["destinationCidrBlock"] for r in routes} == {"0.0.0.0/0"}
     assert len({r.inputs["natGatewayId"] for r in routes}) == 1
