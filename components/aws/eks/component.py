@@ -162,6 +162,9 @@ class AwsEksKubernetes(pulumi.ComponentResource):
         )
         cluster_group = cluster.vpc_config.apply(lambda c: c.cluster_security_group_id or "")
 
+        # One entry per zone, known before `up`: the endpoints' price is per zone.
+        subnets = pulumi.Output.from_input(args.subnet_ids)
+        zonal = [_nth(subnets, index) for index in range(args.availability_zones)]
         endpoints = [
             aws.ec2.VpcEndpoint(
                 f"{name}-{service}",
@@ -169,7 +172,7 @@ class AwsEksKubernetes(pulumi.ComponentResource):
                 service_name=f"com.amazonaws.{args.region}.{service}",
                 vpc_endpoint_type="Interface",
                 private_dns_enabled=True,
-                subnet_ids=args.subnet_ids,
+                subnet_ids=zonal,
                 security_group_ids=[args.security_group_id],
                 tags=tags,
                 opts=child,

@@ -305,6 +305,20 @@ def on_eks() -> tuple[Blueprint, Graph]:
     return bp, record(lambda: program.build(bp))
 
 
+def test_the_clusters_interface_endpoints_are_priced_per_zone(
+    on_eks: tuple[Blueprint, Graph],
+) -> None:
+    bp, graph = on_eks
+    costed = estimate(bp, graph)
+    endpoints = [e for e in of_type(costed, "aws:ec2/vpcEndpoint:VpcEndpoint")
+                 if e.capability == "kubernetes"]  # fmt: skip
+    assert len(endpoints) == 2  # ec2 and eks-auth
+    for endpoint in endpoints:
+        [line] = endpoint.lines
+        assert line.name == "Endpoint hours (2 AZs)"
+        assert line.monthly_cost == Decimal("16.06")  # 2 AZs x 730 h x $0.011 (eu-west-1)
+
+
 def test_internet_egress_bills_a_nat_gateway_its_address_and_the_data_it_processes(
     on_eks: tuple[Blueprint, Graph],
 ) -> None:
