@@ -34,6 +34,9 @@ class AwsFoundation(pulumi.ComponentResource):
     vpc_id: pulumi.Output[str]
     private_subnet_ids: pulumi.Output[list[str]]
     """Subnets without a route to the internet; AWS is reached through VPC endpoints."""
+    private_route_table_ids: pulumi.Output[list[str]]
+    """One per private subnet, in the same order: no route to the internet of their own."""
+    vpc_cidr: str
     security_group_id: pulumi.Output[str]
     """Group of jobs, endpoints and VPC endpoints: traffic only among its members and to S3."""
     access_log_bucket: pulumi.Output[str]
@@ -100,9 +103,15 @@ class AwsFoundation(pulumi.ComponentResource):
         zones = aws.get_availability_zones_output(
             state="available", opts=pulumi.InvokeOutputOptions(parent=self)
         ).names
-        route_table = aws.ec2.RouteTable(f"{name}-private", vpc_id=vpc.id, tags=tags, opts=child)
+        # One route table per zone, so a tool that adds internet egress can route each zone to
+        # a NAT gateway of its own. The first keeps the name the single shared table had.
+        route_tables = [
+            aws.ec2.RouteTable(f"{name}-private" + (f"-{index + 1}" if index else ""),
+                               vpc_id=vpc.id, tags=tags, opts=child)
+            for index in range(args.availability_zones)
+        ]  # fmt: skip
         subnets = []
-        for index in range(args.availability_zones):
+        for index, route_table in enumerate(route_tables):
             subnet = aws.ec2.Subnet(
                 f"{name}-private-{index + 1}",
                 vpc_id=vpc.id,
@@ -121,7 +130,7 @@ class AwsFoundation(pulumi.ComponentResource):
             vpc_id=vpc.id,
             service_name=f"com.amazonaws.{args.region}.s3",
             vpc_endpoint_type="Gateway",
-            route_table_ids=[route_table.id],
+            route_table_ids=[t.id for t in route_tables],
             tags=tags,
             opts=child,
         )
@@ -143,6 +152,8 @@ class AwsFoundation(pulumi.ComponentResource):
         self.kms_key_arn = key.arn
         self.vpc_id = vpc.id
         self.private_subnet_ids = pulumi.Output.all(*[s.id for s in subnets])
+        self.private_route_table_ids = pulumi.Output.all(*[t.id for t in route_tables])
+        self.vpc_cidr = args.vpc_cidr
         self.security_group_id = group.id
         self.access_log_bucket = access_logs.bucket
         self.log_group_name = log_group.name
@@ -151,6 +162,7 @@ class AwsFoundation(pulumi.ComponentResource):
                 "kms_key_arn": self.kms_key_arn,
                 "vpc_id": self.vpc_id,
                 "private_subnet_ids": self.private_subnet_ids,
+                "private_route_table_ids": self.private_route_table_ids,
                 "security_group_id": self.security_group_id,
                 "access_log_bucket": self.access_log_bucket,
                 "log_group_name": self.log_group_name,
@@ -206,6 +218,13 @@ class AwsFoundation(pulumi.ComponentResource):
 def _subnet_cidr(vpc_cidr: str, index: int) -> str:
     """The index-th /20 of the VPC range (16 of them in a /16)."""
     return str(list(ipaddress.ip_network(vpc_cidr).subnets(new_prefix=20))[index])
+
+
+def public_subnet_cidr(vpc_cidr: str, index: int) -> str:
+    """The index-th /24 of the VPC range's last /20, which the private subnets (the first
+    /20s, one per zone) never reach: room for the public subnets a tool adds."""
+    last = list(ipaddress.IPv4Network(vpc_cidr).subnets(new_prefix=20))[-1]
+    return str(list(last.subnets(new_prefix=24))[index])
 
 
 def _key_policy(region: str, partition: str, account_id: pulumi.Output[str]) -> pulumi.Output[str]:

@@ -33,6 +33,9 @@ class AwsFoundation(Contract):
     vpc_id: Out
     subnet_ids: pulumi.Output[list[str]]
     """The private subnets jobs and endpoints run in."""
+    private_route_table_ids: pulumi.Output[list[str]]
+    """The private subnets' route tables, one per subnet in the same order."""
+    vpc_cidr: str
     security_group_id: Out
 
     def outputs(self) -> StackOutputs:

@@ -53,7 +53,15 @@ def vpc_endpoint(resource: Resource, context: Context) -> list[Line] | None:
 
 
 def nat_gateway(resource: Resource, context: Context) -> list[Line]:
-    return [context.line("NAT gateway", Kind.hourly, "nat-gateway", "gateway", HOURS)]
+    return [
+        context.line("NAT gateway", Kind.hourly, "nat-gateway", "gateway", HOURS),
+        context.line("Data processed by the NAT gateway", Kind.usage, "nat-gateway-data",
+                     "processed", None),
+    ]  # fmt: skip
+
+
+def elastic_ip(resource: Resource, context: Context) -> list[Line]:
+    return [context.line("Public IPv4 address", Kind.hourly, "public-ipv4", "address", HOURS)]
 
 
 def metric_alarm(resource: Resource, context: Context) -> list[Line]:
@@ -182,6 +190,7 @@ PRICED: dict[str, Pricer] = {
     "aws:kms/key:Key": kms_key,
     "aws:ec2/vpcEndpoint:VpcEndpoint": vpc_endpoint,
     "aws:ec2/natGateway:NatGateway": nat_gateway,
+    "aws:ec2/eip:Eip": elastic_ip,
     "aws:cloudwatch/metricAlarm:MetricAlarm": metric_alarm,
     "aws:cloudwatch/dashboard:Dashboard": dashboard,
     "aws:secretsmanager/secret:Secret": secret,

@@ -88,6 +88,8 @@ def build(bp: Blueprint) -> contracts.StackOutputs:
         access_log_bucket=base.access_log_bucket,
         vpc_id=base.vpc_id,
         subnet_ids=base.private_subnet_ids,
+        private_route_table_ids=base.private_route_table_ids,
+        vpc_cidr=base.vpc_cidr,
         security_group_id=base.security_group_id,
     )
 

@@ -2,6 +2,7 @@
 
 import runpy
 from pathlib import Path
+from typing import Any
 
 import pulumi
 import pytest
@@ -132,3 +133,28 @@ def test_a_malformed_structured_provider_setting_is_a_one_line_error(
     config = {**stack_config("aws-dev"), "aws:allowedAccountIds": "123456789012,"}
     with pytest.raises(pulumi.RunError, match="stack config aws:allowedAccountIds: "):
         run_main(config)
+
+
+def test_an_eks_clusters_kubeconfig_signs_as_the_role_the_provider_assumes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The provider creates the cluster as the last assumed role, its first administrator:
+    tokens signed as the base identity would be refused. (The kubeconfig itself is recorded
+    as a secret: what the component builds it from is caught instead.)"""
+    from components.aws.eks import component
+
+    asked: list[str | None] = []
+
+    def kubeconfig(*args: Any, role_arn: str | None = None) -> pulumi.Output[str]:
+        asked.append(role_arn)
+        return pulumi.Output.from_input("{}")
+
+    monkeypatch.setattr(component, "kubeconfig", kubeconfig)
+    monkeypatch.chdir(ROOT)
+    roles = ('[{"roleArn": "arn:aws:iam::123456789012:role/hop"}, '
+             '{"roleArn": "arn:aws:iam::123456789012:role/deployer"}]')  # fmt: skip
+    config = {**stack_config("aws-dev"), "opsblocks:blueprint": "blueprints/aws-mlflow.yaml",
+              "aws:assumeRoles": roles}  # fmt: skip
+    run_main(config)
+    run_main({k: v for k, v in config.items() if k != "aws:assumeRoles"})
+    assert asked == ["arn:aws:iam::123456789012:role/deployer", None]

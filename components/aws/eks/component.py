@@ -28,6 +28,7 @@ import pulumi_kubernetes as k8s
 
 from components.aws.eks import nodes
 from components.aws.eks.options import EksKubernetesOptions
+from components.aws.foundation import public_subnet_cidr
 from components.aws.shared import iam
 
 KUBERNETES_VERSION = "1.36"
@@ -45,10 +46,21 @@ class AwsEksKubernetesArgs:
     region: str
     kms_key_arn: pulumi.Input[str]
     vpc_id: pulumi.Input[str]
-    subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
+    subnet_ids: pulumi.Input[Sequence[str]]
     """The foundation's private subnets: the cluster's network interfaces and every node."""
     security_group_id: pulumi.Input[str]
     """The foundation's group, which its VPC endpoints admit: nodes carry it too."""
+    route_table_ids: pulumi.Input[Sequence[str]]
+    """The private subnets' route tables, one per zone in the subnets' order: with
+    `internet_egress`, each gets a default route to a NAT gateway."""
+    vpc_cidr: str = "10.0.0.0/16"
+    """The VPC's range: public subnets take /24s of its last /20."""
+    availability_zones: int = 2
+    """How many zones the private subnets span, one subnet each (and one public subnet each
+    with `internet_egress`)."""
+    nat_per_zone: bool = False
+    """A NAT gateway in every zone (prod), so one zone's outage leaves the others online;
+    else one, which every zone routes to."""
     cluster_name: str
     """Unique per account and region, so it names the environment; the log group's name
     follows from it, and must exist before the cluster."""
@@ -57,6 +69,9 @@ class AwsEksKubernetesArgs:
     """Protect and retain the cluster and its logs (prod); the cluster refuses deletion."""
     aws_profile: str | None = None
     """The AWS profile `aws eks get-token` signs with (the stack's `aws:profile`)."""
+    role_arn: str | None = None
+    """The role `aws eks get-token` assumes first (the stack's last `aws:assumeRoles` role,
+    which the AWS provider creates the cluster as, so it is the cluster's administrator)."""
     options: EksKubernetesOptions = field(default_factory=EksKubernetesOptions)
 
 
@@ -147,6 +162,9 @@ class AwsEksKubernetes(pulumi.ComponentResource):
         )
         cluster_group = cluster.vpc_config.apply(lambda c: c.cluster_security_group_id or "")
 
+        # One entry per zone, known before `up`: the endpoints' price is per zone.
+        subnets = pulumi.Output.from_input(args.subnet_ids)
+        zonal = [_nth(subnets, index) for index in range(args.availability_zones)]
         endpoints = [
             aws.ec2.VpcEndpoint(
                 f"{name}-{service}",
@@ -154,13 +172,14 @@ class AwsEksKubernetes(pulumi.ComponentResource):
                 service_name=f"com.amazonaws.{args.region}.{service}",
                 vpc_endpoint_type="Interface",
                 private_dns_enabled=True,
-                subnet_ids=args.subnet_ids,
+                subnet_ids=zonal,
                 security_group_ids=[args.security_group_id],
                 tags=tags,
                 opts=child,
             )
             for service in ENDPOINTS
         ]
+        egress = self._internet_egress(name, args, tags) if args.options.internet_egress else []
         # Before nodes start: networking, and the agent pods get their credentials from.
         early = [
             self._addon(name, cluster, "vpc-cni", tags,
@@ -200,7 +219,7 @@ class AwsEksKubernetes(pulumi.ComponentResource):
             options=args.options,
             tags=tags,
             parent=self,
-            after=[*node_policies, *early, *endpoints, volumes],
+            after=[*node_policies, *early, *endpoints, *egress, volumes],
         )
         # CoreDNS is scheduled on nodes: created before any, it would never become ready.
         self._addon(name, cluster, "coredns", tags, after=groups)
@@ -213,6 +232,7 @@ class AwsEksKubernetes(pulumi.ComponentResource):
                 cluster.certificate_authority.apply(lambda authority: authority.data or ""),
                 args.region,
                 args.aws_profile,
+                role_arn=args.role_arn,
             ),
             opts=pulumi.ResourceOptions(parent=self, depends_on=groups),
         )
@@ -226,6 +246,71 @@ class AwsEksKubernetes(pulumi.ComponentResource):
                 "node_security_group_id": self.node_security_group_id,
             }
         )
+
+    def _internet_egress(
+        self, name: str, args: AwsEksKubernetesArgs, tags: Mapping[str, str]
+    ) -> list[pulumi.Resource]:
+        """Public subnets (one per zone, nothing but NAT gateways in them), an internet gateway,
+        NAT gateways with their addresses, and each private route table's default route to
+        its zone's gateway (or the only one). Inbound, nothing reaches the private subnets."""
+        child = pulumi.ResourceOptions(parent=self)
+        zones = aws.get_availability_zones_output(
+            state="available", opts=pulumi.InvokeOutputOptions(parent=self)
+        ).names
+        tables = pulumi.Output.from_input(args.route_table_ids)
+        gateway = aws.ec2.InternetGateway(
+            f"{name}-internet", vpc_id=args.vpc_id, tags=dict(tags), opts=child
+        )
+        public = aws.ec2.RouteTable(
+            f"{name}-public",
+            vpc_id=args.vpc_id,
+            routes=[aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", gateway_id=gateway.id)],
+            tags=dict(tags),
+            opts=child,
+        )
+        nats: list[aws.ec2.NatGateway] = []
+        for index in range(args.availability_zones):
+            number = index + 1
+            # Same zones, same order as the foundation's private subnets.
+            subnet = aws.ec2.Subnet(
+                f"{name}-public-{number}",
+                vpc_id=args.vpc_id,
+                cidr_block=public_subnet_cidr(args.vpc_cidr, index),
+                availability_zone=zones[index],
+                map_public_ip_on_launch=False,
+                tags={**tags, "Name": f"{name}-public-{number}"},
+                opts=child,
+            )
+            aws.ec2.RouteTableAssociation(f"{name}-public-{number}", subnet_id=subnet.id,
+                                          route_table_id=public.id, opts=child)  # fmt: skip
+            if index == 0 or args.nat_per_zone:
+                address = aws.ec2.Eip(
+                    f"{name}-nat-{number}",
+                    domain="vpc",
+                    tags=dict(tags),
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=[gateway]),
+                )
+                nats.append(
+                    aws.ec2.NatGateway(
+                        f"{name}-nat-{number}",
+                        allocation_id=address.id,
+                        subnet_id=subnet.id,
+                        connectivity_type="public",
+                        tags=dict(tags),
+                        opts=pulumi.ResourceOptions(parent=self, depends_on=[gateway]),
+                    )
+                )
+        routes: list[pulumi.Resource] = [
+            aws.ec2.Route(
+                f"{name}-private-{index + 1}-egress",
+                route_table_id=_nth(tables, index),
+                destination_cidr_block="0.0.0.0/0",
+                nat_gateway_id=nats[index if args.nat_per_zone else 0].id,
+                opts=child,
+            )
+            for index in range(args.availability_zones)
+        ]
+        return routes
 
     def _addon(
         self,
@@ -255,10 +340,13 @@ def kubeconfig(
     authority: pulumi.Input[str],
     region: str,
     profile: str | None,
+    role_arn: str | None = None,
 ) -> pulumi.Output[str]:
     """A kubeconfig that asks `aws eks get-token` for a short-lived token at every call: no
-    token is stored in it, nor in the stack's state."""
+    token is stored in it, nor in the stack's state. With `role_arn`, the token is signed as
+    that role (assumed from the profile's identity), not as the profile's identity."""
     env = [{"name": "AWS_PROFILE", "value": profile}] if profile else None
+    assume = ["--role-arn", role_arn] if role_arn else []
     return pulumi.Output.json_dumps(
         {
             "apiVersion": "v1",
@@ -271,8 +359,12 @@ def kubeconfig(
                 "apiVersion": "client.authentication.k8s.io/v1beta1",
                 "command": "aws",
                 "args": ["eks", "get-token", "--cluster-name", cluster,
-                         "--region", region, "--output", "json"],
+                         "--region", region, "--output", "json", *assume],
                 "env": env,
             }}}],
         }
     )  # fmt: skip
+
+
+def _nth(values: pulumi.Output[Sequence[str]], index: int) -> pulumi.Output[str]:
+    return values.apply(lambda found: found[index])

@@ -63,6 +63,13 @@ class EksKubernetesOptions(Options):
         50, ge=20, le=1000, description="Root volume of every node (encrypted), GB."
     )
     gpu: GpuPool | None = Field(None, description="An optional GPU node group.")
+    internet_egress: bool = Field(
+        True,
+        description="Public subnets with NAT gateways (one per zone in prod) that the private "
+        "subnets route to, so nodes pull public images (Helm charts' images); off: nodes reach "
+        "only AWS through the VPC endpoints, and every image must come from ECR (a pull-through "
+        "cache rule or a mirrored copy).",
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> Self:

@@ -8,11 +8,11 @@ from pydantic import Field
 
 from components.options import ASK, Options
 
-MLFLOW_VERSION = "2.13.2"
-"""The MLflow version SageMaker launched its managed tracking servers with
-(CreateMlflowTrackingServer `MlflowVersion`; the versions on offer are listed under "How it
-works" in the SageMaker MLflow guide). Pinned: the provider replaces the server when it changes,
-and a replaced server starts with no experiments."""
+MLFLOW_VERSION = "3.0"
+"""The newest MLflow line SageMaker's guide offers for tracking servers (2.13.x, 2.16.x, 3.0.x;
+clients use mlflow==3.0.0 with a 3.0 server): CreateMlflowTrackingServer `MlflowVersion`, the
+major and minor version, SageMaker running its current patch. Pinned: the provider replaces the
+server when it changes, and a replaced server starts with no experiments."""
 
 
 class SageMakerMlflowOptions(Options):

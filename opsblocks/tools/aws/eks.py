@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from components.aws.eks.options import EksKubernetesOptions
 from opsblocks.contracts.aws import AwsPlatformKubernetes
+from opsblocks.errors import ConfigError
 from opsblocks.model import Capability, Cloud
 from opsblocks.naming import NameRule
 from opsblocks.tools import Tool
@@ -26,17 +28,44 @@ def build(site: AwsSite, options: EksKubernetesOptions) -> AwsPlatformKubernetes
             **site.network,
             **site.common,
             vpc_id=site.foundation.vpc_id,
+            route_table_ids=site.foundation.private_route_table_ids,
+            vpc_cidr=site.foundation.vpc_cidr,
+            availability_zones=site.env.availability_zones,
+            nat_per_zone=site.prod,
             cluster_name=site.physical("kubernetes"),
             log_retention_days=site.env.log_retention_days,
             protect=site.env.protect_data,
             # `aws eks get-token` signs as the stack's AWS profile, like the AWS provider.
             aws_profile=pulumi.Config("aws").get("profile"),
+            role_arn=assumed_role(pulumi.Config("aws").get("assumeRoles")),
             options=options,
         ),
         site.opts,
     )
     return AwsPlatformKubernetes(provider=cluster.provider, cluster_name=cluster.cluster_name,
                          node_security_group_id=cluster.node_security_group_id)  # fmt: skip
+
+
+def assumed_role(assume_roles: str | None) -> str | None:
+    """The role the AWS provider ends up as, from the stack's `aws:assumeRoles` (JSON: a list
+    of `{roleArn, ...}`, assumed in turn): the last one's ARN; None when it assumes none."""
+    if not assume_roles:
+        return None
+    try:
+        roles: object = json.loads(assume_roles)
+    except json.JSONDecodeError:
+        roles = None
+    if not isinstance(roles, list) or not all(isinstance(r, dict) for r in roles):
+        raise ConfigError(
+            f"stack config aws:assumeRoles: {assume_roles!r} is not a list of roles "
+            "(e.g. [{roleArn: arn:aws:iam::123456789012:role/deployer}])"
+        )
+    if not roles:
+        return None
+    arn = roles[-1].get("roleArn")
+    if not isinstance(arn, str) or not arn:
+        raise ConfigError("stack config aws:assumeRoles: its last role has no roleArn")
+    return arn
 
 
 TOOL = Tool(

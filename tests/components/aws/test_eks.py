@@ -19,6 +19,7 @@ from tests.recording import args_of, run, statements
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/test"
 SUBNETS = ["subnet-a", "subnet-b", "subnet-c"]
+TABLES = ["rtb-a", "rtb-b", "rtb-c"]
 NAME = "fraud-kubernetes"
 CLUSTER = f"{NAME}-cluster"
 
@@ -27,6 +28,7 @@ def eks(**overrides: object) -> Graph:
     args = {"tags": {"opsblocks:capability": "kubernetes"}, "region": "us-east-1",
             "kms_key_arn": KEY, "vpc_id": "vpc-1", "subnet_ids": SUBNETS,
             "security_group_id": "sg-platform", "cluster_name": "fraud-prod-kubernetes",
+            "route_table_ids": TABLES, "availability_zones": 3,
             **overrides}  # fmt: skip
     return run(lambda: AwsEksKubernetes(NAME, args_of(AwsEksKubernetesArgs, **args)))
 
@@ -181,3 +183,72 @@ def test_kubeconfig_asks_aws_for_a_token_and_holds_none() -> None:
     assert user["user"]["exec"]["args"] == args
     assert user["user"]["exec"]["env"] == [{"name": "AWS_PROFILE", "value": "ml"}]
     assert config["clusters"][0]["cluster"]["server"] == "https://api.example"
+
+
+def test_private_subnets_reach_the_internet_through_nat_in_public_subnets_of_their_own() -> None:
+    graph = eks()
+    subnets = sorted(graph.of_type("aws:ec2/subnet:Subnet"), key=lambda s: s.name)
+    assert sorted(s.inputs["cidrBlock"] for s in subnets) == [
+        "10.0.240.0/24", "10.0.241.0/24", "10.0.242.0/24"]  # fmt: skip
+    assert [s.inputs["availabilityZone"] for s in subnets] == [
+        "us-east-1a", "us-east-1b", "us-east-1c"]  # fmt: skip
+    assert all(s.inputs["mapPublicIpOnLaunch"] is False for s in subnets)
+    gateway = graph.named(f"{NAME}-internet")
+    assert gateway.inputs["vpcId"] == "vpc-1"
+    public = graph.named(f"{NAME}-public", "RouteTable").inputs["routes"]
+    assert [(r["cidrBlock"], "gatewayId" in r) for r in public] == [("0.0.0.0/0", True)]
+    [nat] = graph.of_type("aws:ec2/natGateway:NatGateway")  # one outside prod
+    [address] = graph.of_type("aws:ec2/eip:Eip")
+    assert (nat.inputs["connectivityType"], address.inputs["domain"]) == ("public", "vpc")
+    assert gateway.urn in nat.dependencies
+    routes = sorted(graph.of_type("aws:ec2/route:Route"), key=lambda r: r.name)
+    assert [r.inputs["routeTableId"] for r in routes] == TABLES
+    assert {r.inputs["destinationCidrBlock"] for r in routes} == {"0.0.0.0/0"}
+    assert len({r.inputs["natGatewayId"] for r in routes}) == 1
+    for group in graph.of_type("aws:eks/nodeGroup:NodeGroup"):
+        assert {r.urn for r in routes} <= set(group.dependencies)  # images pull at first boot
+    assert not graph.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+
+
+def test_prod_has_a_nat_gateway_per_zone_and_each_zone_routes_to_its_own() -> None:
+    graph = eks(nat_per_zone=True)
+    nats = graph.of_type("aws:ec2/natGateway:NatGateway")
+    assert len(nats) == len(graph.of_type("aws:ec2/eip:Eip")) == 3
+    routes = graph.of_type("aws:ec2/route:Route")
+    assert len({r.inputs["natGatewayId"] for r in routes}) == 3
+
+
+def test_without_internet_egress_nothing_public_is_created() -> None:
+    graph = eks(internet_egress=False)
+    for token in ("subnet:Subnet", "internetGateway:InternetGateway", "natGateway:NatGateway",
+                  "eip:Eip", "route:Route", "routeTable:RouteTable"):  # fmt: skip
+        assert not graph.of_type(f"aws:ec2/{token}"), token
+    description = EksKubernetesOptions.model_fields["internet_egress"].description or ""
+    assert "ECR" in description and "pull-through" in description
+
+
+def test_the_stacks_assumed_role_is_read_from_its_last_entry_and_bad_config_is_refused() -> None:
+    from opsblocks.errors import ConfigError
+    from opsblocks.tools.aws.eks import assumed_role
+
+    assert assumed_role(None) is None and assumed_role("[]") is None
+    chain = '[{"roleArn": "arn:aws:iam::1:role/a"}, {"roleArn": "arn:aws:iam::1:role/b"}]'
+    assert assumed_role(chain) == "arn:aws:iam::1:role/b"
+    with pytest.raises(ConfigError, match="not a list of roles"):
+        assumed_role('{"roleArn": "arn:aws:iam::1:role/a"}')
+    with pytest.raises(ConfigError, match="no roleArn"):
+        assumed_role('[{"sessionName": "ops"}]')
+
+
+def test_kubeconfig_signs_as_the_assumed_role_when_there_is_one() -> None:
+    found: list[str] = []
+
+    def build() -> None:
+        config = kubeconfig("fraud", "https://api.example", "Q0E=", "eu-west-1", None,
+                            role_arn="arn:aws:iam::1:role/deployer")  # fmt: skip
+        config.apply(found.append)
+
+    run(build)
+    [user] = json.loads(found[0])["users"]
+    assert user["user"]["exec"]["args"][-2:] == ["--role-arn", "arn:aws:iam::1:role/deployer"]
+    assert user["user"]["exec"]["env"] is None

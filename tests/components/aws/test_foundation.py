@@ -1,6 +1,13 @@
+import ipaddress
 import json
 
-from components.aws.foundation import INTERFACE_ENDPOINTS, AwsFoundation, AwsFoundationArgs
+from components.aws.foundation import (
+    INTERFACE_ENDPOINTS,
+    AwsFoundation,
+    AwsFoundationArgs,
+    _subnet_cidr,
+    public_subnet_cidr,
+)
 from opsblocks.preview import Graph
 from tests.recording import as_list, run, statements
 
@@ -110,3 +117,21 @@ def test_access_logs_expire_after_the_log_retention() -> None:
     assert expiring["expiration"] == {"days": 365}
     # The delete marker expiration leaves behind goes one day later, with the logged version.
     assert expiring["noncurrentVersionExpiration"] == {"noncurrentDays": 1}
+
+
+def test_each_zone_has_a_private_route_table_of_its_own_and_no_internet_route() -> None:
+    graph = foundation(availability_zones=3)
+    tables = graph.of_type("aws:ec2/routeTable:RouteTable")
+    assert sorted(t.name for t in tables) == ["fraud-private", "fraud-private-2", "fraud-private-3"]
+    associations = graph.of_type("aws:ec2/routeTableAssociation:RouteTableAssociation")
+    assert len({a.inputs["routeTableId"] for a in associations}) == 3
+    s3 = graph.named("fraud-s3")
+    assert len(s3.inputs["routeTableIds"]) == 3
+    assert not graph.of_type("aws:ec2/route:Route")
+
+
+def test_public_subnet_ranges_stay_clear_of_the_private_ones() -> None:
+    private = [ipaddress.ip_network(_subnet_cidr("10.0.0.0/16", i)) for i in range(15)]
+    public = [ipaddress.ip_network(public_subnet_cidr("10.0.0.0/16", i)) for i in range(3)]
+    assert [str(p) for p in public] == ["10.0.240.0/24", "10.0.241.0/24", "10.0.242.0/24"]
+    assert not any(p.overlaps(q) for p in public for q in private)

@@ -59,7 +59,7 @@ def test_server_is_named_sized_pinned_and_maintained_as_the_options_say() -> Non
     sent = server(registry())
 
     assert sent["trackingServerName"] == "fraud-prod-mlflow"
-    assert (sent["trackingServerSize"], sent["mlflowVersion"]) == ("Small", "2.13.2")
+    assert (sent["trackingServerSize"], sent["mlflowVersion"]) == ("Small", "3.0")
     assert sent["weeklyMaintenanceWindowStart"] == "Sun:03:00"
     assert sent["automaticModelRegistration"] is False
     assert sent["tags"] == TAGS

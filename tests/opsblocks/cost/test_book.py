@@ -39,6 +39,7 @@ PUBLISHED = {
         ("s3-storage", "standard", "us-east-1"): Decimal("0.023"),
         ("ecr-storage", "storage", "us-east-1"): Decimal("0.10"),
         ("nat-gateway", "gateway", "us-east-1"): Decimal("0.045"),
+        ("nat-gateway-data", "processed", "us-east-1"): Decimal("0.045"),  # golden nat_gateway
         ("cloudwatch-alarm", "standard", "us-east-1"): Decimal("0.10"),
         ("cloudwatch-alarm", "high-resolution", "us-east-1"): Decimal("0.30"),
         ("codebuild", "general1.small", "us-east-1"): Decimal("0.005"),

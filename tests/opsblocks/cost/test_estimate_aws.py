@@ -295,3 +295,39 @@ def test_offline_the_deploy_settings_come_from_the_serving_options(tmp_path: Pat
     assert message.startswith("serving: fraud-detection-serving-deploy-settings ")
     assert "no sagemaker-hosting price for ml.c5.9xlarge in us-east-1" in message
     assert "--prices FILE" in message
+
+
+@pytest.fixture(scope="module")
+def on_eks() -> tuple[Blueprint, Graph]:
+    """The shipped EKS blueprint (eu-west-1, dev: two zones, one NAT gateway), recorded as
+    `opsblocks preview` does: the foundation's subnet ids are not known."""
+    bp = blueprint.load(ROOT / "blueprints" / "aws-mlflow.yaml")
+    return bp, record(lambda: program.build(bp))
+
+
+def test_the_clusters_interface_endpoints_are_priced_per_zone(
+    on_eks: tuple[Blueprint, Graph],
+) -> None:
+    bp, graph = on_eks
+    costed = estimate(bp, graph)
+    endpoints = [e for e in of_type(costed, "aws:ec2/vpcEndpoint:VpcEndpoint")
+                 if e.capability == "kubernetes"]  # fmt: skip
+    assert len(endpoints) == 2  # ec2 and eks-auth
+    for endpoint in endpoints:
+        [line] = endpoint.lines
+        assert line.name == "Endpoint hours (2 AZs)"
+        assert line.monthly_cost == Decimal("16.06")  # 2 AZs x 730 h x $0.011 (eu-west-1)
+
+
+def test_internet_egress_bills_a_nat_gateway_its_address_and_the_data_it_processes(
+    on_eks: tuple[Blueprint, Graph],
+) -> None:
+    bp, graph = on_eks
+    costed = estimate(bp, graph)
+    [nat] = of_type(costed, "aws:ec2/natGateway:NatGateway")
+    hours, data = nat.lines
+    assert hours.monthly_cost == Decimal("35.04")  # 730 h x $0.048 (eu-west-1)
+    assert (data.kind, data.monthly_cost) == (Kind.usage, None)
+    [address] = of_type(costed, "aws:ec2/eip:Eip")
+    assert address.monthly_cost == Decimal("3.65")  # 730 h x $0.005
+    assert nat.capability == address.capability == "kubernetes"
