@@ -15,7 +15,8 @@ AKS cluster, over Azure services reached without a static key.
   Contributor" on the artifact container only. The server proxies artifacts, so clients need
   no Azure credentials; MLflow's Azure Blob client finds the identity through
   DefaultAzureCredential (AKS injects AZURE_CLIENT_ID, AZURE_TENANT_ID and the token file).
-- The server itself: the portable `MlflowServer` (Helm), bound to that identity.
+- The server itself: the portable `MlflowServer` (Helm), bound to that identity, running the
+  blueprint's `image` (one with azure-identity, see AzureMlflowOptions).
 
 The database's login is its administrator (password authentication): a narrower PostgreSQL
 role would need SQL run inside the private network, which `pulumi up` cannot reach.
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_azure_native as azure_native
@@ -80,7 +81,8 @@ class AzureMlflowRegistryArgs:
     soft_delete_days: int = 30
     protect: bool = False
     """Protect and retain the server, its databases and the account (prod); prod defaults."""
-    options: AzureMlflowOptions = field(default_factory=AzureMlflowOptions)
+    options: AzureMlflowOptions
+    """Required: its `image` has no default (see AzureMlflowOptions)."""
 
 
 def _check(args: AzureMlflowRegistryArgs) -> None:
@@ -194,6 +196,7 @@ class AzureMlflowRegistry(pulumi.ComponentResource):
                 artifacts_destination=store.destination,
                 admin_password=passwords["admin"].result,
                 replicas=args.options.replicas,
+                image=args.options.image,
             ),
             opts=child,
         )  # fmt: skip

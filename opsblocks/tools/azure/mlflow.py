@@ -82,5 +82,10 @@ TOOL = Tool(
         "azure_native.keyvault.Secret",
         "kubernetes.helm.sh.Release",
     ),
-    coverage={"high_availability": True, "sku": "Standard_D2ds_v5", "tier": "GeneralPurpose"},
+    coverage={
+        "image": "platformacr.azurecr.io/mlflow:3.14.0-azure",
+        "high_availability": True,
+        "sku": "Standard_D2ds_v5",
+        "tier": "GeneralPurpose",
+    },
 )

@@ -1,0 +1,125 @@
+"""AzureMlflowRegistry: the image the server runs, what its Helm release waits for, and the
+databases kept in prod."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+import pytest
+from pydantic import ValidationError
+
+from components.azure.mlflow.component import AzureMlflowRegistry, AzureMlflowRegistryArgs
+from components.azure.mlflow.options import AzureMlflowOptions
+from components.portable.mlflow import component as portable
+from opsblocks.preview import Graph
+from tests.recording import RESOURCE_GROUP, SUBSCRIPTION, args_of, run
+
+GROUP_ID = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RESOURCE_GROUP}"
+VNET = f"{GROUP_ID}/providers/Microsoft.Network/virtualNetworks/aks"
+IMAGE = "fraudacr.azurecr.io/mlflow:3.14.0-azure"
+DIGEST = "sha256:" + "0123456789abcdef" * 4
+BLOB_ZONE = (
+    f"{GROUP_ID}/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net"
+)
+PROD: dict[str, Any] = {
+    "customer_managed_key": True, "key_vault_uri": "https://fraud-a1b2c3.vault.azure.net/",
+    "key_name": "platform-cmk", "protect": True, "blob_dns_zone_id": BLOB_ZONE,
+    "key_identity_id": f"{GROUP_ID}/providers/Microsoft.ManagedIdentity/"
+                       "userAssignedIdentities/fraud-id",
+}  # fmt: skip
+MARKER = "opsblocks:test:ReleaseWaitsFor"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class _Args(portable.MlflowServerArgs):
+    """The portable server's arguments with `image` and `after`, whether or not the shared
+    module has them yet."""
+
+    image: str | None = None
+    after: Sequence[pulumi.Resource] = ()
+
+
+handed: list[Any] = []
+
+
+class _Server(portable.MlflowServer):
+    """The real portable server, plus a marker child that depends on exactly what the release
+    is told to wait for (`after`), so the recording shows it as dependencies."""
+
+    def __init__(self, name: str, args: Any, opts: pulumi.ResourceOptions | None = None) -> None:
+        handed.append(args)
+        known = {f.name for f in dataclasses.fields(args)} - {"image", "after"}
+        super().__init__(name, _Args(**{k: getattr(args, k) for k in known}), opts)
+        pulumi.ComponentResource(
+            MARKER, f"{name}-waits", None,
+            pulumi.ResourceOptions(parent=self, depends_on=list(args.after)),
+        )  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def server_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    handed.clear()
+    monkeypatch.setattr(portable, "MlflowServerArgs", _Args)
+    monkeypatch.setattr(portable, "MlflowServer", _Server)
+
+
+def registry(**overrides: Any) -> Graph:
+    values: dict[str, Any] = {
+        "tags": {"team": "risk"}, "labels": {"opsblocks-blueprint": "fraud"},
+        "resource_group_name": RESOURCE_GROUP, "location": "eastus", "unique_suffix": "a1b2c3",
+        "server_prefix": "fraud-mlflow-", "account_prefix": "fraudmf",
+        "oidc_issuer_url": "https://eastus.oic.prod-aks.azure.com/tenant/cluster/",
+        "subnet_id": f"{VNET}/subnets/endpoints", "vnet_id": VNET,
+        "key_vault_id": f"{GROUP_ID}/providers/Microsoft.KeyVault/vaults/fraud-a1b2c3",
+        "log_workspace_id": f"{GROUP_ID}/providers/Microsoft.OperationalInsights/workspaces/l",
+        "image": IMAGE,
+    }  # fmt: skip
+    args = args_of(AzureMlflowRegistryArgs, **values | overrides)
+    return run(lambda: AzureMlflowRegistry("registry", args))
+
+
+# -- the image ----------------------------------------------------------------------------------
+
+
+def test_the_server_runs_the_blueprints_image() -> None:
+    registry()
+
+    [args] = handed
+    assert args.image == IMAGE
+
+
+def test_image_is_required_and_asked() -> None:
+    from components.options import asked
+
+    with pytest.raises(ValidationError, match="image"):
+        AzureMlflowOptions.model_validate({})
+    assert asked(AzureMlflowOptions.model_fields["image"])
+
+
+@pytest.mark.parametrize(
+    "image",
+    [IMAGE, f"fraudacr.azurecr.io/team/mlflow@{DIGEST}", f"ghcr.io/acme/mlflow:3.14.0@{DIGEST}",
+     "registry.local:5000/mlflow:3.14.0-azure.1"],
+)  # fmt: skip
+def test_pinned_image_references_are_accepted(image: str) -> None:
+    assert AzureMlflowOptions(image=image).image == image
+
+
+@pytest.mark.parametrize(
+    ("image", "why"),
+    [("fraudacr.azurecr.io/mlflow", "not pinned"),
+     ("fraudacr.azurecr.io/mlflow:latest", "'latest' moves"),
+     ("mlflow:3.14.0", "is not registry/repository"),
+     ("fraudacr.azurecr.io/MLflow:3.14.0", "is not registry/repository"),
+     ("fraudacr.azurecr.io/mlflow@sha256:abc", "is not registry/repository"),
+     ("fraudacr.azurecr.io/mlflow:3.14.0 ", "is not registry/repository")],
+)  # fmt: skip
+def test_unpinned_or_malformed_images_are_refused_in_one_line(image: str, why: str) -> None:
+    with pytest.raises(ValidationError, match=why) as refused:
+        AzureMlflowOptions(image=image)
+
+    [error] = refused.value.errors()
+    assert "\n" not in error["msg"]
