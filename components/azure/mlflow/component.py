@@ -16,7 +16,9 @@ AKS cluster, over Azure services reached without a static key.
   no Azure credentials; MLflow's Azure Blob client finds the identity through
   DefaultAzureCredential (AKS injects AZURE_CLIENT_ID, AZURE_TENANT_ID and the token file).
 - The server itself: the portable `MlflowServer` (Helm), bound to that identity, running the
-  blueprint's `image` (one with azure-identity, see AzureMlflowOptions).
+  blueprint's `image` (one with azure-identity, see AzureMlflowOptions). Its release waits for
+  the databases, the TLS parameters, the private endpoint and its DNS, the federated credential
+  and the blob grant: a component's depends_on does not reach its children.
 
 The database's login is its administrator (password authentication): a narrower PostgreSQL
 role would need SQL run inside the private network, which `pulumi up` cannot reach.
@@ -197,6 +199,7 @@ class AzureMlflowRegistry(pulumi.ComponentResource):
                 admin_password=passwords["admin"].result,
                 replicas=args.options.replicas,
                 image=args.options.image,
+                after=[*db.ready, federated, writer],
             ),
             opts=child,
         )  # fmt: skip

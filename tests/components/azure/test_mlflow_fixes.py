@@ -123,3 +123,33 @@ def test_unpinned_or_malformed_images_are_refused_in_one_line(image: str, why: s
 
     [error] = refused.value.errors()
     assert "\n" not in error["msg"]
+
+
+# -- what the release waits for ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("overrides", [{}, PROD], ids=["dev", "prod"])
+def test_release_waits_for_databases_network_tls_identity_and_grant(
+    overrides: dict[str, Any],
+) -> None:
+    graph = registry(**overrides)
+    [marker] = graph.of_type(MARKER)
+    waits = set(marker.dependencies)
+
+    def urns(type_suffix: str) -> set[str]:
+        found = {r.urn for r in graph.resources if r.type.endswith(type_suffix)}
+        assert found, type_suffix
+        return found
+
+    databases = urns(":dbforpostgresql:Database")
+    assert len(databases) == 2
+    assert databases <= waits
+    assert urns(":dbforpostgresql:Configuration") <= waits  # TLS, logging
+    postgres_endpoint = graph.named("registry-postgres-endpoint", "PrivateEndpoint").urn
+    postgres_dns = graph.named("registry-postgres-endpoint-dns", "PrivateDnsZoneGroup").urn
+    link = graph.named("registry-postgres-dns-link", "VirtualNetworkLink").urn
+    assert {postgres_endpoint, postgres_dns, link} <= waits
+    assert urns(":managedidentity:FederatedIdentityCredential") <= waits
+    writer = graph.named("registry-artifacts-writer", "RoleAssignment")
+    assert writer.inputs["principalType"] == "ServicePrincipal"
+    assert writer.urn in waits
