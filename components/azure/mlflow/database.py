@@ -147,7 +147,8 @@ def database(
             f"{name}-{database_name.replace('_', '-')}-database", database_name=database_name,
             charset="UTF8", collation="en_US.utf8", server_name=server.name,
             resource_group_name=rg,
-            opts=pulumi.ResourceOptions(parent=parent, protect=protect),
+            # Kept with the server when the stack goes (prod): the data outlives `destroy`.
+            opts=pulumi.ResourceOptions(parent=parent, protect=protect, retain_on_delete=protect),
         ))  # fmt: skip
 
     dns = azure_native.privatedns

@@ -153,3 +153,29 @@ def test_release_waits_for_databases_network_tls_identity_and_grant(
     writer = graph.named("registry-artifacts-writer", "RoleAssignment")
     assert writer.inputs["principalType"] == "ServicePrincipal"
     assert writer.urn in waits
+
+
+# -- kept in prod ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("overrides", [{}, PROD], ids=["dev", "prod"])
+def test_databases_are_protected_and_retained_exactly_in_prod(overrides: dict[str, Any]) -> None:
+    graph = registry(**overrides)
+    databases = graph.of_type("azure-native:dbforpostgresql:Database")
+    prod = bool(overrides)
+
+    assert len(databases) == 2
+    assert all(d.protect is prod and d.retain_on_delete is prod for d in databases)
+
+
+def test_prod_build_passes_the_data_retention_check() -> None:
+    from dataclasses import replace
+
+    from opsblocks.check.recorded import stack_of
+    from opsblocks.check.rules.portable import stateful_protected
+
+    stack = replace(stack_of(registry(**PROD)), environment_override="prod")
+    databases = list(stack.of_type("azure-native:dbforpostgresql:Database"))
+
+    assert len(databases) == 2
+    assert stateful_protected.RULE.run(stack) == []
