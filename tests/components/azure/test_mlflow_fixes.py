@@ -4,7 +4,9 @@ databases kept in prod."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -179,3 +181,50 @@ def test_prod_build_passes_the_data_retention_check() -> None:
 
     assert len(databases) == 2
     assert stateful_protected.RULE.run(stack) == []
+
+
+# -- an existing cluster in a VNet of its own ----------------------------------------------
+
+
+def test_the_blob_zone_is_linked_to_the_clusters_vnet_only_when_asked() -> None:
+    linked = registry(**PROD, link_blob_zone=True)
+    link = linked.named("registry-blob-dns-link", "VirtualNetworkLink")
+    [marker] = linked.of_type(MARKER)
+
+    assert link.inputs["privateZoneName"] == "privatelink.blob.core.windows.net"
+    assert link.inputs["resourceGroupName"] == RESOURCE_GROUP
+    assert link.inputs["virtualNetwork"] == {"id": VNET}
+    assert link.inputs["registrationEnabled"] is False
+    assert link.inputs["tags"] == {"team": "risk"}
+    assert link.urn in marker.dependencies
+    links = {r.name for r in registry(**PROD).of_type("azure-native:privatedns:VirtualNetworkLink")}
+    assert links == {"registry-postgres-dns-link"}
+
+
+@pytest.mark.parametrize(("host", "linked"), [("existing", True), ("aks", False)])
+def test_prod_mlflow_on_an_existing_cluster_links_the_blob_zone_to_its_vnet(
+    tmp_path: Path, host: str, linked: bool
+) -> None:
+    from opsblocks import blueprint, program
+    from opsblocks.preview import record
+    from tests.recording import TEST_INVOKES, fake_outputs
+
+    theirs = f"{GROUP_ID}/providers/Microsoft.Network/virtualNetworks/theirs"
+    options = ({"cluster_name": "my-aks", "resource_group": "rg", "vnet_id": theirs,
+                "subnet_id": f"{theirs}/subnets/endpoints"}
+               if host == "existing" else {})  # fmt: skip
+    path = tmp_path / "fraud.yaml"
+    path.write_text(json.dumps({
+        "name": "fraud", "cloud": "azure", "region": "eastus", "environment": "prod",
+        "capabilities": {"kubernetes": {"tool": host, "options": options},
+                         "registry": {"tool": "mlflow", "options": {"image": IMAGE}}},
+    }))  # fmt: skip
+    bp = blueprint.load(path)
+    graph = record(lambda: program.build(bp), invokes=TEST_INVOKES, outputs=fake_outputs,
+                   config={"kubernetes:context": "my-aks"})  # fmt: skip
+    links = [r for r in graph.of_type("azure-native:privatedns:VirtualNetworkLink")
+             if r.name.endswith("-blob-dns-link")]  # fmt: skip
+
+    assert len(links) == int(linked)
+    if linked:
+        assert links[0].inputs["virtualNetwork"] == {"id": theirs}
