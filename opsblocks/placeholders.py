@@ -46,7 +46,8 @@ INVOKES: dict[str, dict[str, Any]] = {
         "keyUriWithVersion": "https://fraud-a1b2c3.vault.azure.net/keys/platform-cmk/0a1b2c3d"},
     "azure-native:containerservice:getManagedCluster": {
         "name": "existing-aks", "location": "eastus",
-        "oidcIssuerProfile": {"enabled": True, "issuerURL": AKS_ISSUER}},
+        "oidcIssuerProfile": {"enabled": True, "issuerURL": AKS_ISSUER},
+        "securityProfile": {"workloadIdentity": {"enabled": True}}},
     "azure-native:containerservice:listManagedClusterUserCredentials": {
         "kubeconfigs": [{"name": "clusterUser", "value": AKS_KUBECONFIG}]},
     "gcp:organizations/getProject:getProject": {

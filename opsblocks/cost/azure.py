@@ -43,6 +43,7 @@ ONE = Decimal(1)
 CENTS = Decimal("0.01")
 VM = "azureml-vm"
 AKS, AKS_NODE = "aks-cluster", "aks-node-vm"
+AKS_OS_DISK, AKS_OUTBOUND, OS_DISK_TIER = "aks-node-os-disk", "aks-outbound", "P10"
 COMPUTE = "azure-native:machinelearningservices:Compute"
 ONLINE_DEPLOYMENT = "azure-native:machinelearningservices:OnlineDeployment"
 # What Azure ML creates for a registry region that names no system-created account of its own.
@@ -221,6 +222,15 @@ def managed_cluster(resource: Resource, context: Context) -> list[Line]:
                           HOURS_PER_MONTH)]  # fmt: skip
     for profile in resource.inputs.get("agentPoolProfiles") or []:
         lines += _nodes(str(profile.get("name", "pool")), profile, context)
+    if dig(resource.inputs, "networkProfile", "outboundType") == "loadBalancer":
+        lines += [context.line("Outbound load balancer", Kind.hourly, AKS_OUTBOUND,
+                               "load-balancer", HOURS_PER_MONTH),
+                  context.line("Outbound public IP", Kind.hourly, AKS_OUTBOUND, "public-ip",
+                               HOURS_PER_MONTH)]  # fmt: skip
+    kms = dig(resource.inputs, "securityProfile", "azureKeyVaultKms") or {}
+    if kms.get("enabled") and kms.get("keyVaultNetworkAccess") == "Private":
+        lines.append(context.line("Private endpoint to the KMS key vault", Kind.hourly,
+                                  "private-endpoint", "endpoint", HOURS_PER_MONTH))  # fmt: skip
     return lines
 
 
@@ -239,6 +249,8 @@ def _nodes(pool: str, settings: dict[str, Any], context: Context) -> list[Line]:
     if floor:
         lines.append(context.line(f"Nodes of {pool} ({floor} x {size}, always on)", Kind.hourly,
                                   AKS_NODE, size, floor * HOURS_PER_MONTH))  # fmt: skip
+        lines.append(context.line(f"OS disks of {pool} ({floor} x {OS_DISK_TIER})", Kind.monthly,
+                                  AKS_OS_DISK, OS_DISK_TIER, Decimal(floor)))  # fmt: skip
     if scales:
         lines.append(context.line(f"Nodes of {pool} added by the autoscaler ({size})",
                                   Kind.usage, AKS_NODE, size, None))  # fmt: skip

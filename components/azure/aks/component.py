@@ -7,7 +7,8 @@ Secure by default:
   for `public_access_cidrs`, private too when that list is empty. Run command is disabled.
 - Sign-in: Entra ID only, authorization by Azure RBAC, local accounts disabled (no static
   credential exists); whoever runs `pulumi up` holds "Azure Kubernetes Service RBAC Cluster
-  Admin" on this cluster only, and the provider signs in as them through kubelogin.
+  Admin" on this cluster only, and the provider signs in as them through kubelogin once the
+  grant has had time to propagate (RBAC_PROPAGATION, waited when the grant is created).
 - Secrets: KMS etcd encryption with the foundation's key (its newest version, read at each
   `up`), reached through a private link (`keyVaultNetworkAccess: Private`). The cluster's
   control-plane identity holds "Key Vault Crypto User" on that one key, "Key Vault
@@ -48,6 +49,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_azure_native as azure_native
 import pulumi_kubernetes as k8s
+import pulumiverse_time as time
 
 from components.azure.aks.kubeconfig import from_user_credentials
 from components.azure.aks.network import cluster_network
@@ -56,6 +58,10 @@ from components.azure.shared.common import once
 
 KUBERNETES_VERSION = "1.37"
 """AKS GA October 2026, supported until October 2027 ("AKS Kubernetes release calendar")."""
+RBAC_PROPAGATION = "5m"
+"""How long a new Azure RBAC role assignment may take to reach the cluster's authorization
+server ("up to five minutes", Use Azure RBAC for Kubernetes Authorization). Waited once,
+when the deployer's grant is created; later `up`s do not wait."""
 GPU_TAINT = "nvidia.com/gpu=present:NoSchedule"
 SYSTEM_TAINT = "CriticalAddonsOnly=true:NoSchedule"
 LOG_CATEGORIES = ("kube-apiserver", "kube-audit-admin", "kube-controller-manager",
@@ -263,16 +269,26 @@ class AzureAksKubernetes(pulumi.ComponentResource):
         )
         admin = grant("deployer-admin", "Azure Kubernetes Service RBAC Cluster Admin",
                       cluster.id, deployer.object_id, kind=options.deployer_type)  # fmt: skip
+        # The grant exists at once but the cluster honours it only once it has propagated:
+        # the provider's first call before then is refused (403).
+        propagated = time.Sleep(
+            f"{name}-deployer-admin-propagation", create_duration=RBAC_PROPAGATION,
+            triggers={"grant": admin.id},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[admin]),
+        )  # fmt: skip
 
         credentials = cs.list_managed_cluster_user_credentials_output(
-            resource_group_name=rg, resource_name=once(cluster.name, admin),
+            resource_group_name=rg, resource_name=once(cluster.name, admin, propagated),
             opts=pulumi.InvokeOutputOptions(parent=self),
         )  # fmt: skip
         kubeconfig = credentials.kubeconfigs.apply(
             lambda found: from_user_credentials(args.cluster_name, found[0].value)
         )
         # Not secret: the server and its certificate authority, no credential.
-        self.provider = k8s.Provider(f"{name}-kubernetes", kubeconfig=kubeconfig, opts=child)
+        self.provider = k8s.Provider(
+            f"{name}-kubernetes", kubeconfig=kubeconfig,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[propagated]),
+        )  # fmt: skip
 
         self.cluster_name = cluster.name
         self.cluster_id = cluster.id

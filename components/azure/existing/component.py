@@ -3,8 +3,9 @@ the Kubernetes provider that reaches it, and what workload identity needs of it.
 
 The provider takes the stack's `kubernetes:*` settings (an explicit provider would ignore
 them otherwise), e.g. `kubernetes:context`. The cluster's OIDC issuer is read from the
-cluster at each `up` (a cluster without it fails with what to run); it must also run the
-workload identity webhook (`az aks update --enable-oidc-issuer --enable-workload-identity`).
+cluster at each `up`, with its workload identity setting (the webhook that hands pods their
+token): a cluster without either fails with what to run
+(`az aks update --enable-oidc-issuer --enable-workload-identity`).
 """
 
 from __future__ import annotations
@@ -29,14 +30,18 @@ class AzureExistingKubernetesArgs:
     """Keyword arguments of the Kubernetes provider: the stack's `kubernetes:*` settings."""
 
 
-def issuer(cluster: str, profile: Any) -> str:
-    """The OIDC issuer URL of `cluster`, or a one-line error saying how to turn it on."""
+def issuer(cluster: str, profile: Any, security: Any) -> str:
+    """The OIDC issuer URL of `cluster` (`profile`: its oidcIssuerProfile), once its
+    securityProfile says the workload identity webhook runs; else a one-line error saying how
+    to turn both on."""
+    fix = ("az aks update --enable-oidc-issuer --enable-workload-identity "
+           "(workload identity needs both)")  # fmt: skip
     url = getattr(profile, "issuer_url", None) if profile is not None else None
     if not getattr(profile, "enabled", False) or not url:
-        raise ValueError(
-            f"AKS cluster {cluster} has no OIDC issuer: az aks update --enable-oidc-issuer "
-            "--enable-workload-identity (workload identity needs both)"
-        )
+        raise ValueError(f"AKS cluster {cluster} has no OIDC issuer: {fix}")
+    webhook = getattr(security, "workload_identity", None) if security is not None else None
+    if not getattr(webhook, "enabled", False):
+        raise ValueError(f"AKS cluster {cluster} has no workload identity: {fix}")
     return str(url)
 
 
@@ -65,8 +70,10 @@ class AzureExistingKubernetes(pulumi.ComponentResource):
             opts=pulumi.InvokeOutputOptions(parent=self),
         )  # fmt: skip
         self.cluster_name = pulumi.Output.from_input(options.cluster_name)
-        self.oidc_issuer_url = found.oidc_issuer_profile.apply(
-            lambda profile: issuer(options.cluster_name, profile)
+        self.oidc_issuer_url = found.apply(
+            lambda cluster: issuer(
+                options.cluster_name, cluster.oidc_issuer_profile, cluster.security_profile
+            )
         )
         self.vnet_id = pulumi.Output.from_input(options.vnet_id)
         self.subnet_id = pulumi.Output.from_input(options.subnet_id)

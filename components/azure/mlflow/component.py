@@ -15,7 +15,10 @@ AKS cluster, over Azure services reached without a static key.
   Contributor" on the artifact container only. The server proxies artifacts, so clients need
   no Azure credentials; MLflow's Azure Blob client finds the identity through
   DefaultAzureCredential (AKS injects AZURE_CLIENT_ID, AZURE_TENANT_ID and the token file).
-- The server itself: the portable `MlflowServer` (Helm), bound to that identity.
+- The server itself: the portable `MlflowServer` (Helm), bound to that identity, running the
+  blueprint's `image` (one with azure-identity, see AzureMlflowOptions). Its release waits for
+  the databases, the TLS parameters, the private endpoint and its DNS, the federated credential
+  and the blob grant: a component's depends_on does not reach its children.
 
 The database's login is its administrator (password authentication): a narrower PostgreSQL
 role would need SQL run inside the private network, which `pulumi up` cannot reach.
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_azure_native as azure_native
@@ -77,10 +80,14 @@ class AzureMlflowRegistryArgs:
     blob_dns_zone_id: pulumi.Input[str] | None = None
     """The foundation's `privatelink.blob.core.windows.net` zone: the account then refuses
     public networks and answers on a private endpoint in `subnet_id`. None: public (dev)."""
+    link_blob_zone: bool = False
+    """Link `blob_dns_zone_id` to `vnet_id` too: the cluster runs in a VNet other than the
+    foundation's (an existing cluster), which would otherwise resolve the account publicly."""
     soft_delete_days: int = 30
     protect: bool = False
     """Protect and retain the server, its databases and the account (prod); prod defaults."""
-    options: AzureMlflowOptions = field(default_factory=AzureMlflowOptions)
+    options: AzureMlflowOptions
+    """Required: its `image` has no default (see AzureMlflowOptions)."""
 
 
 def _check(args: AzureMlflowRegistryArgs) -> None:
@@ -118,7 +125,8 @@ class AzureMlflowRegistry(pulumi.ComponentResource):
         rg, tags, cmk = args.resource_group_name, dict(args.tags), args.customer_managed_key
         key_uri = (
             # The vault's URI ends in "/"; a URI without a version follows the key's rotation.
-            pulumi.Output.all(args.key_vault_uri, args.key_name).apply(lambda v: f"{v[0]}keys/{v[1]}")
+            pulumi.Output.all(args.key_vault_uri, args.key_name)
+            .apply(lambda v: f"{v[0]}keys/{v[1]}")
             if cmk and args.key_vault_uri is not None and args.key_name is not None else None
         )  # fmt: skip
 
@@ -168,6 +176,19 @@ class AzureMlflowRegistry(pulumi.ComponentResource):
             soft_delete_days=args.soft_delete_days, tags=tags, protect=args.protect, parent=self,
         )  # fmt: skip
 
+        blob_link: list[pulumi.Resource] = []
+        if args.link_blob_zone and args.blob_dns_zone_id is not None:
+            # /subscriptions/<s>/resourceGroups/<group>/providers/.../privateDnsZones/<zone>
+            zone_id = pulumi.Output.from_input(args.blob_dns_zone_id)
+            blob_link.append(azure_native.privatedns.VirtualNetworkLink(
+                f"{name}-blob-dns-link",
+                private_zone_name=zone_id.apply(lambda i: i.split("/")[-1]),
+                resource_group_name=zone_id.apply(lambda i: i.split("/")[4]),
+                location="global", tags=tags, registration_enabled=False,
+                virtual_network=azure_native.privatedns.SubResourceArgs(id=args.vnet_id),
+                opts=child,
+            ))  # fmt: skip
+
         identity = azure_native.managedidentity.UserAssignedIdentity(
             f"{name}-identity", resource_group_name=rg, location=args.location, tags=tags,
             opts=child,
@@ -194,6 +215,8 @@ class AzureMlflowRegistry(pulumi.ComponentResource):
                 artifacts_destination=store.destination,
                 admin_password=passwords["admin"].result,
                 replicas=args.options.replicas,
+                image=args.options.image,
+                after=[*db.ready, federated, writer, *blob_link],
             ),
             opts=child,
         )  # fmt: skip

@@ -24,7 +24,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from components.azure.mlflow.options import AzureMlflowOptions
-from components.azure.shared.common import private_endpoint
+from components.azure.shared.common import private_endpoint_and_dns
 
 POSTGRES_VERSION = "17"
 """The newest major version the provider's API offers as generally available to new servers
@@ -49,6 +49,9 @@ class Database:
     server: azure_native.dbforpostgresql.Server
     host: pulumi.Output[str]
     """The server's FQDN; inside the cluster's VNet it resolves to the private endpoint."""
+    ready: tuple[pulumi.Resource, ...]
+    """What a client waits for: the databases, the server's parameters (TLS), the private
+    endpoint, its DNS zone group and the zone's VNet link."""
 
 
 def server_settings(options: AzureMlflowOptions, prod: bool) -> tuple[str, str, bool, int]:
@@ -130,6 +133,7 @@ def database(
     )
     # One configuration change at a time on a server: each waits for the one before.
     previous: list[pulumi.Resource] = []
+    ready: list[pulumi.Resource] = []
     for parameter, value in PARAMETERS.items():
         setting = db.Configuration(
             f"{name}-{parameter.replace('_', '-')}", configuration_name=parameter, value=value,
@@ -137,25 +141,30 @@ def database(
             opts=pulumi.ResourceOptions(parent=parent, depends_on=previous),
         )  # fmt: skip
         previous = [setting]
+        ready.append(setting)
     for database_name in databases:
-        db.Database(
+        ready.append(db.Database(
             f"{name}-{database_name.replace('_', '-')}-database", database_name=database_name,
             charset="UTF8", collation="en_US.utf8", server_name=server.name,
-            resource_group_name=rg, opts=pulumi.ResourceOptions(parent=parent, protect=protect),
-        )  # fmt: skip
+            resource_group_name=rg,
+            # Kept with the server when the stack goes (prod): the data outlives `destroy`.
+            opts=pulumi.ResourceOptions(parent=parent, protect=protect, retain_on_delete=protect),
+        ))  # fmt: skip
 
     dns = azure_native.privatedns
     zone = dns.PrivateZone(f"{name}-postgres-dns", private_zone_name=DNS_ZONE,
                            resource_group_name=rg, location="global", tags=tags,
                            opts=child)  # fmt: skip
-    dns.VirtualNetworkLink(
+    link = dns.VirtualNetworkLink(
         f"{name}-postgres-dns-link", private_zone_name=zone.name, resource_group_name=rg,
         location="global", tags=tags, virtual_network=dns.SubResourceArgs(id=vnet_id),
         registration_enabled=False, opts=child,
     )  # fmt: skip
-    private_endpoint(f"{name}-postgres-endpoint", target_id=server.id, group_id=GROUP_ID,
-                     resource_group_name=rg, location=location, subnet_id=subnet_id,
-                     dns_zone_ids={GROUP_ID: zone.id}, tags=tags, parent=parent)  # fmt: skip
+    endpoint, zone_group = private_endpoint_and_dns(
+        f"{name}-postgres-endpoint", target_id=server.id, group_id=GROUP_ID,
+        resource_group_name=rg, location=location, subnet_id=subnet_id,
+        dns_zone_ids={GROUP_ID: zone.id}, tags=tags, parent=parent,
+    )  # fmt: skip
     azure_native.monitor.DiagnosticSetting(
         f"{name}-postgres-logs", name="opsblocks-logs", resource_uri=server.id,
         workspace_id=log_workspace_id,
@@ -163,4 +172,5 @@ def database(
                                                               enabled=True)],
         opts=child,
     )  # fmt: skip
-    return Database(server=server, host=server.fully_qualified_domain_name)
+    return Database(server=server, host=server.fully_qualified_domain_name,
+                    ready=(*ready, endpoint, zone_group, link))  # fmt: skip

@@ -2,20 +2,50 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from components.options import ASK, Options
 
 Tier = Literal["Burstable", "GeneralPurpose", "MemoryOptimized"]
 # Premium SSD sizes a flexible server accepts (GiB): "Storage options" of the service.
 STORAGE_SIZES = (32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767)
+# An image reference with its registry, pinned: `registry[:port]/repository:tag`,
+# `...@sha256:<digest>` or both (the distribution project's reference grammar).
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+IMAGE = re.compile(
+    r"^(?P<registry>(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)"
+    r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)"
+    rf"/(?P<repository>{_COMPONENT}(?:/{_COMPONENT})*)"
+    r"(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?"
+    r"(?:@(?P<digest>sha256:[a-f0-9]{64}))?$"
+)
 
 
 class AzureMlflowOptions(Options):
     """MLflow tracking server and model registry on the blueprint's AKS cluster, over Azure
-    Database for PostgreSQL (flexible server) and a blob container of its own."""
+    Database for PostgreSQL (flexible server) and a blob container of its own.
+
+    `image` is required: the chart's default image (burakince/mlflow:3.14.0) lacks the
+    `azure-identity` package (community-charts/helm-charts#423), so its artifact uploads to
+    Blob Storage cannot use the server's workload identity. Build one that has it:
+
+        FROM burakince/mlflow:3.14.0
+        RUN pip install --no-cache-dir azure-identity
+
+    push it to a registry the cluster can pull from (e.g. an Azure Container Registry the
+    cluster's kubelet identity holds AcrPull on) and give it pinned by tag or digest.
+    """
+
+    image: Annotated[str, ASK] = Field(
+        ...,
+        description="An MLflow 3.14 image with azure-identity, e.g. built FROM "
+        "burakince/mlflow:3.14.0 plus `pip install azure-identity`, pushed to a registry the "
+        "cluster can pull from, pinned by tag or digest "
+        "(myregistry.azurecr.io/mlflow:3.14.0-azure or ...@sha256:<digest>).",
+    )
 
     sku: Annotated[str | None, ASK] = Field(
         None,
@@ -38,6 +68,19 @@ class AzureMlflowOptions(Options):
         description="A zone-redundant standby (not on Burstable); default: on in prod.",
     )
     replicas: int = Field(1, ge=1, le=5, description="MLflow server pods.")
+
+    @field_validator("image")
+    @classmethod
+    def _pinned_image(cls, image: str) -> str:
+        found = IMAGE.fullmatch(image)
+        if found is None:
+            raise ValueError(f"image {image!r} is not registry/repository:tag or "
+                             "registry/repository@sha256:<digest>")  # fmt: skip
+        if found["tag"] is None and found["digest"] is None:
+            raise ValueError(f"image {image!r} is not pinned: add a tag or @sha256:<digest>")
+        if found["tag"] == "latest" and found["digest"] is None:
+            raise ValueError(f"image {image!r}: 'latest' moves; pin a version tag or a digest")
+        return image
 
     @model_validator(mode="after")
     def _consistent(self) -> AzureMlflowOptions:

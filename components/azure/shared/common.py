@@ -127,6 +127,28 @@ def private_endpoint(
     """A private endpoint for one sub-resource (`group_id`) of `target_id`, registered in the
     foundation's private DNS zone for that sub-resource, so clients in the VNet resolve the
     service's usual host name to its private address (`zones_of(group_id)` names the zones)."""
+    endpoint, _ = private_endpoint_and_dns(
+        name, target_id=target_id, group_id=group_id, resource_group_name=resource_group_name,
+        location=location, subnet_id=subnet_id, dns_zone_ids=dns_zone_ids, tags=tags,
+        parent=parent,
+    )  # fmt: skip
+    return endpoint
+
+
+def private_endpoint_and_dns(
+    name: str,
+    *,
+    target_id: pulumi.Input[str],
+    group_id: str,
+    resource_group_name: pulumi.Input[str],
+    location: pulumi.Input[str],
+    subnet_id: pulumi.Input[str],
+    dns_zone_ids: Mapping[str, pulumi.Input[str]],
+    tags: Mapping[str, str],
+    parent: pulumi.Resource,
+) -> tuple[azure_native.network.PrivateEndpoint, azure_native.network.PrivateDnsZoneGroup]:
+    """`private_endpoint`, and its DNS zone group: what must exist before a client in the VNet
+    can reach the service by its usual host name."""
     zones = zones_of(group_id)
     missing = [zone for zone in zones if zone not in dns_zone_ids]
     if missing:
@@ -144,7 +166,7 @@ def private_endpoint(
         tags=dict(tags),
         opts=pulumi.ResourceOptions(parent=parent),
     )
-    azure_native.network.PrivateDnsZoneGroup(
+    zone_group = azure_native.network.PrivateDnsZoneGroup(
         f"{name}-dns",
         resource_group_name=resource_group_name,
         private_endpoint_name=endpoint.name,
@@ -157,4 +179,4 @@ def private_endpoint(
         ],
         opts=pulumi.ResourceOptions(parent=parent),
     )
-    return endpoint
+    return endpoint, zone_group

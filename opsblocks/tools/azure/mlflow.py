@@ -26,6 +26,9 @@ def build(site: AzureSite, options: AzureMlflowOptions) -> AzureMlflowTracking:
     labels = platform_labels(blueprint=bp.name, environment=bp.environment.value,
                              capability=site.capability, tool=site.tool, extra={})  # fmt: skip
     blob_zone = foundation.dns_zone_ids.get("blob") if foundation.subnet_id is not None else None
+    # A cluster opsblocks creates runs in the foundation's VNet in prod, which the zone is
+    # linked to already; an existing one runs in a VNet of its own.
+    host_tool = bp.tools()[Capability.kubernetes].tool
     registry = AzureMlflowRegistry(
         site.name,
         AzureMlflowRegistryArgs(
@@ -48,6 +51,7 @@ def build(site: AzureSite, options: AzureMlflowOptions) -> AzureMlflowTracking:
             key_name=foundation.key_name,
             key_identity_id=foundation.identity_id,
             blob_dns_zone_id=blob_zone,
+            link_blob_zone=blob_zone is not None and host_tool == "existing",
             protect=site.env.protect_data,
             options=options,
         ),
@@ -82,5 +86,10 @@ TOOL = Tool(
         "azure_native.keyvault.Secret",
         "kubernetes.helm.sh.Release",
     ),
-    coverage={"high_availability": True, "sku": "Standard_D2ds_v5", "tier": "GeneralPurpose"},
+    coverage={
+        "image": "platformacr.azurecr.io/mlflow:3.14.0-azure",
+        "high_availability": True,
+        "sku": "Standard_D2ds_v5",
+        "tier": "GeneralPurpose",
+    },
 )

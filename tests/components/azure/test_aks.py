@@ -327,3 +327,15 @@ def test_user_credentials_without_a_server_are_refused() -> None:
     encoded = base64.b64encode(b"apiVersion: v1\nclusters: []\n").decode()
     with pytest.raises(ValueError, match="no server or certificate"):
         from_user_credentials("fraud", encoded)
+
+
+def test_the_provider_waits_for_the_deployers_grant_to_propagate() -> None:
+    graph = aks()
+    admin = grants(graph)["Azure Kubernetes Service RBAC Cluster Admin"]
+    [wait] = graph.of_type("time:index/sleep:Sleep")
+    [provider] = [r for r in graph.resources if r.type == "pulumi:providers:kubernetes"]
+
+    assert wait.inputs["createDuration"] == "5m"  # "up to five minutes" (AKS docs)
+    assert admin.urn in wait.dependencies
+    assert wait.urn in provider.dependencies
+    assert wait.parent == provider.parent == cluster(graph).parent

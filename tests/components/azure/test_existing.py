@@ -25,6 +25,7 @@ OPTIONS: dict[str, Any] = {"cluster_name": "my-aks", "resource_group": "rg", "vn
                            "subnet_id": f"{VNET}/subnets/endpoints"}  # fmt: skip
 OUTPUTS = ("cluster_name", "oidc_issuer_url", "vnet_id", "subnet_id")
 PROVIDER = "pulumi:providers:kubernetes"
+GET_CLUSTER = "azure-native:containerservice:getManagedCluster"
 
 
 def existing(**settings: object) -> Graph:
@@ -68,7 +69,17 @@ def test_outputs_are_the_clusters_issuer_and_the_given_network() -> None:
 
 def test_a_cluster_without_an_oidc_issuer_is_refused_with_the_fix() -> None:
     with pytest.raises(ValueError, match="--enable-oidc-issuer --enable-workload-identity"):
-        issuer("my-aks", None)
+        issuer("my-aks", None, None)
+
+
+def test_a_cluster_with_an_issuer_but_no_workload_identity_is_refused_with_the_fix() -> None:
+    cluster = TEST_INVOKES[GET_CLUSTER]
+    args = AzureExistingKubernetesArgs(options=ExistingAksOptions(**OPTIONS))
+    for security in ({}, {"workloadIdentity": {"enabled": False}}):
+        invokes = TEST_INVOKES | {GET_CLUSTER: cluster | {"securityProfile": security}}
+        with pytest.raises(Exception, match="no workload identity: az aks update") as refused:
+            run(lambda: AzureExistingKubernetes("k8s", args), invokes=invokes)
+        assert "\n" not in str(refused.value).strip()
 
 
 def test_options_refuse_what_is_not_an_arm_id() -> None:

@@ -45,6 +45,7 @@ def arguments(**overrides: Any) -> AzureMlflowRegistryArgs:
         "location": "eastus", "unique_suffix": "a1b2c3", "server_prefix": "fraud-mlflow-",
         "account_prefix": "fraudmf", "oidc_issuer_url": ISSUER, "subnet_id": SUBNET,
         "vnet_id": VNET, "key_vault_id": VAULT_ID, "log_workspace_id": LOGS,
+        "image": "fraudacr.azurecr.io/mlflow:3.14.0-azure",
     }  # fmt: skip
     return args_of(AzureMlflowRegistryArgs, **args | overrides)
 
@@ -358,13 +359,14 @@ def test_bad_options_are_refused(options: dict[str, Any], message: str) -> None:
     from components.azure.mlflow.options import AzureMlflowOptions
 
     with pytest.raises(ValidationError, match=message):
-        AzureMlflowOptions(**options)
+        AzureMlflowOptions(image="fraudacr.azurecr.io/mlflow:3.14.0-azure", **options)
 
 
 def test_prod_refuses_burstable_with_the_default_standby() -> None:
     from components.azure.mlflow.options import AzureMlflowOptions
 
-    burstable = AzureMlflowOptions(sku="Standard_B2s", tier="Burstable")
+    burstable = AzureMlflowOptions(image="fraudacr.azurecr.io/mlflow:3.14.0-azure",
+                                   sku="Standard_B2s", tier="Burstable")  # fmt: skip
 
     assert burstable.environment_problem("prod") is not None
     assert burstable.environment_problem("dev") is None

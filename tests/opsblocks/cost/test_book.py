@@ -20,9 +20,11 @@ REGIONS = {
     "gcp": ("us-central1", "europe-west4"),
 }
 # The packages of each cloud's resource types. Every cloud's tools may generate passwords
-# (pulumi-random: no cloud resource, free) and install portable tools (Kubernetes objects).
+# (pulumi-random: no cloud resource, free) and install portable tools (Kubernetes objects);
+# AKS waits for a grant to propagate (pulumiverse-time: no cloud resource, free).
 PORTABLE = ("kubernetes:", "random:")
-PACKAGES = {"aws": ("aws:", *PORTABLE), "azure": ("azure-native:", "azuredevops:", *PORTABLE),
+PACKAGES = {"aws": ("aws:", *PORTABLE),
+            "azure": ("azure-native:", "azuredevops:", "time:", *PORTABLE),
             "gcp": ("gcp:", *PORTABLE)}  # fmt: skip
 AWS_REGIONS, AZURE_REGIONS = REGIONS["aws"], REGIONS["azure"]
 

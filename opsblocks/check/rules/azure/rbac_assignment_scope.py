@@ -12,6 +12,9 @@ ABOVE_RESOURCE_GROUP = re.compile(
     r"^/$|^/subscriptions/[^/]+/?$|^/providers/microsoft\.management/managementgroups/", re.I
 )
 DEFINITION = "azure-native:authorization:RoleDefinition"
+PEOPLE = frozenset({"User", "Group"})
+"""Principal types no resource of a stack is: their id comes from a lookup (the deployer's
+client configuration, a given object id), never from a dependency."""
 
 
 def check(stack: Stack) -> Iterator[Flag]:
@@ -22,11 +25,14 @@ def check(stack: Stack) -> Iterator[Flag]:
                 yield Flag(node, f"role assignment scoped to {scope}")
             continue
         # An unknown scope must come from a resource of this stack: besides the identity whose
-        # principal id it takes, the assignment depends on what it is scoped to.
-        principal_known = not is_unknown(node.get("principalId"))
+        # principal id it takes, the assignment depends on what it is scoped to. A person's or
+        # a group's id, even unknown until `up` (looked up), comes from no resource: then the
+        # one resource it depends on is its scope.
+        principal_from_stack = (is_unknown(node.get("principalId"))
+                                and node.get("principalType") not in PEOPLE)  # fmt: skip
         resources = [d for d in node.dependencies if d in stack.by_urn
                      and stack.by_urn[d].type != DEFINITION]  # fmt: skip
-        if len(resources) < (1 if principal_known else 2):
+        if len(resources) < (2 if principal_from_stack else 1):
             yield Flag(node, "role assignment scope comes from no resource of the platform")
     for node in stack.of_type(DEFINITION):
         for scope in node.get("assignableScopes") or ():
