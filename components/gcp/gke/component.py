@@ -255,7 +255,7 @@ class GcpGkeKubernetes(pulumi.ComponentResource):
             kubeconfig=pulumi.Output.all(
                 cluster.name, cluster.endpoint, cluster.master_auth.cluster_ca_certificate
             ).apply(lambda v: kubeconfig(v[0], v[1], v[2])),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[cluster, *pools]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=pools),
         )
         self.cluster_name = cluster.name
         self.register_outputs(
