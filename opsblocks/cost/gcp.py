@@ -116,8 +116,18 @@ def scheduler_job(resource: Resource, context: Context) -> list[Line]:
 
 
 def gke_cluster(resource: Resource, context: Context) -> list[Line]:
-    return [context.line("Cluster management fee", Kind.hourly, "gke-cluster", "standard",
-                         HOURS_PER_MONTH)]  # fmt: skip
+    """The management fee, the same in both modes. An Autopilot cluster has no node pools: it
+    bills the vCPU and memory its pods request, which no usage assumption covers."""
+    lines = [context.line("Cluster management fee", Kind.hourly, "gke-cluster", "standard",
+                          HOURS_PER_MONTH)]  # fmt: skip
+    if resource.inputs.get("enableAutopilot") is True:
+        lines += [
+            context.line("Autopilot pods: vCPU requested", Kind.usage, "gke-autopilot", "vcpu",
+                         None),
+            context.line("Autopilot pods: memory requested", Kind.usage,
+                         "gke-autopilot-memory", "memory-gb", None),
+        ]  # fmt: skip
+    return lines
 
 
 def gke_node_pool(resource: Resource, context: Context) -> list[Line]:

@@ -1,4 +1,9 @@
-"""Kubernetes capability on GCP: a regional GKE Standard cluster, and its Kubernetes provider.
+"""Kubernetes capability on GCP: a regional GKE cluster, and its Kubernetes provider.
+
+Standard by default (node pools of the blueprint's machine types, `nodes.py`); with
+`autopilot: true` an Autopilot cluster: no node pools, GKE creates nodes for the pods' resource
+requests and bills those. Everything below holds for both; Autopilot fixes some of it itself
+(Workload Identity, Dataplane V2, shielded nodes, the GKE metadata server).
 
 Secure by default:
 - the API server has a private endpoint only in prod (and in dev/staging without
@@ -20,13 +25,13 @@ Secure by default:
 
 Versions and upgrades: the cluster is enrolled in the Regular release channel and
 `KUBERNETES_VERSION` is its minimum control-plane version. Within the channel GKE upgrades the
-control plane, then the node pools (auto-upgrade), to new patches and, when the channel moves
-on, to the next minor version, in the weekend maintenance window; `pulumi up` never
-downgrades (the version is a minimum). To move to a newer minor version on your own schedule:
-raise `KUBERNETES_VERSION` to a minor the Regular channel offers, `pulumi up` (the control plane
-upgrades first), then the node pools follow it (auto-upgrade, or at once with
-`gcloud container clusters upgrade <cluster> --node-pool <pool> --region <region>`). Nodes may
-lag the control plane by two minor versions at most, never lead it.
+control plane, then the node pools (auto-upgrade; Autopilot upgrades its nodes itself), to new
+patches and, when the channel moves on, to the next minor version, in the weekend maintenance
+window; `pulumi up` never downgrades (the version is a minimum). To move to a newer minor
+version on your own schedule: raise `KUBERNETES_VERSION` to a minor the Regular channel offers,
+`pulumi up` (the control plane upgrades first), then the node pools follow it (auto-upgrade, or
+at once with `gcloud container clusters upgrade <cluster> --node-pool <pool> --region
+<region>`). Nodes may lag the control plane by two minor versions at most, never lead it.
 
 The cluster is protected (and retained) in prod, and GKE's own deletion protection is on
 there: deleting it deletes everything that runs on it.
@@ -45,10 +50,11 @@ import pulumi_kubernetes as k8s
 from components.gcp.gke.network import PODS, SERVICES, node_network
 from components.gcp.gke.nodes import (
     GPU_TAINT,
-    default_pool_config,
+    autopilot_mode,
     node_config,
     node_identity,
     node_pool,
+    standard_mode,
 )
 from components.gcp.gke.options import GkeOptions
 
@@ -130,6 +136,11 @@ class GcpGkeKubernetes(pulumi.ComponentResource):
         self.workload_pool = pulumi.Output.concat(args.project, ".svc.id.goog")
         config = {"service_account": account.email, "kms_key_id": args.kms_key_id,
                   "disk_size_gb": options.disk_size_gb, "labels": labels}  # fmt: skip
+        mode = (
+            autopilot_mode(service_account=account.email, kms_key_id=args.kms_key_id)
+            if options.autopilot
+            else standard_mode(machine_type=options.system_machine_type, **config)
+        )
 
         cluster = gcp.container.Cluster(
             f"{name}-cluster",
@@ -142,11 +153,13 @@ class GcpGkeKubernetes(pulumi.ComponentResource):
             ip_allocation_policy=gcp.container.ClusterIpAllocationPolicyArgs(
                 cluster_secondary_range_name=PODS, services_secondary_range_name=SERVICES
             ),
-            # Node pools are separate resources; the default pool GKE creates first is removed
-            # (and configured like the others while it lives).
-            remove_default_node_pool=True,
-            initial_node_count=1,
-            node_config=default_pool_config(machine_type=options.system_machine_type, **config),
+            enable_autopilot=mode.enable_autopilot,
+            remove_default_node_pool=mode.remove_default_node_pool,
+            initial_node_count=mode.initial_node_count,
+            node_config=mode.node_config,
+            cluster_autoscaling=mode.cluster_autoscaling,
+            enable_shielded_nodes=mode.enable_shielded_nodes,
+            datapath_provider=mode.datapath_provider,
             private_cluster_config=gcp.container.ClusterPrivateClusterConfigArgs(
                 enable_private_nodes=True, enable_private_endpoint=private
             ),
@@ -174,14 +187,12 @@ class GcpGkeKubernetes(pulumi.ComponentResource):
                 )
             ),
             enable_legacy_abac=False,
-            enable_shielded_nodes=True,
             database_encryption=gcp.container.ClusterDatabaseEncryptionArgs(
                 state="ENCRYPTED", key_name=args.kms_key_id
             ),
             workload_identity_config=gcp.container.ClusterWorkloadIdentityConfigArgs(
                 workload_pool=self.workload_pool
             ),
-            datapath_provider="ADVANCED_DATAPATH",
             logging_config=gcp.container.ClusterLoggingConfigArgs(enable_components=LOGGED),
             monitoring_config=gcp.container.ClusterMonitoringConfigArgs(
                 enable_components=MONITORED,
@@ -206,7 +217,8 @@ class GcpGkeKubernetes(pulumi.ComponentResource):
             ),
         )
 
-        pools = [
+        # Autopilot has no node pools: GKE creates and sizes nodes for the pods it schedules.
+        pools: list[gcp.container.NodePool] = [] if options.autopilot else [
             node_pool(self, name, "system", cluster=cluster, project=args.project,
                       region=args.region, nodes_per_zone=options.system_nodes_per_zone,
                       config=node_config(machine_type=options.system_machine_type,
@@ -217,7 +229,7 @@ class GcpGkeKubernetes(pulumi.ComponentResource):
                       config=node_config(machine_type=options.workload_machine_type,
                                          pool="workload", **config)),
         ]  # fmt: skip
-        if options.gpu is not None:
+        if options.gpu is not None and not options.autopilot:
             gpu = options.gpu
             accelerator = gcp.container.NodePoolNodeConfigGuestAcceleratorArgs(
                 type=gpu.accelerator,
@@ -236,7 +248,8 @@ class GcpGkeKubernetes(pulumi.ComponentResource):
             )  # fmt: skip
 
         # Everything installed on the cluster goes through this provider: it waits for the
-        # node pools, so nothing is scheduled on a cluster without nodes.
+        # node pools (Standard), so nothing is scheduled on a cluster without nodes; Autopilot
+        # adds nodes for pending pods itself.
         self.provider = k8s.Provider(
             f"{name}-kubernetes",
             kubeconfig=pulumi.Output.all(

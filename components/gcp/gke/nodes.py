@@ -11,6 +11,7 @@ from disks encrypted with the platform key, and hide the VM's metadata server fr
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
@@ -108,6 +109,66 @@ def default_pool_config(
         ),
         metadata={"disable-legacy-endpoints": "true"},
         resource_labels=dict(labels),
+    )
+
+
+@dataclass(frozen=True)
+class ClusterMode:
+    """The cluster's arguments that differ between Standard and Autopilot (None: not sent)."""
+
+    enable_autopilot: bool | None = None
+    remove_default_node_pool: bool | None = None
+    initial_node_count: int | None = None
+    node_config: gcp.container.ClusterNodeConfigArgs | None = None
+    cluster_autoscaling: gcp.container.ClusterClusterAutoscalingArgs | None = None
+    enable_shielded_nodes: bool | None = None
+    datapath_provider: str | None = None
+
+
+def standard_mode(
+    *,
+    machine_type: str,
+    service_account: pulumi.Input[str],
+    kms_key_id: pulumi.Input[str],
+    disk_size_gb: int,
+    labels: Mapping[str, str],
+) -> ClusterMode:
+    """Standard: node pools are separate resources; the default pool GKE creates first is
+    removed (and configured like the others while it lives). Shielded nodes and Dataplane V2
+    (which enforces network policies) are asked for."""
+    return ClusterMode(
+        remove_default_node_pool=True,
+        initial_node_count=1,
+        node_config=default_pool_config(
+            machine_type=machine_type,
+            service_account=service_account,
+            kms_key_id=kms_key_id,
+            disk_size_gb=disk_size_gb,
+            labels=labels,
+        ),
+        enable_shielded_nodes=True,
+        datapath_provider="ADVANCED_DATAPATH",
+    )
+
+
+def autopilot_mode(
+    *, service_account: pulumi.Input[str], kms_key_id: pulumi.Input[str]
+) -> ClusterMode:
+    """Autopilot: GKE creates, sizes and upgrades the nodes. It refuses node pools, a default
+    node config and the shielded-nodes switch, and fixes what they would set: shielded nodes
+    with secure boot, COS with containerd, the GKE metadata server (Workload Identity is
+    always on), Dataplane V2 and node auto-provisioning. What it takes for its nodes is the
+    auto-provisioning defaults: they run as the nodes' own service account (not Compute
+    Engine's default one) and boot from disks encrypted with the platform key."""
+    return ClusterMode(
+        enable_autopilot=True,
+        cluster_autoscaling=gcp.container.ClusterClusterAutoscalingArgs(
+            auto_provisioning_defaults=gcp.container.ClusterClusterAutoscalingAutoProvisioningDefaultsArgs(
+                service_account=service_account,
+                oauth_scopes=SCOPES,
+                boot_disk_kms_key=kms_key_id,
+            )
+        ),
     )
 
 

@@ -54,8 +54,29 @@ class GpuPool(BaseModel):
     max_nodes: int = Field(2, ge=1, le=100, description="Most GPU nodes, in all zones together.")
 
 
+STANDARD_ONLY = (
+    "system_machine_type",
+    "system_nodes_per_zone",
+    "workload_machine_type",
+    "workload_min_nodes",
+    "workload_max_nodes",
+    "gpu",
+    "disk_size_gb",
+)
+"""Options of the node pools, which an Autopilot cluster does not have: GKE sizes and places
+the nodes from the pods' resource requests."""
+
+
 class GkeOptions(Options):
-    """A regional GKE Standard cluster with private nodes in the platform's network."""
+    """A regional GKE cluster with private nodes in the platform's network: Standard (node pools
+    of your machine types), or Autopilot (GKE manages the nodes, billing the pods' requests)."""
+
+    autopilot: bool = Field(
+        False,
+        description="An Autopilot cluster: no node pools to size, GKE provisions nodes for the "
+        "pods' resource requests and bills those requests (vCPU, memory per hour), not nodes. "
+        "Decided at creation: changing it replaces the cluster.",
+    )
 
     public_access_cidrs: list[PublicCidr] = Field(
         default_factory=list,
@@ -98,6 +119,14 @@ class GkeOptions(Options):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
+        if self.autopilot:
+            for name in STANDARD_ONLY:
+                if name in self.model_fields_set:
+                    raise ValueError(
+                        f"{name} is an option of Standard node pools, which an Autopilot "
+                        f"cluster has none of (GKE sizes its nodes from the pods' requests): "
+                        f"remove {name}, or autopilot"
+                    )
         if self.workload_min_nodes > self.workload_max_nodes:
             raise ValueError(
                 f"workload_min_nodes ({self.workload_min_nodes}) is more than "

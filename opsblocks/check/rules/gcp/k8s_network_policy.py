@@ -1,4 +1,5 @@
-"""GKE enforces Kubernetes network policies (Dataplane V2, or the Calico add-on)."""
+"""GKE enforces Kubernetes network policies (Dataplane V2, or the Calico add-on). Autopilot
+clusters always run Dataplane V2, whatever the cluster's inputs say."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from opsblocks.check.rules.gcp._gke import CLUSTER
 
 def check(stack: Stack) -> Iterator[Flag]:
     for cluster in stack.of_type(CLUSTER):
+        if cluster.get("enableAutopilot") is True:
+            continue
         if cluster.get("datapathProvider") == "ADVANCED_DATAPATH":
             continue
         if cluster.get("networkPolicy.enabled") is True:

@@ -1,4 +1,5 @@
-"""GKE clusters use Workload Identity, and their node pools hide the node's credentials."""
+"""GKE clusters use Workload Identity, and their node pools hide the node's credentials.
+Autopilot clusters always have Workload Identity (and no node pools of their own)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from opsblocks.check.rules.gcp._gke import CLUSTER, NODE_POOL
 
 def check(stack: Stack) -> Iterator[Flag]:
     for cluster in stack.of_type(CLUSTER):
+        if cluster.get("enableAutopilot") is True:
+            continue
         pool = cluster.get("workloadIdentityConfig.workloadPool")
         if not pool and not is_unknown(cluster.get("workloadIdentityConfig")):
             yield Flag(cluster, "no Workload Identity: pods use the node's service account")
