@@ -120,8 +120,12 @@ class GkeOptions(Options):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.autopilot:
+            # A value other than the default: `opsblocks new` writes every option, defaults
+            # included, so a default is no choice of the user's.
             for name in STANDARD_ONLY:
-                if name in self.model_fields_set:
+                if getattr(self, name) != type(self).model_fields[name].get_default(
+                    call_default_factory=True
+                ):
                     raise ValueError(
                         f"{name} is an option of Standard node pools, which an Autopilot "
                         f"cluster has none of (GKE sizes its nodes from the pods' requests): "

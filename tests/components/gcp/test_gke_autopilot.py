@@ -179,3 +179,9 @@ def test_an_autopilot_cluster_pays_the_same_fee_and_its_pods_by_their_requests()
     ]
     book = load_book("gcp")
     assert book.price("gke-autopilot", "vcpu", "us-central1").usd == Decimal("0.0445")
+
+
+def test_autopilot_takes_the_node_pool_options_at_their_defaults() -> None:
+    # `opsblocks new` writes every option, defaults included: those are no choice to refuse.
+    defaults = GkeOptions().model_dump(mode="json")
+    assert GkeOptions.model_validate({**defaults, "autopilot": True}).autopilot is True
