@@ -26,7 +26,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from components.aws.eks import nodes
+from components.aws.eks import autoscaler, nodes
 from components.aws.eks.options import EksKubernetesOptions
 from components.aws.foundation import public_subnet_cidr
 from components.aws.shared import iam
@@ -34,9 +34,10 @@ from components.aws.shared import iam
 KUBERNETES_VERSION = "1.36"
 """EKS standard support lasts 14 months from the EKS release (1.36: upstream April 2026)."""
 LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
-ENDPOINTS = ("ec2", "eks-auth")
+ENDPOINTS = ("ec2", "eks-auth", "autoscaling")
 """Interface endpoints nodes need besides the foundation's (ECR, STS, logs, S3): the VPC CNI
-calls EC2 to give pods addresses; the Pod Identity Agent calls EKS Auth for pod credentials."""
+calls EC2 to give pods addresses; the Pod Identity Agent calls EKS Auth for pod credentials;
+the Cluster Autoscaler calls EC2 Auto Scaling to resize the node groups."""
 AUTOSCALING_ROLE = "aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 
 
@@ -222,7 +223,7 @@ class AwsEksKubernetes(pulumi.ComponentResource):
             after=[*node_policies, *early, *endpoints, *egress, volumes],
         )
         # CoreDNS is scheduled on nodes: created before any, it would never become ready.
-        self._addon(name, cluster, "coredns", tags, after=groups)
+        coredns = self._addon(name, cluster, "coredns", tags, after=groups)
 
         self.provider = k8s.Provider(
             f"{name}-kubernetes",
@@ -235,6 +236,18 @@ class AwsEksKubernetes(pulumi.ComponentResource):
                 role_arn=args.role_arn,
             ),
             opts=pulumi.ResourceOptions(parent=self, depends_on=groups),
+        )
+        # Scales the workload and GPU groups between their min and max.
+        autoscaler.install(
+            name,
+            cluster=cluster.name,
+            cluster_name=args.cluster_name,
+            region=args.region,
+            account_id=account_id,
+            tags=tags,
+            provider=self.provider,
+            after=[*groups, coredns],
+            parent=self,
         )
         self.cluster_name = cluster.name
         self.cluster_arn = cluster.arn

@@ -152,7 +152,7 @@ def node_groups(
             opts=pulumi.ResourceOptions(
                 parent=parent,
                 depends_on=list(after),
-                # An autoscaler moves the desired size between min and max: keep its choice.
+                # The Cluster Autoscaler moves the desired size between min and max: keep it.
                 ignore_changes=["scalingConfig.desiredSize"],
             ),
         )

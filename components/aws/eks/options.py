@@ -32,18 +32,25 @@ Cidr = Annotated[str, AfterValidator(_check_cidr)]
 
 
 class GpuPool(BaseModel):
-    """A GPU node pool that scales from zero; its nodes are tainted
+    """A GPU node pool that starts at zero nodes and is scaled by the Cluster Autoscaler when
+    pods ask for GPUs; its nodes are tainted
     `nvidia.com/gpu=present:NoSchedule`, so only pods that tolerate it land there."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     instance_type: Ec2InstanceType = Field("g5.xlarge", description="GPU instance type.")
-    max_nodes: int = Field(2, ge=1, le=100, description="At most this many GPU nodes.")
+    max_nodes: int = Field(
+        2,
+        ge=1,
+        le=100,
+        description="At most this many GPU nodes (scaled by the Cluster Autoscaler).",
+    )
 
 
 class EksKubernetesOptions(Options):
     """An EKS cluster: private API endpoint, secrets encrypted with the platform key, EKS Pod
-    Identity, VPC CNI network policies, a system and an autoscaling workload node group."""
+    Identity, VPC CNI network policies, a fixed-size system node group and a workload node group
+    scaled by the Cluster Autoscaler."""
 
     public_access_cidrs: list[Cidr] = Field(
         default_factory=list,
@@ -51,14 +58,26 @@ class EksKubernetesOptions(Options):
         "internet (none: the endpoint is private, reached from inside the VPC).",
     )
     system_instance_type: Ec2InstanceType = Field(
-        "m5.large", description="Instance type of the system node group (cluster add-ons)."
+        "m5.large",
+        description="Instance type of the system node group (cluster add-ons, the Cluster "
+        "Autoscaler).",
     )
     system_nodes: int = Field(2, ge=1, le=10, description="Nodes of the system node group.")
     instance_type: Annotated[Ec2InstanceType, ASK] = Field(
         "m5.xlarge", description="Instance type of the workload node group."
     )
-    min_nodes: int = Field(1, ge=0, le=100, description="Fewest nodes of the workload group.")
-    max_nodes: int = Field(5, ge=1, le=100, description="Most nodes of the workload group.")
+    min_nodes: int = Field(
+        1,
+        ge=0,
+        le=100,
+        description="Fewest nodes of the workload group, scaled by the Cluster Autoscaler.",
+    )
+    max_nodes: int = Field(
+        5,
+        ge=1,
+        le=100,
+        description="Most nodes of the workload group, scaled by the Cluster Autoscaler.",
+    )
     disk_size_gb: int = Field(
         50, ge=20, le=1000, description="Root volume of every node (encrypted), GB."
     )

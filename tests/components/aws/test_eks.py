@@ -252,3 +252,77 @@ def test_kubeconfig_signs_as_the_assumed_role_when_there_is_one() -> None:
     [user] = json.loads(found[0])["users"]
     assert user["user"]["exec"]["args"][-2:] == ["--role-arn", "arn:aws:iam::1:role/deployer"]
     assert user["user"]["exec"]["env"] is None
+
+
+# -- the Cluster Autoscaler -----------------------------------------------------------------
+
+AUTOSCALER = f"{NAME}-autoscaler"
+
+
+def test_the_autoscaler_chart_is_pinned_and_its_minor_matches_the_cluster(graph: Graph) -> None:
+    release = graph.named(AUTOSCALER, "Release")
+    sent = release.inputs
+    assert (sent["chart"], sent["version"]) == ("cluster-autoscaler", "9.59.0")
+    assert sent["repositoryOpts"] == {"repo": "https://kubernetes.github.io/autoscaler"}
+    assert (sent["name"], sent["namespace"]) == ("cluster-autoscaler", "kube-system")
+    tag = sent["values"]["image"]["tag"]
+    assert tag.removeprefix("v").rsplit(".", 1)[0] == KUBERNETES_VERSION
+    values = sent["values"]
+    assert values["autoDiscovery"] == {"clusterName": "fraud-prod-kubernetes"}
+    assert (values["cloudProvider"], values["awsRegion"]) == ("aws", "us-east-1")
+    assert values["rbac"]["serviceAccount"]["name"] == "cluster-autoscaler"
+    assert values["extraArgs"] == {"balance-similar-node-groups": "true"}
+    assert values["nodeSelector"] == {"opsblocks.io/pool": "system"}
+    pod, container = values["securityContext"], values["containerSecurityContext"]
+    assert pod["runAsNonRoot"] is True and pod["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert container["allowPrivilegeEscalation"] is False
+    assert container["capabilities"] == {"drop": ["ALL"]}
+
+
+def test_the_autoscaler_role_resizes_only_the_clusters_own_groups(graph: Graph) -> None:
+    policy = json.loads(graph.named(AUTOSCALER, "RolePolicy").inputs["policy"])
+    by_action = {action: s for s in statements(policy) for action in s["Action"]}
+    for action in ("autoscaling:SetDesiredCapacity",
+                   "autoscaling:TerminateInstanceInAutoScalingGroup"):  # fmt: skip
+        assert by_action[action]["Condition"] == {"StringEquals": {
+            "aws:ResourceTag/k8s.io/cluster-autoscaler/fraud-prod-kubernetes": "owned",
+            "aws:ResourceTag/k8s.io/cluster-autoscaler/enabled": "true"}}  # fmt: skip
+    unconditioned = {a for a, s in by_action.items() if "Condition" not in s}
+    writes = {a for a in unconditioned
+              if not a.split(":")[1].startswith(("Describe", "Get"))}  # fmt: skip
+    assert writes == set()  # everything unconditioned only reads
+    [node_groups] = by_action["eks:DescribeNodegroup"]["Resource"]
+    assert node_groups.endswith(":nodegroup/fraud-prod-kubernetes/*/*")
+    trust = json.loads(graph.named(AUTOSCALER, "Role").inputs["assumeRolePolicy"])
+    [statement] = statements(trust)
+    assert statement["Principal"] == {"Service": "pods.eks.amazonaws.com"}
+    assert statement["Action"] == ["sts:AssumeRole", "sts:TagSession"]
+    assert statement["Condition"]["StringEquals"] == {
+        "aws:RequestTag/eks-cluster-name": "fraud-prod-kubernetes",
+        "aws:RequestTag/kubernetes-namespace": "kube-system",
+        "aws:RequestTag/kubernetes-service-account": "cluster-autoscaler"}  # fmt: skip
+
+
+def test_the_autoscaler_is_associated_with_its_service_account_before_it_installs(
+    graph: Graph,
+) -> None:
+    association = graph.named(AUTOSCALER, "PodIdentityAssociation")
+    sent = association.inputs
+    assert (sent["namespace"], sent["serviceAccount"]) == ("kube-system", "cluster-autoscaler")
+    assert sent["clusterName"] == "fraud-prod-kubernetes"
+    assert graph.named(AUTOSCALER, "RolePolicy").urn in association.dependencies
+    release = graph.named(AUTOSCALER, "Release")
+    groups = {g.urn for g in graph.of_type("aws:eks/nodeGroup:NodeGroup")}
+    assert {association.urn, *groups} <= set(release.dependencies)
+    assert release.provider is not None and f"::{NAME}-kubernetes::" in release.provider
+    [component] = graph.of_type("opsblocks:index:AwsEksKubernetes")
+    assert release.parent == component.urn
+
+
+def test_private_nodes_reach_ec2_auto_scaling_through_an_endpoint(graph: Graph) -> None:
+    endpoint = graph.named(f"{NAME}-autoscaling")
+    assert endpoint.inputs["serviceName"] == "com.amazonaws.us-east-1.autoscaling"
+    assert endpoint.inputs["vpcEndpointType"] == "Interface"
+    assert endpoint.inputs["privateDnsEnabled"] is True
+    for group in graph.of_type("aws:eks/nodeGroup:NodeGroup"):
+        assert endpoint.urn in group.dependencies

@@ -312,7 +312,7 @@ def test_the_clusters_interface_endpoints_are_priced_per_zone(
     costed = estimate(bp, graph)
     endpoints = [e for e in of_type(costed, "aws:ec2/vpcEndpoint:VpcEndpoint")
                  if e.capability == "kubernetes"]  # fmt: skip
-    assert len(endpoints) == 2  # ec2 and eks-auth
+    assert len(endpoints) == 3  # ec2, eks-auth and autoscaling
     for endpoint in endpoints:
         [line] = endpoint.lines
         assert line.name == "Endpoint hours (2 AZs)"
