@@ -29,7 +29,6 @@ that minor's scheduler. Raise it with the cluster, and drop it once a chart ship
 NAMESPACE = "kube-system"
 SERVICE_ACCOUNT = "cluster-autoscaler"
 RELEASE = "cluster-autoscaler"
-POD_IDENTITY = "pods.eks.amazonaws.com"
 SYSTEM_POOL = {"opsblocks.io/pool": "system"}
 TIMEOUT_SECONDS = 600
 DESCRIBE = (
@@ -49,26 +48,6 @@ SCALE = ("autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoS
 
 def owner_tag(cluster_name: str) -> str:
     return f"k8s.io/cluster-autoscaler/{cluster_name}"
-
-
-def trust_policy(cluster_name: str) -> pulumi.Output[str]:
-    """EKS Pod Identity assumes the role with session tags naming the pod's cluster, namespace
-    and service account: only the autoscaler's service account on this cluster gets it."""
-    return iam.document(
-        {
-            "Sid": "PodIdentityOfTheClusterAutoscaler",
-            "Effect": "Allow",
-            "Principal": {"Service": POD_IDENTITY},
-            "Action": ["sts:AssumeRole", "sts:TagSession"],
-            "Condition": {
-                "StringEquals": {
-                    "aws:RequestTag/eks-cluster-name": cluster_name,
-                    "aws:RequestTag/kubernetes-namespace": NAMESPACE,
-                    "aws:RequestTag/kubernetes-service-account": SERVICE_ACCOUNT,
-                }
-            },
-        }
-    )
 
 
 def permissions(
@@ -144,7 +123,9 @@ def install(
     role = aws.iam.Role(
         f"{name}-autoscaler",
         description="opsblocks Cluster Autoscaler (EKS Pod Identity): this cluster's groups",
-        assume_role_policy=trust_policy(cluster_name),
+        assume_role_policy=iam.pod_identity_trust(
+            "PodIdentityOfTheClusterAutoscaler", cluster_name, NAMESPACE, SERVICE_ACCOUNT
+        ),
         tags=dict(tags),
         opts=child,
     )

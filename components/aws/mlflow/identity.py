@@ -12,8 +12,6 @@ import pulumi_aws as aws
 
 from components.aws.shared import iam
 
-POD_IDENTITY = "pods.eks.amazonaws.com"
-
 
 @dataclass(frozen=True, kw_only=True)
 class IdentityInputs:
@@ -24,29 +22,6 @@ class IdentityInputs:
     kms_key_arn: pulumi.Input[str]
     region: str
     tags: Mapping[str, str]
-
-
-def trust_policy(
-    cluster_name: pulumi.Input[str], namespace: str, service_account: str
-) -> pulumi.Output[str]:
-    """EKS Pod Identity assumes the role with session tags naming the cluster, namespace and
-    service account of the pod: the role admits only those (any other association in the
-    account naming this role is refused)."""
-    return iam.document(
-        {
-            "Sid": "PodIdentityOfTheMlflowServer",
-            "Effect": "Allow",
-            "Principal": {"Service": POD_IDENTITY},
-            "Action": ["sts:AssumeRole", "sts:TagSession"],
-            "Condition": {
-                "StringEquals": {
-                    "aws:RequestTag/eks-cluster-name": cluster_name,
-                    "aws:RequestTag/kubernetes-namespace": namespace,
-                    "aws:RequestTag/kubernetes-service-account": service_account,
-                }
-            },
-        }
-    )
 
 
 def artifact_access(inputs: IdentityInputs) -> pulumi.Output[str]:
@@ -69,8 +44,11 @@ def server_identity(
     role = aws.iam.Role(
         name,
         description="opsblocks MLflow server (EKS Pod Identity): the artifact bucket only",
-        assume_role_policy=trust_policy(
-            inputs.cluster_name, inputs.namespace, inputs.service_account
+        assume_role_policy=iam.pod_identity_trust(
+            "PodIdentityOfTheMlflowServer",
+            inputs.cluster_name,
+            inputs.namespace,
+            inputs.service_account,
         ),
         tags=tags,
         opts=child,

@@ -42,6 +42,32 @@ def assume_role(service: str) -> pulumi.Output[str]:
     )
 
 
+POD_IDENTITY = "pods.eks.amazonaws.com"
+
+
+def pod_identity_trust(
+    sid: str, cluster_name: pulumi.Input[str], namespace: str, service_account: str
+) -> pulumi.Output[str]:
+    """A role's trust for EKS Pod Identity, which assumes it with session tags naming the pod's
+    cluster, namespace and service account: only that service account on that cluster gets it
+    (any other association in the account naming the role is refused)."""
+    return document(
+        {
+            "Sid": sid,
+            "Effect": "Allow",
+            "Principal": {"Service": POD_IDENTITY},
+            "Action": ["sts:AssumeRole", "sts:TagSession"],
+            "Condition": {
+                "StringEquals": {
+                    "aws:RequestTag/eks-cluster-name": cluster_name,
+                    "aws:RequestTag/kubernetes-namespace": namespace,
+                    "aws:RequestTag/kubernetes-service-account": service_account,
+                }
+            },
+        }
+    )
+
+
 def service_role(
     name: str,
     service: str,
