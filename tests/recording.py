@@ -89,6 +89,19 @@ def statements(document: dict[str, Any]) -> list[dict[str, Any]]:
     return found if isinstance(found, list) else [found]
 
 
+def leaves(value: Any, key: str = "") -> Iterator[tuple[str, Any]]:
+    """(key, value) of every leaf of recorded inputs: the mapping key it stands under (a list's
+    items take the list's key)."""
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            yield from leaves(v, k)
+    elif isinstance(value, list):
+        for v in value:
+            yield from leaves(v, key)
+    else:
+        yield key, value
+
+
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 

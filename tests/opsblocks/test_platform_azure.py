@@ -17,6 +17,7 @@ from tests.recording import (
     arm_id,
     custom,
     fake_outputs,
+    leaves,
     run,
 )
 
@@ -90,18 +91,9 @@ def test_no_secret_or_key_is_sent_anywhere(shipped: tuple[Blueprint, Graph]) -> 
     for word in ("accountkey", "clientsecret", "adminuserenabled': true"):
         assert word not in text
     passwords = [(r.urn, key, value) for r in custom(graph)
-                 for key, value in flat(r.inputs)
+                 for key, value in leaves(r.inputs)
                  if key.lower().endswith("password")]  # fmt: skip
     assert all(value == SECRET for _, _, value in passwords), passwords
-
-
-def flat(value: object, key: str = "") -> list[tuple[str, object]]:
-    """(path, value) of every leaf of recorded inputs."""
-    if isinstance(value, dict):
-        return [leaf for k, v in value.items() for leaf in flat(v, f"{key}.{k}")]
-    if isinstance(value, list):
-        return [leaf for i, v in enumerate(value) for leaf in flat(v, f"{key}[{i}]")]
-    return [(key, value)]
 
 
 def test_offline_preview_leaves_names_that_need_the_resource_group_id_unknown() -> None:

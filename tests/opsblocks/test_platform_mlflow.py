@@ -7,9 +7,7 @@ only."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
@@ -18,7 +16,7 @@ from components.portable.mlflow.component import CHART_VERSION, NAMESPACE, SERVI
 from opsblocks import blueprint, program
 from opsblocks.preview import SECRET, Graph, Resource
 from tests.platforms import recorded
-from tests.recording import run
+from tests.recording import leaves, run
 
 ROOT = Path(__file__).parents[2]
 CLOUDS = ("aws", "azure", "gcp")
@@ -48,17 +46,6 @@ def platform(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, bool,
     if env == "dev":
         return cloud, False, recorded(ROOT / "blueprints" / f"{cloud}-mlflow.yaml")[1]
     return cloud, True, prod(tmp_path, cloud)
-
-
-def leaves(value: Any, key: str = "") -> Iterator[tuple[str, Any]]:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from leaves(v, k)
-    elif isinstance(value, list):
-        for v in value:
-            yield from leaves(v, key)
-    else:
-        yield key, value
 
 
 def test_the_chart_is_pinned(platform: tuple[str, bool, Graph]) -> None:
