@@ -85,13 +85,18 @@ class EksKubernetesOptions(Options):
     internet_egress: bool = Field(
         True,
         description="Public subnets with NAT gateways (one per zone in prod) that the private "
-        "subnets route to, so nodes pull public images (Helm charts' images); off: nodes reach "
-        "only AWS through the VPC endpoints, and every image must come from ECR (a pull-through "
-        "cache rule or a mirrored copy).",
+        "subnets route to, so nodes pull public images (Helm charts' images). Off is refused "
+        "for now: the Cluster Autoscaler's and the tools' charts name public images, which "
+        "nodes reaching only AWS through the VPC endpoints cannot pull.",
     )
 
     @model_validator(mode="after")
     def _bounds(self) -> Self:
+        if not self.internet_egress:
+            raise ValueError(
+                "internet_egress: false leaves nodes unable to pull the public images of the "
+                "Cluster Autoscaler and the tools' charts (no image mirror option yet): keep it on"
+            )
         if self.min_nodes > self.max_nodes:
             raise ValueError(
                 f"min_nodes ({self.min_nodes}) is more than max_nodes ({self.max_nodes})"

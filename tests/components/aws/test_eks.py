@@ -24,13 +24,15 @@ NAME = "fraud-kubernetes"
 CLUSTER = f"{NAME}-cluster"
 
 
-def eks(**overrides: object) -> Graph:
+def eks(checked: bool = True, **overrides: object) -> Graph:
     args = {"tags": {"opsblocks:capability": "kubernetes"}, "region": "us-east-1",
             "kms_key_arn": KEY, "vpc_id": "vpc-1", "subnet_ids": SUBNETS,
             "security_group_id": "sg-platform", "cluster_name": "fraud-prod-kubernetes",
             "route_table_ids": TABLES, "availability_zones": 3,
             **overrides}  # fmt: skip
-    return run(lambda: AwsEksKubernetes(NAME, args_of(AwsEksKubernetesArgs, **args)))
+    return run(
+        lambda: AwsEksKubernetes(NAME, args_of(AwsEksKubernetesArgs, checked=checked, **args))
+    )
 
 
 @pytest.fixture(scope="module")
@@ -219,12 +221,13 @@ def test_prod_has_a_nat_gateway_per_zone_and_each_zone_routes_to_its_own() -> No
 
 
 def test_without_internet_egress_nothing_public_is_created() -> None:
-    graph = eks(internet_egress=False)
+    # The component's own behaviour; the options refuse it until images can come from a mirror.
+    graph = eks(checked=False, internet_egress=False)
     for token in ("subnet:Subnet", "internetGateway:InternetGateway", "natGateway:NatGateway",
                   "eip:Eip", "route:Route", "routeTable:RouteTable"):  # fmt: skip
         assert not graph.of_type(f"aws:ec2/{token}"), token
     description = EksKubernetesOptions.model_fields["internet_egress"].description or ""
-    assert "ECR" in description and "pull-through" in description
+    assert "refused" in description
 
 
 def test_the_stacks_assumed_role_is_read_from_its_last_entry_and_bad_config_is_refused() -> None:
@@ -326,3 +329,8 @@ def test_private_nodes_reach_ec2_auto_scaling_through_an_endpoint(graph: Graph) 
     assert endpoint.inputs["privateDnsEnabled"] is True
     for group in graph.of_type("aws:eks/nodeGroup:NodeGroup"):
         assert endpoint.urn in group.dependencies
+
+
+def test_internet_egress_off_is_refused_while_charts_pull_public_images() -> None:
+    with pytest.raises(ValidationError, match="internet_egress: false leaves nodes unable"):
+        EksKubernetesOptions(internet_egress=False)
